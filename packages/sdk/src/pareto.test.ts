@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { wireExecutor } from '../test/fixtures.ts';
+import { type ExecutorInfo, toExecutorInfo } from './models.ts';
+import { paretoFrontier } from './pareto.ts';
+
+function node(id: string, overrides: Record<string, unknown>): ExecutorInfo {
+  return toExecutorInfo(wireExecutor({ id, ...overrides }));
+}
+
+describe('paretoFrontier', () => {
+  it('marks cheaper-but-equal nodes optimal and dominated nodes not', () => {
+    const cheap = node('a', { price_per_gpu: 2 });
+    const dear = node('b', { price_per_gpu: 3 });
+    expect(paretoFrontier([cheap, dear])).toEqual([true, false]);
+  });
+
+  it('lets a much faster download dominate regardless of price', () => {
+    const fast = node('a', { price_per_gpu: 9, effective_download_speed_mbps: 5000 });
+    const slow = node('b', { price_per_gpu: 1, effective_download_speed_mbps: 1000 });
+    expect(paretoFrontier([fast, slow])).toEqual([true, false]);
+  });
+
+  it('never marks nodes below 100 Mbps download', () => {
+    const lonely = node('a', { effective_download_speed_mbps: 50 });
+    expect(paretoFrontier([lonely])).toEqual([false]);
+  });
+
+  it('keeps trade-offs on the frontier', () => {
+    const cheapSmall = node('a', {
+      price_per_gpu: 2,
+      specs: { gpu: { details: [{ capacity: 40960 }] } },
+    });
+    const dearBig = node('b', {
+      price_per_gpu: 3,
+      specs: { gpu: { details: [{ capacity: 81920 }] } },
+    });
+    expect(paretoFrontier([cheapSmall, dearBig])).toEqual([true, true]);
+  });
+
+  it('at equal price prefers the US location', () => {
+    const us = node('a', {});
+    const de = node('b', { location: { country: 'Germany', country_code: 'DE' } });
+    expect(paretoFrontier([us, de])).toEqual([true, false]);
+  });
+
+  it('returns an empty list for no nodes', () => {
+    expect(paretoFrontier([])).toEqual([]);
+  });
+});
