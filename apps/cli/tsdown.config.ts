@@ -1,12 +1,22 @@
 import { defineConfig } from 'tsdown';
 
+/**
+ * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
+ * each command becomes a lazy chunk, and only ssh2 (optional native parts) stays external.
+ */
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/main.ts', 'src/index.ts'],
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  dts: true,
+  dts: false,
   sourcemap: true,
   clean: true,
   fixedExtension: false,
+  deps: {
+    alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', 'cli-table3', '@clack/prompts'],
+    neverBundle: ['ssh2', 'cpu-features'],
+  },
+  // Bundle the workspace packages from their sources, so the CLI build needs no other build.
+  inputOptions: { resolve: { conditionNames: ['source', 'node', 'import', 'default'] } },
 });

@@ -1,0 +1,86 @@
+import { isLiumError, type LiumError } from '@lium/errors';
+import type { Output } from './output/output.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** What the user should do for errors whose own hint is missing or too generic for a CLI. */
+const CLI_HINTS: Record<string, string> = {
+  unauthenticated: 'Run `lium init` or set LIUM_API_KEY.',
+  api_key_missing: 'Run `lium init` or set LIUM_API_KEY.',
+};
+
+const DEFAULT_HINTS: Record<string, string> = {
+  connection_failed: 'Check your network, or LIUM_BASE_URL if you set it.',
+  timeout: 'Try again; check your network, or LIUM_BASE_URL if you set it.',
+  no_snapshot: 'Run `lium ls` (for machines) or `lium ps` (for pods) first.',
+};
+
+export interface ErrorReport {
+  exitCode: number;
+  code: string;
+  message: string;
+  hint: string | undefined;
+}
+
+/** Classifies an error into the exit code and the one line the user sees. */
+export function describeError(error: unknown, interrupted: boolean): ErrorReport {
+  if (isLiumError(error)) {
+    const exitCode =
+      error.code === 'usage_error'
+        ? EXIT_USAGE
+        : error.code === 'interrupted' || (interrupted && error.code === 'aborted')
+          ? EXIT_INTERRUPTED
+          : EXIT_FAILURE;
+    const hint = CLI_HINTS[error.code] ?? error.hint ?? DEFAULT_HINTS[error.code];
+    return { exitCode, code: error.code, message: error.message, hint };
+  }
+  if (interrupted) {
+    return {
+      exitCode: EXIT_INTERRUPTED,
+      code: 'interrupted',
+      message: 'Interrupted',
+      hint: undefined,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    exitCode: EXIT_FAILURE,
+    code: 'internal_error',
+    message: `Unexpected error: ${message}`,
+    hint: 'Run again with --debug for details, and report it if it persists.',
+  };
+}
+
+/**
+ * The one place errors become output: one line (what went wrong, then what to do) on stderr,
+ * or `{"error": {...}}` on stdout with `--json`; the stack only with `--debug`.
+ */
+export function reportError(error: unknown, out: Output, interrupted: boolean): number {
+  const report = describeError(error, interrupted);
+  if (out.json) {
+    const extra = isLiumError(error) ? apiDetails(error) : {};
+    out.printJson({
+      error: {
+        code: report.code,
+        message: report.message,
+        ...(report.hint ? { hint: report.hint } : {}),
+        ...extra,
+      },
+    });
+  } else {
+    out.error(report.message, report.hint);
+  }
+  if (out.debugEnabled && error instanceof Error && error.stack) out.debug(error.stack);
+  return report.exitCode;
+}
+
+function apiDetails(error: LiumError): { status?: number; requestId?: string } {
+  const { status, requestId } = error as LiumError & { status?: unknown; requestId?: unknown };
+  return {
+    ...(typeof status === 'number' ? { status } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  };
+}

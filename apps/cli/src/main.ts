@@ -1,0 +1,41 @@
+import type { CliIO } from './io.ts';
+import { VERSION } from './version.ts';
+
+export type { CliIO } from './io.ts';
+
+/**
+ * Runs one `lium` invocation and resolves to its exit code. Tests call this in-process with
+ * capture streams; `main()` calls it with the real process.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  // Fast path: `lium --version` must cost little more than starting Node, so it loads nothing.
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const { runCli } = await import('./cli.ts');
+  return runCli([...argv], io);
+}
+
+/** The entry point of `bin/lium.js`: wires the real process to `run`. */
+export async function main(): Promise<void> {
+  const interrupt = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    // First Ctrl-C asks the command to stop cleanly; a second one leaves at once.
+    if (interrupts > 1) process.exit(130);
+    interrupt.abort();
+  });
+  const code = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: interrupt.signal,
+  });
+  process.exitCode = code;
+  // Whatever the command left open (it should leave nothing), do not hang after it ended.
+  setTimeout(() => process.exit(code), 3000).unref();
+}

@@ -1,0 +1,192 @@
+import type { OutputStream } from '../io.ts';
+import { createPalette, type Palette } from './color.ts';
+import { formatBytes } from './format.ts';
+
+export interface OutputOptions {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** `--json`: stdout carries JSON only. */
+  json: boolean;
+  colorStdout: boolean;
+  colorStderr: boolean;
+  /** Draw spinners and progress bars (stderr is a terminal, not `--json`, not CI). */
+  animate: boolean;
+  debug: boolean;
+}
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  stop(): void;
+}
+
+export interface ProgressBar {
+  update(done: number, total: number, rate?: number): void;
+  done(text?: string): void;
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * The only writer to the terminal. Data (tables, JSON) goes to stdout; everything meant
+ * for a human (messages, progress, errors) goes to stderr, so `lium ps | grep` and
+ * `lium ls --json | jq` see nothing but data.
+ */
+export class Output {
+  readonly json: boolean;
+  readonly debugEnabled: boolean;
+  /** Colours for stdout (tables). */
+  readonly data: Palette;
+  /** Colours for stderr (messages). */
+  readonly c: Palette;
+  readonly #stdout: OutputStream;
+  readonly #stderr: OutputStream;
+  readonly #animate: boolean;
+  #activeLine: (() => void) | undefined;
+
+  constructor(options: OutputOptions) {
+    this.json = options.json;
+    this.debugEnabled = options.debug;
+    this.data = createPalette(options.colorStdout && !options.json);
+    this.c = createPalette(options.colorStderr);
+    this.#stdout = options.stdout;
+    this.#stderr = options.stderr;
+    this.#animate = options.animate;
+  }
+
+  /** Width of the terminal stdout goes to, or 100 when it is not one. */
+  get columns(): number {
+    return this.#stdout.columns ?? 100;
+  }
+
+  get animated(): boolean {
+    return this.#animate;
+  }
+
+  /** Writes a line of data to stdout. */
+  print(text: string): void {
+    this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Writes raw bytes or text to stdout (streamed remote output). */
+  raw(chunk: string | Uint8Array): void {
+    this.#stdout.write(chunk);
+  }
+
+  /** Writes raw bytes or text to stderr (streamed remote stderr). */
+  rawError(chunk: string | Uint8Array): void {
+    this.#stderr.write(chunk);
+  }
+
+  /** Writes a JSON document to stdout (pretty, one document per command). */
+  printJson(value: unknown): void {
+    this.#stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Writes one compact JSON object per line (NDJSON), for streams of events. */
+  printJsonLine(value: unknown): void {
+    this.#stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  info(message: string): void {
+    this.#message(message);
+  }
+
+  step(message: string): void {
+    this.#message(`${this.c.cyan('›')} ${message}`);
+  }
+
+  success(message: string): void {
+    this.#message(`${this.c.green('✔')} ${message}`);
+  }
+
+  warn(message: string): void {
+    this.#message(`${this.c.yellow('!')} ${message}`);
+  }
+
+  error(message: string, hint?: string): void {
+    this.#message(`${this.c.red('✘')} ${message}${hint ? ` ${this.c.dim(`→ ${hint}`)}` : ''}`);
+  }
+
+  debug(message: string): void {
+    if (this.debugEnabled) this.#message(this.c.gray(`[debug] ${message}`));
+  }
+
+  /** A spinner on a terminal; elsewhere one plain line when it starts and one when it ends. */
+  spinner(text: string): Spinner {
+    if (!this.#animate) {
+      this.step(text);
+      let finished = false;
+      const finish = (line: string | undefined, ok: boolean) => {
+        if (finished) return;
+        finished = true;
+        if (line) ok ? this.success(line) : this.error(line);
+      };
+      return {
+        update: () => {},
+        succeed: (line) => finish(line, true),
+        fail: (line) => finish(line, false),
+        stop: () => finish(undefined, true),
+      };
+    }
+    let current = text;
+    let frame = 0;
+    const draw = () => {
+      this.#stderr.write(
+        `\r\u001b[2K${this.c.cyan(FRAMES[frame % FRAMES.length] ?? '')} ${current}`,
+      );
+      frame += 1;
+    };
+    const clear = () => this.#stderr.write('\r\u001b[2K');
+    draw();
+    const timer = setInterval(draw, 80);
+    timer.unref?.();
+    this.#activeLine = clear;
+    const end = (line: string | undefined, ok: boolean) => {
+      clearInterval(timer);
+      clear();
+      this.#activeLine = undefined;
+      if (line) ok ? this.success(line) : this.error(line);
+    };
+    return {
+      update: (next) => {
+        current = next;
+      },
+      succeed: (line) => end(line, true),
+      fail: (line) => end(line, false),
+      stop: () => end(undefined, true),
+    };
+  }
+
+  /** A progress bar for one file on a terminal; elsewhere only the final line. */
+  progress(label: string): ProgressBar {
+    if (!this.#animate) {
+      return { update: () => {}, done: (line) => line && this.success(line) };
+    }
+    const clear = () => this.#stderr.write('\r\u001b[2K');
+    this.#activeLine = clear;
+    return {
+      update: (done, total, rate) => {
+        const width = 24;
+        const ratio = total > 0 ? Math.min(1, done / total) : 0;
+        const filled = Math.round(ratio * width);
+        const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+        const speed = rate ? ` ${formatBytes(rate)}/s` : '';
+        this.#stderr.write(
+          `\r\u001b[2K${label} ${this.c.cyan(bar)} ${Math.round(ratio * 100)}% ${formatBytes(done)}/${formatBytes(total)}${speed}`,
+        );
+      },
+      done: (line) => {
+        clear();
+        this.#activeLine = undefined;
+        if (line) this.success(line);
+      },
+    };
+  }
+
+  #message(line: string): void {
+    this.#activeLine?.();
+    this.#stderr.write(`${line}\n`);
+  }
+}
