@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { wirePod } from '../test/fixtures.ts';
+import { type PodInfo, toPodInfo } from './models.ts';
+import { type WaitDeps, waitForPodReady } from './wait-ready.ts';
+
+// The loop's own decisions (when to stop, what to report) against scripted API answers; the
+// end-to-end tests run the same code against the emulator's real HTTP API and SSH pods.
+function script(states: (Record<string, unknown> | undefined)[], handshakeFailures = 0) {
+  let call = 0;
+  let handshakes = 0;
+  const deps: WaitDeps = {
+    async fetchPod() {
+      const state = states[Math.min(call++, states.length - 1)];
+      return state === undefined ? undefined : toPodInfo(wirePod(state));
+    },
+    async handshake() {
+      handshakes++;
+      if (handshakes <= handshakeFailures) throw new Error('connection refused');
+    },
+  };
+  return { deps, calls: () => call, handshakes: () => handshakes };
+}
+
+const fast = { pollIntervalMs: 1, maxPollIntervalMs: 2 };
+const pending = { status: 'PENDING', ssh_connect_cmd: null, phase: 'pulling image' };
+
+describe('waitForPodReady', () => {
+  it('returns once RUNNING with an ssh command and a working handshake', async () => {
+    const s = script([pending, pending, {}], 2);
+    const seen: string[] = [];
+    const pod = await waitForPodReady('p', s.deps, {
+      ...fast,
+      onStatus: (p: PodInfo) => seen.push(p.status),
+    });
+    expect(pod.status).toBe('RUNNING');
+    expect(s.handshakes()).toBe(3);
+    expect(seen.slice(0, 2)).toEqual(['PENDING', 'PENDING']);
+  });
+
+  it('fails fast on CREATION_FAILED with the status', async () => {
+    const s = script([pending, { status: 'CREATION_FAILED', ssh_connect_cmd: null }]);
+    await expect(waitForPodReady('p', s.deps, fast)).rejects.toMatchObject({
+      code: 'pod_failed',
+      status: 'CREATION_FAILED',
+    });
+    expect(s.calls()).toBe(2);
+  });
+
+  it('fails when a pod it saw vanishes', async () => {
+    const s = script([pending, undefined]);
+    await expect(waitForPodReady('p', s.deps, fast)).rejects.toThrow(/disappeared/);
+  });
+
+  it('fails when the pod never shows up', async () => {
+    const s = script([undefined]);
+    await expect(waitForPodReady('p', s.deps, { ...fast, notListedGraceMs: 5 })).rejects.toThrow(
+      /never listed/,
+    );
+  });
+
+  it('times out with pod_not_ready and the last SSH problem', async () => {
+    const s = script([{}], 1_000_000);
+    await expect(waitForPodReady('p', s.deps, { ...fast, timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'pod_not_ready',
+      message: expect.stringContaining('connection refused'),
+    });
+  });
+
+  it('stops when the signal fires', async () => {
+    const s = script([pending]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    await expect(
+      waitForPodReady('p', s.deps, { ...fast, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
