@@ -1,1 +1,31 @@
-export {};
+export {
+  type ConfigEntry,
+  type ConfigSource,
+  type LiumConfig,
+  type LoadConfigOptions,
+  loadConfig,
+  WELL_KNOWN_KEYS,
+} from './config.ts';
+export {
+  LiumConfigError,
+  type LiumConfigErrorCode,
+  type LiumConfigErrorOptions,
+} from './errors.ts';
+export { envVarNames, NO_DOT_SECTION } from './keys.ts';
+export { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_SSH_USER,
+  type LiumSettings,
+  type ResolveSettingsOptions,
+  resolveSettings,
+  SETTING_KEYS,
+  type SettingsOverrides,
+} from './settings.ts';
+export {
+  DEFAULT_KEY_NAMES,
+  type FindSshKeyOptions,
+  findSshKey,
+  type SshKeyPair,
+} from './ssh-key.ts';
+export { type WriteFileAtomicOptions, writeFileAtomic } from './write-file-atomic.ts';

@@ -1,0 +1,40 @@
+import { LiumError } from '@lium/errors';
+
+/**
+ * Stable codes of {@link LiumConfigError}:
+ * - `config_invalid`: the config file cannot be parsed (the message names the file and line);
+ * - `config_unreadable`: the config file exists but cannot be read;
+ * - `config_write_failed`: saving the config file failed (the old file is left as it was);
+ * - `config_key_invalid`: a dotted key that cannot name an INI section and option;
+ * - `config_value_invalid`: a value that cannot be stored or used (the message never shows it);
+ * - `ssh_key_missing`: no usable SSH key pair was found.
+ */
+export type LiumConfigErrorCode =
+  | 'config_invalid'
+  | 'config_unreadable'
+  | 'config_write_failed'
+  | 'config_key_invalid'
+  | 'config_value_invalid'
+  | 'ssh_key_missing';
+
+export interface LiumConfigErrorOptions {
+  code: LiumConfigErrorCode;
+  hint?: string | undefined;
+  cause?: unknown;
+  /** The file the problem is in, when there is one. */
+  file?: string | undefined;
+  /** 1-based line number in `file`, for `config_invalid`. */
+  line?: number | undefined;
+}
+
+export class LiumConfigError extends LiumError {
+  declare readonly code: LiumConfigErrorCode;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+
+  constructor(message: string, options: LiumConfigErrorOptions) {
+    super(message, { code: options.code, hint: options.hint, cause: options.cause });
+    this.file = options.file;
+    this.line = options.line;
+  }
+}

@@ -1,0 +1,121 @@
+import * as v from 'valibot';
+import { loadConfig } from './config.ts';
+import { LiumConfigError } from './errors.ts';
+import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
+
+export const DEFAULT_BASE_URL = 'https://lium.io/api';
+export const DEFAULT_SSH_USER = 'root';
+
+export interface LiumSettings {
+  apiKey?: string;
+  /** Without a trailing slash. Default `https://lium.io/api`. */
+  baseUrl: string;
+  /** `ssh.key_path` with `~` expanded; pass it to `findSshKey({ keyPath })`. */
+  sshKeyPath?: string;
+  /** Default `root`. */
+  sshUser: string;
+  defaultTemplateId?: string;
+  configDir: string;
+}
+
+/** Values from command-line flags or code; they win over the environment and the file. */
+export interface SettingsOverrides {
+  apiKey?: string | undefined;
+  baseUrl?: string | undefined;
+  sshKeyPath?: string | undefined;
+  sshUser?: string | undefined;
+  defaultTemplateId?: string | undefined;
+}
+
+export interface ResolveSettingsOptions {
+  configDir?: string;
+  env?: Env;
+  overrides?: SettingsOverrides;
+}
+
+type SettingName = keyof SettingsOverrides;
+
+/** The config key behind each setting. */
+export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {
+  apiKey: 'api.api_key',
+  baseUrl: 'api.base_url',
+  sshKeyPath: 'ssh.key_path',
+  sshUser: 'ssh.user',
+  defaultTemplateId: 'template.default_id',
+};
+
+const FIELD_SCHEMAS = {
+  apiKey: v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  ),
+  baseUrl: v.pipe(
+    v.string(),
+    v.trim(),
+    v.check(isHttpUrl, 'must be an http:// or https:// URL'),
+    v.transform((url: string) => url.replace(/\/+$/, '')),
+  ),
+  sshKeyPath: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
+  sshUser: v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^[^\s@:]+$/, 'must be a user name without spaces, "@" or ":"'),
+  ),
+  defaultTemplateId: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
+} satisfies Record<SettingName, v.GenericSchema<string, string>>;
+
+/**
+ * The settings the SDK and CLI run with. For each one the first non-empty value wins:
+ * `overrides` (flags), then the environment (`LIUM_API_API_KEY`, `LIUM_API_KEY`, `LIUM_BASE_URL`,
+ * `LIUM_<SECTION>_<KEY>`), then `config.ini`, then the default. Each value is validated; a bad one
+ * throws `LiumConfigError` `config_value_invalid` naming where it came from (never the value).
+ */
+export async function resolveSettings(options: ResolveSettingsOptions = {}): Promise<LiumSettings> {
+  const env = options.env ?? process.env;
+  const configDir = options.configDir ?? defaultConfigDir(env);
+  const config = await loadConfig({ configDir, env });
+  const overrides = options.overrides ?? {};
+
+  const resolve = (name: SettingName): string | undefined => {
+    const key = SETTING_KEYS[name];
+    const override = overrides[name];
+    const [raw, origin] =
+      override !== undefined && override !== ''
+        ? [override, `the ${name} option`]
+        : [config.get(key), describeOrigin(config.getEnvVar(key), key, config.path)];
+    if (raw === undefined || raw === '') return undefined;
+    const result = v.safeParse(FIELD_SCHEMAS[name], raw);
+    if (result.success) return result.output;
+    throw new LiumConfigError(`${key} (from ${origin}) ${result.issues[0].message}.`, {
+      code: 'config_value_invalid',
+      file: origin.endsWith(config.path) ? config.path : undefined,
+      hint: `Fix it with \`lium config set ${key} <value>\` or correct the environment variable.`,
+    });
+  };
+
+  const settings: LiumSettings = {
+    baseUrl: resolve('baseUrl') ?? DEFAULT_BASE_URL,
+    sshUser: resolve('sshUser') ?? DEFAULT_SSH_USER,
+    configDir,
+  };
+  const apiKey = resolve('apiKey');
+  if (apiKey !== undefined) settings.apiKey = apiKey;
+  const sshKeyPath = resolve('sshKeyPath');
+  if (sshKeyPath !== undefined) settings.sshKeyPath = expandHome(sshKeyPath, homeDirOf(env));
+  const defaultTemplateId = resolve('defaultTemplateId');
+  if (defaultTemplateId !== undefined) settings.defaultTemplateId = defaultTemplateId;
+  return settings;
+}
+
+function describeOrigin(envVar: string | undefined, key: string, path: string): string {
+  if (envVar !== undefined) return `$${envVar}`;
+  const dot = key.lastIndexOf('.');
+  return `[${key.slice(0, dot)}] ${key.slice(dot + 1)} in ${path}`;
+}
+
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol, hostname } = new URL(text);
+  return (protocol === 'http:' || protocol === 'https:') && hostname !== '';
+}
