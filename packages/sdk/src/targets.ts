@@ -163,26 +163,38 @@ export function resolveTargets<T extends Targetable>(
       result.set(item.id, item);
       continue;
     }
-    const matches = matchText(token.text, live);
-    if (matches.length === 0) {
-      throw new LiumTargetError(`No ${noun} matches "${token.text}"`, {
-        code: 'target_not_found',
-        hint:
-          live.length > 0
-            ? `Existing ${noun}s: ${listLabels(live, 10).join(', ')}`
-            : `You have no ${noun}s.`,
-        candidates: listLabels(live),
-      });
-    }
-    if (matches.length > 1) {
-      throw new LiumTargetError(`"${token.text}" matches ${matches.length} ${noun}s`, {
-        code: 'target_ambiguous',
-        hint: `Name one by id: ${matches.map((m) => `${m.id} ${label(m)}`).join(', ')}`,
-        candidates: listLabels(matches),
-      });
-    }
-    const [match] = matches as [T];
+    const match = resolveText(token.text, live, noun);
     result.set(match.id, match);
   }
   return [...result.values()];
+}
+
+/**
+ * The one item a free-text target (id, HUID, name, id prefix) names; throws `target_not_found`
+ * listing what exists, or `target_ambiguous` listing what matched.
+ */
+export function resolveText<T extends Targetable>(
+  text: string,
+  live: readonly T[],
+  noun: string,
+): T {
+  const matches = matchText(text, live);
+  if (matches.length === 0) {
+    throw new LiumTargetError(`No ${noun} matches "${text}"`, {
+      code: 'target_not_found',
+      hint:
+        live.length > 0
+          ? `Existing ${noun}s: ${listLabels(live, 10).join(', ')}`
+          : `You have no ${noun}s.`,
+      candidates: listLabels(live),
+    });
+  }
+  if (matches.length > 1) {
+    throw new LiumTargetError(`"${text}" matches ${matches.length} ${noun}s`, {
+      code: 'target_ambiguous',
+      hint: `Name one by id: ${matches.map((m) => `${m.id} ${label(m)}`).join(', ')}`,
+      candidates: listLabels(matches),
+    });
+  }
+  return matches[0] as T;
 }

@@ -1,0 +1,180 @@
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@lium/config';
+import { bag, num, str } from './read.ts';
+
+/**
+ * Index snapshots: what the user last saw in `ls` and `ps`, so `up 2` and `exec 1,3` mean the
+ * rows on screen and never positions in a fresh, unordered server list (reference §3.7, §6.7).
+ *
+ * - Executors: `<configDir>/last_selection.json`, the official CLI's file and shape ([L]):
+ *   `{ timestamp, executors: [{ id, huid, gpu_type, gpu_count, price_per_hour, location }] }`.
+ * - Pods: `<configDir>/last_ps.<shell pid>.json`, one per shell, `{ timestamp, pods: [{ id,
+ *   huid, name }] }`, valid for 10 minutes ([N]).
+ */
+export const EXECUTOR_SNAPSHOT_FILE = 'last_selection.json';
+export const POD_SNAPSHOT_MAX_AGE_MS = 600_000;
+
+export interface ExecutorSnapshotEntry {
+  id: string;
+  huid: string;
+  gpuType: string;
+  gpuCount: number;
+  pricePerHour: number;
+  location: string;
+}
+
+export interface ExecutorSnapshot {
+  takenAt: Date | undefined;
+  executors: ExecutorSnapshotEntry[];
+}
+
+export interface PodSnapshotEntry {
+  id: string;
+  huid: string;
+  name: string;
+}
+
+export interface PodSnapshot {
+  takenAt: Date;
+  pods: PodSnapshotEntry[];
+}
+
+/** Python's naive `datetime.now().isoformat()`, which the official CLI writes. */
+function localIsoTimestamp(date: Date): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    `.${pad(date.getMilliseconds(), 3)}000`
+  );
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    // Missing or unreadable: a snapshot is a convenience, never a reason to fail on its own.
+    return undefined;
+  }
+}
+
+function parseDate(value: unknown): Date | undefined {
+  const text = str(value);
+  if (!text) return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export async function writeExecutorSnapshot(
+  configDir: string,
+  executors: readonly {
+    id: string;
+    huid: string;
+    gpuType: string;
+    gpuCount: number;
+    pricePerHour: number;
+    location: { country: string | undefined };
+  }[],
+  now: Date = new Date(),
+): Promise<void> {
+  const data = {
+    timestamp: localIsoTimestamp(now),
+    executors: executors.map((e) => ({
+      id: e.id,
+      huid: e.huid,
+      gpu_type: e.gpuType,
+      gpu_count: e.gpuCount,
+      price_per_hour: e.pricePerHour,
+      location: e.location.country ?? 'Unknown',
+    })),
+  };
+  await writeFileAtomic(
+    join(configDir, EXECUTOR_SNAPSHOT_FILE),
+    `${JSON.stringify(data, null, 2)}\n`,
+  );
+}
+
+export async function readExecutorSnapshot(
+  configDir: string,
+): Promise<ExecutorSnapshot | undefined> {
+  const data = bag(await readJson(join(configDir, EXECUTOR_SNAPSHOT_FILE)));
+  if (!data || !Array.isArray(data.executors)) return undefined;
+  const executors: ExecutorSnapshotEntry[] = [];
+  for (const row of data.executors) {
+    const entry = bag(row);
+    const id = str(entry?.id);
+    if (!entry || !id) continue;
+    executors.push({
+      id,
+      huid: str(entry.huid) ?? '',
+      gpuType: str(entry.gpu_type) ?? '',
+      gpuCount: num(entry.gpu_count) ?? 0,
+      pricePerHour: num(entry.price_per_hour) ?? 0,
+      location: str(entry.location) ?? 'Unknown',
+    });
+  }
+  return { takenAt: parseDate(data.timestamp), executors };
+}
+
+export function podSnapshotFile(configDir: string, shellPid: number): string {
+  return join(configDir, `last_ps.${shellPid}.json`);
+}
+
+/** Deletes other shells' pod snapshots that have expired, so the directory does not fill up. */
+async function pruneStalePodSnapshots(configDir: string, keep: string, now: Date): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(configDir);
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names
+      .filter((name) => /^last_ps\.\d+\.json$/.test(name))
+      .map(async (name) => {
+        const file = join(configDir, name);
+        if (file === keep) return;
+        try {
+          const info = await stat(file);
+          if (now.getTime() - info.mtimeMs > POD_SNAPSHOT_MAX_AGE_MS) await unlink(file);
+        } catch {
+          // Another shell may have removed it first.
+        }
+      }),
+  );
+}
+
+export async function writePodSnapshot(
+  configDir: string,
+  pods: readonly PodSnapshotEntry[],
+  options: { shellPid: number; now?: Date },
+): Promise<void> {
+  const now = options.now ?? new Date();
+  const file = podSnapshotFile(configDir, options.shellPid);
+  const data = {
+    timestamp: now.toISOString(),
+    pods: pods.map((p) => ({ id: p.id, huid: p.huid, name: p.name })),
+  };
+  await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
+  await pruneStalePodSnapshots(configDir, file, now);
+}
+
+/** The pod snapshot of this shell, or undefined when there is none; `expired` past 10 minutes. */
+export async function readPodSnapshot(
+  configDir: string,
+  options: { shellPid: number; now?: Date; maxAgeMs?: number },
+): Promise<(PodSnapshot & { expired: boolean }) | undefined> {
+  const data = bag(await readJson(podSnapshotFile(configDir, options.shellPid)));
+  const takenAt = parseDate(data?.timestamp);
+  if (!data || !takenAt || !Array.isArray(data.pods)) return undefined;
+  const pods: PodSnapshotEntry[] = [];
+  for (const row of data.pods) {
+    const entry = bag(row);
+    const id = str(entry?.id);
+    if (!entry || !id) continue;
+    pods.push({ id, huid: str(entry.huid) ?? '', name: str(entry.name) ?? '' });
+  }
+  const age = (options.now ?? new Date()).getTime() - takenAt.getTime();
+  return { takenAt, pods, expired: age > (options.maxAgeMs ?? POD_SNAPSHOT_MAX_AGE_MS) };
+}
