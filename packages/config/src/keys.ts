@@ -53,13 +53,15 @@ function keyProblem(section: string, option: string): string | undefined {
 }
 
 /**
- * Checks that configparser will read `value` back unchanged: one line, no control characters,
- * no surrounding whitespace (configparser strips it). The value itself never appears in the error.
+ * Checks that configparser will read `value` back unchanged: one line, no control characters
+ * other than an inner tab, no surrounding whitespace (configparser strips it). The value itself
+ * never appears in the error.
  */
 export function assertWritableValue(key: string, value: string): void {
   let problem: string | undefined;
   if (/[\r\n]/.test(value)) problem = 'it spans several lines';
-  else if (hasControlCharacter(value)) problem = 'it contains control characters';
+  else if (hasControlCharacter(value.replaceAll('\t', ' ')))
+    problem = 'it contains control characters';
   else if (pyStrip(value) !== value) problem = 'it starts or ends with whitespace';
   if (problem === undefined) return;
   throw new LiumConfigError(`Cannot store the value of ${printable(key)}: ${problem}.`, {
