@@ -1,9 +1,154 @@
+import { spawn } from 'node:child_process';
+import type { Argv } from 'yargs';
+import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
+import { renderTable } from '../output/table.ts';
+
+/** Keys whose values are secrets: `show` masks them, so they never land in scrollback. */
+const SECRET_KEYS = /(^|\.)(api_key|.*secret.*|.*token.*|.*password.*)$/i;
+
+export function maskSecret(value: string): string {
+  if (value.length <= 8) return '••••';
+  return `${'•'.repeat(8)}${value.slice(-4)}`;
+}
+
+async function loadConfigFor(ctx: CommandContext) {
+  const { loadConfig } = await import('@lium/sdk');
+  return loadConfig({ env: ctx.io.env });
+}
+
+function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalArgs> {
+  return yargs
+    .command(
+      'set <key> <value>',
+      'Set a value, e.g. `lium config set ssh.key_path ~/.ssh/work`',
+      (y) =>
+        y
+          .positional('key', { type: 'string', demandOption: true })
+          .positional('value', { type: 'string', demandOption: true }),
+      async (args) => {
+        const config = await loadConfigFor(ctx);
+        config.set(args.key, String(args.value));
+        await config.save();
+        const shadow = config.getEnvVar(args.key);
+        if (ctx.out.json) ctx.out.printJson({ key: args.key, path: config.path });
+        else ctx.out.success(`Set ${args.key} in ${config.path}`);
+        if (shadow)
+          ctx.out.warn(`${shadow} is set in your environment and still wins over the file.`);
+      },
+    )
+    .command(
+      'get <key>',
+      'Print one value (from the environment or the file)',
+      (y) => y.positional('key', { type: 'string', demandOption: true }),
+      async (args) => {
+        const config = await loadConfigFor(ctx);
+        const value = config.get(args.key);
+        if (ctx.out.json) {
+          ctx.out.printJson({
+            key: args.key,
+            value: value ?? null,
+            source: config.getSource(args.key) ?? null,
+          });
+          return;
+        }
+        if (value === undefined) {
+          throw new CliError(`${args.key} is not set`, {
+            code: 'config_key_unset',
+            hint: `Set it with \`lium config set ${args.key} <value>\`; \`lium config show\` lists what is set.`,
+          });
+        }
+        ctx.out.print(value);
+      },
+    )
+    .command(
+      'unset <key>',
+      'Remove a value from the file',
+      (y) => y.positional('key', { type: 'string', demandOption: true }),
+      async (args) => {
+        const config = await loadConfigFor(ctx);
+        const removed = config.unset(args.key);
+        if (removed) await config.save();
+        if (ctx.out.json) ctx.out.printJson({ key: args.key, removed });
+        else if (removed) ctx.out.success(`Removed ${args.key}`);
+        else ctx.out.info(`${args.key} was not set in ${config.path}`);
+      },
+    )
+    .command(
+      'show',
+      'List every setting and where it comes from (secrets masked)',
+      (y) => y,
+      async () => {
+        const config = await loadConfigFor(ctx);
+        const entries = config.list().map((entry) => ({
+          key: entry.key,
+          value: SECRET_KEYS.test(entry.key) ? maskSecret(entry.value) : entry.value,
+          source: entry.source === 'env' ? (entry.envVar ?? 'env') : 'file',
+        }));
+        if (ctx.out.json) {
+          ctx.out.printJson({ path: config.path, settings: entries });
+          return;
+        }
+        ctx.out.info(ctx.out.c.dim(config.path));
+        if (entries.length === 0) {
+          ctx.out.info('Nothing set yet. Run `lium init`.');
+          return;
+        }
+        const c = ctx.out.data;
+        ctx.out.print(
+          renderTable(
+            [{ header: 'KEY' }, { header: 'VALUE' }, { header: 'FROM' }],
+            entries.map((entry) => [entry.key, entry.value, c.dim(entry.source)]),
+            c,
+          ),
+        );
+      },
+    )
+    .command(
+      'path',
+      'Print the config file path',
+      (y) => y,
+      async () => {
+        const config = await loadConfigFor(ctx);
+        if (ctx.out.json) ctx.out.printJson({ path: config.path });
+        else ctx.out.print(config.path);
+      },
+    )
+    .command(
+      'edit',
+      'Open the config file in $VISUAL / $EDITOR',
+      (y) => y,
+      async () => {
+        const config = await loadConfigFor(ctx);
+        // Make sure the file exists (0600) before handing it to an editor.
+        await config.save();
+        const editor = ctx.io.env.VISUAL || ctx.io.env.EDITOR || 'vi';
+        const code = await new Promise<number>((resolve, reject) => {
+          const child = spawn(`${editor} "$LIUM_EDIT_FILE"`, {
+            shell: true,
+            stdio: 'inherit',
+            env: { ...ctx.io.env, LIUM_EDIT_FILE: config.path },
+          });
+          child.on('error', reject);
+          child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+        });
+        if (code !== 0) {
+          throw new CliError(`The editor exited with ${code}`, {
+            code: 'editor_failed',
+            hint: 'Set $EDITOR to an editor you have.',
+          });
+        }
+        await loadConfigFor(ctx); // throws with file and line if the edit broke the file
+        ctx.out.success(`Saved ${config.path}`);
+      },
+    )
+    .demandCommand(1, 'Name a config action: set, get, unset, show, path or edit.');
+}
 
 export default defineCommand({
-  builder: (yargs) => yargs,
+  builder: (yargs, ctx) => subcommands(yargs, ctx),
   async handler() {
-    throw new CliError('This command is not available yet', { code: 'not_implemented' });
+    // Only reached without a subcommand, which demandCommand already refuses.
   },
 });

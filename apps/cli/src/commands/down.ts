@@ -1,9 +1,77 @@
+import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
-import { CliError } from '../errors.ts';
+import { CliError, CliUsageError } from '../errors.ts';
+import { formatUsd } from '../output/format.ts';
+import { listLabels, plural, podLabel } from '../pods.ts';
 
 export default defineCommand({
-  builder: (yargs) => yargs,
-  async handler() {
-    throw new CliError('This command is not available yet', { code: 'not_implemented' });
+  builder: (yargs) =>
+    yargs
+      .positional('targets', {
+        type: 'string',
+        describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
+      })
+      .option('all', { type: 'boolean', default: false, describe: 'Stop every pod you have' })
+      .example('lium down 1 -y', 'stop the first pod of `lium ps` without asking')
+      .example('lium rm --all', 'stop everything (asks first)'),
+  async handler(args, ctx) {
+    if (!args.targets && !args.all) {
+      throw new CliUsageError(
+        'Name the pods to stop, or pass --all',
+        'e.g. `lium down 1` or `lium down --all`.',
+      );
+    }
+    if (args.targets && args.all) {
+      throw new CliUsageError('Give either targets or --all, not both');
+    }
+    const lium = await ctx.lium();
+    const pods: readonly PodInfo[] = args.all
+      ? await lium.listPods({ signal: ctx.signal })
+      : await lium.resolvePods(args.targets as string, { signal: ctx.signal });
+    const { out } = ctx;
+    if (pods.length === 0) {
+      if (out.json) out.printJson({ stopped: [], failed: [] });
+      else out.info('No pods to stop.');
+      return;
+    }
+    const hourly = pods.reduce((sum, pod) => sum + pod.pricePerHour, 0);
+    await ctx.confirm(
+      `Stop ${plural(pods.length, 'pod')} (${listLabels(pods.map(podLabel))}, ${formatUsd(hourly)}/h)? Their disks are deleted.`,
+      `stop ${plural(pods.length, 'pod')}`,
+    );
+    const outcomes = await Promise.all(
+      pods.map(async (pod) => {
+        try {
+          await lium.stopPod(pod, { signal: ctx.signal });
+          if (!out.json) out.success(`Stopped ${podLabel(pod)}`);
+          return { pod, error: undefined };
+        } catch (error) {
+          if (!out.json) out.error(`Could not stop ${podLabel(pod)}: ${(error as Error).message}`);
+          return { pod, error: error as Error };
+        }
+      }),
+    );
+    const failed = outcomes.filter((outcome) => outcome.error);
+    if (out.json) {
+      out.printJson({
+        stopped: outcomes
+          .filter((o) => !o.error)
+          .map(({ pod }) => ({ id: pod.id, huid: pod.huid, name: pod.name })),
+        failed: failed.map(({ pod, error }) => ({
+          id: pod.id,
+          huid: pod.huid,
+          name: pod.name,
+          error: { code: (error as { code?: string }).code ?? 'error', message: error?.message },
+        })),
+      });
+      if (failed.length > 0) ctx.exitCode = 1;
+      return;
+    }
+    if (failed.length > 0) {
+      throw new CliError(`${plural(failed.length, 'pod')} could not be stopped`, {
+        code: 'stop_failed',
+        hint: 'Run `lium ps` to see what is left, then try `lium down` again.',
+      });
+    }
   },
 });

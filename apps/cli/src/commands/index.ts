@@ -20,8 +20,8 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./init.ts'),
   },
   {
-    command: 'config <action>',
-    describe: 'Read and change settings (set|get|unset|show|path|edit)',
+    command: 'config',
+    describe: 'Read and change settings (set, get, unset, show, path, edit)',
     load: () => import('./config.ts'),
   },
   {

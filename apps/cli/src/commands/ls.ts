@@ -1,9 +1,119 @@
+import type { ExecutorInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
-import { CliError } from '../errors.ts';
+import { formatNumber, formatUsd } from '../output/format.ts';
+import { renderTable } from '../output/table.ts';
+import { executorRow } from '../rows.ts';
+
+const SORTS = [
+  'price',
+  'price-total',
+  'gpus',
+  'download',
+  'upload',
+  'vram',
+  'location',
+  'id',
+] as const;
+type SortKey = (typeof SORTS)[number];
+
+const byKey: Record<SortKey, (a: ExecutorInfo, b: ExecutorInfo) => number> = {
+  price: (a, b) => a.pricePerGpuHour - b.pricePerGpuHour,
+  'price-total': (a, b) => a.pricePerHour - b.pricePerHour,
+  gpus: (a, b) => b.gpuCount - a.gpuCount,
+  download: (a, b) => (b.downloadMbps ?? 0) - (a.downloadMbps ?? 0),
+  upload: (a, b) => (b.uploadMbps ?? 0) - (a.uploadMbps ?? 0),
+  vram: (a, b) => b.specs.vramGb - a.specs.vramGb,
+  location: (a, b) => locationOf(a).localeCompare(locationOf(b)),
+  id: (a, b) => a.id.localeCompare(b.id),
+};
+
+function locationOf(executor: ExecutorInfo): string {
+  return executor.location.countryCode ?? executor.location.country ?? '';
+}
 
 export default defineCommand({
-  builder: (yargs) => yargs,
-  async handler() {
-    throw new CliError('This command is not available yet', { code: 'not_implemented' });
+  builder: (yargs) =>
+    yargs
+      .positional('gpu', { type: 'string', describe: 'GPU type, e.g. H100, A100, RTX4090' })
+      .option('sort', {
+        choices: SORTS,
+        default: 'price' as SortKey,
+        describe: 'Order (best-value ★ machines first)',
+      })
+      .option('limit', { type: 'number', describe: 'Show at most N machines' })
+      .option('max-price', { type: 'number', describe: 'Highest $ per GPU-hour' })
+      .option('country', { type: 'string', describe: 'Country code, e.g. US' })
+      .option('count', { type: 'number', describe: 'Exact number of GPUs' })
+      .example('lium ls H100 --limit 5', 'the five best H100 machines')
+      .example('lium ls --max-price 1.5 --sort gpus', 'cheap machines, most GPUs first'),
+  async handler(args, ctx) {
+    const lium = await ctx.lium();
+    const found = await lium.listExecutors({
+      ...(args.gpu ? { gpuType: args.gpu } : {}),
+      ...(args.count !== undefined ? { gpuCount: args.count } : {}),
+      ...(args.maxPrice !== undefined ? { maxPricePerGpuHour: args.maxPrice } : {}),
+      ...(args.country ? { country: args.country } : {}),
+      signal: ctx.signal,
+    });
+    const { paretoFrontier } = await import('@lium/sdk');
+    const optimal = paretoFrontier(found);
+    const compare = byKey[args.sort];
+    const ranked = found
+      .map((executor, i) => ({ executor, star: optimal[i] === true }))
+      .sort((a, b) => Number(b.star) - Number(a.star) || compare(a.executor, b.executor));
+    const shown = args.limit !== undefined ? ranked.slice(0, Math.max(0, args.limit)) : ranked;
+    // Remember exactly the rows on screen, so `lium up 2` means row 2 of this table.
+    await lium.rememberExecutors(shown.map((row) => row.executor));
+
+    const { out } = ctx;
+    if (out.json) {
+      out.printJson(shown.map((row, i) => executorRow(row.executor, i + 1, row.star)));
+      return;
+    }
+    if (shown.length === 0) {
+      out.warn('No machines match.');
+      out.info(out.c.dim('Try fewer filters, or another GPU type (`lium ls` lists all).'));
+      return;
+    }
+    const c = out.data;
+    out.print(
+      renderTable(
+        [
+          { header: '#', align: 'right' },
+          { header: 'HUID' },
+          { header: 'GPU' },
+          { header: 'N', align: 'right' },
+          { header: '$/GPU·h', align: 'right' },
+          { header: '$/h', align: 'right' },
+          { header: 'LOC' },
+          { header: 'VRAM', align: 'right' },
+          { header: 'RAM', align: 'right' },
+          { header: 'DISK', align: 'right' },
+          { header: 'NET ↓/↑ Mbps', align: 'right' },
+          { header: '★' },
+        ],
+        shown.map(({ executor: e, star }, i) => [
+          String(i + 1),
+          c.cyan(e.huid),
+          e.gpuType,
+          String(e.gpuCount),
+          formatUsd(e.pricePerGpuHour),
+          c.bold(formatUsd(e.pricePerHour)),
+          locationOf(e) || '—',
+          formatNumber(e.specs.vramGb, 'G'),
+          formatNumber(e.specs.ramGb, 'G'),
+          formatNumber(e.specs.diskGb, 'G'),
+          `${formatNumber(e.downloadMbps)}/${formatNumber(e.uploadMbps)}`,
+          star ? c.yellow('★') : '',
+        ]),
+        c,
+      ),
+    );
+    const hidden = ranked.length - shown.length;
+    out.info(
+      out.c.dim(
+        `${shown.length} machine${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} more; raise --limit)` : ''}. Rent one with \`lium up <#>\`.`,
+      ),
+    );
   },
 });

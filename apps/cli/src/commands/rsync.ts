@@ -1,9 +1,140 @@
+import { join } from 'node:path';
+import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
-import { CliError } from '../errors.ts';
+import { CliUsageError } from '../errors.ts';
+import { localPath, requireLocal } from '../local-files.ts';
+import { formatBytes } from '../output/format.ts';
+import { plural, podLabel } from '../pods.ts';
+import { parseRemoteSpec } from '../remote-spec.ts';
 
 export default defineCommand({
-  builder: (yargs) => yargs,
-  async handler() {
-    throw new CliError('This command is not available yet', { code: 'not_implemented' });
+  builder: (yargs) =>
+    yargs
+      .positional('source', {
+        type: 'string',
+        demandOption: true,
+        describe: 'LOCAL path or TARGETS:PATH',
+      })
+      .positional('dest', {
+        type: 'string',
+        demandOption: true,
+        describe: 'LOCAL path or TARGETS:PATH',
+      })
+      .option('verbose', {
+        alias: 'v',
+        type: 'boolean',
+        default: false,
+        describe: 'List every file',
+      })
+      .option('compress', {
+        alias: 'z',
+        type: 'boolean',
+        default: false,
+        describe: 'Compress in transit',
+      })
+      .option('delete', {
+        type: 'boolean',
+        default: false,
+        describe: 'Delete files not in the source',
+      })
+      .option('exclude', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Skip matching paths (repeatable)',
+      })
+      .option('dry-run', {
+        alias: 'n',
+        type: 'boolean',
+        default: false,
+        describe: 'Show what would change, change nothing',
+      })
+      .example('lium rsync ~/project/ 1,2:/home/project/', 'push a directory to two pods')
+      .example(
+        'lium rsync all:/home/logs/ ~/collected/',
+        'pull from every pod into ~/collected/<huid>/',
+      ),
+  async handler(args, ctx) {
+    const from = parseRemoteSpec(args.source);
+    const to = parseRemoteSpec(args.dest);
+    if (from && to)
+      throw new CliUsageError('Copying from pod to pod is not supported: one side must be local');
+    if (!from && !to) {
+      throw new CliUsageError(
+        'One side must be TARGETS:PATH',
+        'e.g. `lium rsync ./src/ 1:/root/src/`.',
+      );
+    }
+    const direction = to ? 'up' : 'down';
+    const remote = (to ?? from)!;
+    const localArg = direction === 'up' ? args.source : args.dest;
+    const local = localPath(localArg, ctx.io);
+    if (direction === 'up') await requireLocal(local, 'Local path');
+    const lium = await ctx.lium();
+    const pods = await lium.resolvePods(remote.targets, { signal: ctx.signal });
+    const { out } = ctx;
+    // Pulling from several pods: each into its own <local>/<huid>/ so they never mix.
+    const localFor = (pod: PodInfo) =>
+      direction === 'down' && pods.length > 1 ? `${join(local, pod.huid)}/` : local;
+    const spinner = out.spinner(
+      `${args.dryRun ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
+    );
+    const results = await Promise.allSettled(
+      pods.map(async (pod) => {
+        const result = await lium.syncDirectory(pod, {
+          localPath: localFor(pod),
+          remotePath: remote.path,
+          direction,
+          delete: args.delete,
+          exclude: args.exclude,
+          compress: args.compress,
+          dryRun: args.dryRun,
+          signal: ctx.signal,
+        });
+        return { pod, result };
+      }),
+    );
+    spinner.stop();
+    let failures = 0;
+    const rows = [];
+    for (const [i, settled] of results.entries()) {
+      const pod = pods[i] as PodInfo;
+      if (settled.status === 'rejected') {
+        failures += 1;
+        const error = settled.reason as Error & { code?: string };
+        rows.push({
+          pod: pod.huid,
+          pod_id: pod.id,
+          error: { code: error.code ?? 'error', message: error.message },
+        });
+        if (!out.json) out.error(`${podLabel(pod)}: ${error.message}`);
+        continue;
+      }
+      const { result } = settled.value;
+      rows.push({
+        pod: pod.huid,
+        pod_id: pod.id,
+        direction,
+        local: localFor(pod),
+        remote: remote.path,
+        method: result.method,
+        transferred: result.transferred,
+        deleted: result.deleted,
+        bytes: result.bytes,
+        dry_run: args.dryRun,
+      });
+      if (out.json) continue;
+      if (args.verbose) {
+        for (const file of result.transferred) out.info(`  ${out.c.dim(pod.huid)} ${file}`);
+        for (const file of result.deleted)
+          out.info(`  ${out.c.dim(pod.huid)} ${out.c.red('deleted')} ${file}`);
+      }
+      const verb = args.dryRun ? 'Would sync' : 'Synced';
+      out.success(
+        `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)}, ${result.method})`,
+      );
+    }
+    if (out.json) out.printJson(rows);
+    if (failures > 0) ctx.exitCode = 1;
   },
 });

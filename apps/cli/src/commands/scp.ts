@@ -1,9 +1,176 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import type { Lium, PodInfo } from '@lium/sdk';
+import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
-import { CliError } from '../errors.ts';
+import { CliUsageError } from '../errors.ts';
+import { localPath, requireLocal } from '../local-files.ts';
+import { formatBytes } from '../output/format.ts';
+import { plural, podLabel } from '../pods.ts';
+import { parseRemoteSpec } from '../remote-spec.ts';
+
+/** Where uploads go when no remote path is given (the official CLI's default). */
+const DEFAULT_REMOTE_DIR = '/root/';
+
+interface Plan {
+  direction: 'up' | 'down';
+  targets: string;
+  local: string;
+  remote: string | undefined;
+}
+
+/** Reads the three accepted shapes into one plan (see the examples in `lium scp --help`). */
+function planOf(targetsArg: string, paths: readonly string[], download: boolean): Plan {
+  const colon = parseRemoteSpec(targetsArg);
+  if (colon) {
+    if (paths.length > 1)
+      throw new CliUsageError('Too many paths: `lium scp TARGET:REMOTE [LOCAL]`');
+    return {
+      direction: 'down',
+      targets: colon.targets,
+      remote: colon.path,
+      local: paths[0] ?? '.',
+    };
+  }
+  const [first, second, ...rest] = paths;
+  if (rest.length > 0) throw new CliUsageError('Too many paths');
+  if (download) {
+    if (!first)
+      throw new CliUsageError(
+        'Give the remote path to download',
+        'e.g. `lium scp 1 -d /root/out.txt ./`.',
+      );
+    return { direction: 'down', targets: targetsArg, remote: first, local: second ?? '.' };
+  }
+  // `lium scp ./file 1:/root/` reads naturally too.
+  const uploadTo = first !== undefined ? parseRemoteSpec(first) : undefined;
+  if (uploadTo && second === undefined) {
+    return { direction: 'up', targets: uploadTo.targets, local: targetsArg, remote: uploadTo.path };
+  }
+  if (!first)
+    throw new CliUsageError(
+      'Give the local file to upload',
+      'e.g. `lium scp 1 ./data.csv /root/`.',
+    );
+  return { direction: 'up', targets: targetsArg, local: first, remote: second };
+}
 
 export default defineCommand({
-  builder: (yargs) => yargs,
-  async handler() {
-    throw new CliError('This command is not available yet', { code: 'not_implemented' });
+  builder: (yargs) =>
+    yargs
+      .positional('targets', {
+        type: 'string',
+        demandOption: true,
+        describe:
+          'Pods (index from `lium ps`, HUID, name, id, list, all), or TARGET:REMOTE to download',
+      })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        describe: 'LOCAL [REMOTE] to upload; [LOCAL] to download',
+      })
+      .option('download', {
+        alias: 'd',
+        type: 'boolean',
+        default: false,
+        describe: 'Download: TARGETS REMOTE [LOCAL]',
+      })
+      .example('lium scp 1 ./data.csv', 'upload to /root/data.csv on pod 1')
+      .example('lium scp 1,2 model.pt /workspace/', 'upload to two pods')
+      .example('lium scp 1:/root/out.txt ./', 'download from pod 1')
+      .example(
+        'lium scp all -d /root/log.txt logs/',
+        'download from every pod as logs/<huid>-log.txt',
+      ),
+  async handler(args, ctx) {
+    const plan = planOf(args.targets, (args.paths ?? []).map(String), args.download);
+    const local = localPath(plan.local, ctx.io);
+    if (plan.direction === 'up') await requireLocal(local);
+    const lium = await ctx.lium();
+    const pods = await lium.resolvePods(plan.targets, { signal: ctx.signal });
+    const results = await Promise.all(
+      pods.map((pod) =>
+        plan.direction === 'up'
+          ? uploadTo(lium, pod, local, plan.remote, pods.length, ctx)
+          : downloadFrom(lium, pod, plan.remote ?? '', local, pods.length, ctx),
+      ),
+    );
+    if (ctx.out.json) ctx.out.printJson(results);
+    else if (pods.length > 1) ctx.out.success(`Copied on ${plural(pods.length, 'pod')}`);
   },
 });
+
+interface CopyResult {
+  pod: string;
+  pod_id: string;
+  direction: 'up' | 'down';
+  local: string;
+  remote: string;
+  bytes: number;
+}
+
+function progressFor(ctx: CommandContext, label: string, single: boolean) {
+  // One bar per file on a terminal; with several pods in parallel one line each at the end.
+  const bar = single ? ctx.out.progress(label) : undefined;
+  return {
+    onProgress: (p: { bytes: number; total: number; rate?: number }) =>
+      bar?.update(p.bytes, p.total, p.rate),
+    done: (line: string) =>
+      bar ? bar.done(line) : ctx.out.json ? undefined : ctx.out.success(line),
+  };
+}
+
+async function uploadTo(
+  lium: Lium,
+  pod: PodInfo,
+  local: string,
+  remoteArg: string | undefined,
+  podCount: number,
+  ctx: CommandContext,
+): Promise<CopyResult> {
+  const remoteBase = remoteArg && remoteArg.length > 0 ? remoteArg : DEFAULT_REMOTE_DIR;
+  const remote = remoteBase.endsWith('/') ? posix.join(remoteBase, basename(local)) : remoteBase;
+  const progress = progressFor(ctx, `${basename(local)} → ${pod.huid}`, podCount === 1);
+  await lium.uploadFile(pod, local, remote, {
+    signal: ctx.signal,
+    onProgress: progress.onProgress,
+  });
+  const { size } = await stat(local);
+  progress.done(`Uploaded ${basename(local)} to ${podLabel(pod)}:${remote} (${formatBytes(size)})`);
+  return { pod: pod.huid, pod_id: pod.id, direction: 'up', local, remote, bytes: size };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
+async function downloadFrom(
+  lium: Lium,
+  pod: PodInfo,
+  remote: string,
+  localArg: string,
+  podCount: number,
+  ctx: CommandContext,
+): Promise<CopyResult> {
+  const name = posix.basename(remote);
+  let local: string;
+  if (podCount > 1) {
+    // Several pods: one directory, files named after their pod so none overwrites another.
+    await mkdir(localArg, { recursive: true });
+    local = join(localArg, `${pod.huid}-${name}`);
+  } else {
+    local =
+      localArg.endsWith('/') || (await isDirectory(localArg)) ? join(localArg, name) : localArg;
+  }
+  const progress = progressFor(ctx, `${pod.huid}:${name} → ${basename(local)}`, podCount === 1);
+  await lium.downloadFile(pod, remote, local, {
+    signal: ctx.signal,
+    onProgress: progress.onProgress,
+  });
+  const { size } = await stat(local);
+  progress.done(`Downloaded ${podLabel(pod)}:${remote} to ${local} (${formatBytes(size)})`);
+  return { pod: pod.huid, pod_id: pod.id, direction: 'down', local, remote, bytes: size };
+}

@@ -1,0 +1,16 @@
+import type { PodInfo } from '@lium/sdk';
+
+/** `noble-hawk-a3 (train-1)` — how a pod is named in messages. */
+export function podLabel(pod: PodInfo): string {
+  return pod.name && pod.name !== pod.huid ? `${pod.huid} (${pod.name})` : pod.huid;
+}
+
+/** `a, b and 3 more` — a short list for confirmations. */
+export function listLabels(labels: readonly string[], max = 5): string {
+  if (labels.length <= max) return labels.join(', ');
+  return `${labels.slice(0, max).join(', ')} and ${labels.length - max} more`;
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

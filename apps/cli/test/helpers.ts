@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import type { CliIO } from '../src/io.ts';
+import { run } from '../src/main.ts';
+
+/** A writable that records what was written and can pretend to be a terminal. */
+export class CaptureStream extends Writable {
+  readonly chunks: Buffer[] = [];
+  isTTY: boolean;
+  columns = 120;
+
+  constructor(isTTY = false) {
+    super();
+    this.isTTY = isTTY;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.chunks.push(Buffer.from(chunk));
+    callback();
+  }
+
+  get text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  tty?: boolean;
+  cwd?: string;
+  signal?: AbortSignal;
+  stdin?: string;
+}
+
+/** Runs `lium` in-process with capture streams. */
+export async function runLium(argv: string[], options: RunOptions = {}): Promise<RunResult> {
+  const stdout = new CaptureStream(options.tty ?? false);
+  const stderr = new CaptureStream(options.tty ?? false);
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.isTTY = options.tty ?? false;
+  stdin.end(options.stdin ?? '');
+  const io: CliIO = {
+    stdout,
+    stderr,
+    stdin,
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const code = await run(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+export interface Sandbox {
+  dir: string;
+  home: string;
+  configDir: string;
+  keyPath: string;
+  /** The environment a user of this sandbox has (no API settings). */
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+/** A temp HOME with an ed25519 key and an empty config dir. */
+export function makeSandbox(): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), 'lium-cli-'));
+  const home = join(dir, 'home');
+  const configDir = join(home, '.lium');
+  const sshDir = join(home, '.ssh');
+  mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+  const keyPath = join(sshDir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'lium-test', '-f', keyPath]);
+  return {
+    dir,
+    home,
+    configDir,
+    keyPath,
+    env: { HOME: home, LIUM_CONFIG_DIR: configDir, PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI detection is the point
+export const ANSI = /\u001b\[/;
