@@ -1,0 +1,70 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ParsedKey, PublicKeyAuthContext } from 'ssh2';
+import ssh2 from 'ssh2';
+import { EmulatorError } from '../errors.ts';
+
+const { utils } = ssh2;
+
+/** A fresh ed25519 host key, as OpenSSH private key text. */
+export function generateHostKey(): string {
+  return utils.generateKeyPairSync('ed25519').private;
+}
+
+function parse(text: string, what: string): ParsedKey {
+  const parsed = utils.parseKey(text);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) {
+    throw new EmulatorError(`${what} cannot be parsed`, {
+      code: 'pod_key_invalid',
+      hint: 'Pass keys in OpenSSH format (e.g. "ssh-ed25519 AAAA… comment").',
+      ...(key instanceof Error ? { cause: key } : {}),
+    });
+  }
+  return key;
+}
+
+/** `ssh-ed25519 AAAA…` for a private host key. */
+export function publicKeyLine(privateKey: string): string {
+  const key = parse(privateKey, 'The host key');
+  return `${key.type} ${key.getPublicSSH().toString('base64')}`;
+}
+
+export function parseHostKey(privateKey: string): ParsedKey {
+  const key = parse(privateKey, 'The host key');
+  if (!key.isPrivateKey()) {
+    throw new EmulatorError('The host key is a public key', {
+      code: 'pod_key_invalid',
+      hint: 'Pass the private host key (OpenSSH format), or omit it to get a new one.',
+    });
+  }
+  return key;
+}
+
+/** The keys a pod accepts, parsed once. Lines that are not public keys are an error. */
+export class AuthorizedKeys {
+  readonly #keys: { blob: Buffer; key: ParsedKey }[];
+
+  constructor(lines: readonly string[]) {
+    this.#keys = lines
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => {
+        const key = parse(line, 'An authorized key');
+        return { blob: key.getPublicSSH(), key };
+      });
+  }
+
+  /**
+   * Accept only a listed key; when the client sent a signature (not just a query) it must
+   * verify with that key.
+   */
+  check(ctx: PublicKeyAuthContext): boolean {
+    const entry = this.#keys.find(
+      ({ blob }) => blob.length === ctx.key.data.length && timingSafeEqual(blob, ctx.key.data),
+    );
+    if (!entry) return false;
+    if (ctx.signature === undefined) return true;
+    if (ctx.blob === undefined) return false;
+    return entry.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
+  }
+}

@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { constants as osConstants } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { BWRAP_PATH, bwrapArgs, type Isolation, type SandboxLayout } from './sandbox.ts';
+import { SHIM_SOURCE } from './shim.ts';
+
+const PERL = '/usr/bin/perl';
+const SCRIPT = '/usr/bin/script';
+
+export type ExitStatus =
+  | { kind: 'exit'; code: number }
+  | { kind: 'signal'; signal: string; coreDumped: boolean; message: string };
+
+export interface PtySize {
+  rows: number;
+  cols: number;
+}
+
+export interface CommandSpec {
+  /** Program and arguments, run without a shell. */
+  argv: readonly string[];
+  env: Readonly<Record<string, string>>;
+  /** Run the command on a new pseudo-terminal of this size (through util-linux `script`). */
+  pty?: PtySize | undefined;
+}
+
+export interface LaunchContext {
+  isolation: Isolation;
+  layout: SandboxLayout;
+  onLog: (line: string) => void;
+}
+
+/** One command running in a pod; the shim is its supervisor (see shim.ts). */
+export interface PodProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** How the command ended; resolves once, even if background jobs keep running. */
+  readonly status: Promise<ExitStatus>;
+  /** Resolves when nothing of this command is left running. */
+  readonly gone: Promise<void>;
+  signal(name: string): void;
+  resize(size: PtySize): void;
+  /** SIGKILL to the whole process group; in bwrap mode that ends the pid namespace. */
+  kill(): void;
+}
+
+/** Quote one word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+const SIGNAL_NAMES = new Map<number, string>(
+  Object.entries(osConstants.signals).map(([name, num]) => [num, name.replace(/^SIG/, '')]),
+);
+
+export function signalName(num: number): string {
+  return SIGNAL_NAMES.get(num) ?? String(num);
+}
+
+export function launchCommand(ctx: LaunchContext, spec: CommandSpec): PodProcess {
+  const inner = spec.pty ? ptyArgv(spec.argv, spec.pty) : [...spec.argv];
+  const shimArgv = [PERL, '-e', SHIM_SOURCE, spec.pty ? 'pty' : 'plain', ...inner];
+  const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'];
+  const child =
+    ctx.isolation === 'bwrap'
+      ? spawn(BWRAP_PATH, [...bwrapArgs(ctx.layout), ...shimArgv], {
+          env: { ...spec.env },
+          stdio,
+          detached: true,
+        })
+      : spawn(PERL, shimArgv.slice(1), {
+          env: { ...spec.env },
+          cwd: join(ctx.layout.dataDir, 'root'),
+          stdio,
+          detached: true,
+        });
+  return supervise(child, ctx);
+}
+
+function ptyArgv(argv: readonly string[], size: PtySize): string[] {
+  const setSize = `stty rows ${Math.trunc(size.rows)} cols ${Math.trunc(size.cols)} 2>/dev/null`;
+  const command = `${setSize}; exec ${argv.map(shellQuote).join(' ')}`;
+  return [SCRIPT, '-qfec', command, '/dev/null'];
+}
+
+function supervise(child: ChildProcess, ctx: LaunchContext): PodProcess {
+  const [, , diag, ctl, stdin, stdout, stderr] = child.stdio as unknown as [
+    null,
+    null,
+    Readable,
+    Socket,
+    Writable,
+    Readable,
+    Readable,
+  ];
+  let diagnostics = '';
+  diag.setEncoding('utf8');
+  diag.on('data', (text: string) => {
+    if (diagnostics.length < 4096) diagnostics += text;
+  });
+  stdin.on('error', () => {});
+  ctl.on('error', () => {});
+
+  let settle: (s: ExitStatus) => void = () => {};
+  let settled = false;
+  const status = new Promise<ExitStatus>((resolve) => {
+    settle = (s) => {
+      if (settled) return;
+      settled = true;
+      resolve(s);
+    };
+  });
+  let ctlBuffer = '';
+  ctl.setEncoding('utf8');
+  ctl.on('data', (text: string) => {
+    ctlBuffer += text;
+    for (let nl = ctlBuffer.indexOf('\n'); nl >= 0; nl = ctlBuffer.indexOf('\n')) {
+      const line = ctlBuffer.slice(0, nl);
+      ctlBuffer = ctlBuffer.slice(nl + 1);
+      const exit = /^exit (\d+)$/.exec(line);
+      const sig = /^signal (\d+) ([01])$/.exec(line);
+      if (exit) settle({ kind: 'exit', code: Number(exit[1]) });
+      else if (sig)
+        settle({
+          kind: 'signal',
+          signal: signalName(Number(sig[1])),
+          coreDumped: sig[2] === '1',
+          message: '',
+        });
+    }
+  });
+
+  let exited = false;
+  const gone = new Promise<void>((resolve) => {
+    child.on('error', (err) => {
+      exited = true;
+      ctx.onLog(`pod ${ctx.layout.podId}: cannot start a command: ${err.message}`);
+      settle({ kind: 'exit', code: 127 });
+      resolve();
+    });
+    child.on('exit', (code, signal) => {
+      exited = true;
+      // Without a report from the shim the sandbox itself failed (or was killed).
+      const why = diagnostics.trim();
+      if (why) ctx.onLog(`pod ${ctx.layout.podId}: ${why}`);
+      if (signal)
+        settle({
+          kind: 'signal',
+          signal: signal.replace(/^SIG/, ''),
+          coreDumped: false,
+          message: why,
+        });
+      else settle({ kind: 'exit', code: code ?? 255 });
+      resolve();
+    });
+  });
+
+  const send = (line: string): void => {
+    if (!exited && ctl.writable) ctl.write(`${line}\n`);
+  };
+  return {
+    stdin,
+    stdout,
+    stderr,
+    status,
+    gone,
+    signal(name) {
+      if (/^[A-Z0-9]+$/.test(name) && `SIG${name}` in osConstants.signals) send(`signal ${name}`);
+    },
+    resize(size) {
+      send(`winch ${Math.trunc(size.rows)} ${Math.trunc(size.cols)}`);
+    },
+    kill() {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    },
+  };
+}

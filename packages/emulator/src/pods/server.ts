@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import type { Connection, SFTPWrapper } from 'ssh2';
+import ssh2 from 'ssh2';
+import { cutAfterBytes, type PodFaults } from './faults.ts';
+import { forwardTcp } from './forward.ts';
+import { AuthorizedKeys, generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
+import { type CommandSpec, launchCommand, type PodProcess } from './process.ts';
+import {
+  type Isolation,
+  POD_DIRS,
+  resolveIsolation,
+  type SandboxLayout,
+  type SandboxMode,
+} from './sandbox.ts';
+import { type SessionHost, serveSession } from './session.ts';
+import { PodFs } from './sftp/pod-fs.ts';
+import { serveSftp } from './sftp/server.ts';
+
+export interface PodServerOptions {
+  podId: string;
+  /** root/, workspace/ and tmp/ are created inside. */
+  dataDir: string;
+  /** OpenSSH public key lines; exactly these may log in, as `root`. */
+  authorizedKeys: readonly string[];
+  /** OpenSSH private key text; a new ed25519 key when absent. */
+  hostKey?: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Extra environment for every command (a template's env). */
+  env?: Readonly<Record<string, string>>;
+  /** Default 'auto': bubblewrap when it works here, else none. */
+  sandbox?: SandboxMode;
+  /**
+   * Host directories the sandbox hides behind an empty tmpfs so pods cannot read each other's
+   * data. Default: the directory that holds `dataDir` (where the emulator keeps all pods).
+   */
+  hiddenHostDirs?: readonly string[];
+  onLog?: (line: string) => void;
+}
+
+export type { PodFaults };
+
+export interface PodServer {
+  readonly port: number;
+  readonly hostKey: string;
+  readonly hostPublicKey: string;
+  readonly isolation: Isolation;
+  /** Commands running right now (background jobs included). */
+  readonly runningCommands: number;
+  setFaults(faults: PodFaults): void;
+  /** Ends every connection and kills every command of the pod; resolves when all are gone. */
+  close(): Promise<void>;
+}
+
+const { Server: SshServer } = ssh2;
+
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export async function startPodServer(options: PodServerOptions): Promise<PodServer> {
+  const isolation = await resolveIsolation(options.sandbox ?? 'auto');
+  const dataDir = resolvePath(options.dataDir);
+  for (const dir of POD_DIRS) await mkdir(join(dataDir, dir), { recursive: true });
+  await chmod(join(dataDir, 'tmp'), 0o1777);
+
+  const hostKey = options.hostKey ?? generateHostKey();
+  parseHostKey(hostKey);
+  const hostPublicKey = publicKeyLine(hostKey);
+  const authorized = new AuthorizedKeys(options.authorizedKeys);
+  const onLog = options.onLog ?? (() => {});
+  const layout: SandboxLayout = {
+    podId: options.podId,
+    dataDir,
+    hiddenHostDirs: options.hiddenHostDirs ?? [dirname(dataDir)],
+  };
+  const podFs = new PodFs({ dataDir, hiddenHostDirs: layout.hiddenHostDirs });
+
+  let faults: PodFaults = {};
+  let closing = false;
+  const processes = new Set<PodProcess>();
+  const clients = new Set<Connection>();
+  const sockets = new Set<Socket>();
+  const forwards = new Set<() => void>();
+
+  const shell = existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
+  const home = isolation === 'bwrap' ? '/root' : join(dataDir, 'root');
+  const baseEnv: Record<string, string> = {
+    PATH: isolation === 'bwrap' ? SYSTEM_PATH : (process.env.PATH ?? SYSTEM_PATH),
+    HOME: home,
+    USER: 'root',
+    LOGNAME: 'root',
+    SHELL: shell,
+    LANG: 'C.UTF-8',
+    ...options.env,
+  };
+
+  const host: SessionHost = {
+    baseEnv: () => ({ ...baseEnv }),
+    execArgv: (command) => [shell, '-c', command],
+    shellArgv: () => [shell, '-l'],
+    launch(spec: CommandSpec) {
+      const proc = launchCommand({ isolation, layout, onLog }, spec);
+      processes.add(proc);
+      void proc.gone.then(() => processes.delete(proc));
+      if (closing) proc.kill();
+      return proc;
+    },
+    serveSftp(sftp: SFTPWrapper) {
+      serveSftp(sftp, podFs, onLog);
+    },
+  };
+
+  const ssh = new SshServer({ hostKeys: [hostKey] }, (client) => {
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
+    client.on('error', (err) => onLog(`pod ${options.podId}: ssh: ${err.message}`));
+    client.on('authentication', (ctx) => {
+      if (ctx.username === 'root' && ctx.method === 'publickey' && authorized.check(ctx)) {
+        ctx.accept();
+      } else ctx.reject(['publickey']);
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => serveSession(accept(), host));
+      client.on('tcpip', (accept, reject, info) =>
+        forwardTcp(accept, reject, info, (close) => {
+          forwards.add(close);
+          return () => forwards.delete(close);
+        }),
+      );
+    });
+  });
+
+  const listener: NetServer = createServer((socket) => {
+    if (faults.refuseConnections || closing) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    cutAfterBytes(socket, () => faults);
+    ssh.injectSocket(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 }, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const address = listener.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  onLog(
+    `pod ${options.podId}: ssh on ${options.host ?? '127.0.0.1'}:${port} (isolation ${isolation})`,
+  );
+
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    hostKey,
+    hostPublicKey,
+    isolation,
+    get runningCommands() {
+      return processes.size;
+    },
+    setFaults(next) {
+      faults = { ...next };
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => listener.close(() => resolve()));
+        for (const close of forwards) close();
+        for (const client of clients) client.end();
+        for (const socket of sockets) socket.destroy();
+        const running = [...processes];
+        for (const proc of running) proc.kill();
+        await Promise.all(running.map((proc) => proc.gone));
+        await stopped;
+      })();
+      return closed;
+    },
+  };
+}
+
+export { generateHostKey };
