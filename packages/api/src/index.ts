@@ -1,1 +1,43 @@
-export {};
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_PAY_BASE_URL,
+  type ExecutorQuery,
+  LiumAPIClient,
+  type LiumAPIClientOptions,
+  type PodLogOptions,
+  type WalletVerificationInput,
+} from './client.ts';
+export { parseBalanceAmounts, readErrorBody } from './error-body.ts';
+export {
+  type BalanceAmounts,
+  LiumAbortError,
+  LiumApiError,
+  type LiumApiErrorOptions,
+  LiumAuthenticationError,
+  LiumBadRequestError,
+  LiumConflictError,
+  LiumConnectionError,
+  LiumInsufficientBalanceError,
+  LiumInvalidArgumentError,
+  LiumNotFoundError,
+  LiumPermissionDeniedError,
+  LiumRateLimitError,
+  LiumResponseShapeError,
+  LiumServerError,
+  LiumTimeoutError,
+  LiumValidationError,
+  type ShapeIssue,
+  type ValidationDetail,
+} from './errors.ts';
+export { parseLogLine } from './log-stream.ts';
+export type { RentPodInput, RentResult } from './rent.ts';
+export * from './schemas/backup.ts';
+export * from './schemas/executor.ts';
+export * from './schemas/funding.ts';
+export * from './schemas/pod.ts';
+export * from './schemas/ssh-key.ts';
+export * from './schemas/template.ts';
+export * from './schemas/user.ts';
+export * from './schemas/volume.ts';
+export type { RequestEvent, RequestOptions, ResponseEvent } from './transport.ts';
+export { CLIENT_VERSION } from './version.ts';

@@ -1,0 +1,1005 @@
+import type * as v from 'valibot';
+import {
+  LiumAbortError,
+  LiumApiError,
+  LiumConnectionError,
+  LiumInvalidArgumentError,
+  LiumNotFoundError,
+  LiumResponseShapeError,
+} from './errors.ts';
+import { parseLogLine, readLines } from './log-stream.ts';
+import { path } from './path.ts';
+import type { QueryValue } from './query.ts';
+import {
+  findRentedPod,
+  isLostAnswer,
+  mayHaveRented,
+  type RentPodInput,
+  type RentResult,
+  readRentAnswer,
+  rentBody,
+} from './rent.ts';
+import {
+  type BackupConfig,
+  BackupConfigSchema,
+  type BackupLog,
+  type BackupLogPage,
+  BackupLogPageSchema,
+  BackupLogSchema,
+  type BackupStarted,
+  BackupStartedSchema,
+  type RestoreLog,
+  RestoreLogSchema,
+  type RestoreStarted,
+  RestoreStartedSchema,
+} from './schemas/backup.ts';
+import { listOf } from './schemas/common.ts';
+import {
+  type DeploymentEstimate,
+  DeploymentEstimateSchema,
+  type DockerImage,
+  DockerImageSchema,
+  type Executor,
+  ExecutorSchema,
+  type Machine,
+  MachineSchema,
+} from './schemas/executor.ts';
+import {
+  type AlphaConversion,
+  AlphaConversionSchema,
+  type CompanyWallet,
+  CompanyWalletSchema,
+  type TaoTransfer,
+  TaoTransferSchema,
+  type TopupCurrencies,
+  TopupCurrenciesSchema,
+  type TopupInvoice,
+  TopupInvoiceSchema,
+  type Wallet,
+  WalletSchema,
+  type WalletToken,
+  WalletTokenSchema,
+  type WalletVerification,
+  WalletVerificationSchema,
+} from './schemas/funding.ts';
+import { type Pod, PodSchema, type PodUpdate, PodUpdateSchema } from './schemas/pod.ts';
+import { type SshKey, SshKeySchema } from './schemas/ssh-key.ts';
+import { type Template, type TemplateInput, TemplateSchema } from './schemas/template.ts';
+import { type User, UserSchema } from './schemas/user.ts';
+import { type Volume, VolumeSchema } from './schemas/volume.ts';
+import {
+  type ApiRequest,
+  type RequestEvent,
+  type RequestOptions,
+  type ResponseEvent,
+  Transport,
+} from './transport.ts';
+import { validate } from './validate.ts';
+import { CLIENT_VERSION } from './version.ts';
+
+export const DEFAULT_BASE_URL = 'https://lium.io/api';
+export const DEFAULT_PAY_BASE_URL = 'https://pay-api.lium.io';
+
+export interface LiumAPIClientOptions {
+  /** The user's API key, sent as `X-API-KEY`. Never logged, never in error messages. */
+  apiKey: string;
+  /** Default `https://lium.io/api`. Endpoint paths are appended as written. */
+  baseUrl?: string | undefined;
+  /** Per-attempt timeout; default 30 000 ms. */
+  timeoutMs?: number | undefined;
+  /** Retries of idempotent requests (and of any request after a 429); default 2. */
+  maxRetries?: number | undefined;
+  /** First backoff delay, doubled per retry (capped at 8 s); default 500 ms. */
+  retryBaseDelayMs?: number | undefined;
+  /** Default: the global `fetch`. */
+  fetch?: typeof fetch | undefined;
+  /** Aborts every call of this client. */
+  signal?: AbortSignal | undefined;
+  /** `X-Source`; default `sdk`. */
+  source?: 'sdk' | 'cli' | undefined;
+  /** `X-Lium-Client-Version`; default this package's version. */
+  clientVersion?: string | undefined;
+  /** Called before every attempt, with the API key redacted. */
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  /** Called after every attempt, with the API key redacted. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
+  /** Key of the pay API (wallet calls); there is no default on purpose (lium-api.md §6.1). */
+  payApiKey?: string | undefined;
+  /** Default `https://pay-api.lium.io`. */
+  payBaseUrl?: string | undefined;
+}
+
+/** Filters of `GET /executors` (lium-api.md §2.2.1), plus request options. */
+export interface ExecutorQuery extends RequestOptions {
+  /** Page size; the official client always asks for 1000. */
+  size?: number | undefined;
+  /** Full machine names, e.g. `['NVIDIA H100 80GB HBM3']` (see `getMachines`). */
+  machineNames?: string[] | undefined;
+  gpuCountGte?: number | undefined;
+  gpuCountLte?: number | undefined;
+  lat?: number | undefined;
+  lon?: number | undefined;
+  maxDistanceMile?: number | undefined;
+  pricePerHourGte?: number | undefined;
+  pricePerHourLte?: number | undefined;
+  nvlink?: boolean | undefined;
+  minDownloadMbps?: number | undefined;
+}
+
+export interface PodLogOptions extends RequestOptions {
+  /** Lines of history to start with (server default 100). */
+  tail?: number | undefined;
+  /** Keep the stream open for new lines until aborted. */
+  follow?: boolean | undefined;
+}
+
+export interface WalletVerificationInput {
+  coldkeyAddress: string;
+  accessKey: string;
+  /** Hex of the coldkey's signature over `accessKey`. */
+  signature: string;
+  stripeCustomerId: string;
+  applicationId: string;
+}
+
+const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
+
+function checkKey(name: string, key: string): void {
+  if (!VISIBLE_ASCII.test(key)) {
+    // The key itself is never repeated: it may be a real secret pasted with a stray newline.
+    throw new LiumInvalidArgumentError(
+      `The ${name} contains spaces, line breaks or non-ASCII characters`,
+      'Copy the key again without surrounding whitespace.',
+    );
+  }
+}
+
+function requestOptions(options: RequestOptions): RequestOptions {
+  const { signal, timeoutMs, maxRetries } = options;
+  return { signal, timeoutMs, maxRetries };
+}
+
+/**
+ * The raw Lium REST client: one method per endpoint, results validated and normalised, wire
+ * types in the server's snake_case. Runs wherever `fetch` runs.
+ */
+export class LiumAPIClient {
+  readonly baseUrl: string;
+  private readonly main: Transport;
+  private readonly pay: Transport | undefined;
+
+  constructor(options: LiumAPIClientOptions) {
+    checkKey('API key', options.apiKey);
+    if (options.payApiKey !== undefined) checkKey('pay API key', options.payApiKey);
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const fetchImpl: typeof fetch =
+      options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const secrets = [options.apiKey, options.payApiKey].filter(
+      (secret): secret is string => secret !== undefined && secret.length >= 4,
+    );
+    const shared = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRetries: options.maxRetries ?? 2,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      fetch: fetchImpl,
+      signal: options.signal,
+      secrets,
+      onRequest: options.onRequest,
+      onResponse: options.onResponse,
+    };
+    this.main = new Transport({
+      ...shared,
+      baseUrl: this.baseUrl,
+      headers: {
+        ...(options.apiKey === '' ? {} : { 'X-API-KEY': options.apiKey }),
+        'X-Source': options.source ?? 'sdk',
+        'X-Lium-Client-Version': options.clientVersion ?? CLIENT_VERSION,
+      },
+    });
+    // The pay API gets only its own key: no user key, no X-Source/version ([L] `pay_headers`).
+    this.pay =
+      options.payApiKey === undefined
+        ? undefined
+        : new Transport({
+            ...shared,
+            baseUrl: (options.payBaseUrl ?? DEFAULT_PAY_BASE_URL).replace(/\/+$/, ''),
+            headers: { 'X-API-KEY': options.payApiKey },
+          });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Plumbing
+
+  private async call<TSchema extends v.GenericSchema>(
+    schema: TSchema,
+    root: string,
+    request: ApiRequest,
+    options: RequestOptions,
+    transport: Transport = this.main,
+  ): Promise<v.InferOutput<TSchema>> {
+    const response = await transport.request(request, requestOptions(options));
+    return validate(schema, response, root);
+  }
+
+  /** For endpoints whose answer no client reads (deletes, acks): only the status matters. */
+  private async send(request: ApiRequest, options: RequestOptions): Promise<void> {
+    await this.main.request(request, requestOptions(options));
+  }
+
+  private payTransport(): Transport {
+    if (!this.pay) {
+      throw new LiumInvalidArgumentError(
+        'This call goes to the Lium pay API, which needs its own key',
+        'Pass `payApiKey` (and `payBaseUrl` if needed) to new LiumAPIClient(...).',
+      );
+    }
+    return this.pay;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Users (§2.1)
+
+  /** `GET /users/me`: id, balance (USD), Stripe customer id, … */
+  async getMe(options: RequestOptions = {}): Promise<User> {
+    return this.call(UserSchema, 'user', { method: 'GET', path: '/users/me' }, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Executors (§2.2)
+
+  /** `GET /executors`: rentable nodes, filtered by the server. */
+  async getExecutors(query: ExecutorQuery = {}): Promise<Executor[]> {
+    const params: Record<string, QueryValue> = {
+      size: query.size,
+      machine_names: query.machineNames,
+      gpu_count_gte: query.gpuCountGte,
+      gpu_count_lte: query.gpuCountLte,
+      lat: query.lat,
+      lon: query.lon,
+      max_distance_mile: query.maxDistanceMile,
+      price_per_hour_gte: query.pricePerHourGte,
+      price_per_hour_lte: query.pricePerHourLte,
+      nvlink: query.nvlink,
+      min_download_mbps: query.minDownloadMbps,
+    };
+    return this.call(
+      listOf(ExecutorSchema),
+      'executors',
+      { method: 'GET', path: '/executors', query: params },
+      query,
+    );
+  }
+
+  /** `GET /machines`: full machine names, to expand `H100` into `machineNames`. */
+  async getMachines(options: RequestOptions = {}): Promise<Machine[]> {
+    return this.call(
+      listOf(MachineSchema),
+      'machines',
+      { method: 'GET', path: '/machines' },
+      options,
+    );
+  }
+
+  /** `GET /executors/default-docker-image`: recommended images for a GPU model and driver. */
+  async getDefaultDockerImages(
+    params: { gpuModel?: string | undefined; driverVersion?: string | undefined },
+    options: RequestOptions = {},
+  ): Promise<DockerImage[]> {
+    return this.call(
+      listOf(DockerImageSchema),
+      'images',
+      {
+        method: 'GET',
+        path: '/executors/default-docker-image',
+        query: { gpu_model: params.gpuModel ?? '', driver_version: params.driverVersion ?? '' },
+      },
+      options,
+    );
+  }
+
+  /** `GET /executors/deployment-estimate`: how long a template takes to start on a node. */
+  async getDeploymentEstimate(
+    params: { executorId: string; templateId: string },
+    options: RequestOptions = {},
+  ): Promise<DeploymentEstimate> {
+    return this.call(
+      DeploymentEstimateSchema,
+      'estimate',
+      {
+        method: 'GET',
+        path: '/executors/deployment-estimate',
+        query: { executor_id: params.executorId, template_id: params.templateId },
+      },
+      options,
+    );
+  }
+
+  /**
+   * `POST /executors/{id}/rent`: creates a pod. Safe against lost answers: see rent.ts. Resolves
+   * `{ podId, pod }` whichever of its two shapes the server answers with.
+   */
+  async rentPod(input: RentPodInput, options: RequestOptions = {}): Promise<RentResult> {
+    const idempotencyKey = input.idempotencyKey ?? crypto.randomUUID();
+    const request: ApiRequest = {
+      method: 'POST',
+      path: path`/executors/${input.executorId}/rent`,
+      body: rentBody(input),
+      headers: { 'Idempotency-Key': idempotencyKey },
+    };
+    let lost: unknown;
+    try {
+      return await this.postRent(request, input, options);
+    } catch (error) {
+      if (!isLostAnswer(error)) throw error;
+      lost = error;
+    }
+    const created = await this.lookUpRentedPod(input, options, lost);
+    if (created) return created;
+    try {
+      return await this.postRent(request, input, options);
+    } catch (error) {
+      if (!mayHaveRented(error)) throw error;
+      const found = await this.lookUpRentedPod(input, options, error);
+      if (found) return found;
+      throw error;
+    }
+  }
+
+  private async postRent(
+    request: ApiRequest,
+    input: RentPodInput,
+    options: RequestOptions,
+  ): Promise<RentResult> {
+    const response = await this.main.request(request, requestOptions(options));
+    const answer = response.isJson ? readRentAnswer(response.body) : undefined;
+    if (answer) return answer;
+    // Neither a pod nor a pod_id ([L] then polls by name): look, but never POST again.
+    const found = findRentedPod(await this.getPods(options), input);
+    if (found) return { podId: found.id, pod: found };
+    throw new LiumResponseShapeError(
+      `${request.method} ${request.path} returned ${response.status} without a pod id, and no pod named ${JSON.stringify(input.podName)} is listed on that executor`,
+      {
+        method: request.method,
+        path: request.path,
+        status: response.status,
+        requestId: response.requestId,
+        body: response.body,
+        issues: [{ path: 'rent.pod_id', message: 'missing (and no `id` either)' }],
+      },
+    );
+  }
+
+  /** After a lost rent answer: our pod with that name on that executor, if the server made it. */
+  private async lookUpRentedPod(
+    input: RentPodInput,
+    options: RequestOptions,
+    lost: unknown,
+  ): Promise<RentResult | undefined> {
+    let pods: Pod[];
+    try {
+      pods = await this.getPods(options);
+    } catch (error) {
+      if (error instanceof LiumAbortError) throw error;
+      const original = lost instanceof LiumApiError ? lost : undefined;
+      throw new LiumConnectionError(
+        `Renting ${input.executorId} may have succeeded: its answer was lost and the pod list could not be read either`,
+        {
+          method: 'POST',
+          path: path`/executors/${input.executorId}/rent`,
+          status: original?.status,
+          requestId: original?.requestId,
+          hint: `List your pods (\`lium ps\`) and look for "${input.podName}" before renting again.`,
+          cause: error,
+        },
+      );
+    }
+    const pod = findRentedPod(pods, input);
+    return pod ? { podId: pod.id, pod } : undefined;
+  }
+
+  /** Legacy `DELETE /executors/{id}/rent` (replaced by `deletePod` in Nov 2025). */
+  async unrentPod(executorId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/executors/${executorId}/rent` }, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Pods (§2.3)
+
+  /** `GET /pods`: the caller's pods, in no fixed order. */
+  async getPods(options: RequestOptions = {}): Promise<Pod[]> {
+    return this.call(listOf(PodSchema), 'pods', { method: 'GET', path: '/pods' }, options);
+  }
+
+  /** `GET /pods/{id}`. */
+  async getPod(podId: string, options: RequestOptions = {}): Promise<Pod> {
+    return this.call(PodSchema, 'pod', { method: 'GET', path: path`/pods/${podId}` }, options);
+  }
+
+  /** `DELETE /pods/{id}`: terminates the pod. Not retried (a repeat would 404). */
+  async deletePod(podId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/pods/${podId}` }, options);
+  }
+
+  /** `POST /pods/{id}/reboot`, optionally attaching a volume. The container and host key change. */
+  async rebootPod(
+    podId: string,
+    params: { volumeId?: string | undefined } & RequestOptions = {},
+  ): Promise<PodUpdate> {
+    return this.call(
+      PodUpdateSchema,
+      'pod',
+      {
+        method: 'POST',
+        path: path`/pods/${podId}/reboot`,
+        body: params.volumeId === undefined ? {} : { volume_id: params.volumeId },
+      },
+      params,
+    );
+  }
+
+  /**
+   * `GET /pods/{id}/logs`: yields the text of each log line. With `follow` the stream stays open
+   * until `signal` aborts or the loop is left. `timeoutMs` bounds only the wait for the answer.
+   */
+  async *streamPodLogs(podId: string, params: PodLogOptions = {}): AsyncGenerator<string> {
+    const request: ApiRequest = {
+      method: 'GET',
+      path: path`/pods/${podId}/logs`,
+      query: { tail: params.tail, follow: params.follow },
+    };
+    const { response, signal, requestId } = await this.main.stream(request, requestOptions(params));
+    if (!response.body) return;
+    try {
+      for await (const line of readLines(response.body)) {
+        const text = parseLogLine(line);
+        if (text !== undefined) yield text;
+      }
+    } catch (error) {
+      if (signal.aborted) throw this.main.abortError(request, signal.reason);
+      throw new LiumConnectionError(`The log stream of pod ${podId} broke off`, {
+        method: 'GET',
+        path: request.path,
+        status: response.status,
+        requestId,
+        cause: error,
+      });
+    }
+  }
+
+  /** `PUT /pods/{id}/switch-template`: restarts the pod on another template (data is lost). */
+  async switchTemplate(
+    podId: string,
+    templateId: string,
+    options: RequestOptions = {},
+  ): Promise<PodUpdate> {
+    return this.call(
+      PodUpdateSchema,
+      'pod',
+      {
+        method: 'PUT',
+        path: path`/pods/${podId}/switch-template`,
+        body: { template_id: templateId },
+      },
+      options,
+    );
+  }
+
+  /**
+   * `POST /pods/{id}/schedule-removal`. Setting an absolute time is idempotent, so it is retried
+   * like a read (as the newest official client does).
+   */
+  async scheduleRemoval(
+    podId: string,
+    at: Date | string,
+    options: RequestOptions = {},
+  ): Promise<void> {
+    const removalScheduledAt = at instanceof Date ? at.toISOString() : at;
+    return this.send(
+      {
+        method: 'POST',
+        path: path`/pods/${podId}/schedule-removal`,
+        body: { removal_scheduled_at: removalScheduledAt },
+        idempotent: true,
+      },
+      options,
+    );
+  }
+
+  /** `DELETE /pods/{id}/schedule-removal`. */
+  async cancelScheduledRemoval(podId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send(
+      { method: 'DELETE', path: path`/pods/${podId}/schedule-removal`, idempotent: true },
+      options,
+    );
+  }
+
+  /** `POST /pods/{id}/install-jupyter`; progress shows in the pod's `jupyter_installation_status`. */
+  async installJupyter(
+    podId: string,
+    internalPort: number,
+    options: RequestOptions = {},
+  ): Promise<void> {
+    return this.send(
+      {
+        method: 'POST',
+        path: path`/pods/${podId}/install-jupyter`,
+        body: { jupyter_internal_port: internalPort },
+      },
+      options,
+    );
+  }
+
+  /** `POST /pods/{id}/backup`: starts a backup now. */
+  async backupPod(
+    podId: string,
+    params: { name: string; description: string },
+    options: RequestOptions = {},
+  ): Promise<BackupStarted> {
+    return this.call(
+      BackupStartedSchema,
+      'backup',
+      {
+        method: 'POST',
+        path: path`/pods/${podId}/backup`,
+        body: { name: params.name, description: params.description },
+      },
+      options,
+    );
+  }
+
+  /** `POST /pods/{id}/restore`: restores a backup (by its backup log id) into `restorePath`. */
+  async restorePod(
+    podId: string,
+    params: { backupId: string; restorePath: string },
+    options: RequestOptions = {},
+  ): Promise<RestoreStarted> {
+    return this.call(
+      RestoreStartedSchema,
+      'restore',
+      {
+        method: 'POST',
+        path: path`/pods/${podId}/restore`,
+        body: { backup_id: params.backupId, restore_path: params.restorePath },
+      },
+      options,
+    );
+  }
+
+  /** `GET /pods/{id}/restore-logs`; a 404 means none. */
+  async getRestoreLogs(podId: string, options: RequestOptions = {}): Promise<RestoreLog[]> {
+    return this.orEmpty(
+      this.call(
+        listOf(RestoreLogSchema),
+        'restoreLogs',
+        { method: 'GET', path: path`/pods/${podId}/restore-logs` },
+        options,
+      ),
+    );
+  }
+
+  /** `POST /restore-logs/{id}/cancel`; retried like a read, as the newest official client does. */
+  async cancelRestore(restoreLogId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send(
+      { method: 'POST', path: path`/restore-logs/${restoreLogId}/cancel`, idempotent: true },
+      options,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Templates (§2.4)
+
+  /** `GET /templates`: official, public and own templates. */
+  async getTemplates(options: RequestOptions = {}): Promise<Template[]> {
+    return this.call(
+      listOf(TemplateSchema),
+      'templates',
+      { method: 'GET', path: '/templates' },
+      options,
+    );
+  }
+
+  /** `GET /templates/{id}`. */
+  async getTemplate(templateId: string, options: RequestOptions = {}): Promise<Template> {
+    return this.call(
+      TemplateSchema,
+      'template',
+      { method: 'GET', path: path`/templates/${templateId}` },
+      options,
+    );
+  }
+
+  /** `POST /templates`; the server verifies it asynchronously (poll `status`). */
+  async createTemplate(body: TemplateInput, options: RequestOptions = {}): Promise<Template> {
+    return this.call(
+      TemplateSchema,
+      'template',
+      { method: 'POST', path: '/templates', body },
+      options,
+    );
+  }
+
+  /** `PUT /templates/{id}`; the server expects the whole template, not a patch. */
+  async updateTemplate(
+    templateId: string,
+    body: TemplateInput,
+    options: RequestOptions = {},
+  ): Promise<Template> {
+    return this.call(
+      TemplateSchema,
+      'template',
+      { method: 'PUT', path: path`/templates/${templateId}`, body },
+      options,
+    );
+  }
+
+  /** `DELETE /templates/{id}`. */
+  async deleteTemplate(templateId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/templates/${templateId}` }, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // SSH keys (§2.5)
+
+  /** `GET /ssh-keys`. */
+  async getSshKeys(options: RequestOptions = {}): Promise<SshKey[]> {
+    return this.call(
+      listOf(SshKeySchema),
+      'sshKeys',
+      { method: 'GET', path: '/ssh-keys' },
+      options,
+    );
+  }
+
+  /** `POST /ssh-keys`. */
+  async createSshKey(
+    params: { name: string; publicKey: string },
+    options: RequestOptions = {},
+  ): Promise<SshKey> {
+    return this.call(
+      SshKeySchema,
+      'sshKey',
+      {
+        method: 'POST',
+        path: '/ssh-keys',
+        body: { name: params.name, public_key: params.publicKey },
+      },
+      options,
+    );
+  }
+
+  /** `PUT /ssh-keys/{id}`. */
+  async updateSshKey(
+    sshKeyId: string,
+    params: { name?: string | undefined; publicKey?: string | undefined },
+    options: RequestOptions = {},
+  ): Promise<SshKey> {
+    return this.call(
+      SshKeySchema,
+      'sshKey',
+      {
+        method: 'PUT',
+        path: path`/ssh-keys/${sshKeyId}`,
+        body: {
+          ...(params.name === undefined ? {} : { name: params.name }),
+          ...(params.publicKey === undefined ? {} : { public_key: params.publicKey }),
+        },
+      },
+      options,
+    );
+  }
+
+  /** `DELETE /ssh-keys/{id}`. */
+  async deleteSshKey(sshKeyId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/ssh-keys/${sshKeyId}` }, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Volumes (§2.7)
+
+  /** `GET /volumes`. */
+  async getVolumes(options: RequestOptions = {}): Promise<Volume[]> {
+    return this.call(listOf(VolumeSchema), 'volumes', { method: 'GET', path: '/volumes' }, options);
+  }
+
+  /** `GET /volumes/{id}`. */
+  async getVolume(volumeId: string, options: RequestOptions = {}): Promise<Volume> {
+    return this.call(
+      VolumeSchema,
+      'volume',
+      { method: 'GET', path: path`/volumes/${volumeId}` },
+      options,
+    );
+  }
+
+  /** `POST /volumes`. */
+  async createVolume(
+    params: { name: string; description: string },
+    options: RequestOptions = {},
+  ): Promise<Volume> {
+    return this.call(
+      VolumeSchema,
+      'volume',
+      {
+        method: 'POST',
+        path: '/volumes',
+        body: { name: params.name, description: params.description },
+      },
+      options,
+    );
+  }
+
+  /** `PUT /volumes/{id}` with `name` and/or `description`. */
+  async updateVolume(
+    volumeId: string,
+    params: { name?: string | undefined; description?: string | undefined },
+    options: RequestOptions = {},
+  ): Promise<Volume> {
+    if (params.name === undefined && params.description === undefined) {
+      throw new LiumInvalidArgumentError(
+        'updateVolume needs a name or a description',
+        'Pass at least one of them.',
+      );
+    }
+    return this.call(
+      VolumeSchema,
+      'volume',
+      {
+        method: 'PUT',
+        path: path`/volumes/${volumeId}`,
+        body: {
+          ...(params.name === undefined ? {} : { name: params.name }),
+          ...(params.description === undefined ? {} : { description: params.description }),
+        },
+      },
+      options,
+    );
+  }
+
+  /** `DELETE /volumes/{id}`. */
+  async deleteVolume(volumeId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/volumes/${volumeId}` }, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Backup configurations and logs (§2.8)
+
+  /** `POST /backup-configs`; 400 "Backup configuration already exists" when the pod has one. */
+  async createBackupConfig(
+    params: {
+      podId: string;
+      backupFrequencyHours: number;
+      retentionDays: number;
+      backupPath: string;
+    },
+    options: RequestOptions = {},
+  ): Promise<BackupConfig> {
+    return this.call(
+      BackupConfigSchema,
+      'backupConfig',
+      {
+        method: 'POST',
+        path: '/backup-configs',
+        body: {
+          pod_id: params.podId,
+          backup_frequency_hours: params.backupFrequencyHours,
+          retention_days: params.retentionDays,
+          backup_path: params.backupPath,
+        },
+      },
+      options,
+    );
+  }
+
+  /** `GET /backup-configs`. */
+  async getBackupConfigs(options: RequestOptions = {}): Promise<BackupConfig[]> {
+    return this.call(
+      listOf(BackupConfigSchema),
+      'backupConfigs',
+      { method: 'GET', path: '/backup-configs' },
+      options,
+    );
+  }
+
+  /** `GET /backup-configs/pod/{podId}`; null when the pod has none (404). */
+  async getBackupConfigForPod(
+    podId: string,
+    options: RequestOptions = {},
+  ): Promise<BackupConfig | null> {
+    try {
+      return await this.call(
+        BackupConfigSchema,
+        'backupConfig',
+        { method: 'GET', path: path`/backup-configs/pod/${podId}` },
+        options,
+      );
+    } catch (error) {
+      if (error instanceof LiumNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** `DELETE /backup-configs/{id}`. */
+  async deleteBackupConfig(configId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/backup-configs/${configId}` }, options);
+  }
+
+  /** `GET /backup-logs/pod/{podId}`, newest first; a 404 means none. */
+  async getBackupLogsForPod(podId: string, options: RequestOptions = {}): Promise<BackupLog[]> {
+    return this.orEmpty(
+      this.call(
+        listOf(BackupLogSchema),
+        'backupLogs',
+        { method: 'GET', path: path`/backup-logs/pod/${podId}` },
+        options,
+      ),
+    );
+  }
+
+  /** `GET /backup-logs/?page=&limit=`: every backup of the account, a page at a time. */
+  async listBackupLogs(
+    params: { page?: number | undefined; limit?: number | undefined } & RequestOptions = {},
+  ): Promise<BackupLogPage> {
+    return this.call(
+      BackupLogPageSchema,
+      'backupLogs',
+      {
+        method: 'GET',
+        path: '/backup-logs/',
+        query: { page: params.page ?? 1, limit: params.limit ?? 100 },
+      },
+      params,
+    );
+  }
+
+  /** `GET /backup-logs/{id}`. */
+  async getBackupLog(backupLogId: string, options: RequestOptions = {}): Promise<BackupLog> {
+    return this.call(
+      BackupLogSchema,
+      'backupLog',
+      { method: 'GET', path: path`/backup-logs/${backupLogId}` },
+      options,
+    );
+  }
+
+  /** `DELETE /backup-logs/{id}`: deletes the stored data, keeps the audit row. */
+  async deleteBackupLog(backupLogId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send({ method: 'DELETE', path: path`/backup-logs/${backupLogId}` }, options);
+  }
+
+  /** `POST /backup-logs/{id}/cancel`; retried like a read, as the newest official client does. */
+  async cancelBackup(backupLogId: string, options: RequestOptions = {}): Promise<void> {
+    return this.send(
+      { method: 'POST', path: path`/backup-logs/${backupLogId}/cancel`, idempotent: true },
+      options,
+    );
+  }
+
+  private async orEmpty<T>(promise: Promise<T[]>): Promise<T[]> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (error instanceof LiumNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Funding (§2.9.1, main API with the user's key)
+
+  /** `GET /tmc-pay/currencies`; `refresh` bypasses the server's cache. */
+  async getTopupCurrencies(
+    params: { refresh?: boolean | undefined } & RequestOptions = {},
+  ): Promise<TopupCurrencies> {
+    return this.call(
+      TopupCurrenciesSchema,
+      'topup',
+      { method: 'GET', path: '/tmc-pay/currencies', query: { refresh: params.refresh } },
+      params,
+    );
+  }
+
+  /** `POST /tmc-pay/create-invoice`: a crypto deposit invoice for `amount` USD. */
+  async createTopupInvoice(
+    params: { amount: number; cryptoCurrency: string; cryptoNetwork: string },
+    options: RequestOptions = {},
+  ): Promise<TopupInvoice> {
+    return this.call(
+      TopupInvoiceSchema,
+      'invoice',
+      {
+        method: 'POST',
+        path: '/tmc-pay/create-invoice',
+        body: {
+          amount: params.amount,
+          crypto_currency: params.cryptoCurrency,
+          crypto_network: params.cryptoNetwork,
+        },
+      },
+      options,
+    );
+  }
+
+  /** `POST /tao/create-transfer` (main API, user key): a URL carrying `app_id` and `customer_id`. */
+  async createTaoTransfer(amount: number, options: RequestOptions = {}): Promise<TaoTransfer> {
+    return this.call(
+      TaoTransferSchema,
+      'transfer',
+      { method: 'POST', path: '/tao/create-transfer', body: { amount } },
+      options,
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Pay API (§2.9.2, needs `payApiKey`)
+
+  /** Pay API `GET /wallet/available-wallets/{stripeCustomerId}`: the linked coldkeys. */
+  async getAvailableWallets(
+    stripeCustomerId: string,
+    options: RequestOptions = {},
+  ): Promise<Wallet[]> {
+    return this.call(
+      listOf(WalletSchema),
+      'wallets',
+      { method: 'GET', path: path`/wallet/available-wallets/${stripeCustomerId}` },
+      options,
+      this.payTransport(),
+    );
+  }
+
+  /** Pay API `GET /token/generate`: an access key for the coldkey to sign. */
+  async generateWalletToken(options: RequestOptions = {}): Promise<WalletToken> {
+    return this.call(
+      WalletTokenSchema,
+      'token',
+      { method: 'GET', path: '/token/generate' },
+      options,
+      this.payTransport(),
+    );
+  }
+
+  /** Pay API `POST /token/verify`: links a coldkey by its signature over the access key. */
+  async verifyWalletToken(
+    params: WalletVerificationInput,
+    options: RequestOptions = {},
+  ): Promise<WalletVerification> {
+    return this.call(
+      WalletVerificationSchema,
+      'verification',
+      {
+        method: 'POST',
+        path: '/token/verify',
+        body: {
+          coldkey_address: params.coldkeyAddress,
+          access_key: params.accessKey,
+          signature: params.signature,
+          stripe_customer_id: params.stripeCustomerId,
+          application_id: params.applicationId,
+        },
+      },
+      options,
+      this.payTransport(),
+    );
+  }
+
+  /** Pay API `GET /balance/convert/alpha?amount=`: USD → alpha; 503 when no price is available. */
+  async convertAlpha(amountUsd: number, options: RequestOptions = {}): Promise<AlphaConversion> {
+    return this.call(
+      AlphaConversionSchema,
+      'conversion',
+      { method: 'GET', path: '/balance/convert/alpha', query: { amount: String(amountUsd) } },
+      options,
+      this.payTransport(),
+    );
+  }
+
+  /** Pay API `GET /wallet/company/?app_id=`; 404 when the app has no company wallet. */
+  async getCompanyWallet(appId: string, options: RequestOptions = {}): Promise<CompanyWallet> {
+    return this.call(
+      CompanyWalletSchema,
+      'wallet',
+      { method: 'GET', path: '/wallet/company/', query: { app_id: appId } },
+      options,
+      this.payTransport(),
+    );
+  }
+}

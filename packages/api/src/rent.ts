@@ -1,0 +1,114 @@
+/**
+ * Pieces of the idempotent rent (`POST /executors/{id}/rent`, lium-api.md §2.2.5, §1.5, §6.5).
+ * The flow itself lives in `LiumAPIClient.rentPod`:
+ *   1. POST once with an `Idempotency-Key` (never retried blindly; only a 429 is retried, which the
+ *      server refused unprocessed);
+ *   2. if the answer is lost (connection error, timeout, 5xx), look for the pod in `GET /pods`:
+ *      our pod with that name ON THAT EXECUTOR (a rented executor hosts only one pod of ours);
+ *   3. only if it is not there, POST once more with the same key, and look again if that answer
+ *      is lost too. At most two POSTs, both with one key, so a flaky network never rents twice.
+ */
+import * as v from 'valibot';
+import {
+  LiumConflictError,
+  LiumConnectionError,
+  LiumInvalidArgumentError,
+  LiumServerError,
+} from './errors.ts';
+import { type Pod, PodSchema } from './schemas/pod.ts';
+
+export interface RentPodInput {
+  executorId: string;
+  podName: string;
+  templateId?: string | undefined;
+  /** A Dockerfile built on the node instead of a template (XOR with `templateId`). */
+  dockerfileContent?: string | undefined;
+  volumeId?: string | undefined;
+  /** OpenSSH public-key lines to authorise on the pod. */
+  userPublicKeys: string[];
+  initialPortCount?: number | undefined;
+  enableVolumeEncryption?: boolean | undefined;
+  /** Restore this backup log into `restorePath` after start. */
+  backupLogId?: string | undefined;
+  restorePath?: string | undefined;
+  /** Reuse a key to make a repeated call idempotent too; a fresh UUID by default. */
+  idempotencyKey?: string | undefined;
+}
+
+export interface RentResult {
+  podId: string;
+  /** The pod, when the server answered with one (or it was found after a lost answer). */
+  pod: Pod | undefined;
+}
+
+/**
+ * The body the current official client sends: every key it knows, `null` when unset ([L] `up`).
+ * The newest keys ([N]) are sent only when set, so older servers never see them as `null`.
+ */
+export function rentBody(input: RentPodInput): Record<string, unknown> {
+  if (input.templateId !== undefined && input.dockerfileContent !== undefined) {
+    throw new LiumInvalidArgumentError(
+      'rentPod takes either templateId or dockerfileContent, not both',
+      'Drop one of them.',
+    );
+  }
+  if (input.userPublicKeys.length === 0) {
+    throw new LiumInvalidArgumentError(
+      'rentPod needs at least one public key in userPublicKeys',
+      'Pass the OpenSSH public key line(s) that may log in to the pod.',
+    );
+  }
+  return {
+    pod_name: input.podName,
+    template_id: input.templateId ?? null,
+    dockerfile_content: input.dockerfileContent ?? null,
+    volume_id: input.volumeId ?? null,
+    user_public_key: input.userPublicKeys,
+    initial_port_count: input.initialPortCount ?? null,
+    ...(input.enableVolumeEncryption === undefined
+      ? {}
+      : { enable_volume_encryption: input.enableVolumeEncryption }),
+    ...(input.backupLogId === undefined ? {} : { backup_log_id: input.backupLogId }),
+    ...(input.restorePath === undefined ? {} : { restore_path: input.restorePath }),
+  };
+}
+
+/**
+ * Reads the rent answer: a pod object with `id` ([L]) or `{"success": true, "pod_id": ...}` ([N]).
+ * Undefined when it carries neither (the caller then looks the pod up by name).
+ */
+export function readRentAnswer(body: unknown): RentResult | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  const nested = typeof record.pod === 'object' && record.pod !== null ? record.pod : undefined;
+  for (const candidate of [record, nested]) {
+    if (candidate && typeof (candidate as { id?: unknown }).id === 'string') {
+      const parsed = v.safeParse(PodSchema, candidate);
+      return {
+        podId: (candidate as { id: string }).id,
+        pod: parsed.success ? parsed.output : undefined,
+      };
+    }
+  }
+  if (typeof record.pod_id === 'string' && record.pod_id !== '') {
+    return { podId: record.pod_id, pod: undefined };
+  }
+  return undefined;
+}
+
+/** Our pod named `podName` on `executorId`, if listed. */
+export function findRentedPod(pods: Pod[], input: RentPodInput): Pod | undefined {
+  return pods.find(
+    (pod) => pod.pod_name === input.podName && pod.executor?.id === input.executorId,
+  );
+}
+
+/** True when the server may have rented although we did not get its answer. */
+export function isLostAnswer(error: unknown): boolean {
+  return error instanceof LiumConnectionError || error instanceof LiumServerError;
+}
+
+/** After the second POST, a conflict may mean "this key is being/was processed": look again. */
+export function mayHaveRented(error: unknown): boolean {
+  return isLostAnswer(error) || error instanceof LiumConflictError;
+}
