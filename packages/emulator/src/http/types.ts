@@ -1,0 +1,43 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+
+export interface RequestContext {
+  method: string;
+  /** The path below the API prefix, e.g. `/pods/abc` (no trailing slash). */
+  path: string;
+  params: Readonly<Record<string, string>>;
+  query: URLSearchParams;
+  body: unknown;
+  headers: IncomingHttpHeaders;
+  requestId: string;
+  /** Aborted when the client goes away or the emulator closes. */
+  signal: AbortSignal;
+}
+
+export interface JsonResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A streamed answer (pod logs): the route writes the body itself and resolves when done. */
+export interface StreamResult {
+  contentType: string;
+  write(res: ServerResponse, signal: AbortSignal): Promise<void>;
+}
+
+export type RouteResult = JsonResult | StreamResult;
+
+export type Handler = (ctx: RequestContext) => RouteResult | Promise<RouteResult>;
+
+export interface Route {
+  method: string;
+  /** `/pods/{pod_id}/logs` style; literal segments win over parameters. */
+  pattern: string;
+  /** `public` routes work without a key (an invalid key is still refused). */
+  auth: 'required' | 'public';
+  handler: Handler;
+}
+
+export function isStream(result: RouteResult): result is StreamResult {
+  return typeof (result as StreamResult).write === 'function';
+}

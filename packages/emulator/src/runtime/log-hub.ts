@@ -1,0 +1,41 @@
+import type { PodRecord } from '../state/types.ts';
+
+const MAX_LINES = 2000;
+
+type Listener = (line: string | null) => void;
+
+/** A pod's container output (PID 1): kept on the record for `tail`, pushed to `follow` readers. */
+export class LogHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  append(pod: PodRecord, line: string): void {
+    const stamped = `${new Date().toISOString()} ${line}`;
+    pod.logs.push(stamped);
+    if (pod.logs.length > MAX_LINES) pod.logs.splice(0, pod.logs.length - MAX_LINES);
+    for (const listener of this.listeners.get(pod.id) ?? []) listener(stamped);
+  }
+
+  /** Calls `listener` with each new line, and with `null` when the pod is gone. Returns an unsubscribe. */
+  subscribe(podId: string, listener: Listener): () => void {
+    let set = this.listeners.get(podId);
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(podId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(podId);
+    };
+  }
+
+  /** Ends every follower of this pod. */
+  end(podId: string): void {
+    for (const listener of this.listeners.get(podId) ?? []) listener(null);
+    this.listeners.delete(podId);
+  }
+
+  endAll(): void {
+    for (const podId of [...this.listeners.keys()]) this.end(podId);
+  }
+}
