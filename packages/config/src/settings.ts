@@ -80,17 +80,25 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
   const resolve = (name: SettingName): string | undefined => {
     const key = SETTING_KEYS[name];
     const override = overrides[name];
-    const [raw, origin] =
-      override !== undefined && override !== ''
-        ? [override, `the ${name} option`]
-        : [config.get(key), describeOrigin(config.getEnvVar(key), key, config.path)];
+    const fromOverride = override !== undefined && override !== '';
+    const raw = fromOverride ? override : config.get(key);
     if (raw === undefined || raw === '') return undefined;
     const result = v.safeParse(FIELD_SCHEMAS[name], raw);
     if (result.success) return result.output;
+
+    const envVar = config.getEnvVar(key);
+    const fromFile = !fromOverride && envVar === undefined;
+    const origin = fromOverride
+      ? `the ${name} option`
+      : fromFile
+        ? `${sectionAndOption(key)} in ${config.path}`
+        : `$${envVar}`;
     throw new LiumConfigError(`${key} (from ${origin}) ${result.issues[0].message}.`, {
       code: 'config_value_invalid',
-      file: origin.endsWith(config.path) ? config.path : undefined,
-      hint: `Fix it with \`lium config set ${key} <value>\` or correct the environment variable.`,
+      file: fromFile ? config.path : undefined,
+      hint: fromFile
+        ? `Fix it with \`lium config set ${key} <value>\`.`
+        : `Correct ${fromOverride ? `the ${name} option` : `$${envVar}`}, or unset it to use the config file.`,
     });
   };
 
@@ -108,10 +116,10 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
   return settings;
 }
 
-function describeOrigin(envVar: string | undefined, key: string, path: string): string {
-  if (envVar !== undefined) return `$${envVar}`;
+/** `api.api_key` → `[api] api_key`. */
+function sectionAndOption(key: string): string {
   const dot = key.lastIndexOf('.');
-  return `[${key.slice(0, dot)}] ${key.slice(dot + 1)} in ${path}`;
+  return `[${key.slice(0, dot)}] ${key.slice(dot + 1)}`;
 }
 
 function isHttpUrl(text: string): boolean {
