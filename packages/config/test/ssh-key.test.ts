@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generateTestKey } from '@lium/test-support/keys';
 import { describe, expect, it, vi } from 'vitest';
 import { findSshKey, LiumConfigError } from '../src/index.ts';
 import { tempDir } from './temp-dir.ts';
@@ -116,6 +117,25 @@ describe('findSshKey in ~/.ssh', () => {
     expect((await findSshKey({ homeDir: rsaOnly })).privateKeyPath).toBe(
       join(rsaOnly, '.ssh/id_rsa'),
     );
+  });
+
+  it('finds keys made by the real ssh-keygen', async () => {
+    const homeDir = await home({});
+    const sshDir = join(homeDir, '.ssh');
+    await mkdir(sshDir, { mode: 0o700 });
+    const rsa = await generateTestKey({ dir: sshDir, type: 'rsa' });
+    const ecdsa = await generateTestKey({ dir: sshDir, type: 'ecdsa' });
+    expect(await findSshKey({ homeDir })).toEqual({
+      privateKeyPath: ecdsa.privateKeyPath,
+      publicKeyPath: ecdsa.publicKeyPath,
+      publicKeys: [ecdsa.publicKey],
+    });
+    expect(ecdsa.publicKey).toMatch(/^ecdsa-sha2-nistp256 /);
+    const configured = await findSshKey({ keyPath: rsa.publicKeyPath, homeDir });
+    expect(configured).toMatchObject({
+      privateKeyPath: rsa.privateKeyPath,
+      publicKeys: [rsa.publicKey],
+    });
   });
 
   it('skips a private key without its .pub and uses the next one', async () => {
