@@ -3,7 +3,7 @@ import type { TemplateInfo } from './models.ts';
 
 export interface DockerImageRef {
   docker_image: string;
-  docker_image_tag: string;
+  docker_image_tag?: string | undefined;
 }
 
 /** `2.6.0-py3.11-cuda12.5.1` → [2, 6, 0]; tags that do not start with a version → []. */
@@ -44,7 +44,9 @@ export function chooseDefaultTemplate(
   ];
   for (const image of images) {
     const match = templates.find(
-      (t) => t.dockerImage === image.docker_image && t.dockerImageTag === image.docker_image_tag,
+      (t) =>
+        t.dockerImage === image.docker_image &&
+        t.dockerImageTag === (image.docker_image_tag ?? 'latest'),
     );
     if (match) return match;
   }

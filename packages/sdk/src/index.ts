@@ -1,1 +1,57 @@
-export {};
+export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
+export {
+  LiumPodError,
+  type LiumPodErrorCode,
+  LiumTargetError,
+  type LiumTargetErrorCode,
+  LiumUsageError,
+} from './errors.ts';
+export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
+export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
+export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
+export {
+  type BackupConfigOptions,
+  type CallOptions,
+  type CommandResult,
+  type CreateTemplateOptions,
+  type ExecuteManyEvent,
+  type ExecuteManyOptions,
+  type ExecuteOptions,
+  type ForwardPortOptions,
+  type ListExecutorsOptions,
+  Lium,
+  type LiumOptions,
+  type PodRef,
+  type PortForward,
+  type ShellOptions,
+  type StartPodOptions,
+  type SyncDirectoryOptions,
+  type SyncResult,
+  type TransferCallOptions,
+} from './lium.ts';
+export {
+  type ExecutorInfo,
+  type ExecutorSpecs,
+  type LocationInfo,
+  type PodInfo,
+  type PodTemplateInfo,
+  type TemplateInfo,
+  toExecutorInfo,
+  toPodInfo,
+  toTemplateInfo,
+  toVolumeInfo,
+  type VolumeInfo,
+} from './models.ts';
+export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
+export {
+  type ExecutorSnapshot,
+  type ExecutorSnapshotEntry,
+  POD_SNAPSHOT_MAX_AGE_MS,
+  type PodSnapshot,
+  type PodSnapshotEntry,
+} from './snapshots.ts';
+export { fingerprintPublicKey } from './ssh-key-cache.ts';
+export type { RegisterKeysResult } from './ssh-key-registration.ts';
+export { parseTargetSpec, resolveTargets, type TargetToken } from './targets.ts';
+export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
+export { TERMINAL_POD_STATUSES, type WaitForReadyOptions } from './wait-ready.ts';

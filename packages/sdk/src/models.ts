@@ -1,4 +1,4 @@
-import type { Executor, Pod, Template } from '@lium/api';
+import type { Executor, Pod, Template, Volume } from '@lium/api';
 import { extractGpuModel } from './gpu.ts';
 import { generateHumanId } from './huid.ts';
 import { type Bag, bag, bool, firstOf, num, path, str } from './read.ts';
@@ -328,5 +328,32 @@ export function toPodInfo(pod: Pod): PodInfo {
     estimatedReadySeconds: num(wire.estimated_ready_seconds),
     host: hostOf(sshCmd) ?? executor?.ip,
     raw: pod,
+  };
+}
+
+export interface VolumeInfo {
+  id: string;
+  huid: string;
+  name: string;
+  description: string;
+  sizeGb: number;
+  fileCount: number;
+  createdAt: string | undefined;
+  raw: Volume;
+}
+
+export function toVolumeInfo(volume: Volume): VolumeInfo {
+  const wire = volume as unknown as Bag;
+  const id = str(wire.id) ?? '';
+  const bytes = num(wire.current_size_bytes);
+  return {
+    id,
+    huid: generateHumanId(id),
+    name: str(wire.name) ?? '',
+    description: str(wire.description) ?? '',
+    sizeGb: num(wire.current_size_gb) ?? (bytes !== undefined ? round(bytes / 1024 ** 3, 3) : 0),
+    fileCount: num(wire.current_file_count) ?? 0,
+    createdAt: str(wire.created_at),
+    raw: volume,
   };
 }
