@@ -57,6 +57,8 @@ export interface ResponseEvent {
   error: LiumApiError | undefined;
   /** True when the client is going to try again. */
   willRetry: boolean;
+  /** How long the client waits before the next attempt (when `willRetry`). */
+  retryDelayMs: number | undefined;
 }
 
 export interface TransportConfig {
@@ -169,6 +171,7 @@ export class Transport {
         durationMs: Date.now() - started,
         error: outcome.ok ? undefined : outcome.error,
         willRetry,
+        retryDelayMs: willRetry ? wait : undefined,
       });
       if (outcome.ok) return outcome.value;
       if (!willRetry) throw outcome.error;
