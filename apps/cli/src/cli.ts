@@ -135,6 +135,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const ctx = new CommandContext(io, out, { ...pre, yes: false, apiKey: undefined });
   let printed = '';
   try {
+    if (argv[0] === '__complete') {
+      const { complete } = await import('./completion.ts');
+      for (const candidate of await complete(argv.slice(1), ctx)) out.print(candidate);
+      return 0;
+    }
     await buildParser(io, ctx).parseAsync(argv, {}, (_error, _argv, output) => {
       printed = output;
     });

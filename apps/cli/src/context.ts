@@ -2,6 +2,7 @@ import type { Lium } from '@lium/sdk';
 import { CliError, CliInterruptedError } from './errors.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output/output.ts';
+import { VERSION } from './version.ts';
 
 /** Flags every command accepts. */
 export interface GlobalArgs {
@@ -109,18 +110,33 @@ export class CommandContext {
     const { Lium } = await import('@lium/sdk');
     const apiKey = this.globals.apiKey;
     const redact = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
+    const home = this.io.env.HOME;
+    const out = this.out;
     return new Lium({
       ...(apiKey ? { apiKey } : {}),
       env: this.io.env,
-      source: 'cli',
-      signal: this.signal,
-      ...(this.out.debugEnabled
-        ? {
-            onRequest: (event) => this.out.debug(redact(`→ ${event.method} ${event.url}`)),
-            onResponse: (event) =>
-              this.out.debug(redact(`← ${event.status} ${event.method} ${event.url}`)),
-          }
-        : {}),
+      ...(home ? { homeDir: home } : {}),
+      onWarning: (message) => out.warn(message),
+      api: {
+        source: 'cli',
+        clientVersion: VERSION,
+        ...(out.debugEnabled
+          ? {
+              onRequest: (event) =>
+                out.debug(
+                  redact(
+                    `→ ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
+                  ),
+                ),
+              onResponse: (event) =>
+                out.debug(
+                  redact(
+                    `← ${event.status ?? event.error?.code ?? '?'} ${event.method} ${event.path} ${Math.round(event.durationMs)}ms${event.requestId ? ` ${event.requestId}` : ''}`,
+                  ),
+                ),
+            }
+          : {}),
+      },
     });
   }
 }

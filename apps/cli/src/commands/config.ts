@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Argv } from 'yargs';
+import { type ConfigStore, openConfig } from '../config-store.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
@@ -13,9 +14,8 @@ export function maskSecret(value: string): string {
   return `${'•'.repeat(8)}${value.slice(-4)}`;
 }
 
-async function loadConfigFor(ctx: CommandContext) {
-  const { loadConfig } = await import('@lium/sdk');
-  return loadConfig({ env: ctx.io.env });
+function loadConfigFor(ctx: CommandContext): Promise<ConfigStore> {
+  return openConfig(ctx.io);
 }
 
 function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalArgs> {

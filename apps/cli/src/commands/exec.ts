@@ -30,6 +30,17 @@ async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
   return words.join(' ');
 }
 
+function errorJson(error: unknown): { code: string; message: string } {
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return {
+    code: typeof code === 'string' ? code : 'error',
+    message: typeof message === 'string' ? message : String(error),
+  };
+}
+
 function exitCodeOf(result: { exitCode: number | null } | undefined): number {
   if (!result) return 1;
   return result.exitCode ?? 1;
@@ -119,17 +130,10 @@ async function execOnMany(
         pod: event.pod.huid,
         pod_id: event.pod.id,
         exit_code: event.error ? null : (event.result?.exitCode ?? null),
-        ...(event.error
-          ? {
-              error: {
-                code: (event.error as { code?: string }).code ?? 'error',
-                message: event.error.message,
-              },
-            }
-          : {}),
+        ...(event.error ? { error: errorJson(event.error) } : {}),
       });
     } else if (event.error) {
-      out.error(`${podLabel(event.pod)}: ${event.error.message}`);
+      out.error(`${podLabel(event.pod)}: ${errorJson(event.error).message}`);
     } else if (code !== 0) {
       out.warn(`${podLabel(event.pod)} exited with ${code}`);
     }

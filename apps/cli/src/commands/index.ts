@@ -70,4 +70,9 @@ export const commands: readonly CommandEntry[] = [
     describe: 'List pod templates (images)',
     load: () => import('./templates.ts'),
   },
+  {
+    command: 'completion [shell]',
+    describe: 'Print a bash/zsh completion script (completes pod HUIDs and names)',
+    load: () => import('./completion.ts'),
+  },
 ];

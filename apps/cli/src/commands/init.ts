@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openConfig } from '../config-store.ts';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
@@ -67,9 +68,9 @@ export default defineCommand({
       .example('LIUM_API_KEY=… lium init --ssh-key ~/.ssh/id_ed25519', 'non-interactive'),
   async handler(rawArgs, ctx) {
     const args = rawArgs as unknown as InitArgs;
-    const sdk = await import('@lium/sdk');
+    const { Lium } = await import('@lium/sdk');
     const { out, io } = ctx;
-    const config = await sdk.loadConfig({ env: io.env });
+    const config = await openConfig(io);
 
     // 1. API key: --api-key, else a prompt on a terminal, else what the config/env already has.
     const existingKey = config.get('api.api_key');
@@ -82,30 +83,42 @@ export default defineCommand({
         hint: 'Pass --api-key or set LIUM_API_KEY (or run `lium init` in a terminal to be asked).',
       });
     }
-    const probe = new sdk.Lium({ apiKey, env: io.env, source: 'cli' });
+    const home = io.env.HOME;
+    const connect = (sshKeyPath?: string) =>
+      new Lium({
+        apiKey: apiKey as string,
+        env: io.env,
+        ...(home ? { homeDir: home } : {}),
+        ...(sshKeyPath ? { sshKeyPath } : {}),
+        api: { source: 'cli' },
+      });
+    const probe = connect();
     try {
       const me = await probe.getMe({ signal: ctx.signal });
-      out.success(`API key works${me?.email ? ` (${me.email})` : ''}`);
+      out.success(`API key works${typeof me.email === 'string' ? ` (${me.email})` : ''}`);
     } finally {
       await probe.close();
     }
 
     // 2. SSH key: --ssh-key, else the usual ~/.ssh keys, else offer to make one.
-    const home = io.env.HOME;
+    const findKey = async (path?: string) => {
+      const lium = connect(path);
+      try {
+        return await lium.getSshKey();
+      } finally {
+        await lium.close();
+      }
+    };
     let key: { privateKeyPath: string; publicKeyPath: string };
     try {
-      key = await sdk.findSshKey({
-        ...(args.sshKey ? { keyPath: localPath(args.sshKey, io) } : {}),
-        ...(home ? { homeDir: home } : {}),
-      });
+      key = await findKey(args.sshKey ? localPath(args.sshKey, io) : undefined);
     } catch (error) {
-      if (args.sshKey) throw error;
-      const path = join(home ?? '~', '.ssh', 'id_ed25519');
-      if (!ctx.globals.yes)
-        await ctx.confirm(`No SSH key found. Create ${path}?`, 'create an SSH key');
+      if (args.sshKey || !home) throw error;
+      const path = join(home, '.ssh', 'id_ed25519');
+      await ctx.confirm(`No SSH key found. Create ${path}?`, 'create an SSH key');
       await createSshKey(path, ctx);
       out.success(`Created ${path}`);
-      key = await sdk.findSshKey({ keyPath: path, ...(home ? { homeDir: home } : {}) });
+      key = await findKey(path);
     }
 
     config.set('api.api_key', apiKey);

@@ -51,7 +51,7 @@ export default defineCommand({
     const found = await lium.listExecutors({
       ...(args.gpu ? { gpuType: args.gpu } : {}),
       ...(args.count !== undefined ? { gpuCount: args.count } : {}),
-      ...(args.maxPrice !== undefined ? { maxPricePerGpuHour: args.maxPrice } : {}),
+      ...(args['max-price'] !== undefined ? { maxPricePerGpuHour: args['max-price'] } : {}),
       ...(args.country ? { country: args.country } : {}),
       signal: ctx.signal,
     });

@@ -77,7 +77,7 @@ export default defineCommand({
     const localFor = (pod: PodInfo) =>
       direction === 'down' && pods.length > 1 ? `${join(local, pod.huid)}/` : local;
     const spinner = out.spinner(
-      `${args.dryRun ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
+      `${args['dry-run'] ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
     );
     const results = await Promise.allSettled(
       pods.map(async (pod) => {
@@ -88,7 +88,7 @@ export default defineCommand({
           delete: args.delete,
           exclude: args.exclude,
           compress: args.compress,
-          dryRun: args.dryRun,
+          dryRun: args['dry-run'],
           signal: ctx.signal,
         });
         return { pod, result };
@@ -121,7 +121,7 @@ export default defineCommand({
         transferred: result.transferred,
         deleted: result.deleted,
         bytes: result.bytes,
-        dry_run: args.dryRun,
+        dry_run: args['dry-run'],
       });
       if (out.json) continue;
       if (args.verbose) {
@@ -129,7 +129,7 @@ export default defineCommand({
         for (const file of result.deleted)
           out.info(`  ${out.c.dim(pod.huid)} ${out.c.red('deleted')} ${file}`);
       }
-      const verb = args.dryRun ? 'Would sync' : 'Synced';
+      const verb = args['dry-run'] ? 'Would sync' : 'Synced';
       out.success(
         `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)}, ${result.method})`,
       );

@@ -34,7 +34,6 @@ export default defineCommand({
     ctx.exitCode = await lium.shell(pod, {
       stdin: ctx.io.stdin,
       stdout: ctx.io.stdout,
-      stderr: ctx.io.stderr,
     });
   },
 });

@@ -137,7 +137,7 @@ export default defineCommand({
     const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs);
     if (removalAt) {
       await Promise.all(
-        pods.map((pod) => lium.schedulePodRemoval(pod, removalAt, { signal: ctx.signal })),
+        pods.map((pod) => lium.scheduleRemoval(pod, { until: removalAt, signal: ctx.signal })),
       );
       out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
     }

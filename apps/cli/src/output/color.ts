@@ -44,9 +44,15 @@ const plain: Paint = (text) => text;
 export function createPalette(enabled: boolean): Palette {
   kleur.enabled = true;
   const pick = (paint: Paint): Paint => (enabled ? paint : plain);
-  const cycleColours: Paint[] = [kleur.cyan, kleur.magenta, kleur.yellow, kleur.green, kleur.blue]
-    .concat([(t) => kleur.bold().cyan(t), (t) => kleur.bold().magenta(t)])
-    .map(pick);
+  const cycleColours: Paint[] = [
+    (t: string) => kleur.cyan(t),
+    (t: string) => kleur.magenta(t),
+    (t: string) => kleur.yellow(t),
+    (t: string) => kleur.green(t),
+    (t: string) => kleur.blue(t),
+    (t: string) => kleur.bold().cyan(t),
+    (t: string) => kleur.bold().magenta(t),
+  ].map(pick);
   return {
     enabled,
     bold: pick((t) => kleur.bold(t)),
