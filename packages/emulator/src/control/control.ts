@@ -1,4 +1,4 @@
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { App } from '../app.ts';
 import { EmulatorError } from '../errors.ts';
 import type { PodFaultSpec } from '../runtime/fleet.ts';
@@ -98,7 +98,8 @@ export function createControl(app: App): EmulatorControl {
 }
 
 function publicKeyOf(privateKey: string): string {
-  const parsed = utils.parseKey(privateKey);
+  // ssh2 is CommonJS: Node's ESM loader only offers its default export.
+  const parsed = ssh2.utils.parseKey(privateKey);
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key === undefined || key instanceof Error) return '';
   return `${key.type} ${key.getPublicSSH().toString('base64')}`;
