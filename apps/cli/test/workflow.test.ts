@@ -1,0 +1,151 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Emulator, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+
+interface PodRowJson {
+  index: number;
+  huid: string;
+  name: string;
+  status: string;
+  ssh_cmd: string | null;
+}
+
+describe('the whole workflow, in-process against the emulator', () => {
+  let emulator: Emulator;
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+  const lium = (argv: string[], options: { tty?: boolean; cwd?: string } = {}) =>
+    runLium(argv, { env, cwd: options.cwd ?? sandbox.dir, ...(options.tty ? { tty: true } : {}) });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ executors: 40, readyDelayMs: 100 });
+    sandbox = makeSandbox();
+    env = { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    sandbox?.cleanup();
+  });
+
+  it('ls prints a table of machines on stdout and a hint on stderr', async () => {
+    const result = await lium(['ls', '--limit', '5']);
+    expect(result.stderr).toContain('lium up');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/#\s+HUID\s+GPU/);
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toMatch(/^\s*1\s+[a-z]+-[a-z]+-[0-9a-f]{2}\s/);
+  });
+
+  it('ls --json prints the documented rows and nothing else on stdout', async () => {
+    const result = await lium(['ls', 'H100', '--json', '--limit', '3']);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThanOrEqual(3);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        gpu_type: 'H100',
+        index: expect.any(Number),
+        is_pareto: expect.any(Boolean),
+      });
+      expect(Object.keys(row)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'huid',
+          'price_per_gpu_hour',
+          'price_per_hour',
+          'vram_gb',
+          'download_mbps',
+        ]),
+      );
+    }
+  });
+
+  let pod: PodRowJson;
+
+  it('up 1 -y rents row 1 of the last ls and waits until it is usable', async () => {
+    await lium(['ls', '--limit', '5']);
+    const result = await lium(['up', '1', '-y', '--json']);
+    expect(result.stderr).not.toContain('✘');
+    expect(result.code).toBe(0);
+    const [row] = JSON.parse(result.stdout) as PodRowJson[];
+    expect(row?.status).toBe('RUNNING');
+    expect(row?.ssh_cmd).toMatch(/^ssh root@127\.0\.0\.1 -p \d+$/);
+    pod = row as PodRowJson;
+  });
+
+  it('ps lists the pod with its index', async () => {
+    const result = await lium(['ps']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^\\s*1\\s+${pod.huid}\\s`, 'm'));
+    expect(result.stdout).toContain('RUNNING');
+    const json = JSON.parse((await lium(['ps', '--json'])).stdout) as PodRowJson[];
+    expect(json.map((row) => row.huid)).toEqual([pod.huid]);
+  });
+
+  it('exec streams the remote output and passes the exit code through', async () => {
+    const ok = await lium(['exec', '1', 'echo hello from $(hostname) && echo oops >&2']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('hello from');
+    expect(ok.stderr).toContain('oops');
+    const failing = await lium(['exec', pod.huid, 'exit 7']);
+    expect(failing.code).toBe(7);
+  });
+
+  it('exec --env delivers values exactly', async () => {
+    const hostile = `a "b" $HOME \`x\` 'y'`;
+    const result = await lium(['exec', '1', '-e', `VALUE=${hostile}`, '--', 'printf %s "$VALUE"']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(hostile);
+  });
+
+  it('exec --json prints NDJSON lines and one result', async () => {
+    const result = await lium(['exec', '1', '--json', 'echo one; echo two']);
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.filter((e) => e.type === 'line').map((e) => e.line)).toEqual(['one', 'two']);
+    expect(events.at(-1)).toMatchObject({ type: 'result', pod: pod.huid, exit_code: 0 });
+  });
+
+  it('scp uploads and downloads the same bytes', async () => {
+    const local = join(sandbox.dir, 'payload.bin');
+    const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251));
+    writeFileSync(local, bytes);
+    const up = await lium(['scp', '1', local, '/root/payload.bin']);
+    expect(up.stderr).toContain('Uploaded');
+    expect(up.code).toBe(0);
+    const back = join(sandbox.dir, 'back.bin');
+    const down = await lium(['scp', `1:/root/payload.bin`, back]);
+    expect(down.code).toBe(0);
+    expect(readFileSync(back).equals(bytes)).toBe(true);
+  });
+
+  it('rsync pushes a directory and pulls it back', async () => {
+    const src = join(sandbox.dir, 'project');
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'a.txt'), 'alpha\n');
+    writeFileSync(join(src, 'sub', 'b.txt'), 'beta\n');
+    const push = await lium(['rsync', `${src}/`, '1:/root/project/']);
+    expect(push.stderr).toContain('Synced');
+    expect(push.code).toBe(0);
+    const pulled = join(sandbox.dir, 'pulled');
+    const pull = await lium(['rsync', '1:/root/project/', `${pulled}/`]);
+    expect(pull.code).toBe(0);
+    expect(readFileSync(join(pulled, 'sub', 'b.txt'), 'utf8')).toBe('beta\n');
+  });
+
+  it('down -y stops the pod', async () => {
+    const result = await lium(['down', '1', '-y']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`Stopped ${pod.huid}`);
+    const after = JSON.parse((await lium(['ps', '--json'])).stdout) as PodRowJson[];
+    expect(after).toEqual([]);
+  });
+});
