@@ -1,0 +1,74 @@
+import { json } from '@lium/test-support/http-server';
+import { describe, expect, it } from 'vitest';
+import type { LiumResponseShapeError } from '../src/index.ts';
+import { executor, pod, template } from './fixtures.ts';
+import { useTestServer } from './setup.ts';
+
+const t = useTestServer();
+
+describe('normalised wire types', () => {
+  it("a pod's gpu_count string becomes a number, its executor's null price_per_gpu is tolerated", async () => {
+    t.server.route('GET /api/pods', json(200, [pod({ gpu_count: '4', price: '12.5' })]));
+    const [row] = await t.client().getPods();
+    expect(row?.gpu_count).toBe(4);
+    expect(row?.price).toBe(12.5);
+    expect(row?.executor?.price_per_gpu).toBeUndefined();
+    expect(row?.executor?.price_per_hour).toBe(20);
+  });
+
+  it.each([
+    ['an object', { '22': 2222, '8000': '40123' }, { '22': 2222, '8000': 40123 }],
+    ['a JSON string', '{"22": 2222, "8000": 40123}', { '22': 2222, '8000': 40123 }],
+    ['a Python repr string', "{'22': 2222}", { '22': 2222 }],
+    ['null', null, {}],
+    ['an empty string', '', {}],
+    ['absent', undefined, {}],
+  ])('ports_mapping as %s', async (_, wire, expected) => {
+    t.server.route('GET /api/pods/:id', json(200, pod({ ports_mapping: wire })));
+    expect((await t.client().getPod('p')).ports_mapping).toEqual(expected);
+  });
+
+  it('a ports_mapping string that is not a port table names the field', async () => {
+    t.server.route('GET /api/pods', json(200, [pod({ ports_mapping: 'garbage' })]));
+    const error = (await t
+      .client()
+      .getPods()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.issues[0]?.path).toBe('pods[0].ports_mapping');
+  });
+
+  it('unknown fields pass through at every level, missing optional fields are fine', async () => {
+    const wire = executor({
+      specs: { gpu: { count: '8', details: [{ name: 'H100', future: 1 }] }, extra: 'kept' },
+    });
+    t.server.route('GET /api/executors', json(200, [wire, { id: 'e2', machine_name: 'RTX 4090' }]));
+    const [first, second] = await t.client().getExecutors();
+    expect(first).toMatchObject({
+      brand_new_field: { nested: true },
+      gpu_count: 8,
+      specs: { extra: 'kept', gpu: { count: 8, details: [{ name: 'H100', future: 1 }] } },
+    });
+    expect(second).toEqual({ id: 'e2', machine_name: 'RTX 4090' });
+  });
+
+  it('optional nulls read as undefined; environment values become strings', async () => {
+    t.server.route(
+      'GET /api/templates/:id',
+      json(200, template({ description: null, environment: { A: 1, B: true, C: 'c' } })),
+    );
+    const result = await t.client().getTemplate('t');
+    expect(result.description).toBeUndefined();
+    expect(result.environment).toEqual({ A: '1', B: 'true', C: 'c' });
+  });
+
+  it('restore answers of older servers (operation_id) still give restore_log_id', async () => {
+    t.server.route('POST /api/pods/:id/restore', json(200, { operation_id: 'op-9' }));
+    const result = await t.client().restorePod('p', { backupId: 'b', restorePath: '/root' });
+    expect(result.restore_log_id).toBe('op-9');
+  });
+
+  it('a user with a null balance', async () => {
+    t.server.route('GET /api/users/me', json(200, { id: 'u', balance: null }));
+    expect((await t.client().getMe()).balance).toBeUndefined();
+  });
+});
