@@ -211,3 +211,19 @@ export function sshExec(port: number, privateKey: string, command: string): Prom
       });
   });
 }
+
+/** Polls GET /templates/{id} until verification ends; returns the final status. */
+export async function waitForTemplate(
+  api: ApiClient,
+  id: string,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const t = await api<{ status: string }>('GET', `/templates/${id}`);
+    if (t.body.status === 'VERIFY_SUCCESS' || t.body.status === 'VERIFY_FAILED')
+      return t.body.status;
+    if (Date.now() > deadline) throw new Error(`template ${id} still ${t.body.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
