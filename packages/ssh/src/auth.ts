@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import { SshAuthError } from './errors.ts';
+
+export interface AuthOptions {
+  /** Path to a private key (ed25519, ecdsa or rsa; OpenSSH or PEM format). */
+  privateKeyPath?: string | undefined;
+  /** The private key itself. */
+  privateKey?: string | Buffer | undefined;
+  /** Passphrase of an encrypted private key. */
+  passphrase?: string | undefined;
+  /** ssh-agent socket; defaults to `$SSH_AUTH_SOCK` when no key is configured. */
+  agent?: string | undefined;
+}
+
+export interface ResolvedAuth {
+  privateKey?: Buffer;
+  passphrase?: string;
+  agent?: string;
+}
+
+/**
+ * Loads and checks the key once, before any connection, so a missing file or a missing
+ * passphrase is a clear SshAuthError instead of a handshake failure later.
+ */
+export async function resolveAuth(options: AuthOptions, env = process.env): Promise<ResolvedAuth> {
+  const resolved: ResolvedAuth = {};
+  let key: Buffer | undefined;
+  if (options.privateKey !== undefined) {
+    key = Buffer.isBuffer(options.privateKey)
+      ? options.privateKey
+      : Buffer.from(options.privateKey);
+  } else if (options.privateKeyPath !== undefined) {
+    try {
+      key = await readFile(options.privateKeyPath);
+    } catch (cause) {
+      throw new SshAuthError(`Cannot read the SSH private key ${options.privateKeyPath}`, {
+        cause,
+        hint: 'Check the path (lium config set ssh.key_path <file>) and its permissions.',
+      });
+    }
+  }
+  if (key !== undefined) {
+    const parsed = ssh2.utils.parseKey(key, options.passphrase);
+    if (parsed instanceof Error) {
+      const encrypted = /encrypted|passphrase/i.test(parsed.message);
+      const where = options.privateKeyPath ?? 'the configured private key';
+      throw new SshAuthError(
+        encrypted
+          ? `The SSH private key ${where} is encrypted and the passphrase is ${options.passphrase === undefined ? 'missing' : 'wrong'}`
+          : `Cannot parse the SSH private key ${where}: ${parsed.message}`,
+        {
+          cause: parsed,
+          hint: encrypted
+            ? 'Pass the passphrase, or load the key into ssh-agent and use SSH_AUTH_SOCK.'
+            : 'Use an ed25519, ecdsa or rsa key in OpenSSH or PEM format (ssh-keygen -t ed25519).',
+        },
+      );
+    }
+    resolved.privateKey = key;
+    if (options.passphrase !== undefined) resolved.passphrase = options.passphrase;
+  }
+  const agent = options.agent ?? (key === undefined ? env.SSH_AUTH_SOCK : undefined);
+  if (agent !== undefined && agent !== '') resolved.agent = agent;
+  if (resolved.privateKey === undefined && resolved.agent === undefined) {
+    throw new SshAuthError('No SSH key configured and no ssh-agent running', {
+      hint: 'Create a key with ssh-keygen -t ed25519, set ssh.key_path, or start ssh-agent.',
+    });
+  }
+  return resolved;
+}

@@ -1,0 +1,271 @@
+import ssh2, {
+  type AlgorithmList,
+  type ClientChannel,
+  type ConnectConfig,
+  type PseudoTtyOptions,
+  type ServerHostKeyAlgorithm,
+  type SFTPWrapper,
+} from 'ssh2';
+import type { ResolvedAuth } from './auth.ts';
+import { type LiumSshError, SshDisconnectedError, SshHostKeyMismatchError } from './errors.ts';
+import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
+import { Limiter } from './limiter.ts';
+import { mapSsh2Error } from './map-error.ts';
+import type { SshTarget } from './target.ts';
+
+/** Signature algorithms that prove possession of a pinned key type. */
+function hostKeyAlgorithms(keyType: string): ServerHostKeyAlgorithm[] {
+  if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256'];
+  if (/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521))$/.test(keyType)) {
+    return [keyType as ServerHostKeyAlgorithm];
+  }
+  return [];
+}
+
+export interface ConnectionSettings {
+  auth: ResolvedAuth;
+  /** undefined when host-key checking is off. */
+  knownHosts: KnownHostsStore | undefined;
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  maxChannels: number;
+  idleTimeoutMs: number;
+  debug?: ((message: string) => void) | undefined;
+}
+
+/**
+ * One ssh2 connection to one target, shared by every operation on it. Session channels (exec,
+ * sftp, shell) are capped by a limiter below OpenSSH's MaxSessions; the connection closes itself
+ * after `idleTimeoutMs` without users.
+ */
+export class SshConnection {
+  readonly limiter: Limiter;
+  readonly closed: Promise<LiumSshError | undefined>;
+  #isClosed = false;
+  #closeError: LiumSshError | undefined;
+  #users = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #home: Promise<string> | undefined;
+  #resolveClosed!: (error: LiumSshError | undefined) => void;
+
+  private constructor(
+    readonly client: ssh2.Client,
+    readonly target: SshTarget,
+    readonly settings: ConnectionSettings,
+  ) {
+    this.limiter = new Limiter(settings.maxChannels);
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    client.on('error', (error) => {
+      this.#closeError ??= mapSsh2Error(error, target, true);
+    });
+    client.on('close', () => {
+      this.#isClosed = true;
+      clearTimeout(this.#idleTimer);
+      this.#resolveClosed(this.#closeError);
+    });
+    this.#armIdleTimer();
+  }
+
+  static async open(target: SshTarget, settings: ConnectionSettings): Promise<SshConnection> {
+    const client = new ssh2.Client();
+    const store = settings.knownHosts;
+    let mismatch: SshHostKeyMismatchError | undefined;
+    let verifyFailure: unknown;
+    const config: ConnectConfig = {
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      readyTimeout: settings.connectTimeoutMs,
+      keepaliveInterval: settings.keepaliveIntervalMs,
+      keepaliveCountMax: settings.keepaliveCountMax,
+      ...settings.auth,
+    };
+    if (settings.debug) config.debug = settings.debug;
+    if (store) {
+      const pinnedTypes = await store.pinnedKeyTypes(target);
+      if (pinnedTypes.length > 0) {
+        // Ask for the pinned algorithm first so a server with several host keys presents the pinned one.
+        config.algorithms = {
+          serverHostKey: {
+            prepend: pinnedTypes.flatMap(hostKeyAlgorithms),
+          } as AlgorithmList<ServerHostKeyAlgorithm>,
+        };
+      }
+      config.hostVerifier = (key: Buffer, verify: (valid: boolean) => void) => {
+        store.verify(target, key).then(
+          (verdict) => {
+            if (verdict.kind === 'mismatch') {
+              const expected = verdict.expected
+                .map((entry) => `${entry.keyType} ${fingerprint(entry.keyBase64)}`)
+                .join(', ');
+              const actual = `${verdict.presentedType} ${fingerprint(key.toString('base64'))}`;
+              const resetHint = target.hostKeyId
+                ? `forgetHostKey('${target.hostKeyId}') or \`lium ssh --reset-host-key\``
+                : `delete ${verdict.path}`;
+              mismatch = new SshHostKeyMismatchError(
+                `The host key of ${target.user}@${target.host}:${target.port}${target.hostKeyId ? ` (pod ${target.hostKeyId})` : ''} changed: pinned ${expected}, presented ${actual}. Refusing to connect: this is either a rebuilt pod or someone intercepting the connection.`,
+                {
+                  host: target.host,
+                  port: target.port,
+                  user: target.user,
+                  knownHostsPath: verdict.path,
+                  expectedFingerprint: expected,
+                  actualFingerprint: actual,
+                  hint: `If the pod was rebuilt or rebooted, reset the pin with ${resetHint}, then connect again.`,
+                },
+              );
+              verify(false);
+            } else {
+              verify(true);
+            }
+          },
+          (error: unknown) => {
+            verifyFailure = error;
+            verify(false);
+          },
+        );
+      };
+    }
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const guard = setTimeout(() => {
+        fail(
+          Object.assign(new Error('Timed out while waiting for handshake'), {
+            level: 'client-timeout',
+          }),
+        );
+        client.end();
+      }, settings.connectTimeoutMs + 2_000);
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        client.removeAllListeners('ready');
+        if (mismatch) return reject(mismatch);
+        if (verifyFailure) return reject(verifyFailure);
+        reject(mapSsh2Error(error, target, false));
+      };
+      client.once('ready', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        client.removeListener('error', fail);
+        client.removeListener('close', onEarlyClose);
+        resolve(new SshConnection(client, target, settings));
+      });
+      const onEarlyClose = () => fail(new Error('Connection closed during the handshake'));
+      client.on('error', fail);
+      client.once('close', onEarlyClose);
+      try {
+        client.connect(config);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** The error to report for an operation interrupted by the connection going away. */
+  disconnectedError(): LiumSshError {
+    return (
+      this.#closeError ??
+      new SshDisconnectedError(
+        `The SSH connection to ${this.target.user}@${this.target.host}:${this.target.port} was closed`,
+        { host: this.target.host, port: this.target.port, user: this.target.user },
+      )
+    );
+  }
+
+  /** Marks the connection busy (no idle close) for the duration of `task`. */
+  async use<T>(task: () => Promise<T>): Promise<T> {
+    this.#users++;
+    clearTimeout(this.#idleTimer);
+    try {
+      return await task();
+    } finally {
+      this.#users--;
+      this.#armIdleTimer();
+    }
+  }
+
+  /** Holds one session-channel slot for the duration of `task`. */
+  withChannel<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.use(() => this.limiter.run(task, signal));
+  }
+
+  #armIdleTimer(): void {
+    clearTimeout(this.#idleTimer);
+    if (this.#users > 0 || this.#isClosed || this.settings.idleTimeoutMs <= 0) return;
+    this.#idleTimer = setTimeout(() => this.close(), this.settings.idleTimeoutMs);
+    this.#idleTimer.unref();
+  }
+
+  /** Opens an exec channel; the caller must hold a channel slot. */
+  exec(command: string, pty: PseudoTtyOptions | false): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.#isClosed) return reject(this.disconnectedError());
+      const options = pty ? { pty } : {};
+      const ok = this.client.exec(command, options, (error, channel) =>
+        error ? reject(this.#channelError(error)) : resolve(channel),
+      );
+      void ok;
+    });
+  }
+
+  /** Opens an interactive shell channel; the caller must hold a channel slot. */
+  shell(pty: PseudoTtyOptions): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      if (this.#isClosed) return reject(this.disconnectedError());
+      this.client.shell(pty, (error, channel) =>
+        error ? reject(this.#channelError(error)) : resolve(channel),
+      );
+    });
+  }
+
+  /** Opens an SFTP session; the caller must hold a channel slot and end it when done. */
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      if (this.#isClosed) return reject(this.disconnectedError());
+      this.client.sftp((error, sftp) =>
+        error ? reject(this.#channelError(error)) : resolve(sftp),
+      );
+    });
+  }
+
+  /** The remote home directory (what `~` and relative paths resolve against), cached. */
+  home(sftp: SFTPWrapper): Promise<string> {
+    this.#home ??= new Promise<string>((resolve, reject) =>
+      sftp.realpath('.', (error, path) => (error ? reject(error) : resolve(path))),
+    ).catch((error: unknown) => {
+      this.#home = undefined;
+      throw error;
+    });
+    return this.#home;
+  }
+
+  #channelError(error: Error): LiumSshError {
+    if (this.#isClosed) return this.disconnectedError();
+    return mapSsh2Error(error, this.target, true);
+  }
+
+  close(): void {
+    if (this.#isClosed) return;
+    this.client.end();
+  }
+
+  /** Closes and waits for the socket to go away. */
+  async closeAndWait(): Promise<void> {
+    if (!this.#isClosed) {
+      this.client.end();
+      const timer = setTimeout(() => this.client.destroy(), 2_000);
+      await this.closed;
+      clearTimeout(timer);
+    }
+  }
+}

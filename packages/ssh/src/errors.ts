@@ -1,0 +1,128 @@
+import { LiumError } from '@lium/errors';
+
+/** Where an SSH error happened; every field is optional because some errors precede a target. */
+export interface SshErrorContext {
+  host?: string | undefined;
+  port?: number | undefined;
+  user?: string | undefined;
+}
+
+interface SshErrorOptions extends SshErrorContext {
+  code: string;
+  hint?: string | undefined;
+  cause?: unknown;
+}
+
+/** The root of every error thrown by `@lium/ssh`. */
+export class LiumSshError extends LiumError {
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  readonly user: string | undefined;
+
+  constructor(message: string, options: SshErrorOptions) {
+    super(message, { code: options.code, hint: options.hint, cause: options.cause });
+    this.host = options.host;
+    this.port = options.port;
+    this.user = options.user;
+  }
+}
+
+type SubclassOptions = SshErrorContext & { hint?: string | undefined; cause?: unknown };
+
+/** The server refused every key we offered (or the key could not be loaded). */
+export class SshAuthError extends LiumSshError {
+  constructor(message: string, options: SubclassOptions = {}) {
+    super(message, { ...options, code: 'ssh_auth_failed' });
+  }
+}
+
+/** The pod presented a host key different from the one pinned on first use. */
+export class SshHostKeyMismatchError extends LiumSshError {
+  readonly knownHostsPath: string;
+  readonly expectedFingerprint: string;
+  readonly actualFingerprint: string;
+  constructor(
+    message: string,
+    options: SubclassOptions & {
+      knownHostsPath: string;
+      expectedFingerprint: string;
+      actualFingerprint: string;
+    },
+  ) {
+    super(message, { ...options, code: 'ssh_host_key_mismatch' });
+    this.knownHostsPath = options.knownHostsPath;
+    this.expectedFingerprint = options.expectedFingerprint;
+    this.actualFingerprint = options.actualFingerprint;
+  }
+}
+
+/** Connecting (TCP + handshake + auth) or a keepalive took too long. */
+export class SshTimeoutError extends LiumSshError {
+  constructor(message: string, options: SubclassOptions = {}) {
+    super(message, { ...options, code: 'ssh_timeout' });
+  }
+}
+
+/** The TCP connection or the SSH handshake failed (refused, unreachable, DNS, no common algorithm). */
+export class SshConnectError extends LiumSshError {
+  constructor(message: string, options: SubclassOptions = {}) {
+    super(message, { ...options, code: 'ssh_connect_failed' });
+  }
+}
+
+/** An established connection went away while an operation was using it. */
+export class SshDisconnectedError extends LiumSshError {
+  constructor(message: string, options: SubclassOptions = {}) {
+    super(message, { ...options, code: 'ssh_disconnected' });
+  }
+}
+
+/** A connect command or target could not be understood. */
+export class SshTargetError extends LiumSshError {
+  constructor(message: string, options: SubclassOptions = {}) {
+    super(message, { ...options, code: 'ssh_target_invalid' });
+  }
+}
+
+/** An upload, download or sync failed; nothing that looks finished was left behind. */
+export class SshTransferError extends LiumSshError {
+  readonly localPath: string | undefined;
+  readonly remotePath: string | undefined;
+  constructor(
+    message: string,
+    options: SubclassOptions & {
+      localPath?: string | undefined;
+      remotePath?: string | undefined;
+    } = {},
+  ) {
+    super(message, { ...options, code: 'transfer_failed' });
+    this.localPath = options.localPath;
+    this.remotePath = options.remotePath;
+  }
+}
+
+/** A remote command ran longer than its `timeoutMs`; it was stopped on the pod. */
+export class SshCommandTimeoutError extends LiumSshError {
+  readonly timeoutMs: number;
+  constructor(message: string, options: SubclassOptions & { timeoutMs: number }) {
+    super(message, { ...options, code: 'command_timeout' });
+    this.timeoutMs = options.timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired; remote work was stopped. Same code as `@lium/api`'s abort. */
+export class SshAbortError extends LiumSshError {
+  constructor(message = 'The operation was aborted', options: SubclassOptions = {}) {
+    super(message, { ...options, code: 'aborted' });
+  }
+}
+
+/** A non-sftp server or a disabled sftp subsystem. */
+export function sftpUnavailableHint(): string {
+  return 'The pod has no SFTP subsystem; install openssh-server with sftp-server, or use sync with method "rsync".';
+}
+
+/** True for any `@lium/ssh` error (also across two copies of the package, through the code prefix). */
+export function isLiumSshError(value: unknown): value is LiumSshError {
+  return value instanceof LiumSshError;
+}

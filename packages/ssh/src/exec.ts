@@ -1,0 +1,230 @@
+import type { Readable } from 'node:stream';
+import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
+import type { SshConnection } from './connection.ts';
+import { envAssignments } from './env.ts';
+import { type LiumSshError, SshAbortError, SshCommandTimeoutError } from './errors.ts';
+import { shQuote } from './shell-quote.ts';
+
+export interface ExecOptions {
+  /** Variables for the remote command; sent over stdin, never in the remote argv or logs. */
+  env?: Record<string, string> | undefined;
+  /** Data for the command's stdin. */
+  stdin?: string | Buffer | Readable | undefined;
+  /** Allocate a pseudo-terminal (stderr then arrives merged into stdout). */
+  pty?: boolean | PseudoTtyOptions | undefined;
+  /** Stop the remote command after this long and reject with SshCommandTimeoutError. */
+  timeoutMs?: number | undefined;
+  /** Stop the remote command when this fires and reject with SshAbortError. */
+  signal?: AbortSignal | undefined;
+  onStdout?: ((chunk: Buffer) => void) | undefined;
+  onStderr?: ((chunk: Buffer) => void) | undefined;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** null when the command was killed by a signal. */
+  exitCode: number | null;
+  /** The signal name without `SIG` (e.g. `TERM`), or null. */
+  signal: string | null;
+}
+
+/** Internal hooks used by execStream (flow control) and the rsync bridge (raw streams). */
+export interface ExecHooks {
+  onChannel?: (channel: ClientChannel) => void;
+  collect?: boolean;
+}
+
+const MARK = '\x1elium-pid:';
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * The remote side of every exec, run by the login shell itself (as plain `ssh host cmd` would):
+ * report our pid (the session's process group under OpenSSH) on the first line, read one line of
+ * env assignments from stdin and `eval` it, then `eval` the command. With a pty, echo and line
+ * editing are off while the env line is read.
+ */
+export function execWrapper(command: string, pty: boolean): string {
+  const announce = `printf '\\036lium-pid:%s\\n' "$$"`;
+  const readEnv = 'IFS= read -r __lium_env || exit 125';
+  const run = `eval "$__lium_env"; unset __lium_env; eval ${shQuote(command)}`;
+  return pty
+    ? `__lium_tty=$(stty -g 2>/dev/null); stty -echo -icanon min 1 time 0 2>/dev/null; ${announce}; ${readEnv}; [ -n "$__lium_tty" ] && stty "$__lium_tty" 2>/dev/null; unset __lium_tty; ${run}`
+    : `${announce} >&2; ${readEnv}; ${run}`;
+}
+
+/** Strips the pid line from the start of one stream and reports the pid. */
+class PidLineFilter {
+  #pending: Buffer | undefined = Buffer.alloc(0);
+  constructor(readonly onPid: (pid: number) => void) {}
+
+  push(chunk: Buffer): Buffer {
+    if (this.#pending === undefined) return chunk;
+    const data = Buffer.concat([this.#pending, chunk]);
+    const prefix = Buffer.from(MARK);
+    const comparable = Math.min(data.length, prefix.length);
+    if (!data.subarray(0, comparable).equals(prefix.subarray(0, comparable))) {
+      this.#pending = undefined;
+      return data;
+    }
+    const newline = data.indexOf(0x0a);
+    if (newline < 0) {
+      this.#pending = data;
+      return Buffer.alloc(0);
+    }
+    const line = data.subarray(prefix.length, newline).toString('latin1').replace(/\r$/, '');
+    const pid = Number(line);
+    if (Number.isInteger(pid) && pid > 1) this.onPid(pid);
+    this.#pending = undefined;
+    return data.subarray(newline + 1);
+  }
+
+  /** Whatever was held back when the stream ended without a full line. */
+  flush(): Buffer {
+    const rest = this.#pending ?? Buffer.alloc(0);
+    this.#pending = undefined;
+    return rest;
+  }
+}
+
+/** Sends `signal` to the remote process group through a separate short-lived channel. */
+async function killRemote(connection: SshConnection, pid: number, signal: 'TERM' | 'KILL') {
+  try {
+    const channel = await connection.exec(
+      `kill -${signal} -- -${pid} 2>/dev/null || kill -${signal} ${pid} 2>/dev/null; true`,
+      false,
+    );
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      channel.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      channel.resume();
+      channel.stderr.resume();
+      channel.end();
+    });
+  } catch {
+    // The connection is going away anyway; nothing more can be done remotely.
+  }
+}
+
+function ptyOptions(pty: ExecOptions['pty']): PseudoTtyOptions | false {
+  if (!pty) return false;
+  return pty === true ? { term: 'xterm-256color', rows: 24, cols: 80 } : pty;
+}
+
+/**
+ * Runs one command on an open connection (the caller holds a channel slot). Resolves after both
+ * streams are drained and the channel closed; a timeout or abort stops the remote process first.
+ */
+export async function runExec(
+  connection: SshConnection,
+  command: string,
+  options: ExecOptions = {},
+  hooks: ExecHooks = {},
+): Promise<ExecResult> {
+  const env = envAssignments(options.env);
+  const pty = ptyOptions(options.pty);
+  const abortSignal = options.signal;
+  if (abortSignal?.aborted) throw new SshAbortError(undefined, connection.target);
+  const channel = await connection.exec(execWrapper(command, pty !== false), pty);
+  hooks.onChannel?.(channel);
+  const collect = hooks.collect ?? true;
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let remotePid: number | undefined;
+  let exitCode: number | null = null;
+  let exitSignal: string | null = null;
+  let stopping: LiumSshError | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const sendEnvAndStdin = () => {
+    channel.write(`${env}\n`);
+    const input = options.stdin;
+    if (input === undefined) {
+      if (!pty) channel.end();
+    } else if (typeof input === 'string' || Buffer.isBuffer(input)) {
+      channel.end(input);
+    } else {
+      input.on('error', () => channel.end());
+      input.pipe(channel);
+    }
+  };
+  const markerFilter = new PidLineFilter((pid) => {
+    remotePid = pid;
+    if (pty) sendEnvAndStdin();
+  });
+  const emit = (which: 'stdout' | 'stderr', chunk: Buffer) => {
+    if (chunk.length === 0) return;
+    if (collect) (which === 'stdout' ? stdout : stderr).push(chunk);
+    (which === 'stdout' ? options.onStdout : options.onStderr)?.(chunk);
+  };
+  channel.on('data', (chunk: Buffer) => emit('stdout', pty ? markerFilter.push(chunk) : chunk));
+  channel.stderr.on('data', (chunk: Buffer) =>
+    emit('stderr', pty ? chunk : markerFilter.push(chunk)),
+  );
+  channel.on('exit', (code: number | null, signalName?: string) => {
+    if (typeof code === 'number') exitCode = code;
+    if (signalName) exitSignal = signalName.replace(/^SIG/, '');
+  });
+
+  const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
+  const connectionLost = connection.closed.then(() => 'lost' as const);
+
+  const stop = async (reason: LiumSshError) => {
+    if (stopping) return;
+    stopping = reason;
+    try {
+      channel.signal('TERM');
+    } catch {
+      // Servers without signal support: the process-group kill below does the job.
+    }
+    if (remotePid !== undefined) await killRemote(connection, remotePid, 'TERM');
+    const timedOut = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(resolve, KILL_GRACE_MS, true).unref()),
+    ]);
+    if (timedOut) {
+      if (remotePid !== undefined) await killRemote(connection, remotePid, 'KILL');
+      channel.close();
+    }
+  };
+  const onAbort = () => void stop(new SshAbortError(undefined, connection.target));
+  abortSignal?.addEventListener('abort', onAbort, { once: true });
+  if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+    const timeoutMs = options.timeoutMs;
+    timer = setTimeout(() => {
+      void stop(
+        new SshCommandTimeoutError(
+          `The command did not finish within ${timeoutMs} ms; it was stopped on the pod`,
+          {
+            ...connection.target,
+            timeoutMs,
+            hint: 'Raise timeoutMs, or run long jobs in the background (nohup … &).',
+          },
+        ),
+      );
+    }, timeoutMs);
+  }
+  if (!pty) sendEnvAndStdin();
+
+  try {
+    const outcome = await Promise.race([closed.then(() => 'closed' as const), connectionLost]);
+    const rest = markerFilter.flush();
+    if (rest.length > 0) emit(pty ? 'stdout' : 'stderr', rest);
+    if (stopping) throw stopping;
+    if (outcome === 'lost' && exitCode === null && exitSignal === null) {
+      throw connection.disconnectedError();
+    }
+    return {
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
+      exitCode,
+      signal: exitSignal,
+    };
+  } finally {
+    clearTimeout(timer);
+    abortSignal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@lium/config';
+import { SshTargetError } from './errors.ts';
+import { knownHostsHostField, type SshTarget } from './target.ts';
+
+/** One key line of an OpenSSH known_hosts file. */
+export interface KnownHostEntry {
+  hosts: string[];
+  keyType: string;
+  keyBase64: string;
+}
+
+export type HostKeyVerdict =
+  | { kind: 'pinned'; path: string }
+  | { kind: 'match'; path: string }
+  | { kind: 'mismatch'; path: string; expected: KnownHostEntry[]; presentedType: string };
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** `SHA256:<base64>` as `ssh-keygen -l` prints it. */
+export function fingerprint(keyBase64: string): string {
+  const digest = createHash('sha256').update(Buffer.from(keyBase64, 'base64')).digest('base64');
+  return `SHA256:${digest.replace(/=+$/, '')}`;
+}
+
+/** The algorithm name at the start of an SSH public key blob (`ssh-ed25519`, `ecdsa-sha2-nistp256`, …). */
+export function keyTypeOfBlob(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const length = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + length).toString('latin1');
+}
+
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('@')) continue;
+    const [hosts, keyType, keyBase64] = line.split(/\s+/);
+    if (!hosts || !keyType || !keyBase64) continue;
+    entries.push({ hosts: hosts.split(','), keyType, keyBase64 });
+  }
+  return entries;
+}
+
+function formatEntry(entry: KnownHostEntry): string {
+  return `${entry.hosts.join(',')} ${entry.keyType} ${entry.keyBase64}\n`;
+}
+
+/**
+ * Trust-on-first-use host keys, one OpenSSH-format file per pod (`<dir>/<pod id>`) or, for targets
+ * without a pod id, per host:port. Pods are recycled on the same host:port with new keys, so a pin
+ * belongs to the pod, not to the address. The files work with
+ * `ssh -o UserKnownHostsFile=<file> -o StrictHostKeyChecking=yes`.
+ */
+export class KnownHostsStore {
+  constructor(readonly dir: string) {}
+
+  /** The file holding the pin for a pod id. */
+  pathForId(hostKeyId: string): string {
+    if (!SAFE_ID.test(hostKeyId)) {
+      throw new SshTargetError(`Invalid host key id ${JSON.stringify(hostKeyId)}`, {
+        hint: 'Use the pod id (letters, digits, ".", "_" and "-").',
+      });
+    }
+    return join(this.dir, hostKeyId);
+  }
+
+  /** The file holding the pin for a target: its pod id's file, else one per host:port. */
+  pathFor(target: SshTarget): string {
+    if (target.hostKeyId !== undefined) return this.pathForId(target.hostKeyId);
+    const safeHost = target.host.replace(/[^A-Za-z0-9.-]/g, '_');
+    return join(this.dir, `host_${safeHost}_${target.port}`);
+  }
+
+  async read(path: string): Promise<KnownHostEntry[]> {
+    try {
+      return parseKnownHosts(await readFile(path, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  /** Key types already pinned for a target, so the handshake can ask for the same algorithm. */
+  async pinnedKeyTypes(target: SshTarget): Promise<string[]> {
+    return [...new Set((await this.read(this.pathFor(target))).map((entry) => entry.keyType))];
+  }
+
+  /**
+   * Checks a presented key against the pin; pins it when there is none yet. A pod file matches on
+   * the key alone (the pod may be reached through another address); the current host field is
+   * added so OpenSSH finds it too.
+   */
+  async verify(target: SshTarget, keyBlob: Buffer): Promise<HostKeyVerdict> {
+    const path = this.pathFor(target);
+    const presented: KnownHostEntry = {
+      hosts: [knownHostsHostField(target.host, target.port)],
+      keyType: keyTypeOfBlob(keyBlob),
+      keyBase64: keyBlob.toString('base64'),
+    };
+    const entries = await this.read(path);
+    if (entries.length === 0) {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeFileAtomic(path, formatEntry(presented), { mode: 0o600 });
+      return { kind: 'pinned', path };
+    }
+    const same = entries.filter(
+      (entry) => entry.keyType === presented.keyType && entry.keyBase64 === presented.keyBase64,
+    );
+    if (same.length === 0) {
+      return { kind: 'mismatch', path, expected: entries, presentedType: presented.keyType };
+    }
+    const hostField = presented.hosts[0] ?? '';
+    if (!same.some((entry) => entry.hosts.includes(hostField))) {
+      const text = entries.map(formatEntry).join('') + formatEntry(presented);
+      await writeFileAtomic(path, text, { mode: 0o600 });
+    }
+    return { kind: 'match', path };
+  }
+
+  /** Removes a pin (after a pod was rebuilt and legitimately got a new key). */
+  async forget(path: string): Promise<boolean> {
+    try {
+      await rm(path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import { defaultConfigDir } from '@lium/config';
+import { type AuthOptions, type ResolvedAuth, resolveAuth } from './auth.ts';
+import { type ConnectionSettings, SshConnection } from './connection.ts';
+import { SshAbortError } from './errors.ts';
+import { type ExecOptions, type ExecResult, runExec } from './exec.ts';
+import { createExecStream, type ExecStream } from './exec-stream.ts';
+import { KnownHostsStore } from './known-hosts.ts';
+import { assertTarget, type SshTarget, targetKey } from './target.ts';
+import { download, type TransferOptions, type TransferResult, upload } from './transfer.ts';
+
+export interface SshPoolOptions extends AuthOptions {
+  /** One OpenSSH known_hosts file per pod id; default `~/.lium/known_hosts`. */
+  knownHostsDir?: string | undefined;
+  /** `tofu` (default) pins the first key seen and refuses a changed one; `off` accepts any key. */
+  hostKeyCheck?: 'tofu' | 'off' | undefined;
+  /** TCP connect + handshake + auth (default 20 s). */
+  connectTimeoutMs?: number | undefined;
+  /** Keepalive ping interval (default 15 s); with the default count a dead link is seen within ~1 min. */
+  keepaliveIntervalMs?: number | undefined;
+  /** Unanswered keepalives before the connection is declared dead (default 3). */
+  keepaliveCountMax?: number | undefined;
+  /** Open session channels per connection (default 8; OpenSSH allows 10). */
+  maxChannels?: number | undefined;
+  /** Close a connection unused for this long (default 60 s; 0 keeps it until closeAll). */
+  idleTimeoutMs?: number | undefined;
+  /** ssh2 protocol debug lines (never contain env values: those travel inside the encrypted channel). */
+  debug?: ((message: string) => void) | undefined;
+}
+
+/**
+ * SSH connections to pods, one per target per process, shared by every operation. Host keys are
+ * pinned on first use per pod id; a changed key is refused with SshHostKeyMismatchError.
+ */
+export class SshPool {
+  readonly knownHosts: KnownHostsStore;
+  readonly #options: SshPoolOptions;
+  readonly #connections = new Map<string, Promise<SshConnection>>();
+  #auth: Promise<ResolvedAuth> | undefined;
+
+  constructor(options: SshPoolOptions = {}) {
+    this.#options = options;
+    this.knownHosts = new KnownHostsStore(
+      options.knownHostsDir ?? join(defaultConfigDir(), 'known_hosts'),
+    );
+  }
+
+  get options(): Readonly<SshPoolOptions> {
+    return this.#options;
+  }
+
+  #settings(auth: ResolvedAuth): ConnectionSettings {
+    const o = this.#options;
+    return {
+      auth,
+      knownHosts: o.hostKeyCheck === 'off' ? undefined : this.knownHosts,
+      connectTimeoutMs: o.connectTimeoutMs ?? 20_000,
+      keepaliveIntervalMs: o.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: o.keepaliveCountMax ?? 3,
+      maxChannels: Math.max(1, o.maxChannels ?? 8),
+      idleTimeoutMs: o.idleTimeoutMs ?? 60_000,
+      debug: o.debug,
+    };
+  }
+
+  /** The pooled connection for a target, opened (and its host key checked) on first use. */
+  async connection(target: SshTarget): Promise<SshConnection> {
+    assertTarget(target);
+    const key = targetKey(target);
+    const existing = this.#connections.get(key);
+    if (existing) {
+      const connection = await existing.catch(() => undefined);
+      if (connection && !connection.isClosed) return connection;
+      if (this.#connections.get(key) === existing) this.#connections.delete(key);
+      if (!connection) return this.connection(target);
+    }
+    const opening = (async () => {
+      this.#auth ??= resolveAuth(this.#options);
+      const auth = await this.#auth.catch((error: unknown) => {
+        this.#auth = undefined;
+        throw error;
+      });
+      const connection = await SshConnection.open(
+        { host: target.host, port: target.port, user: target.user, hostKeyId: target.hostKeyId },
+        this.#settings(auth),
+      );
+      void connection.closed.then(() => {
+        if (this.#connections.get(key) === opening) this.#connections.delete(key);
+      });
+      return connection;
+    })();
+    this.#connections.set(key, opening);
+    opening.catch(() => {
+      if (this.#connections.get(key) === opening) this.#connections.delete(key);
+    });
+    return opening;
+  }
+
+  /** Runs a command; resolves after both streams are drained. See ExecOptions. */
+  async exec(target: SshTarget, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (options.signal?.aborted) throw new SshAbortError(undefined, target);
+    const connection = await this.connection(target);
+    return connection.withChannel(() => runExec(connection, command, options), options.signal);
+  }
+
+  /** Like exec, but as an async iterable of output chunks; `result` settles like exec's promise. */
+  execStream(target: SshTarget, command: string, options: ExecOptions = {}): ExecStream {
+    return createExecStream(async (hooks) => {
+      const connection = await this.connection(target);
+      return connection.withChannel(
+        () =>
+          runExec(
+            connection,
+            command,
+            {
+              ...options,
+              onStdout: (chunk) => {
+                hooks.onStdout(chunk);
+                options.onStdout?.(chunk);
+              },
+              onStderr: (chunk) => {
+                hooks.onStderr(chunk);
+                options.onStderr?.(chunk);
+              },
+            },
+            { onChannel: hooks.onChannel },
+          ),
+        options.signal,
+      );
+    });
+  }
+
+  /** Uploads a file or directory over SFTP (atomic per file; modes and mtimes kept). */
+  async upload(
+    target: SshTarget,
+    localPath: string,
+    remotePath: string,
+    options: TransferOptions = {},
+  ): Promise<TransferResult> {
+    return upload(await this.connection(target), localPath, remotePath, options);
+  }
+
+  /** Downloads a file or directory over SFTP (atomic per file; modes and mtimes kept). */
+  async download(
+    target: SshTarget,
+    remotePath: string,
+    localPath: string,
+    options: TransferOptions = {},
+  ): Promise<TransferResult> {
+    return download(await this.connection(target), remotePath, localPath, options);
+  }
+
+  /** The known_hosts file pinning a pod's host key (usable with `ssh -o UserKnownHostsFile=`). */
+  knownHostsPath(hostKeyId: string): string {
+    return this.knownHosts.pathForId(hostKeyId);
+  }
+
+  /** Forgets a pod's pinned host key (after a rebuild); true when there was one. */
+  async forgetHostKey(hostKeyId: string): Promise<boolean> {
+    for (const [key, opening] of this.#connections) {
+      if (key.endsWith(`#${hostKeyId}`)) {
+        this.#connections.delete(key);
+        opening.then((connection) => connection.close()).catch(() => undefined);
+      }
+    }
+    return this.knownHosts.forget(this.knownHosts.pathForId(hostKeyId));
+  }
+
+  /** Number of open (or opening) connections. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Closes every connection and waits for their sockets to close. */
+  async closeAll(): Promise<void> {
+    const all = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all(
+      all.map((opening) =>
+        opening.then((connection) => connection.closeAndWait()).catch(() => undefined),
+      ),
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Sshd, startSshd } from '@lium/test-support/sshd';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fingerprint,
+  SshAuthError,
+  SshConnectError,
+  SshHostKeyMismatchError,
+} from '../src/index.ts';
+import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
+
+const run = promisify(execFile);
+
+describe.skipIf(sshdSkip !== undefined)('host-key pinning against OpenSSH sshd', () => {
+  let f: SshdFixture;
+  let other: Sshd;
+  beforeAll(async () => {
+    [f, other] = await Promise.all([sshdFixture(), startSshd()]);
+    await other.authorize(f.sshd.clientKey.publicKey);
+  });
+  afterAll(async () => {
+    await other?.stop();
+    await f?.close();
+  });
+
+  it('pins the key on first use in OpenSSH known_hosts format, one file per pod', async () => {
+    await f.pool.exec(f.target, 'true');
+    const path = f.pool.knownHostsPath('pod-1');
+    expect(path).toBe(join(f.knownHostsDir, 'pod-1'));
+    const [type, base64] = f.sshd.hostPublicKey.split(' ');
+    expect(await readFile(path, 'utf8')).toBe(`[127.0.0.1]:${f.sshd.port} ${type} ${base64}\n`);
+  });
+
+  it('writes a file the system ssh accepts with StrictHostKeyChecking=yes', async () => {
+    const { stdout } = await run('ssh', [
+      '-i',
+      f.sshd.clientKey.privateKeyPath,
+      '-p',
+      String(f.sshd.port),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `UserKnownHostsFile=${f.pool.knownHostsPath('pod-1')}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      `${f.sshd.user}@127.0.0.1`,
+      'echo via-openssh',
+    ]);
+    expect(stdout).toBe('via-openssh\n');
+  });
+
+  it('refuses a changed key with a clear error, and connects again after forgetHostKey', async () => {
+    // Same pod id, different server (as after a pod rebuild, or an attacker in the middle).
+    const moved = { host: other.host, port: other.port, user: other.user, hostKeyId: 'pod-1' };
+    const pool = f.newPool();
+    const error = await pool.exec(moved, 'true').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SshHostKeyMismatchError);
+    const mismatch = error as SshHostKeyMismatchError;
+    expect(mismatch.code).toBe('ssh_host_key_mismatch');
+    expect(mismatch.message).toMatch(/changed/);
+    expect(mismatch.message).toContain(fingerprint(other.hostPublicKey.split(' ')[1] ?? ''));
+    expect(mismatch.hint).toMatch(/forgetHostKey\('pod-1'\)|--reset-host-key/);
+    expect(await pool.forgetHostKey('pod-1')).toBe(true);
+    expect((await pool.exec(moved, 'echo ok')).stdout).toBe('ok\n');
+    await pool.closeAll();
+  });
+
+  it('pins by host:port when there is no pod id', async () => {
+    const pool = f.newPool();
+    const target = { host: other.host, port: other.port, user: other.user };
+    await pool.exec(target, 'true');
+    const path = pool.knownHosts.pathFor(target);
+    expect(await readFile(path, 'utf8')).toContain(other.hostPublicKey.split(' ')[1]);
+    await pool.closeAll();
+  });
+
+  it("accepts any key with hostKeyCheck: 'off' and writes nothing", async () => {
+    const pool = f.newPool({ hostKeyCheck: 'off' });
+    const target = {
+      host: other.host,
+      port: other.port,
+      user: other.user,
+      hostKeyId: 'never-pinned',
+    };
+    expect((await pool.exec(target, 'echo ok')).stdout).toBe('ok\n');
+    await expect(readFile(pool.knownHostsPath('never-pinned'))).rejects.toThrow();
+    await pool.closeAll();
+  });
+
+  it('maps auth and refused connections to typed errors', async () => {
+    const { generateTestKey } = await import('@lium/test-support/keys');
+    const stranger = await generateTestKey({ dir: f.tmp, name: 'stranger' });
+    const pool = f.newPool({ privateKeyPath: stranger.privateKeyPath });
+    await expect(pool.exec({ ...f.target, hostKeyId: 'pod-auth' }, 'true')).rejects.toBeInstanceOf(
+      SshAuthError,
+    );
+    const refused = await f.pool
+      .exec({ host: '127.0.0.1', port: 1, user: 'root' }, 'true')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SshConnectError);
+    expect((refused as SshConnectError).message).toMatch(/refused/);
+  });
+});
