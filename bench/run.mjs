@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `pnpm bench [--quick] [--only P1,P4]`: measures each figure of issue #7 against its baseline in
+ * the same run and writes bench/results.json and bench/RESULTS.md. Never fails CI: a row that
+ * cannot run is written as not met, with the reason, and the exit code stays 0.
+ */
+import { parseArgs } from 'node:util';
+import { machineFacts } from './lib/machine.mjs';
+import { writeReport } from './lib/report.mjs';
+import { failedRow } from './lib/row.mjs';
+import { removeAllTempDirs } from './lib/workspace.mjs';
+import * as p1 from './rows/p1-startup.mjs';
+
+/**
+ * @typedef {object} BenchContext
+ * @property {boolean} quick smaller sizes, fewer runs (under 3 minutes in all)
+ * @property {(message: string) => void} log progress on stderr
+ */
+
+/**
+ * @typedef {object} RowModule
+ * @property {{ id: string, what: string, baseline: string, unit: string,
+ *   direction: 'lower' | 'higher', limit: number }[]} specs
+ * @property {(ctx: BenchContext) => Promise<import('./lib/row.mjs').Row[]>} measure
+ */
+
+/** @type {RowModule[]} */
+const modules = [p1];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(
+    'Usage: pnpm bench [--quick] [--only P1,P3]\n  --quick  smaller sizes and fewer runs (< 3 min)\n  --only   run only these rows\n',
+  );
+  process.exit(0);
+}
+
+const started = Date.now();
+/** @type {BenchContext} */
+const ctx = {
+  quick: values.quick ?? false,
+  log: (message) =>
+    process.stderr.write(
+      `[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}\n`,
+    ),
+};
+const only = values.only?.split(',').map((id) => id.trim().toUpperCase());
+
+const cleanup = () => {
+  removeAllTempDirs().finally(() => process.exit(130));
+};
+process.once('SIGINT', cleanup);
+process.once('SIGTERM', cleanup);
+
+const machine = await machineFacts({ quick: ctx.quick });
+/** @type {import('./lib/row.mjs').Row[]} */
+const rows = [];
+for (const mod of modules) {
+  const id = mod.specs[0]?.id ?? '?';
+  if (only && !only.includes(id)) continue;
+  ctx.log(`${id}: ${mod.specs.map((spec) => spec.what).join('; ')}`);
+  try {
+    const measured = await mod.measure(ctx);
+    for (const row of measured) {
+      ctx.log(
+        `${row.id} ${row.what}: ${row.median} ${row.unit} vs ${row.baselineMedian} → ${row.ratio}× (${row.target}) ${row.met ? 'met' : 'NOT met'}`,
+      );
+    }
+    rows.push(...measured);
+  } catch (error) {
+    ctx.log(
+      `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    rows.push(...mod.specs.map((spec) => failedRow(spec, error)));
+  } finally {
+    await removeAllTempDirs();
+  }
+}
+const { resultsPath, markdownPath } = await writeReport(machine, rows);
+ctx.log(
+  `wrote ${resultsPath} and ${markdownPath} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
+process.exit(0);
