@@ -10,13 +10,21 @@ export const EXIT_INTERRUPTED = 130;
 const CLI_HINTS: Record<string, string> = {
   unauthenticated: 'Run `lium init` or set LIUM_API_KEY.',
   api_key_missing: 'Run `lium init` or set LIUM_API_KEY.',
+  connection_failed: 'Check your network, and LIUM_BASE_URL if you set it.',
+  timeout: 'Try again; check your network, and LIUM_BASE_URL if you set it.',
 };
 
 const DEFAULT_HINTS: Record<string, string> = {
-  connection_failed: 'Check your network, or LIUM_BASE_URL if you set it.',
-  timeout: 'Try again; check your network, or LIUM_BASE_URL if you set it.',
   no_snapshot: 'Run `lium ls` (for machines) or `lium ps` (for pods) first.',
 };
+
+/** Codes that mean the command line itself was wrong (exit 2), wherever they were found. */
+const USAGE_CODES = new Set([
+  'usage_error',
+  'time_spec_invalid',
+  'time_spec_past',
+  'target_invalid',
+]);
 
 export interface ErrorReport {
   exitCode: number;
@@ -28,12 +36,11 @@ export interface ErrorReport {
 /** Classifies an error into the exit code and the one line the user sees. */
 export function describeError(error: unknown, interrupted: boolean): ErrorReport {
   if (isLiumError(error)) {
-    const exitCode =
-      error.code === 'usage_error'
-        ? EXIT_USAGE
-        : error.code === 'interrupted' || (interrupted && error.code === 'aborted')
-          ? EXIT_INTERRUPTED
-          : EXIT_FAILURE;
+    const exitCode = USAGE_CODES.has(error.code)
+      ? EXIT_USAGE
+      : error.code === 'interrupted' || (interrupted && error.code === 'aborted')
+        ? EXIT_INTERRUPTED
+        : EXIT_FAILURE;
     const hint = CLI_HINTS[error.code] ?? error.hint ?? DEFAULT_HINTS[error.code];
     return { exitCode, code: error.code, message: error.message, hint };
   }

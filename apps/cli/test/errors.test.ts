@@ -1,0 +1,169 @@
+import { createServer } from 'node:net';
+import { type Emulator, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+
+/** The human error contract: exactly one `✘` line, no stack trace. */
+function expectOneErrorLine(stderr: string): string {
+  const errors = stderr.split('\n').filter((line) => line.startsWith('✘'));
+  expect(errors).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return errors[0] as string;
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('bad input gives one line and the right exit code', () => {
+  let emulator: Emulator;
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+  const lium = (argv: string[], extraEnv: Record<string, string> = {}) =>
+    runLium(argv, { env: { ...env, ...extraEnv }, cwd: sandbox.dir });
+
+  beforeAll(async () => {
+    // Pods stay PENDING for a minute, so "pod not running" can be tested.
+    emulator = await startEmulator({ executors: 20, readyDelayMs: 60_000 });
+    sandbox = makeSandbox();
+    env = { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    sandbox?.cleanup();
+  });
+
+  it('an index without a previous ls says to run ls (exit 1)', async () => {
+    const result = await lium(['up', '1', '-y']);
+    expect(result.code).toBe(1);
+    const line = expectOneErrorLine(result.stderr);
+    expect(line).toContain('lium ls');
+    expect(emulator.control.requests({ method: 'POST', path: '/executors/*/rent' })).toHaveLength(
+      0,
+    );
+  });
+
+  it('an index without a previous ps says to run ps (exit 1)', async () => {
+    const result = await lium(['exec', '1', 'true']);
+    expect(result.code).toBe(1);
+    expect(expectOneErrorLine(result.stderr)).toContain('lium ps');
+  });
+
+  it('an unknown index says what exists (exit 1)', async () => {
+    await lium(['ls', '--limit', '3']);
+    const result = await lium(['up', '9', '-y']);
+    expect(result.code).toBe(1);
+    const line = expectOneErrorLine(result.stderr);
+    expect(line).toMatch(/9/);
+    expect(line).toMatch(/1.*3|3 executor|lium ls/);
+  });
+
+  it('an unknown pod name is refused, as JSON too', async () => {
+    const result = await lium(['--json', 'exec', 'no-such-pod', 'true']);
+    expect(result.code).toBe(1);
+    const body = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('target_not_found');
+    expect(body.error.message).toContain('no-such-pod');
+  });
+
+  it('a malformed --env is a usage error (exit 2) that never echoes the value', async () => {
+    const result = await lium(['exec', 'all', '-e', 'NOT-A-NAME=hunter2', 'true']);
+    expect(result.code).toBe(2);
+    const line = expectOneErrorLine(result.stderr);
+    expect(line).toContain('--env');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('a missing local file is named (exit 1) before anything is contacted', async () => {
+    emulator.control.clearRequests();
+    const result = await lium(['scp', '1', 'does-not-exist.bin']);
+    expect(result.code).toBe(1);
+    expect(expectOneErrorLine(result.stderr)).toContain('does-not-exist.bin');
+    expect(emulator.control.requests()).toHaveLength(0);
+  });
+
+  it('a missing --script file is named (exit 1)', async () => {
+    const result = await lium(['exec', 'all', '--script', 'nope.sh']);
+    expect(result.code).toBe(1);
+    expect(expectOneErrorLine(result.stderr)).toContain('nope.sh');
+  });
+
+  it('a pod that is not running yet cannot take commands (exit 1)', async () => {
+    await lium(['ls', '--limit', '3']);
+    const up = await lium(['up', '1', '-y', '--no-wait', '--name', 'slow-pod']);
+    expect(up.code).toBe(0);
+    const result = await lium(['exec', 'slow-pod', 'true']);
+    expect(result.code).toBe(1);
+    const line = expectOneErrorLine(result.stderr);
+    expect(line).toMatch(/PENDING|not ready|no SSH/i);
+    await lium(['down', 'slow-pod', '-y']);
+  });
+
+  it('a wrong API key says to run lium init or set LIUM_API_KEY (exit 1)', async () => {
+    const result = await lium(['ls'], { LIUM_API_KEY: 'wrong-key' });
+    expect(result.code).toBe(1);
+    const line = expectOneErrorLine(result.stderr);
+    expect(line).toContain('lium init');
+    expect(line).toContain('LIUM_API_KEY');
+    expect(result.stderr).not.toContain('wrong-key');
+    const json = await lium(['ls', '--json'], { LIUM_API_KEY: 'wrong-key' });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { code: 'unauthenticated', status: 401 },
+    });
+  });
+
+  it('no API key at all says the same', async () => {
+    const result = await runLium(['ps'], {
+      env: { ...sandbox.env, LIUM_BASE_URL: emulator.baseUrl },
+    });
+    expect(result.code).toBe(1);
+    expect(expectOneErrorLine(result.stderr)).toContain('lium init');
+  });
+
+  it('an unreachable API says so (exit 1)', async () => {
+    const port = await closedPort();
+    const result = await lium(['ls'], { LIUM_BASE_URL: `http://127.0.0.1:${port}/api` });
+    expect(result.code).toBe(1);
+    const line = expectOneErrorLine(result.stderr);
+    expect(line).toMatch(/connect|reach/i);
+    expect(line).toContain('LIUM_BASE_URL');
+  });
+
+  it('down without targets or --all is a usage error; without a terminal it needs -y', async () => {
+    expect((await lium(['down'])).code).toBe(2);
+    await lium(['ls', '--limit', '3']);
+    expect((await lium(['up', '1', '-y', '--no-wait', '--name', 'keep-me'])).code).toBe(0);
+    const refused = await lium(['down', '--all']);
+    expect(refused.code).toBe(1);
+    expect(expectOneErrorLine(refused.stderr)).toContain('--yes');
+    const still = JSON.parse((await lium(['ps', '--json'])).stdout) as { name: string }[];
+    expect(still.map((pod) => pod.name)).toContain('keep-me');
+    expect((await lium(['down', '--all', '-y'])).code).toBe(0);
+  });
+
+  it('a bad --ttl is refused before anything is rented (exit 2)', async () => {
+    emulator.control.clearRequests();
+    await lium(['ls', '--limit', '3']);
+    const result = await lium(['up', '1', '-y', '--ttl', 'soon']);
+    expect(result.code).toBe(2);
+    expect(expectOneErrorLine(result.stderr)).toContain('soon');
+    expect(emulator.control.requests({ method: 'POST', path: '/executors/*/rent' })).toHaveLength(
+      0,
+    );
+  });
+
+  it('--debug logs requests without the API key and shows the stack', async () => {
+    const result = await lium(['ls', '--limit', '1', '--debug']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/→ GET .*\/executors/);
+    expect(result.stderr).not.toContain(emulator.apiKey);
+    const failing = await lium(['ls', '--debug'], { LIUM_API_KEY: 'wrong-key' });
+    expect(failing.stderr).toMatch(/\[debug\] LiumAuthenticationError.*\n\s+at /);
+    expect(failing.stderr).not.toContain('wrong-key');
+  });
+});
