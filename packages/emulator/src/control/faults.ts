@@ -4,7 +4,7 @@ import { splitPath } from '../http/router.ts';
 /**
  * A fault injected on the API routes that match `method` + `path`. `path` is written below the
  * `/api` prefix (a leading `/api` is ignored): literal segments, `*` or `{name}`/`:name` for any
- * one segment, and a trailing `**` for any rest, e.g. `/executors/*\/rent`, `/pods/**`.
+ * one segment, and a trailing `**` for any rest (none included), e.g. `/executors/*\/rent`, `/pods/**`.
  */
 export interface RouteFaultSpec {
   /** HTTP method, or omitted / `*` for any. */

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../src/index.ts';
+import {
+  type ApiClient,
+  apiClient,
+  newKeyPair,
+  rentPod,
+  startTestEmulator,
+  waitForPod,
+} from './helpers.ts';
+
+describe('pod logs', () => {
+  let emulator: Emulator;
+  let api: ApiClient;
+  const keys = newKeyPair();
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ executors: 20, readyDelayMs: 300 });
+    api = apiClient(emulator);
+  });
+  afterAll(() => emulator.close());
+
+  const logLines = (text: string): string[] =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => (JSON.parse(line.slice(6)) as { log: string }).log);
+
+  it('answers 404 "Pod container not deployed yet" while the pod is pending', async () => {
+    const pod = await rentPod(api, keys.publicKey);
+    const early = await api('GET', `/pods/${pod.id}/logs?tail=10&follow=false`);
+    expect(early.status).toBe(404);
+    expect(early.body).toMatchObject({ detail: 'Pod container not deployed yet' });
+  });
+
+  it('streams data: {"log": …} lines and honours tail', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    for (let i = 1; i <= 5; i++) emulator.control.appendPodLog(pod.id, `line ${i}`);
+    const all = await api('GET', `/pods/${pod.id}/logs?follow=false`);
+    expect(all.headers.get('content-type')).toContain('text/event-stream');
+    const lines = logLines(all.text);
+    expect(lines.at(-1)).toMatch(/line 5$/);
+    expect(lines.some((l) => l.includes('SSH server listening'))).toBe(true);
+    const tail = logLines((await api('GET', `/pods/${pod.id}/logs?tail=2&follow=false`)).text);
+    expect(tail).toHaveLength(2);
+    expect(tail[0]).toMatch(/line 4$/);
+    expect(tail[1]).toMatch(/line 5$/);
+  });
+
+  it('keeps the stream open with follow=true and ends it when the pod is deleted', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    const response = await fetch(`${emulator.baseUrl}/pods/${pod.id}/logs?tail=0&follow=true`, {
+      headers: { 'x-api-key': emulator.apiKey },
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    emulator.control.appendPodLog(pod.id, 'followed line');
+    let text = '';
+    while (!text.includes('followed line')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    expect(logLines(text).at(-1)).toMatch(/followed line$/);
+    await api('DELETE', `/pods/${pod.id}`);
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+    }
+  });
+
+  it('validates tail', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    expect((await api('GET', `/pods/${pod.id}/logs?tail=lots`)).status).toBe(422);
+  });
+});
