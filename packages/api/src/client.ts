@@ -20,6 +20,14 @@ import {
   rentBody,
 } from './rent.ts';
 import {
+  type CliAuthPoll,
+  type CliAuthSession,
+  CliAuthSessionSchema,
+  type PodEvent,
+  PodEventSchema,
+  ServerVersionSchema,
+} from './schemas/account.ts';
+import {
   type BackupConfig,
   BackupConfigSchema,
   type BackupLog,
@@ -242,6 +250,63 @@ export class LiumAPIClient {
   /** `GET /users/me`: id, balance (USD), Stripe customer id, … */
   async getMe(options: RequestOptions = {}): Promise<User> {
     return this.call(UserSchema, 'user', { method: 'GET', path: '/users/me' }, options);
+  }
+
+  /**
+   * `GET /version` ([N] only): the server's optional features, e.g. `rent_by_spec`. As in the
+   * newest official client, any failure (old server, network) means "no features"; only an
+   * abort is thrown.
+   */
+  async getFeatures(options: RequestOptions = {}): Promise<string[]> {
+    try {
+      const version = await this.call(
+        ServerVersionSchema,
+        'version',
+        { method: 'GET', path: '/version' },
+        options,
+      );
+      return version.features;
+    } catch (error) {
+      if (error instanceof LiumAbortError) throw error;
+      return [];
+    }
+  }
+
+  /**
+   * `POST /cli-auth/init`, without an API key: starts a browser login. Open `browser_url`, then
+   * poll `pollCliAuth(session_id)`. (The official CLI always calls https://lium.io/api here;
+   * this client uses `baseUrl`, so an emulator can serve it too.)
+   */
+  async initCliAuth(options: RequestOptions = {}): Promise<CliAuthSession> {
+    return this.call(
+      CliAuthSessionSchema,
+      'session',
+      { method: 'POST', path: '/cli-auth/init', anonymous: true },
+      options,
+    );
+  }
+
+  /**
+   * `GET /cli-auth/poll/{session}`, without an API key: `{ status: 'approved', apiKey }` once the
+   * user approved, else `{ status: 'pending' }` (the official CLI polls every 5 s). Error statuses
+   * are thrown as usual.
+   */
+  async pollCliAuth(sessionId: string, options: RequestOptions = {}): Promise<CliAuthPoll> {
+    const response = await this.main.request(
+      { method: 'GET', path: path`/cli-auth/poll/${sessionId}`, anonymous: true },
+      requestOptions(options),
+    );
+    const body = response.body as { status?: unknown; api_key?: unknown } | undefined;
+    if (
+      typeof body === 'object' &&
+      body !== null &&
+      body.status === 'approved' &&
+      typeof body.api_key === 'string' &&
+      body.api_key !== ''
+    ) {
+      return { status: 'approved', apiKey: body.api_key };
+    }
+    return { status: 'pending' };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -525,6 +590,16 @@ export class LiumAPIClient {
         path: path`/pods/${podId}/install-jupyter`,
         body: { jupyter_internal_port: internalPort },
       },
+      options,
+    );
+  }
+
+  /** `GET /pods/{id}/events` ([N] only; 404 on older servers): lifecycle events, oldest first. */
+  async getPodEvents(podId: string, options: RequestOptions = {}): Promise<PodEvent[]> {
+    return this.call(
+      listOf(PodEventSchema),
+      'events',
+      { method: 'GET', path: path`/pods/${podId}/events` },
       options,
     );
   }

@@ -31,6 +31,7 @@ export {
 } from './errors.ts';
 export { parseLogLine } from './log-stream.ts';
 export type { RentPodInput, RentResult } from './rent.ts';
+export * from './schemas/account.ts';
 export * from './schemas/backup.ts';
 export * from './schemas/executor.ts';
 export * from './schemas/funding.ts';

@@ -85,6 +85,8 @@ export interface ApiRequest {
   headers?: Record<string, string> | undefined;
   /** Retry on 5xx/timeouts/connection errors too. Defaults to true for GET and HEAD only. */
   idempotent?: boolean | undefined;
+  /** Send no API key (the CLI login endpoints are called without one). */
+  anonymous?: boolean | undefined;
 }
 
 export interface ApiResponse {
@@ -205,6 +207,11 @@ export class Transport {
       ...request.headers,
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.anonymous) {
+      for (const name of Object.keys(headers)) {
+        if (SECRET_HEADERS.has(name.toLowerCase())) delete headers[name];
+      }
+    }
     this.emitRequest({ method, url, path, attempt: context.attempt, headers });
 
     const timeout = new AbortController();

@@ -1,4 +1,4 @@
-import { json, type Reply } from '@lium/test-support/http-server';
+import { json, type Reply, sequence } from '@lium/test-support/http-server';
 import { describe, expect, it } from 'vitest';
 import type { LiumAPIClient } from '../src/index.ts';
 import { CLIENT_VERSION } from '../src/index.ts';
@@ -655,6 +655,50 @@ describe('every endpoint', () => {
       expect(request?.headers['x-source']).toBe('sdk');
       expect(request?.headers['x-lium-client-version']).toBe(CLIENT_VERSION);
     }
+  });
+
+  it('getFeatures reads /version, and means "none" on any failure but an abort', async () => {
+    t.server.route('GET /api/version', json(200, { features: ['rent_by_spec'], version: '1' }));
+    expect(await t.client().getFeatures()).toEqual(['rent_by_spec']);
+    t.server.route('GET /api/version', json(404, { detail: 'Not Found' }));
+    expect(await t.client().getFeatures()).toEqual([]);
+    await expect(t.client().getFeatures({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'aborted',
+    });
+  });
+
+  it('the CLI login calls send no API key', async () => {
+    t.server.route(
+      'POST /api/cli-auth/init',
+      json(200, { browser_url: 'https://lium.io/cli-auth/s1', session_id: 's1' }),
+    );
+    t.server.route(
+      'GET /api/cli-auth/poll/:id',
+      sequence(
+        json(200, { status: 'pending' }),
+        json(200, { status: 'approved', api_key: 'new-key' }),
+      ),
+    );
+    const client = t.client();
+    expect(await client.initCliAuth()).toEqual({
+      browser_url: 'https://lium.io/cli-auth/s1',
+      session_id: 's1',
+    });
+    expect(await client.pollCliAuth('s1')).toEqual({ status: 'pending' });
+    expect(await client.pollCliAuth('s1')).toEqual({ status: 'approved', apiKey: 'new-key' });
+    expect(t.server.requests.map((r) => [r.method, r.path, r.headers['x-api-key']])).toEqual([
+      ['POST', '/api/cli-auth/init', undefined],
+      ['GET', '/api/cli-auth/poll/s1', undefined],
+      ['GET', '/api/cli-auth/poll/s1', undefined],
+    ]);
+  });
+
+  it('getPodEvents', async () => {
+    t.server.route('GET /api/pods/:id/events', json(200, [{ reason: 'created', detail: null }]));
+    expect(await t.client().getPodEvents(POD_ID)).toEqual([
+      { reason: 'created', detail: undefined },
+    ]);
+    expect(t.server.requests[0]?.path).toBe(`/api/pods/${POD_ID}/events`);
   });
 
   it('sends X-Source and X-Lium-Client-Version as configured', async () => {
