@@ -1125,11 +1125,19 @@ export class Lium implements AsyncDisposable {
     return true;
   }
 
-  /** Starts a backup now; returns the backup log id to follow it with. */
+  /**
+   * Starts a backup now and returns its log id; with `wait` polls the log until the backup
+   * completes (`backup_failed` when it fails).
+   */
   async backupNow(
     pod: PodRef,
-    options: CallOptions & { name?: string; description?: string } = {},
-  ): Promise<{ backupLogId: string }> {
+    options: CallOptions & {
+      name?: string;
+      description?: string;
+      wait?: boolean;
+      timeoutMs?: number;
+    } = {},
+  ): Promise<{ backupLogId: string; log?: BackupLog }> {
     const { api } = await this.#ctx();
     const target = await this.#podOf(pod, options);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -1141,7 +1149,41 @@ export class Lium implements AsyncDisposable {
       },
       callOpts(options),
     );
-    return { backupLogId: result.backup_log_id };
+    const backupLogId = result.backup_log_id;
+    if (!options.wait) return { backupLogId };
+    const log = await this.#untilDone(
+      'backup',
+      () => api.getBackupLog(backupLogId, callOpts(options)),
+      options,
+    );
+    return { backupLogId, log };
+  }
+
+  /** Polls an operation log until it is done; failed and timed-out operations throw. */
+  async #untilDone<T extends { status?: string | null | undefined; error_message?: unknown }>(
+    what: 'backup' | 'restore',
+    read: () => Promise<T | undefined>,
+    options: CallOptions & { timeoutMs?: number },
+  ): Promise<T> {
+    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    for (const delay of this.#delays()) {
+      const log = await read();
+      const status = (log?.status ?? '').toUpperCase();
+      if (log && (status === 'COMPLETED' || status === 'SUCCESS')) return log;
+      if (status === 'FAILED' || status === 'ERROR') {
+        const reason = typeof log?.error_message === 'string' ? `: ${log.error_message}` : '';
+        throw new LiumError(`The ${what} failed${reason}`, {
+          code: `${what}_failed`,
+          hint: `See lium.list${what === 'backup' ? 'Backup' : 'Restore'}Logs(pod) for details.`,
+        });
+      }
+      if (Date.now() + delay > deadline) break;
+      await sleep(delay, options.signal);
+    }
+    throw new LiumError(`The ${what} did not finish in time`, {
+      code: `${what}_timeout`,
+      hint: 'It may still finish; check its log later, or wait longer (timeoutMs).',
+    });
   }
 
   async listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLog[]> {
@@ -1150,11 +1192,19 @@ export class Lium implements AsyncDisposable {
     return api.getBackupLogsForPod(target.id, callOpts(options));
   }
 
-  /** Restores a backup (by backup log id) into a new or empty directory of the pod. */
+  /**
+   * Restores a backup (by backup log id) into a new or empty directory of the pod; with `wait`
+   * polls the restore log until it completes.
+   */
   async restoreBackup(
     pod: PodRef,
-    options: CallOptions & { backupId: string; restorePath?: string },
-  ): Promise<{ restoreLogId: string }> {
+    options: CallOptions & {
+      backupId: string;
+      restorePath?: string;
+      wait?: boolean;
+      timeoutMs?: number;
+    },
+  ): Promise<{ restoreLogId: string; log?: RestoreLog }> {
     const { api } = await this.#ctx();
     const target = await this.#podOf(pod, options);
     const result = await api.restorePod(
@@ -1162,7 +1212,15 @@ export class Lium implements AsyncDisposable {
       { backupId: options.backupId, restorePath: options.restorePath ?? '/root' },
       callOpts(options),
     );
-    return { restoreLogId: result.restore_log_id };
+    const restoreLogId = result.restore_log_id;
+    if (!options.wait) return { restoreLogId };
+    const log = await this.#untilDone(
+      'restore',
+      async () =>
+        (await api.getRestoreLogs(target.id, callOpts(options))).find((l) => l.id === restoreLogId),
+      options,
+    );
+    return { restoreLogId, log };
   }
 
   async listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLog[]> {

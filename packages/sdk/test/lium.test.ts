@@ -1,0 +1,391 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lium, PodInfo } from '../src/index.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+// Every public method of Lium against the emulator: real HTTP, real SSH pods.
+let h: Harness;
+let lium: Lium;
+let pod: PodInfo;
+
+beforeAll(async () => {
+  h = await startHarness();
+  lium = h.newLium();
+  const [executor] = await lium.listExecutors({ gpuType: 'A100' });
+  pod = await lium.waitForPodReady(
+    await lium.startPod({ executorId: executor!.id, podName: 'shared-pod' }),
+  );
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function requests(method: string, path: string) {
+  return h.emu.control.requests({ method, path });
+}
+
+describe('settings', () => {
+  it('refuses to call the API without a key and says how to set one', async () => {
+    const keyless = h.newLium({ apiKey: '' });
+    await expect(keyless.listPods()).rejects.toMatchObject({
+      code: 'api_key_missing',
+      hint: expect.stringContaining('LIUM_API_KEY'),
+    });
+  });
+
+  it('maps a wrong key to unauthenticated', async () => {
+    await expect(h.newLium({ apiKey: 'wrong-key' }).listPods()).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+  });
+});
+
+describe('executors', () => {
+  it('expands gpuType through /machines and filters on the server and locally', async () => {
+    h.emu.control.clearRequests();
+    const h100s = await lium.listExecutors({ gpuType: 'h100', gpuCount: 8 });
+    expect(h100s.length).toBeGreaterThan(0);
+    for (const e of h100s) expect(e).toMatchObject({ gpuType: 'H100', gpuCount: 8 });
+    const [call] = requests('GET', '/executors');
+    expect(call?.query.gpu_count_gte).toBe('8');
+    expect(String(call?.query.machine_names)).toContain('NVIDIA H100');
+    expect(requests('GET', '/machines')).toHaveLength(1);
+  });
+
+  it('applies price, country and CUDA filters', async () => {
+    const all = await lium.listExecutors();
+    const median = all.map((e) => e.pricePerGpuHour).sort((a, b) => a - b)[
+      Math.floor(all.length / 2)
+    ]!;
+    const cheap = await lium.listExecutors({ maxPricePerGpuHour: median });
+    expect(cheap.length).toBeGreaterThan(0);
+    expect(cheap.length).toBeLessThan(all.length);
+    expect(cheap.every((e) => e.pricePerGpuHour <= median)).toBe(true);
+
+    const code = all.find((e) => e.location.countryCode)!.location.countryCode!;
+    const local = await lium.listExecutors({ country: code.toLowerCase() });
+    expect(local.length).toBeGreaterThan(0);
+    expect(local.every((e) => e.location.countryCode === code)).toBe(true);
+
+    const modern = await lium.listExecutors({ minCudaVersion: 12.4 });
+    expect(modern.every((e) => (e.maxCudaVersion ?? 0) >= 12.4)).toBe(true);
+  });
+
+  it('maps executors with prices per GPU and in total', async () => {
+    const [e] = await lium.listExecutors({ gpuCount: 4 });
+    expect(e!.pricePerHour).toBeCloseTo(e!.pricePerGpuHour * 4, 3);
+    expect(e!.specs.vramGb).toBeGreaterThan(0);
+    expect(e!.huid).toMatch(/^[a-z]+-[a-z]+-[0-9a-f]{2}$/);
+  });
+
+  it('finds one executor by HUID or id', async () => {
+    const [e] = await lium.listExecutors();
+    expect((await lium.getExecutor(e!.huid)).id).toBe(e!.id);
+    expect((await lium.getExecutor(e!.id)).id).toBe(e!.id);
+    await expect(lium.getExecutor('no-such-executor')).rejects.toMatchObject({
+      code: 'target_not_found',
+    });
+  });
+});
+
+describe('startPod', () => {
+  it('picks the default template, registers the SSH key once, then trusts the cache', async () => {
+    // A fresh config dir: no key cache yet.
+    const fresh = h.newLium({ configDir: join(h.dir, 'fresh-config') });
+    const [e1, e2] = await fresh.listExecutors({ gpuType: 'RTX4090' });
+    h.emu.control.clearRequests();
+    const first = await fresh.startPod({ executorId: e1!.id, podName: 'keys-1' });
+    expect(requests('GET', '/ssh-keys')).toHaveLength(1);
+    const rent = requests('POST', '/executors/*/rent')[0];
+    const body = rent?.body as { template_id: string; user_public_key: string[]; pod_name: string };
+    expect(body.pod_name).toBe('keys-1');
+    expect(body.user_public_key).toEqual([(await readFile(`${h.keyPath}.pub`, 'utf8')).trim()]);
+    expect(first.template?.id).toBe(body.template_id);
+    const templates = await fresh.getTemplates();
+    expect(templates.map((t) => t.id)).toContain(body.template_id);
+    expect(rent?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+
+    const keys = await fresh.listSshKeys();
+    expect(keys.map((k) => k.public_key.trim())).toContain(body.user_public_key[0]);
+
+    h.emu.control.clearRequests();
+    const second = await fresh.startPod({
+      executorId: e2!.huid,
+      podName: 'keys-2',
+      templateId: body.template_id,
+    });
+    expect(requests('GET', '/ssh-keys')).toHaveLength(0);
+    expect(requests('POST', '/ssh-keys')).toHaveLength(0);
+    expect(requests('GET', '/templates')).toHaveLength(0);
+    await Promise.all([fresh.stopPod(first), fresh.stopPod(second)]);
+  });
+
+  it('uses template.default_id from the configuration', async () => {
+    const templates = await lium.getTemplates();
+    const chosen = templates.at(-1)!;
+    const configured = h.newLium({ env: { LIUM_TEMPLATE_DEFAULT_ID: chosen.id } });
+    const [e] = await configured.listExecutors({ gpuType: 'L40S' });
+    const started = await configured.startPod({ executorId: e!.id, podName: 'configured' });
+    expect(started.template?.id).toBe(chosen.id);
+    await configured.stopPod(started);
+  });
+
+  it('with ifExists: reuse returns the pod of that name instead of renting again', async () => {
+    h.emu.control.clearRequests();
+    const again = await lium.startPod({
+      executorId: pod.executor!.id,
+      podName: 'shared-pod',
+      ifExists: 'reuse',
+    });
+    expect(again.id).toBe(pod.id);
+    expect(requests('POST', '/executors/*/rent')).toHaveLength(0);
+    await expect(
+      lium.startPod({ executorId: pod.executor!.id, podName: 'shared-pod', ifExists: 'error' }),
+    ).rejects.toMatchObject({ code: 'pod_exists' });
+  });
+});
+
+describe('pods', () => {
+  it('lists pods with their SSH command, ports and prices', async () => {
+    const pods = await lium.listPods();
+    const mine = pods.find((p) => p.id === pod.id)!;
+    expect(mine).toMatchObject({ name: 'shared-pod', status: 'RUNNING', gpuType: 'A100' });
+    expect(mine.sshCmd).toMatch(/^ssh root@127\.0\.0\.1 -p \d+$/);
+    expect(mine.ports['22']).toBeGreaterThan(0);
+    expect(mine.pricePerHour).toBeGreaterThan(0);
+  });
+
+  it('gets a pod by id, HUID and name', async () => {
+    expect((await lium.getPod(pod.id)).id).toBe(pod.id);
+    expect((await lium.getPod(pod.huid)).id).toBe(pod.id);
+    expect((await lium.getPod('shared-pod')).id).toBe(pod.id);
+    expect((await lium.getPodByName('shared-pod'))?.id).toBe(pod.id);
+    expect(await lium.getPodByName('nobody')).toBeUndefined();
+    await expect(lium.getPod('nobody')).rejects.toMatchObject({
+      code: 'target_not_found',
+      candidates: expect.arrayContaining([`${pod.huid} (shared-pod)`]),
+    });
+  });
+
+  it('schedules and cancels removal', async () => {
+    const at = await lium.scheduleRemoval(pod, { ttl: '6h' });
+    expect(at.getTime()).toBeGreaterThan(Date.now() + 5 * 3_600_000);
+    expect(new Date((await lium.getPod(pod.id)).removalScheduledAt!).getTime()).toBe(at.getTime());
+    await lium.cancelScheduledRemoval(pod);
+    expect((await lium.getPod(pod.id)).removalScheduledAt).toBeNull();
+    await expect(lium.scheduleRemoval(pod, { until: '2000-01-01 00:00' })).rejects.toMatchObject({
+      code: 'time_spec_past',
+    });
+  });
+
+  it('installs Jupyter and reports its URL', async () => {
+    const withJupyter = await lium.installJupyter(pod);
+    expect(withJupyter.jupyterInstallationStatus).toBe('SUCCESS');
+    expect(withJupyter.jupyterUrl).toMatch(/^http:\/\//);
+  });
+
+  it('streams the container log', async () => {
+    h.emu.control.appendPodLog(pod.id, 'hello from PID 1');
+    const lines: string[] = [];
+    for await (const line of lium.streamLogs(pod, { tail: 50 })) lines.push(line);
+    expect(lines.some((line) => line.endsWith('hello from PID 1'))).toBe(true);
+  });
+
+  it('reboots, forgets the old host key and is usable again', async () => {
+    const [e] = await lium.listExecutors({ gpuType: 'A100' });
+    const victim = await lium.waitForPodReady(
+      await lium.startPod({ executorId: e!.id, podName: 'reboot-me' }),
+    );
+    expect((await lium.executeCommand(victim, 'echo before')).stdout).toBe('before\n');
+    h.emu.control.setPodFaults(victim.id, { changeHostKeyOnReboot: true });
+    await lium.rebootPod(victim);
+    const back = await lium.waitForPodReady(victim.id);
+    expect((await lium.executeCommand(back, 'echo after')).stdout).toBe('after\n');
+    await lium.stopPod(back);
+    expect((await lium.listPods()).map((p) => p.id)).not.toContain(victim.id);
+  });
+});
+
+describe('commands and files', () => {
+  it('runs a command and reports output and exit code', async () => {
+    const chunks: string[] = [];
+    const result = await lium.executeCommand(pod, 'echo out; echo err >&2; exit 7', {
+      onStdout: (c) => chunks.push(c.toString()),
+    });
+    expect(result).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exitCode: 7, success: false });
+    expect(chunks.join('')).toBe('out\n');
+  });
+
+  it('passes env values exactly, whatever they contain', async () => {
+    const hostile = `it's "quoted" $HOME \`id\` ; rm -rf / \n second line`;
+    const result = await lium.executeCommand(pod, 'printf %s "$HOSTILE"', {
+      env: { HOSTILE: hostile },
+    });
+    expect(result.stdout).toBe(hostile);
+    expect(result.success).toBe(true);
+  });
+
+  it('accepts stdin and a pod named by HUID', async () => {
+    const result = await lium.executeCommand(pod.huid, 'wc -c', { stdin: 'abcde' });
+    expect(result.stdout.trim()).toBe('5');
+  });
+
+  it('refreshes a stale PodInfo, and refuses pods without SSH or that are gone', async () => {
+    const stale = { ...pod, sshCmd: null, status: 'PENDING' };
+    await expect(lium.executeCommand(stale, 'true')).resolves.toMatchObject({ success: true });
+    expect(() => lium.sshTarget(stale)).toThrow(expect.objectContaining({ code: 'pod_no_ssh' }));
+    const gone = { ...pod, id: '00000000-0000-4000-8000-000000000000', sshCmd: null };
+    await expect(lium.executeCommand(gone, 'true')).rejects.toMatchObject({
+      code: 'target_not_found',
+    });
+  });
+
+  it('uploads and downloads files with progress', async () => {
+    const local = join(h.dir, 'payload.bin');
+    const payload = Buffer.alloc(3 * 1024 * 1024, 7);
+    await writeFile(local, payload);
+    const progress: number[] = [];
+    const up = await lium.uploadFile(pod, local, '/root/payload.bin', {
+      onProgress: (p) => progress.push(p.bytes),
+    });
+    expect(up.bytes).toBe(payload.length);
+    expect(progress.at(-1)).toBe(payload.length);
+    expect((await lium.executeCommand(pod, 'wc -c < /root/payload.bin')).stdout.trim()).toBe(
+      String(payload.length),
+    );
+    const back = join(h.dir, 'payload.back');
+    await lium.downloadFile(pod, '/root/payload.bin', back);
+    expect((await readFile(back)).equals(payload)).toBe(true);
+  });
+
+  it('syncs a directory up and down, with delete and exclude', async (ctx) => {
+    const pool = await lium.getSshPool();
+    if (typeof (pool as unknown as { sync?: unknown }).sync !== 'function') {
+      ctx.skip(); // @lium/ssh without sync() yet
+      return;
+    }
+    const src = join(h.dir, 'project');
+    await rm(src, { recursive: true, force: true });
+    await mkdir(join(src, 'sub'), { recursive: true });
+    await writeFile(join(src, 'a.txt'), 'a');
+    await writeFile(join(src, 'sub', 'b.txt'), 'b');
+    await writeFile(join(src, 'skip.log'), 'x');
+    const up = await lium.syncDirectory(pod, {
+      localPath: `${src}/`,
+      remotePath: '/root/project/',
+      direction: 'up',
+      exclude: ['*.log'],
+    });
+    expect(up.transferred.length).toBeGreaterThanOrEqual(2);
+    const listing = await lium.executeCommand(pod, 'cd /root/project && find . -type f | sort');
+    expect(listing.stdout).toBe('./a.txt\n./sub/b.txt\n');
+
+    const dest = join(h.dir, 'project-back');
+    await lium.syncDirectory(pod, {
+      localPath: `${dest}/`,
+      remotePath: '/root/project/',
+      direction: 'down',
+    });
+    expect(await readFile(join(dest, 'sub', 'b.txt'), 'utf8')).toBe('b');
+  });
+});
+
+describe('templates', () => {
+  it('creates a template from an image and waits for verification', async () => {
+    const template = await lium.createTemplate({ name: 'sdk-test', image: 'python:3.12-slim' });
+    expect(template).toMatchObject({
+      status: 'VERIFY_SUCCESS',
+      dockerImage: 'python',
+      dockerImageTag: '3.12-slim',
+      isPrivate: true,
+    });
+    expect((await lium.getTemplates({ search: 'sdk-test' })).map((t) => t.id)).toEqual([
+      template.id,
+    ]);
+    expect((await lium.getTemplates({ onlyMine: true })).map((t) => t.id)).toContain(template.id);
+    expect((await lium.getTemplate(template.id)).name).toBe('sdk-test');
+    await lium.deleteTemplate(template.id);
+    expect((await lium.getTemplates({ search: 'sdk-test' })).length).toBe(0);
+  });
+
+  it('reports a failed verification', async () => {
+    h.emu.control.failNextTemplateVerifications(1);
+    await expect(lium.createTemplate({ name: 'broken', image: 'nope/nope' })).rejects.toMatchObject(
+      {
+        code: 'template_verify_failed',
+      },
+    );
+  });
+});
+
+describe('account, volumes, backups', () => {
+  it('reads the balance', async () => {
+    expect(await lium.getBalance()).toBeGreaterThan(0);
+  });
+
+  it('manages SSH keys', async () => {
+    const added = await lium.addSshKey({
+      name: 'extra',
+      publicKey:
+        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFake x',
+    });
+    expect((await lium.listSshKeys()).map((k) => k.id)).toContain(added.id);
+    await lium.removeSshKey(added.id);
+    expect((await lium.listSshKeys()).map((k) => k.id)).not.toContain(added.id);
+    const synced = await lium.syncSshKeys();
+    expect(synced.cached).toBe(false);
+  });
+
+  it('creates, renames and deletes volumes', async () => {
+    const volume = await lium.createVolume({ name: 'data', description: 'datasets' });
+    expect(volume).toMatchObject({ name: 'data', description: 'datasets' });
+    expect((await lium.updateVolume(volume.id, { name: 'data2' })).name).toBe('data2');
+    expect((await lium.listVolumes()).map((v) => v.id)).toContain(volume.id);
+    await lium.deleteVolume(volume.id);
+    expect((await lium.listVolumes()).map((v) => v.id)).not.toContain(volume.id);
+  });
+
+  it('configures backups, backs up, restores, and turns backups off', async () => {
+    expect(await lium.getBackupConfig(pod)).toBeNull();
+    const config = await lium.setBackupConfig(pod, { path: '/root', frequencyHours: 12 });
+    expect(config.backup_frequency_hours).toBe(12);
+    expect((await lium.getBackupConfig(pod))?.id).toBe(config.id);
+    const { backupLogId, log } = await lium.backupNow(pod, { wait: true });
+    expect(log?.status).toBe('COMPLETED');
+    expect((await lium.listBackupLogs(pod)).map((l) => l.id)).toContain(backupLogId);
+    const { restoreLogId, log: restored } = await lium.restoreBackup(pod, {
+      backupId: backupLogId,
+      restorePath: '/root/restored',
+      wait: true,
+    });
+    expect(restored?.status).toBe('COMPLETED');
+    expect((await lium.listRestoreLogs(pod)).map((l) => l.id)).toContain(restoreLogId);
+    expect(await lium.removeBackupConfig(pod)).toBe(true);
+    expect(await lium.removeBackupConfig(pod)).toBe(false);
+  });
+});
+
+describe('close', () => {
+  it('closes every SSH connection and refuses further use', async () => {
+    const own = h.newLium();
+    await own.executeCommand(pod, 'true');
+    const pool = await own.getSshPool();
+    expect(pool.size).toBe(1);
+    await own.close();
+    expect(pool.size).toBe(0);
+    await expect(own.listPods()).rejects.toMatchObject({ code: 'closed' });
+    await own.close();
+  });
+
+  it('is AsyncDisposable', async () => {
+    let pool: Awaited<ReturnType<Lium['getSshPool']>> | undefined;
+    {
+      const own = h.newLium();
+      await own.executeCommand(pod, 'true');
+      pool = await own.getSshPool();
+      await own[Symbol.asyncDispose]();
+    }
+    expect(pool.size).toBe(0);
+  });
+});
