@@ -205,7 +205,12 @@ async function rentAll(
   );
   if (ctx.interrupted) {
     spinner.fail('Interrupted');
-    await cleanUpAfterInterrupt(lium, names, ctx);
+    await cleanUpAfterInterrupt(
+      lium,
+      started,
+      rentErrors.map((e) => e.name),
+      ctx,
+    );
     throw new CliInterruptedError('Interrupted while renting');
   }
   if (rentErrors.length > 0) {
@@ -242,7 +247,7 @@ async function rentAll(
   );
   if (ctx.interrupted) {
     spinner.fail('Interrupted');
-    await cleanUpAfterInterrupt(lium, names, ctx);
+    await cleanUpAfterInterrupt(lium, started, [], ctx);
     throw new CliInterruptedError('Interrupted while waiting for pods');
   }
   const waitErrors = waits.flatMap((w) => (w.status === 'rejected' ? [w.reason as unknown] : []));
@@ -275,29 +280,41 @@ function mentionLeftovers(
   }
 }
 
-/** After Ctrl-C: stop whatever got rented, by name, and name whatever could not be stopped. */
+/** How long clean-up keeps looking for a pod whose rent was cut off mid-request. */
+const IN_FLIGHT_LOOKUPS = [0, 1_000, 2_000, 3_000];
+
+/**
+ * After Ctrl-C: stop the pods this command rented, and look for the ones whose rent request was
+ * cut off (the server may still have created them). Whatever cannot be confirmed gone is named.
+ */
 async function cleanUpAfterInterrupt(
   lium: Lium,
-  names: readonly string[],
+  rented: readonly PodInfo[],
+  inFlight: readonly string[],
   ctx: CommandContext,
 ): Promise<void> {
   const { out } = ctx;
   out.warn('Interrupted: stopping the pods this command started…');
-  // The run's signal is aborted; clean-up gets its own short deadline instead.
+  // The run's signal is aborted; clean-up gets its own deadline instead.
   const signal = AbortSignal.timeout(30_000);
   const leftovers: string[] = [];
-  await Promise.all(
-    names.map(async (name) => {
-      try {
-        const pod = await lium.getPodByName(name, { signal });
-        if (!pod) return;
-        await lium.stopPod(pod, { signal });
-        out.info(`  stopped ${podLabel(pod)}`);
-      } catch {
-        leftovers.push(name);
-      }
-    }),
-  );
+  const stop = async (pod: PodInfo) => {
+    try {
+      await lium.stopPod(pod, { signal });
+      out.info(`  stopped ${podLabel(pod)}`);
+    } catch {
+      leftovers.push(pod.name || pod.huid);
+    }
+  };
+  const findAndStop = async (name: string) => {
+    for (const delay of IN_FLIGHT_LOOKUPS) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const pod = await lium.getPodByName(name, { signal }).catch(() => undefined);
+      if (pod) return stop(pod);
+    }
+    leftovers.push(name);
+  };
+  await Promise.all([...rented.map(stop), ...inFlight.map(findAndStop)]);
   if (leftovers.length > 0) {
     out.warn(
       `Could not confirm these pods are gone: ${leftovers.join(', ')}. Check \`lium ps\` and stop them with \`lium down <name>\`.`,
