@@ -62,7 +62,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`lium-emulator: ${(error as Error).message}${hint}\n`);
     return 1;
   }
-  for (const fault of faults) emulator.control.addFault(fault);
+  try {
+    for (const fault of faults) emulator.control.addFault(fault);
+  } catch (error) {
+    await emulator.close();
+    io.stderr(`lium-emulator: ${(error as Error).message}\n`);
+    return 2;
+  }
   if (failRents > 0) emulator.control.failNextRents(failRents);
   if (envFile !== undefined) {
     writeFileSync(

@@ -4,7 +4,7 @@ export interface EmulatorConfig {
   host: string;
   /** Address clients are told to connect to (`ssh root@<this> -p …`, `executor_ip_address`). */
   advertisedHost: string;
-  apiKeys: readonly string[];
+  apiKeys: string[];
   /** PENDING → RUNNING delay for rent, reboot and switch-template. */
   readyDelayMs: number;
   /** How long a CREATION_FAILED row stays listed before it disappears (reference: ~3 min). */

@@ -73,9 +73,6 @@ const SWEEP_INTERVAL_MS = 100;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
-  const apiKeys = options.apiKeys?.length
-    ? [...options.apiKeys]
-    : [`lium-emu-${randomBytes(16).toString('hex')}`];
   const executorCount = options.executors ?? 300;
   if (!Number.isInteger(executorCount) || executorCount < 1 || executorCount > MAX_EXECUTORS) {
     throw new EmulatorError(`executors must be an integer from 1 to ${MAX_EXECUTORS}`, {
@@ -86,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const config: EmulatorConfig = {
     host,
     advertisedHost: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host,
-    apiKeys,
+    apiKeys: [],
     readyDelayMs: options.readyDelayMs ?? 500,
     creationFailedVisibleMs: options.creationFailedVisibleMs ?? 180_000,
     templateVerifyDelayMs: options.templateVerifyDelayMs ?? 1000,
@@ -103,6 +100,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     persisted ?? initialState(options.seed ?? 1, executorCount, options.balance ?? 10_000),
     stateDir,
   );
+  // Without configured keys a random one is made once and kept in the state, so a restart
+  // with --state keeps LIUM_API_KEY valid.
+  if (!options.apiKeys?.length)
+    store.generatedApiKey ??= `lium-emu-${randomBytes(16).toString('hex')}`;
+  const apiKeys = options.apiKeys?.length
+    ? [...options.apiKeys]
+    : [store.generatedApiKey as string];
+  config.apiKeys = apiKeys;
   const market = new Market(store.seed, store.executorCount, config.advertisedHost);
   const logs = new LogHub();
   const podHost = new PodHost({
@@ -171,7 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       cause: error,
     });
   }
-  fleet.resume();
+  await fleet.resume();
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   const origin = `http://${config.advertisedHost.includes(':') ? `[${config.advertisedHost}]` : config.advertisedHost}:${port}`;
 

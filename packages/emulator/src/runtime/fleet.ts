@@ -56,18 +56,23 @@ export class Fleet {
     private readonly logs: LogHub,
   ) {}
 
-  /** Brings pods back after a restart of the emulator: RUNNING ones restart their SSH server. */
-  resume(): void {
+  /**
+   * Brings pods back after a restart of the emulator: RUNNING ones get their SSH server again
+   * (same host key, and the same port when it is free) before this resolves.
+   */
+  async resume(): Promise<void> {
     const now = Date.now();
+    const starts: Promise<void>[] = [];
     for (const pod of this.store.pods.values()) {
       pod.billed_until = Math.max(pod.billed_until, now);
       if (pod.status === 'RUNNING') {
         this.logs.append(pod, 'Emulator restarted; container resumed');
-        void this.startServer(pod.id, this.generation(pod.id));
+        starts.push(this.startServer(pod.id, this.generation(pod.id)));
       } else if (pod.status === 'PENDING') {
         this.schedule(pod);
       }
     }
+    await Promise.all(starts);
   }
 
   failNextRents(count: number): void {

@@ -25,6 +25,7 @@ export class Store {
   readonly executorCount: number;
   readonly user: User;
   balance: number;
+  generatedApiKey: string | undefined;
   readonly rentedExecutorIds = new Set<string>();
   readonly pods = new Map<string, PodRecord>();
   readonly templates = new Map<string, TemplateRecord>();
@@ -43,6 +44,7 @@ export class Store {
     this.executorCount = init.executorCount;
     this.user = init.user;
     this.balance = init.balance;
+    this.generatedApiKey = init.generatedApiKey;
     for (const id of init.rentedExecutorIds) this.rentedExecutorIds.add(id);
     fill(this.pods, init.pods, (p) => p.id);
     fill(this.templates, init.templates, (t) => t.template.id);
@@ -122,6 +124,7 @@ export class Store {
       restoreLogs: [...this.restoreLogs.values()],
       dockerCredentials: [...this.dockerCredentials.values()],
       idempotency: Object.fromEntries(this.idempotency),
+      ...(this.generatedApiKey === undefined ? {} : { generatedApiKey: this.generatedApiKey }),
     };
   }
 }

@@ -216,4 +216,6 @@ export interface PersistedState {
   restoreLogs: RestoreLog[];
   dockerCredentials: DockerCredential[];
   idempotency: Record<string, IdempotencyEntry>;
+  /** The random API key made when none was configured, so it stays the same across restarts. */
+  generatedApiKey?: string;
 }
