@@ -7,8 +7,9 @@
  * - Inside bubblewrap the command is not our child, and bwrap reports a death by signal as exit
  *   code 128+N, so `exit-signal` would be lost. The shim waits for the command and writes the
  *   real wait status (`exit N` or `signal N CORE`) to the control socket.
- * - It runs as PID 1 of the pod's pid namespace (`--as-pid-1`), reaps orphans, and stays alive
- *   while background jobs (`nohup … &`) run, as a container's init would.
+ * - It runs as PID 1 of the pod's pid namespace (`--as-pid-1`), or as a child subreaper without
+ *   a sandbox, reaps orphans, and stays alive while background jobs (`nohup … &`) run, as a
+ *   container's init would; killing its process group then ends them all.
  * - Signal and window-change requests arrive on the control socket (`signal TERM`,
  *   `winch ROWS COLS`), so we never need the sandboxed process's host pid.
  *
@@ -25,6 +26,13 @@ open(my $ctl, '+<&=', 3) or POSIX::_exit(125);
 fcntl($ctl, F_SETFD, FD_CLOEXEC);
 $SIG{$_} = 'IGNORE' for qw(HUP INT QUIT TERM PIPE USR1 USR2 ALRM);
 $SIG{CHLD} = sub {};
+# Outside a pid namespace, become a subreaper (prctl PR_SET_CHILD_SUBREAPER) so background
+# jobs stay ours to wait for and to kill.
+if ($$ != 1) {
+  require Config;
+  my $nr = { 'x86_64' => 157, 'aarch64' => 167 }->{(split /-/, $Config::Config{archname})[0]};
+  syscall($nr, 36, 1, 0, 0, 0) if defined $nr;
+}
 my $child = fork();
 if (!defined $child) { syswrite($ctl, "spawn-failed $!\n"); POSIX::_exit(125); }
 if ($child == 0) {

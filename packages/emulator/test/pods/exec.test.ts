@@ -3,11 +3,11 @@ import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, connect, openExec, type PodFixture, podFixture, run } from './helpers.ts';
 
-describe('pod exec', () => {
+describe.each(['auto', 'none'] as const)('pod exec (sandbox %s)', (sandbox) => {
   let f: PodFixture;
   let client: Client;
   beforeAll(async () => {
-    f = await podFixture();
+    f = await podFixture({ sandbox });
     client = await connect(f.pod.port, { privateKey: f.key.privateKey });
   });
   afterAll(async () => {

@@ -65,13 +65,31 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
   const noFollow = (p: string) => fs.resolve(p, { followFinal: false });
 
   /** Runs one request; any error becomes the matching SFTP status. */
-  const run = (reqid: number, work: () => Promise<void>): void => {
-    work().catch((err: unknown) => {
-      const [code, message] = statusFor(err);
-      if (code === STATUS_CODE.FAILURE) onLog(`sftp: ${message}`);
-      sftp.status(reqid, code, message);
-    });
+  let inFlight = 0;
+  let peerDone = false;
+  const closeWhenIdle = (): void => {
+    if (!peerDone || inFlight > 0) return;
+    sendExitStatus(sftp, 0);
+    sftp.end();
   };
+  const run = (reqid: number, work: () => Promise<void>): void => {
+    inFlight += 1;
+    work()
+      .catch((err: unknown) => {
+        const [code, message] = statusFor(err);
+        if (code === STATUS_CODE.FAILURE) onLog(`sftp: ${message}`);
+        sftp.status(reqid, code, message);
+      })
+      .finally(() => {
+        inFlight -= 1;
+        closeWhenIdle();
+      });
+  };
+  // The client's EOF ends the session once every answer is out (as sftp-server exits).
+  sftp.on('end', () => {
+    peerDone = true;
+    closeWhenIdle();
+  });
   const ok = (reqid: number) => sftp.status(reqid, STATUS_CODE.OK);
 
   sftp.on('OPEN', (reqid, filename, flags, attrs) =>
@@ -225,6 +243,23 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
     }
     handles.clear();
   });
+}
+
+interface RawChannel {
+  _protocol?: { exitStatus(id: number, status: number): void };
+  outgoing?: { id: number; state: string };
+}
+
+/**
+ * Like sftp-server exiting 0: `scp` (SFTP mode) fails a transfer whose channel closes without
+ * an exit status. ssh2's SFTP object has no `exit()`, so the request goes out through the
+ * channel's protocol directly.
+ */
+function sendExitStatus(sftp: SFTPWrapper, status: number): void {
+  const raw = sftp as unknown as RawChannel;
+  if (raw._protocol && raw.outgoing?.state === 'open') {
+    raw._protocol.exitStatus(raw.outgoing.id, status);
+  }
 }
 
 function openFlags(flags: number): number {
