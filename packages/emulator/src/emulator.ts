@@ -113,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const podHost = new PodHost({
     host,
     dataRoot: join(root, 'pods'),
+    hiddenHostDirs: [root],
     sandbox: config.sandbox,
     onLog: (podId, line) => {
       const pod = store.pods.get(podId);

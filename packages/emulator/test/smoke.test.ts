@@ -28,5 +28,8 @@ describe('smoke', () => {
     const result = await sshExec(sshPortOf(pod), keys.privateKey, 'echo ok');
     expect(result.stdout).toBe('ok\n');
     expect(result.code).toBe(0);
+    const inspection = emulator.control.pod(pod.id);
+    expect(inspection).toMatchObject({ status: 'RUNNING', sshPort: sshPortOf(pod) });
+    expect(['bwrap', 'none']).toContain(inspection?.isolation);
   });
 });

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +15,8 @@ import {
 } from './helpers.ts';
 
 describe('--state: surviving a restart', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'lium-emulator-state-'));
+  // Outside /tmp, which the sandbox replaces anyway, so the hiding of the state dir is what is tested.
+  const stateDir = mkdtempSync(join(homedir(), '.lium-emulator-state-test-'));
   afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
   it('keeps pods (files, host key, port), volumes, keys and rented executors', async () => {
@@ -46,6 +47,12 @@ describe('--state: surviving a restart', () => {
       expect(after.stdout).toBe('survives\n');
       expect(after.hostKey).toBe(before.hostKey);
       expect(again.ssh_connect_cmd).toBe(pod.ssh_connect_cmd);
+      // Inside the sandbox the emulator's directory (other pods, the host keys in state.json) is hidden.
+      if (second.control.pod(pod.id)?.isolation === 'bwrap') {
+        const peek = await sshExec(sshPortOf(again), keys.privateKey, `cat ${stateDir}/state.json`);
+        expect(peek.code).not.toBe(0);
+        expect(peek.stdout).toBe('');
+      }
       // A pod that was still starting finishes starting.
       await waitForPod(api2, pending.id);
       expect((await api2('GET', `/volumes/${volume.body.id}`)).status).toBe(200);

@@ -37,10 +37,13 @@ export class PodHost {
   private readonly dataRoot: string;
   private readonly sandbox: 'auto' | 'bwrap' | 'none';
   private readonly onLog: (podId: string, line: string) => void;
+  private readonly hiddenHostDirs: readonly string[];
 
   constructor(options: {
     host: string;
     dataRoot: string;
+    /** Hidden inside every pod's sandbox: all pods' data, backups and the state file (host keys). */
+    hiddenHostDirs: readonly string[];
     sandbox: 'auto' | 'bwrap' | 'none';
     onLog: (podId: string, line: string) => void;
   }) {
@@ -48,6 +51,7 @@ export class PodHost {
     this.dataRoot = options.dataRoot;
     this.sandbox = options.sandbox;
     this.onLog = options.onLog;
+    this.hiddenHostDirs = options.hiddenHostDirs;
   }
 
   dataDir(podId: string): string {
@@ -92,6 +96,7 @@ export class PodHost {
       host: this.host,
       env: request.env,
       sandbox: this.sandbox,
+      hiddenHostDirs: this.hiddenHostDirs,
       onLog: (line: string) => this.onLog(request.podId, line),
     };
     if (request.sshPort !== null && request.sshPort > 0) {
