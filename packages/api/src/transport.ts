@@ -270,8 +270,13 @@ export class Transport {
       };
     } catch (cause) {
       clearTimeout(timer);
-      if (context.callerSignal?.aborted)
-        throw this.abortError(request, context.callerSignal.reason);
+      if (context.callerSignal?.aborted) {
+        return {
+          ok: false,
+          retryable: false,
+          error: this.abortError(request, context.callerSignal.reason),
+        };
+      }
       if (timeout.signal.aborted) {
         return {
           ok: false,

@@ -1,4 +1,4 @@
-import { json, sequence } from '@lium/test-support/http-server';
+import { json, sequence, stall } from '@lium/test-support/http-server';
 import { describe, expect, it } from 'vitest';
 import type { RequestEvent, ResponseEvent } from '../src/index.ts';
 import { API_KEY, useTestServer } from './setup.ts';
@@ -43,6 +43,21 @@ describe('onRequest / onResponse', () => {
     // …while the server did receive them.
     expect(t.server.requests[0]?.headers['x-api-key']).toBe(API_KEY);
     expect(t.server.requests[2]?.headers['x-api-key']).toBe(PAY_KEY);
+  });
+
+  it('an aborted attempt is reported too, as final', async () => {
+    t.server.route('GET /api/pods', stall());
+    const responses: ResponseEvent[] = [];
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    await expect(
+      t
+        .client({ onResponse: (event) => responses.push(event) })
+        .getPods({ signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'aborted' });
+    expect(responses.map((e) => [e.attempt, e.error?.code, e.willRetry])).toEqual([
+      [1, 'aborted', false],
+    ]);
   });
 
   it('a hook that throws does not change the outcome', async () => {
