@@ -14,6 +14,7 @@ export {
   SshTimeoutError,
   SshTransferError,
 } from './errors.ts';
+export { excludeMatcher } from './exclude.ts';
 export type { ExecOptions, ExecResult } from './exec.ts';
 export {
   type ExecManyEvent,
@@ -22,8 +23,12 @@ export {
   execMany,
 } from './exec-many.ts';
 export type { ExecChunk, ExecStream } from './exec-stream.ts';
+export type { ForwardOptions, PortForward } from './forward.ts';
 export { fingerprint, KnownHostsStore } from './known-hosts.ts';
 export { SshPool, type SshPoolOptions } from './pool.ts';
 export type { TransferProgress } from './progress.ts';
+export { RSYNC_TRANSPORT_SCRIPT } from './rsync-bridge.ts';
+export type { ShellOptions } from './shell.ts';
+export type { SyncOptions, SyncResult } from './sync-types.ts';
 export { parseSshConnectCmd, type SshTarget } from './target.ts';
 export type { TransferOptions, TransferResult } from './transfer.ts';

@@ -5,7 +5,11 @@ import { type ConnectionSettings, SshConnection } from './connection.ts';
 import { SshAbortError } from './errors.ts';
 import { type ExecOptions, type ExecResult, runExec } from './exec.ts';
 import { createExecStream, type ExecStream } from './exec-stream.ts';
+import { type ForwardOptions, forwardPort, type PortForward } from './forward.ts';
 import { KnownHostsStore } from './known-hosts.ts';
+import { hasSystemSsh, ptyShell, runSystemSsh, type ShellOptions, systemSshArgs } from './shell.ts';
+import { sync } from './sync.ts';
+import type { SyncOptions, SyncResult } from './sync-types.ts';
 import { assertTarget, type SshTarget, targetKey } from './target.ts';
 import { download, type TransferOptions, type TransferResult, upload } from './transfer.ts';
 
@@ -148,6 +152,54 @@ export class SshPool {
     options: TransferOptions = {},
   ): Promise<TransferResult> {
     return download(await this.connection(target), remotePath, localPath, options);
+  }
+
+  /**
+   * Syncs a directory (or file) with rsync tunnelled through this pool's connection, or over
+   * SFTP where rsync is missing on either end; `result.method` says which ran.
+   */
+  async sync(target: SshTarget, options: SyncOptions): Promise<SyncResult> {
+    const connection = await this.connection(target);
+    return connection.use(() => sync(connection, options));
+  }
+
+  /**
+   * An interactive shell. With a terminal and OpenSSH installed it runs the system `ssh` (full
+   * terminal behaviour) with our key and the pinned known_hosts file; otherwise an ssh2 pty.
+   * Resolves with the remote exit code.
+   */
+  async shell(target: SshTarget, options: ShellOptions = {}): Promise<number> {
+    const connection = await this.connection(target); // pins the host key on first use
+    const o = this.#options;
+    const ownTerminal = options.stdin === undefined && options.stdout === undefined;
+    const keyUsable = o.privateKeyPath !== undefined && o.passphrase === undefined;
+    const agent = o.agent ?? process.env.SSH_AUTH_SOCK;
+    if (
+      options.preferSystemSsh !== false &&
+      ownTerminal &&
+      process.stdin.isTTY &&
+      (keyUsable || (o.privateKey === undefined && agent)) &&
+      (await hasSystemSsh())
+    ) {
+      const args = this.systemSshArgs(target);
+      return runSystemSsh(args, agent ? { ...process.env, SSH_AUTH_SOCK: agent } : process.env);
+    }
+    return ptyShell(connection, options);
+  }
+
+  /** argv (after `ssh`) for OpenSSH reaching a target with this pool's key and host-key pin. */
+  systemSshArgs(target: SshTarget, extra: string[] = []): string[] {
+    return systemSshArgs(target, {
+      privateKeyPath: this.#options.privateKeyPath,
+      knownHostsPath:
+        this.#options.hostKeyCheck === 'off' ? undefined : this.knownHosts.pathFor(target),
+      extra,
+    });
+  }
+
+  /** Forwards a local port to a port on the pod over the SSH connection (direct-tcpip). */
+  async forwardPort(target: SshTarget, options: ForwardOptions): Promise<PortForward> {
+    return forwardPort(await this.connection(target), options);
   }
 
   /** The known_hosts file pinning a pod's host key (usable with `ssh -o UserKnownHostsFile=`). */

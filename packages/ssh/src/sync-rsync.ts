@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SshConnection } from './connection.ts';
+import { SshAbortError, SshTransferError } from './errors.ts';
+import { runExec } from './exec.ts';
+import { resolveRemotePath } from './remote-fs.ts';
+import { openRsyncBridge } from './rsync-bridge.ts';
+import { shQuote } from './shell-quote.ts';
+import { remoteRelative, type SyncOptions, type SyncResult } from './sync-types.ts';
+import { withSftp } from './transfer.ts';
+
+const OUT_PREFIX = 'lium>';
+const PROGRESS = /^\s*([\d,]+)\s+(\d+)%\s+([\d.]+)([kMGT]?B)\/s\s/;
+const UNITS: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+
+let localRsync: Promise<boolean> | undefined;
+
+/** Whether an `rsync` binary runs here (cached for the process). */
+export function hasLocalRsync(): Promise<boolean> {
+  localRsync ??= new Promise((resolve) => {
+    const child = spawn('rsync', ['--version'], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+  return localRsync;
+}
+
+/** Whether the pod has `rsync` on its PATH. */
+export async function hasRemoteRsync(connection: SshConnection): Promise<boolean> {
+  const result = await connection.withChannel(() =>
+    runExec(connection, 'command -v rsync >/dev/null 2>&1 && echo present'),
+  );
+  return result.stdout.trim() === 'present';
+}
+
+/** Source/dest in rsync syntax; a directory source gets a trailing `/` (sync its contents). */
+async function endpoints(
+  connection: SshConnection,
+  options: SyncOptions,
+): Promise<{ source: string; dest: string; sourceIsDir: boolean }> {
+  if (options.direction === 'up') {
+    const sourceIsDir = (await stat(options.source)).isDirectory();
+    const source =
+      sourceIsDir && !options.source.endsWith('/') ? `${options.source}/` : options.source;
+    return { source, dest: `pod:${remoteRelative(options.dest)}`, sourceIsDir };
+  }
+  const sourceIsDir = await withSftp(connection, options.signal, async (remote, home) =>
+    (await remote.stat(resolveRemotePath(home, options.source))).isDirectory(),
+  );
+  const path = remoteRelative(options.source);
+  const source = `pod:${sourceIsDir && !path.endsWith('/') ? `${path}/` : path}`;
+  return { source, dest: options.dest, sourceIsDir };
+}
+
+export function rsyncArgs(options: SyncOptions, remoteShell: string, source: string, dest: string) {
+  const args = ['-a', '-8', '--info=progress2', `--out-format=${OUT_PREFIX}%i|%b|%n`];
+  args.push('-e', remoteShell);
+  if (options.compress) args.push('-z');
+  if (options.delete) args.push('--delete');
+  if (options.dryRun) args.push('--dry-run');
+  if (options.checksum) args.push('--checksum');
+  for (const pattern of options.exclude ?? []) args.push(`--exclude=${pattern}`);
+  args.push('--', source, dest);
+  return args;
+}
+
+/** Parses one line of rsync's stdout into the result (itemized files) and progress. */
+export function parseRsyncLine(
+  line: string,
+  result: SyncResult,
+): { bytes: number; percent: number; rate: number } | undefined {
+  if (line.startsWith(OUT_PREFIX)) {
+    const [item = '', bytes = '0', ...nameParts] = line.slice(OUT_PREFIX.length).split('|');
+    const name = nameParts.join('|').replace(/\/$/, '');
+    if (item.startsWith('*deleting')) result.deleted.push(name);
+    else if (/^[<>]f/.test(item)) {
+      result.transferred.push(name);
+      result.bytes += Number(bytes) || 0;
+    }
+    return undefined;
+  }
+  const match = PROGRESS.exec(line);
+  if (!match) return undefined;
+  return {
+    bytes: Number((match[1] ?? '0').replaceAll(',', '')),
+    percent: Number(match[2]),
+    rate: Math.round(Number(match[3]) * (UNITS[match[4] ?? 'B'] ?? 1)),
+  };
+}
+
+/**
+ * Runs the real rsync with `-e` pointing at the package's transport script, which tunnels
+ * through this connection (no OpenSSH client, no second handshake, no secrets in argv).
+ */
+export async function syncWithRsync(
+  connection: SshConnection,
+  options: SyncOptions,
+): Promise<SyncResult> {
+  if (options.signal?.aborted) throw new SshAbortError('The sync was aborted');
+  const { source, dest, sourceIsDir } = await endpoints(connection, options);
+  if (!options.dryRun) {
+    if (options.direction === 'up') {
+      const dir = sourceIsDir
+        ? remoteRelative(options.dest)
+        : dirname(remoteRelative(options.dest));
+      await connection.withChannel(() => runExec(connection, `mkdir -p -- ${shQuote(dir)}`));
+    } else {
+      await mkdir(sourceIsDir ? options.dest : dirname(options.dest), { recursive: true });
+    }
+  }
+  const bridge = await openRsyncBridge(connection);
+  const result: SyncResult = { method: 'rsync', transferred: [], deleted: [], bytes: 0 };
+  try {
+    const child = spawn('rsync', rsyncArgs(options, bridge.remoteShell, source, dest), {
+      env: { ...process.env, ...bridge.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let pending = '';
+    let lastFile = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      const lines = (pending + text).split(/[\r\n]/);
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        const before = result.transferred.length;
+        const progress = parseRsyncLine(line, result);
+        if (result.transferred.length > before) lastFile = result.transferred.at(-1) ?? lastFile;
+        if (progress && options.onProgress) {
+          const total =
+            progress.percent > 0 ? Math.round((progress.bytes * 100) / progress.percent) : 0;
+          options.onProgress({ bytes: progress.bytes, total, rate: progress.rate, file: lastFile });
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-8192);
+    });
+    const onAbort = () => child.kill('SIGTERM');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve(exitCode));
+    }).finally(() => options.signal?.removeEventListener('abort', onAbort));
+    if (pending) parseRsyncLine(pending, result);
+    if (options.signal?.aborted) throw new SshAbortError('The sync was aborted');
+    // 24: some source files vanished while rsync ran; the rest was synced.
+    if (code !== 0 && code !== 24) {
+      throw new SshTransferError(
+        `rsync failed with exit code ${code}: ${(stderr || bridge.stderr()).trim().split('\n').slice(-3).join(' / ')}`,
+        {
+          ...connection.target,
+          localPath: options.direction === 'up' ? options.source : options.dest,
+          remotePath: options.direction === 'up' ? options.dest : options.source,
+          hint: 'Check the paths and free space on both ends; method "sftp" avoids rsync entirely.',
+        },
+      );
+    }
+    return result;
+  } finally {
+    await bridge.close();
+  }
+}

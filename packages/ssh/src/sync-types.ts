@@ -1,0 +1,41 @@
+import type { TransferProgress } from './progress.ts';
+
+export interface SyncOptions {
+  /** Local path for `up`, remote path for `down`. A directory's contents are synced into `dest`. */
+  source: string;
+  /** Remote path for `up`, local path for `down`. */
+  dest: string;
+  direction: 'up' | 'down';
+  /** Remove files in dest that are not in source (excluded files are kept, as rsync does). */
+  delete?: boolean | undefined;
+  /** rsync-style patterns (`*.log`, `node_modules/`, `/build`, `**​/tmp`). */
+  exclude?: string[] | undefined;
+  /** Compress on the wire (`-z`; the SFTP fallback ignores it). */
+  compress?: boolean | undefined;
+  /** Report what would change without changing anything. */
+  dryRun?: boolean | undefined;
+  /** Compare contents, not size and mtime. */
+  checksum?: boolean | undefined;
+  /** `auto` (default): rsync when it exists on both ends, else SFTP. */
+  method?: 'auto' | 'rsync' | 'sftp' | undefined;
+  onProgress?: ((progress: TransferProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface SyncResult {
+  /** Which implementation ran. */
+  method: 'rsync' | 'sftp';
+  /** Files copied (or that would be, in a dry run), relative to dest, `/`-separated. */
+  transferred: string[];
+  /** Entries removed from dest (or that would be), relative, `/`-separated. */
+  deleted: string[];
+  /** Bytes sent over the wire for file data. */
+  bytes: number;
+}
+
+/** `~`, `~/x` → relative to the remote home (where both rsync and SFTP start). */
+export function remoteRelative(path: string): string {
+  if (path === '~' || path === '~/' || path === '') return '.';
+  if (path.startsWith('~/')) return path.slice(2);
+  return path;
+}

@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import { createServer, connect as netConnect } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { generateTestKey, startSshAgent } from '@lium/test-support/keys';
+import { type Sshd, startSshd } from '@lium/test-support/sshd';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshAuthError, SshPool } from '../src/index.ts';
+import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
+
+const run = promisify(execFile);
+
+describe.skipIf(sshdSkip !== undefined)('keys, agent, shell, port forward', () => {
+  let f: SshdFixture;
+  beforeAll(async () => {
+    f = await sshdFixture();
+  });
+  afterAll(() => f?.close());
+
+  it.each([
+    ['ed25519', 'openssh'],
+    ['ecdsa', 'pem'],
+    ['rsa', 'pem'],
+    ['rsa', 'openssh'],
+  ] as const)('authenticates with an %s key in %s format', async (type, format) => {
+    const key = await generateTestKey({ dir: f.tmp, type, format, name: `k_${type}_${format}` });
+    await f.sshd.authorize(key.publicKey);
+    const pool = f.newPool({ privateKeyPath: key.privateKeyPath });
+    expect((await pool.exec(f.target, 'echo ok')).stdout).toBe('ok\n');
+    await pool.closeAll();
+  });
+
+  it('uses an encrypted key with its passphrase, and says so when it is missing', async () => {
+    const key = await generateTestKey({ dir: f.tmp, name: 'k_enc', passphrase: 'correct horse' });
+    await f.sshd.authorize(key.publicKey);
+    const pool = f.newPool({ privateKeyPath: key.privateKeyPath, passphrase: 'correct horse' });
+    expect((await pool.exec(f.target, 'echo ok')).stdout).toBe('ok\n');
+    await pool.closeAll();
+    const without = f.newPool({ privateKeyPath: key.privateKeyPath });
+    const error = await without.exec(f.target, 'true').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SshAuthError);
+    expect((error as SshAuthError).message).toMatch(/encrypted.*passphrase is missing/);
+    expect((error as SshAuthError).message).not.toContain('correct horse');
+  });
+
+  it('authenticates through ssh-agent (SSH_AUTH_SOCK)', async () => {
+    const key = await generateTestKey({ dir: f.tmp, name: 'k_agent' });
+    await f.sshd.authorize(key.publicKey);
+    const agent = await startSshAgent(f.tmp);
+    try {
+      await agent.add(key.privateKeyPath);
+      const explicit = new SshPool({ agent: agent.socketPath, knownHostsDir: f.knownHostsDir });
+      expect((await explicit.exec(f.target, 'echo agent')).stdout).toBe('agent\n');
+      await explicit.closeAll();
+      const fromEnv = new SshPool({ knownHostsDir: f.knownHostsDir });
+      const saved = process.env.SSH_AUTH_SOCK;
+      process.env.SSH_AUTH_SOCK = agent.socketPath;
+      try {
+        expect((await fromEnv.exec(f.target, 'echo env')).stdout).toBe('env\n');
+      } finally {
+        if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+        else process.env.SSH_AUTH_SOCK = saved;
+        await fromEnv.closeAll();
+      }
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('forwards a local port to a port on the pod and closes cleanly', async () => {
+    const echo = createServer((socket) => socket.pipe(socket));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const remotePort = (echo.address() as { port: number }).port;
+    const forward = await f.pool.forwardPort(f.target, { remotePort });
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = netConnect(forward.localPort, '127.0.0.1', () => socket.write('ping'));
+      socket.once('data', (data) => {
+        resolve(data.toString());
+        socket.end();
+      });
+      socket.on('error', reject);
+    });
+    expect(reply).toBe('ping');
+    await forward.close();
+    await expect(
+      new Promise((resolve, reject) => {
+        const socket = netConnect(forward.localPort, '127.0.0.1', () => resolve('connected'));
+        socket.on('error', reject);
+      }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await new Promise((resolve) => echo.close(resolve));
+  });
+
+  it('runs an interactive ssh2 pty shell with input, resize and the exit code', async () => {
+    const stdin = new PassThrough();
+    const stdout = Object.assign(new PassThrough(), { columns: 100, rows: 30 });
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const done = f.pool.shell(f.target, { stdin, stdout, preferSystemSsh: false });
+    stdin.write('stty size\n');
+    await expect.poll(() => output, { timeout: 10_000 }).toContain('30 100');
+    Object.assign(stdout, { columns: 120, rows: 40 });
+    stdout.emit('resize');
+    stdin.write('stty size; exit 7\n');
+    expect(await done).toBe(7);
+    expect(output).toContain('40 120');
+  });
+
+  it('builds system ssh argv that uses the pinned known_hosts strictly', async () => {
+    await f.pool.exec(f.target, 'true');
+    const args = f.pool.systemSshArgs(f.target, ['-o', 'BatchMode=yes']);
+    expect(args).toContain(`UserKnownHostsFile=${f.pool.knownHostsPath('pod-1')}`);
+    expect(args).toContain('StrictHostKeyChecking=yes');
+    const { stdout } = await run('ssh', [...args, 'echo system-ssh']);
+    expect(stdout).toBe('system-ssh\n');
+  });
+});
+
+describe.skipIf(sshdSkip !== undefined)('SFTP fallback selected automatically', () => {
+  let sshd: Sshd;
+  let f: SshdFixture;
+  beforeAll(async () => {
+    f = await sshdFixture();
+    // A pod without rsync on its PATH.
+    sshd = await startSshd({ extraConfig: ['SetEnv PATH=/nonexistent'] });
+    await sshd.authorize(f.sshd.clientKey.publicKey);
+  });
+  afterAll(async () => {
+    await sshd?.stop();
+    await f?.close();
+  });
+
+  it("uses SFTP when the pod has no rsync, and method 'rsync' says why it cannot", async () => {
+    const { mkdir, writeFile, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const local = join(f.tmp, 'fallback');
+    await mkdir(local);
+    await writeFile(join(local, 'f.txt'), 'fallback');
+    const target = { host: sshd.host, port: sshd.port, user: sshd.user, hostKeyId: 'bare-pod' };
+    const dest = join(f.tmp, 'fallback-remote');
+    const result = await f.pool.sync(target, { source: local, dest, direction: 'up' });
+    expect(result.method).toBe('sftp');
+    expect(await readFile(join(dest, 'f.txt'), 'utf8')).toBe('fallback');
+    await expect(
+      f.pool.sync(target, { source: local, dest, direction: 'up', method: 'rsync' }),
+    ).rejects.toMatchObject({ code: 'transfer_failed', message: /not installed on the pod/ });
+  });
+});

@@ -1,0 +1,163 @@
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SyncOptions, TransferProgress } from '../src/index.ts';
+import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
+
+async function tree(root: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of (await readdir(root, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(`${rel}/`, ...(await tree(join(root, entry.name), rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+async function write(root: string, files: Record<string, string>) {
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(join(root, rel, '..'), { recursive: true });
+    await writeFile(join(root, rel), content);
+  }
+}
+
+describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
+  'sync (%s) against OpenSSH sshd',
+  (method) => {
+    let f: SshdFixture;
+    let local: string;
+    let remote: string;
+    beforeAll(async () => {
+      f = await sshdFixture();
+    });
+    afterAll(() => f?.close());
+    beforeEach(async () => {
+      local = join(f.tmp, `local-${method}`);
+      remote = join(f.tmp, `remote-${method}`);
+      await rm(local, { recursive: true, force: true });
+      await rm(remote, { recursive: true, force: true });
+    });
+    const run = (options: Omit<SyncOptions, 'method'>) =>
+      f.pool.sync(f.target, { ...options, method });
+
+    it('syncs a tree up with delete and exclude, and reports what it did', async () => {
+      await write(local, {
+        'a.txt': 'a',
+        'sub/b.txt': 'bb',
+        'sub/skip.log': 'log',
+        'node_modules/x/y.js': 'y',
+      });
+      await write(remote, {
+        'stale.txt': 'old',
+        'old/dir/file': 'z',
+        'keep.log': 'excluded stays',
+      });
+      const progress: TransferProgress[] = [];
+      const result = await run({
+        source: local,
+        dest: remote,
+        direction: 'up',
+        delete: true,
+        exclude: ['*.log', 'node_modules/'],
+        onProgress: (p) => progress.push(p),
+      });
+      expect(result.method).toBe(method);
+      expect(result.transferred.sort()).toEqual(['a.txt', 'sub/b.txt']);
+      expect(result.deleted.sort()).toEqual(['old', 'old/dir', 'old/dir/file', 'stale.txt']);
+      expect(result.bytes).toBeGreaterThan(0);
+      expect(await tree(remote)).toEqual(['a.txt', 'keep.log', 'sub/', 'sub/b.txt']);
+      expect(await readFile(join(remote, 'sub/b.txt'), 'utf8')).toBe('bb');
+
+      // Nothing changed: nothing to transfer the second time.
+      const again = await run({
+        source: local,
+        dest: remote,
+        direction: 'up',
+        delete: true,
+        exclude: ['*.log', 'node_modules/'],
+      });
+      expect(again.transferred).toEqual([]);
+      expect(again.deleted).toEqual([]);
+    });
+
+    it('syncs down, copies changed files only, and keeps mtimes', async () => {
+      await write(remote, { 'one.txt': '1', 'dir/two.txt': '2' });
+      await utimes(join(remote, 'one.txt'), 1_500_000_000, 1_500_000_000);
+      const first = await run({ source: remote, dest: local, direction: 'down' });
+      expect(first.transferred.sort()).toEqual(['dir/two.txt', 'one.txt']);
+      expect(Math.floor((await stat(join(local, 'one.txt'))).mtimeMs / 1000)).toBe(1_500_000_000);
+      await writeFile(join(remote, 'dir/two.txt'), '22');
+      await write(local, { 'extra.txt': 'x' });
+      const second = await run({ source: remote, dest: local, direction: 'down', delete: true });
+      expect(second.transferred).toEqual(['dir/two.txt']);
+      expect(second.deleted).toEqual(['extra.txt']);
+      expect(await tree(local)).toEqual(['dir/', 'dir/two.txt', 'one.txt']);
+    });
+
+    it('changes nothing in a dry run', async () => {
+      await write(local, { 'new.txt': 'n' });
+      await write(remote, { 'gone.txt': 'g' });
+      const result = await run({
+        source: local,
+        dest: remote,
+        direction: 'up',
+        delete: true,
+        dryRun: true,
+      });
+      expect(result.transferred).toEqual(['new.txt']);
+      expect(result.deleted).toEqual(['gone.txt']);
+      expect(await tree(remote)).toEqual(['gone.txt']);
+    });
+
+    it('with checksum, finds a change that keeps size and mtime', async () => {
+      await write(local, { 'f.txt': 'aaaa' });
+      await write(remote, { 'f.txt': 'bbbb' });
+      await utimes(join(local, 'f.txt'), 1_600_000_000, 1_600_000_000);
+      await utimes(join(remote, 'f.txt'), 1_600_000_000, 1_600_000_000);
+      const quick = await run({ source: local, dest: remote, direction: 'up', dryRun: true });
+      expect(quick.transferred).toEqual([]);
+      const thorough = await run({ source: local, dest: remote, direction: 'up', checksum: true });
+      expect(thorough.transferred).toEqual(['f.txt']);
+      expect(await readFile(join(remote, 'f.txt'), 'utf8')).toBe('aaaa');
+    });
+  },
+);
+
+describe.skipIf(sshdSkip !== undefined)('sync method selection', () => {
+  let f: SshdFixture;
+  beforeAll(async () => {
+    f = await sshdFixture();
+  });
+  afterAll(() => f?.close());
+
+  it('uses rsync when both ends have it, and home-relative remote paths work', async () => {
+    const local = join(f.tmp, 'sel');
+    await write(local, { 'x.txt': 'x' });
+    const name = `lium-sync-${Date.now()}`;
+    const result = await f.pool.sync(f.target, {
+      source: local,
+      dest: `~/${name}`,
+      direction: 'up',
+    });
+    expect(result.method).toBe('rsync');
+    expect((await f.pool.exec(f.target, `cat ~/${name}/x.txt && rm -r ~/${name}`)).stdout).toBe(
+      'x',
+    );
+  });
+
+  it('rsync runs through the pooled connection: no extra SSH login', async () => {
+    const before = ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
+    const local = join(f.tmp, 'one-login');
+    await write(local, { 'y.txt': 'y' });
+    await f.pool.sync(f.target, {
+      source: local,
+      dest: join(f.tmp, 'one-login-remote'),
+      direction: 'up',
+      method: 'rsync',
+    });
+    const after = ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
+    expect(after).toBe(before);
+  });
+});
