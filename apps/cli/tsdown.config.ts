@@ -17,6 +17,9 @@ export default defineConfig({
     alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', 'cli-table3', '@clack/prompts'],
     neverBundle: ['ssh2', 'cpu-features'],
   },
+  // @lium/ssh runs this standalone helper as rsync's `-e` shell, found at `../bin/` from the
+  // module that starts it; bundled, that module is in dist/, so the helper goes to our bin/.
+  copy: [{ from: '../../packages/ssh/bin/lium-rsync-transport.mjs', to: 'bin' }],
   // Bundle the workspace packages from their sources, so the CLI build needs no other build.
   inputOptions: { resolve: { conditionNames: ['source', 'node', 'import', 'default'] } },
 });

@@ -56,7 +56,7 @@ function createOutput(io: CliIO, globals: Pick<GlobalArgs, 'json' | 'debug' | 'c
   });
 }
 
-function buildParser(io: CliIO, ctx: CommandContext): Argv<GlobalArgs> {
+function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): Argv<GlobalArgs> {
   const parser = yargs()
     .scriptName('lium')
     .usage('lium <command> [options]\n\nRent GPU pods on Lium and work on them from your terminal.')
@@ -110,7 +110,12 @@ function buildParser(io: CliIO, ctx: CommandContext): Argv<GlobalArgs> {
       };
     })
     .fail((message, error) => {
-      throw error ?? new CliUsageError(message);
+      if (error) throw error;
+      // recommendCommands alone says only "Did you mean X?": name what was typed too.
+      const typed = argv.find((word) => !word.startsWith('-'));
+      throw new CliUsageError(
+        /^Did you mean/.test(message) && typed ? `Unknown command "${typed}". ${message}` : message,
+      );
     }) as unknown as Argv<GlobalArgs>;
 
   for (const entry of commands) {
@@ -140,7 +145,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       for (const candidate of await complete(argv.slice(1), ctx)) out.print(candidate);
       return 0;
     }
-    await buildParser(io, ctx).parseAsync(argv, {}, (_error, _argv, output) => {
+    await buildParser(io, argv, ctx).parseAsync(argv, {}, (_error, _argv, output) => {
       printed = output;
     });
     if (printed) out.print(printed);

@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Emulator, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cliDir = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(cliDir, 'bin', 'lium.js');
+const demoScript = pathToFileURL(join(cliDir, '..', '..', 'scripts', 'demo.mjs')).href;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `pnpm test` builds first; when run alone, build the CLI if its dist is missing or stale. */
+function ensureBuilt(): void {
+  const main = join(cliDir, 'dist', 'main.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(cliDir, 'src'))) return;
+  const build = spawnSync('npx', ['tsdown'], { cwd: cliDir, encoding: 'utf8' });
+  if (build.status !== 0)
+    throw new Error(`building the CLI failed:\n${build.stdout}${build.stderr}`);
+}
+
+function lium(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+  });
+}
+
+describe('the built lium binary', () => {
+  let emulator: Emulator;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    emulator = await startEmulator({ executors: 40, readyDelayMs: 200 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('starts, prints its version and help, and refuses bad usage with exit 2', () => {
+    const version = lium(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = lium(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Exit codes');
+    const bad = lium(['nope']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('nope');
+  });
+
+  it('runs the demo workflow end to end: ls, up, ps, exec, scp both ways, rsync, down', async () => {
+    const { runWorkflow } = (await import(demoScript)) as {
+      runWorkflow(options: {
+        baseUrl: string;
+        apiKey: string;
+        log: (line: string) => void;
+      }): Promise<number>;
+    };
+    const lines: string[] = [];
+    const failed = await runWorkflow({
+      baseUrl: emulator.baseUrl,
+      apiKey: emulator.apiKey,
+      log: (line) => lines.push(line),
+    });
+    const transcript = lines.join('\n');
+    expect(transcript, transcript).toContain('All 10 steps passed');
+    expect(failed).toBe(0);
+  }, 180_000);
+});
