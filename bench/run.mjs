@@ -11,6 +11,8 @@ import { writeReport } from './lib/report.mjs';
 import { failedRow } from './lib/row.mjs';
 import { removeAllTempDirs } from './lib/workspace.mjs';
 import * as p1 from './rows/p1-startup.mjs';
+import * as p2 from './rows/p2-exec-all.mjs';
+import * as p6 from './rows/p6-ls.mjs';
 
 /**
  * @typedef {object} BenchContext
@@ -26,7 +28,7 @@ import * as p1 from './rows/p1-startup.mjs';
  */
 
 /** @type {RowModule[]} */
-const modules = [p1];
+const modules = [p1, p2, p6];
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,6 @@
 // @ts-check
 /** Where the built artefacts live (`pnpm bench` builds them first with turbo). */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -7,7 +8,15 @@ export const liumBin = fileURLToPath(new URL('../../apps/cli/bin/lium.js', impor
 export const emulatorBin = fileURLToPath(
   new URL('../../packages/emulator/bin/lium-emulator.js', import.meta.url),
 );
-/** Built entry points, imported by path: the bench is not a workspace package. */
-export const sdkEntry = new URL('../../packages/sdk/dist/index.js', import.meta.url).href;
-export const sshEntry = new URL('../../packages/ssh/dist/index.js', import.meta.url).href;
-export const emulatorEntry = new URL('../../packages/emulator/dist/index.js', import.meta.url).href;
+
+/**
+ * The built entry of a workspace package, as its package.json `exports['.'].default` names it.
+ * The bench is not a workspace package, so it imports the builds by path.
+ * @param {'sdk' | 'ssh' | 'emulator'} name folder under packages/
+ */
+export function builtEntry(name) {
+  const dir = new URL(`../../packages/${name}/`, import.meta.url);
+  const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8'));
+  const entry = manifest.exports?.['.']?.default ?? manifest.main ?? './dist/index.js';
+  return new URL(entry, dir).href;
+}
