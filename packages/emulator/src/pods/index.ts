@@ -5,5 +5,5 @@
  */
 export type { PodFaults } from './faults.ts';
 export { generateHostKey } from './keys.ts';
-export { detectSandbox, type Isolation, type SandboxMode } from './sandbox.ts';
+export { describeIsolation, detectSandbox, type Isolation, type SandboxMode } from './sandbox.ts';
 export { type PodServer, type PodServerOptions, startPodServer } from './server.ts';

@@ -5,9 +5,18 @@ import { EmulatorError } from '../errors.ts';
 
 const { utils } = ssh2;
 
-/** A fresh ed25519 host key, as OpenSSH private key text. */
+/**
+ * A fresh ed25519 host key, as OpenSSH private key text.
+ *
+ * ssh2 1.17 writes an ed25519 key whose public half starts with a zero byte as a 31-byte key
+ * (it strips the zero as if it were an mpint), which no parser accepts: about 1 key in 256.
+ * Such keys are thrown away and another one made.
+ */
 export function generateHostKey(): string {
-  return utils.generateKeyPairSync('ed25519').private;
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error)) return pair.private;
+  }
 }
 
 function parse(text: string, what: string): ParsedKey {

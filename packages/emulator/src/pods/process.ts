@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export interface CommandSpec {
 
 export interface LaunchContext {
   isolation: Isolation;
+  /** Run under the Perl shim (see shim.ts); false when Perl is missing. */
+  useShim: boolean;
   layout: SandboxLayout;
   onLog: (line: string) => void;
 }
@@ -60,33 +63,49 @@ export function signalName(num: number): string {
   return SIGNAL_NAMES.get(num) ?? String(num);
 }
 
+/**
+ * Without Perl the command still runs, with less fidelity: no shim, so a death by signal inside
+ * bubblewrap reads as exit 128+N, signals go to the whole process group, and a pty keeps its
+ * first size. This wrapper only moves fds 4/5/6 to 0/1/2 (and closes the control socket).
+ */
+const NO_SHIM_WRAPPER = 'exec 0<&4 1>&5 2>&6 3>&- 4<&- 5>&- 6>&-; exec "$@"';
+
+let perlPresent: boolean | undefined;
+export function hasPerl(): boolean {
+  perlPresent ??= existsSync(PERL);
+  return perlPresent;
+}
+
 export function launchCommand(ctx: LaunchContext, spec: CommandSpec): PodProcess {
+  const shim = ctx.useShim;
   const inner = spec.pty ? ptyArgv(spec.argv, spec.pty) : [...spec.argv];
-  const shimArgv = [PERL, '-e', SHIM_SOURCE, spec.pty ? 'pty' : 'plain', ...inner];
-  const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'];
-  const child =
+  const wrapped = shim
+    ? [PERL, '-e', SHIM_SOURCE, spec.pty ? 'pty' : 'plain', ...inner]
+    : ['/bin/sh', '-c', NO_SHIM_WRAPPER, 'sh', ...inner];
+  const [program = PERL, ...args] =
     ctx.isolation === 'bwrap'
-      ? spawn(BWRAP_PATH, [...bwrapArgs(ctx.layout), ...shimArgv], {
-          env: { ...spec.env },
-          stdio,
-          detached: true,
-        })
-      : spawn(PERL, shimArgv.slice(1), {
-          env: { ...spec.env },
-          cwd: join(ctx.layout.dataDir, 'root'),
-          stdio,
-          detached: true,
-        });
-  return supervise(child, ctx);
+      ? [BWRAP_PATH, ...bwrapArgs(ctx.layout, { shimIsInit: shim }), ...wrapped]
+      : wrapped;
+  const child = spawn(program, args, {
+    env: { ...spec.env },
+    ...(ctx.isolation === 'bwrap' ? {} : { cwd: join(ctx.layout.dataDir, 'root') }),
+    // 0-1 unused, 2 = sandbox diagnostics, 3 = control socket, 4-6 = the command's stdio.
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return supervise(child, ctx, shim);
 }
 
 function ptyArgv(argv: readonly string[], size: PtySize): string[] {
   const setSize = `stty rows ${Math.trunc(size.rows)} cols ${Math.trunc(size.cols)} 2>/dev/null`;
   const command = `${setSize}; exec ${argv.map(shellQuote).join(' ')}`;
+  // util-linux script: -q quiet, -f flush, -e child's exit code, -c command; BSD script
+  // (macOS) takes the command as arguments after the log file instead.
+  if (process.platform === 'darwin') return [SCRIPT, '-q', '/dev/null', '/bin/sh', '-c', command];
   return [SCRIPT, '-qfec', command, '/dev/null'];
 }
 
-function supervise(child: ChildProcess, ctx: LaunchContext): PodProcess {
+function supervise(child: ChildProcess, ctx: LaunchContext, shim: boolean): PodProcess {
   const [, , diag, ctl, stdin, stdout, stderr] = child.stdio as unknown as [
     null,
     null,
@@ -168,7 +187,15 @@ function supervise(child: ChildProcess, ctx: LaunchContext): PodProcess {
     status,
     gone,
     signal(name) {
-      if (/^[A-Z0-9]+$/.test(name) && `SIG${name}` in osConstants.signals) send(`signal ${name}`);
+      if (!/^[A-Z0-9]+$/.test(name) || !(`SIG${name}` in osConstants.signals)) return;
+      if (shim) send(`signal ${name}`);
+      else if (!exited && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, `SIG${name}` as NodeJS.Signals);
+        } catch {
+          // already gone
+        }
+      }
     },
     resize(size) {
       send(`winch ${Math.trunc(size.rows)} ${Math.trunc(size.cols)}`);

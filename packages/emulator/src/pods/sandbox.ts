@@ -52,9 +52,9 @@ export interface SandboxLayout {
 /**
  * bwrap arguments for one command of one pod: the pod's directories bound over /root,
  * /workspace and /tmp, the rest of the host read-only, a fresh /proc and /dev, its own pid,
- * uts and ipc namespaces, cwd /root. `--as-pid-1` because the shim is the namespace's init.
+ * uts and ipc namespaces, cwd /root. `--as-pid-1` when the shim is the namespace's init.
  */
-export function bwrapArgs(layout: SandboxLayout): string[] {
+export function bwrapArgs(layout: SandboxLayout, options: { shimIsInit: boolean }): string[] {
   const args = [...readHostRootArgs()];
   for (const dir of layout.hiddenHostDirs) {
     if (!isHiddenable(dir)) continue;
@@ -69,7 +69,7 @@ export function bwrapArgs(layout: SandboxLayout): string[] {
     '--unshare-uts',
     '--hostname',
     layout.podId.slice(0, 63) || 'pod',
-    '--as-pid-1',
+    ...(options.shimIsInit ? ['--as-pid-1'] : []),
     '--die-with-parent',
     '--chdir',
     '/root',
@@ -157,3 +157,12 @@ export async function resolveIsolation(mode: SandboxMode): Promise<Isolation> {
 }
 
 export const BWRAP_PATH = BWRAP;
+
+/**
+ * One plain sentence on what a pod's commands get, for the emulator's start-up line and README.
+ */
+export function describeIsolation(isolation: Isolation): string {
+  return isolation === 'bwrap'
+    ? 'Pods are sandboxed with bubblewrap: each command sees its pod’s own /root, /workspace and /tmp, the rest of the machine read-only, its own /proc, /dev and process ids, and runs as root in /root.'
+    : 'Pods are NOT sandboxed (bubblewrap is missing or not allowed here): commands run on this machine as the emulator’s user, with cwd and HOME set to the pod’s root directory; absolute paths such as /root or /tmp are this machine’s, so pods are isolated only as far as commands stay in their home. SFTP still maps /root, /workspace and /tmp into the pod’s directory.';
+}

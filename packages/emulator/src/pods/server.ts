@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import { cutAfterBytes, type PodFaults } from './faults.ts';
 import { forwardTcp } from './forward.ts';
 import { AuthorizedKeys, generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
-import { type CommandSpec, launchCommand, type PodProcess } from './process.ts';
+import { type CommandSpec, hasPerl, launchCommand, type PodProcess } from './process.ts';
 import {
   type Isolation,
   POD_DIRS,
@@ -40,6 +40,11 @@ export interface PodServerOptions {
    * data. Default: the directory that holds `dataDir` (where the emulator keeps all pods).
    */
   hiddenHostDirs?: readonly string[];
+  /**
+   * How commands are supervised. 'auto' uses the Perl shim when /usr/bin/perl exists (exact
+   * exit signals, pty resizing, background jobs); 'shell' is what happens without Perl.
+   */
+  supervisor?: 'auto' | 'shell';
   onLog?: (line: string) => void;
 }
 
@@ -87,6 +92,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const forwards = new Set<() => void>();
 
   const shell = existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
+  const useShim = options.supervisor !== 'shell' && hasPerl();
   const home = isolation === 'bwrap' ? '/root' : join(dataDir, 'root');
   const baseEnv: Record<string, string> = {
     PATH: isolation === 'bwrap' ? SYSTEM_PATH : (process.env.PATH ?? SYSTEM_PATH),
@@ -103,7 +109,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     execArgv: (command) => [shell, '-c', command],
     shellArgv: () => [shell, '-l'],
     launch(spec: CommandSpec) {
-      const proc = launchCommand({ isolation, layout, onLog }, spec);
+      const proc = launchCommand({ isolation, useShim, layout, onLog }, spec);
       processes.add(proc);
       void proc.gone.then(() => processes.delete(proc));
       if (closing) proc.kill();

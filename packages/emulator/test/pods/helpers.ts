@@ -17,7 +17,14 @@ export interface ClientKey {
 }
 
 export async function makeKey(dir: string, name = 'id_ed25519'): Promise<ClientKey> {
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'test@lium' });
+  let pair = utils.generateKeyPairSync('ed25519', { comment: 'test@lium' });
+  // ssh2 writes ~1 in 256 ed25519 keys malformed (see generateHostKey); make another.
+  while (
+    utils.parseKey(pair.private) instanceof Error ||
+    utils.parseKey(pair.public) instanceof Error
+  ) {
+    pair = utils.generateKeyPairSync('ed25519', { comment: 'test@lium' });
+  }
   const path = join(dir, name);
   await writeFile(path, pair.private, { mode: 0o600 });
   await chmod(path, 0o600);

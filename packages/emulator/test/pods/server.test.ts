@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, connect as tcpConnect } from 'node:net';
 import type { Client } from 'ssh2';
+import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSandbox, generateHostKey, startPodServer } from '../../src/pods/index.ts';
 import { connect, makeKey, openExec, type PodFixture, podFixture, run } from './helpers.ts';
@@ -200,5 +201,13 @@ describe('closing a pod', () => {
     await expect(
       startPodServer({ podId: 'bad', dataDir: '/tmp/lium-bad-pod', authorizedKeys: ['not a key'] }),
     ).rejects.toMatchObject({ code: 'pod_key_invalid' });
+  });
+});
+
+describe('host keys', () => {
+  it('are always valid OpenSSH ed25519 keys (ssh2 writes some malformed)', () => {
+    for (let i = 0; i < 600; i += 1) {
+      expect(ssh2.utils.parseKey(generateHostKey())).not.toBeInstanceOf(Error);
+    }
   });
 });
