@@ -1,24 +1,14 @@
 import type * as v from 'valibot';
 import {
   LiumAbortError,
-  LiumApiError,
   LiumConnectionError,
   LiumInvalidArgumentError,
   LiumNotFoundError,
-  LiumResponseShapeError,
 } from './errors.ts';
 import { parseLogLine, readLines } from './log-stream.ts';
 import { path } from './path.ts';
 import type { QueryValue } from './query.ts';
-import {
-  findRentedPod,
-  isLostAnswer,
-  mayHaveRented,
-  type RentPodInput,
-  type RentResult,
-  readRentAnswer,
-  rentBody,
-} from './rent.ts';
+import { type RentPodInput, type RentResult, rentIdempotently } from './rent.ts';
 import {
   type CliAuthPoll,
   type CliAuthSession,
@@ -380,86 +370,18 @@ export class LiumAPIClient {
   }
 
   /**
-   * `POST /executors/{id}/rent`: creates a pod. Safe against lost answers: see rent.ts. Resolves
-   * `{ podId, pod }` whichever of its two shapes the server answers with.
+   * `POST /executors/{id}/rent`: creates a pod. Resolves `{ podId, pod }` whichever of its two
+   * shapes the server answers with. Safe against lost answers, so a flaky network can never
+   * rent twice: see rent.ts.
    */
   async rentPod(input: RentPodInput, options: RequestOptions = {}): Promise<RentResult> {
-    const idempotencyKey = input.idempotencyKey ?? crypto.randomUUID();
-    const request: ApiRequest = {
-      method: 'POST',
-      path: path`/executors/${input.executorId}/rent`,
-      body: rentBody(input),
-      headers: { 'Idempotency-Key': idempotencyKey },
-    };
-    let lost: unknown;
-    try {
-      return await this.postRent(request, input, options);
-    } catch (error) {
-      if (!isLostAnswer(error)) throw error;
-      lost = error;
-    }
-    const created = await this.lookUpRentedPod(input, options, lost);
-    if (created) return created;
-    try {
-      return await this.postRent(request, input, options);
-    } catch (error) {
-      if (!mayHaveRented(error)) throw error;
-      const found = await this.lookUpRentedPod(input, options, error);
-      if (found) return found;
-      throw error;
-    }
-  }
-
-  private async postRent(
-    request: ApiRequest,
-    input: RentPodInput,
-    options: RequestOptions,
-  ): Promise<RentResult> {
-    const response = await this.main.request(request, requestOptions(options));
-    const answer = response.isJson ? readRentAnswer(response.body) : undefined;
-    if (answer) return answer;
-    // Neither a pod nor a pod_id ([L] then polls by name): look, but never POST again.
-    const found = findRentedPod(await this.getPods(options), input);
-    if (found) return { podId: found.id, pod: found };
-    throw new LiumResponseShapeError(
-      `${request.method} ${request.path} returned ${response.status} without a pod id, and no pod named ${JSON.stringify(input.podName)} is listed on that executor`,
+    return rentIdempotently(
       {
-        method: request.method,
-        path: request.path,
-        status: response.status,
-        requestId: response.requestId,
-        body: response.body,
-        issues: [{ path: 'rent.pod_id', message: 'missing (and no `id` either)' }],
+        post: (request) => this.main.request(request, requestOptions(options)),
+        listPods: () => this.getPods(options),
       },
+      input,
     );
-  }
-
-  /** After a lost rent answer: our pod with that name on that executor, if the server made it. */
-  private async lookUpRentedPod(
-    input: RentPodInput,
-    options: RequestOptions,
-    lost: unknown,
-  ): Promise<RentResult | undefined> {
-    let pods: Pod[];
-    try {
-      pods = await this.getPods(options);
-    } catch (error) {
-      if (error instanceof LiumAbortError) throw error;
-      const original = lost instanceof LiumApiError ? lost : undefined;
-      throw new LiumConnectionError(
-        `Renting ${input.executorId} may have succeeded: its answer was lost and the pod list could not be read either`,
-        {
-          method: 'POST',
-          path: path`/executors/${input.executorId}/rent`,
-          status: original?.status,
-          requestId: original?.requestId,
-          hint: `List your pods (\`lium ps\`) and look for "${input.podName}" before renting again.`,
-          cause: error,
-        },
-      );
-    }
-    const pod = findRentedPod(pods, input);
-    return pod ? { podId: pod.id, pod } : undefined;
   }
 
   /** Legacy `DELETE /executors/{id}/rent` (replaced by `deletePod` in Nov 2025). */

@@ -1,6 +1,5 @@
 /**
- * Pieces of the idempotent rent (`POST /executors/{id}/rent`, lium-api.md §2.2.5, §1.5, §6.5).
- * The flow itself lives in `LiumAPIClient.rentPod`:
+ * The idempotent rent (`POST /executors/{id}/rent`, lium-api.md §2.2.5, §1.5, §6.5):
  *   1. POST once with an `Idempotency-Key` (never retried blindly; only a 429 is retried, which the
  *      server refused unprocessed);
  *   2. if the answer is lost (connection error, timeout, 5xx), look for the pod in `GET /pods`:
@@ -10,12 +9,17 @@
  */
 import * as v from 'valibot';
 import {
+  LiumAbortError,
+  LiumApiError,
   LiumConflictError,
   LiumConnectionError,
   LiumInvalidArgumentError,
+  LiumResponseShapeError,
   LiumServerError,
 } from './errors.ts';
+import { path } from './path.ts';
 import { type Pod, PodSchema } from './schemas/pod.ts';
+import type { ApiRequest, ApiResponse } from './transport.ts';
 
 export interface RentPodInput {
   executorId: string;
@@ -111,4 +115,94 @@ export function isLostAnswer(error: unknown): boolean {
 /** After the second POST, a conflict may mean "this key is being/was processed": look again. */
 export function mayHaveRented(error: unknown): boolean {
   return isLostAnswer(error) || error instanceof LiumConflictError;
+}
+
+export interface RentTransport {
+  /** Sends one rent POST (the transport retries it only after a 429). */
+  post(request: ApiRequest): Promise<ApiResponse>;
+  /** `GET /pods`, retried like any read. */
+  listPods(): Promise<Pod[]>;
+}
+
+export async function rentIdempotently(
+  transport: RentTransport,
+  input: RentPodInput,
+): Promise<RentResult> {
+  const request: ApiRequest = {
+    method: 'POST',
+    path: path`/executors/${input.executorId}/rent`,
+    body: rentBody(input),
+    headers: { 'Idempotency-Key': input.idempotencyKey ?? crypto.randomUUID() },
+  };
+  let lost: unknown;
+  try {
+    return await postRent(transport, request, input);
+  } catch (error) {
+    if (!isLostAnswer(error)) throw error;
+    lost = error;
+  }
+  const created = await lookUpRentedPod(transport, request, input, lost);
+  if (created) return created;
+  try {
+    return await postRent(transport, request, input);
+  } catch (error) {
+    if (!mayHaveRented(error)) throw error;
+    const found = await lookUpRentedPod(transport, request, input, error);
+    if (found) return found;
+    throw error;
+  }
+}
+
+async function postRent(
+  transport: RentTransport,
+  request: ApiRequest,
+  input: RentPodInput,
+): Promise<RentResult> {
+  const response = await transport.post(request);
+  const answer = response.isJson ? readRentAnswer(response.body) : undefined;
+  if (answer) return answer;
+  // Neither a pod nor a pod_id ([L] then polls by name): look, but never POST again for it.
+  const found = findRentedPod(await transport.listPods(), input);
+  if (found) return { podId: found.id, pod: found };
+  throw new LiumResponseShapeError(
+    `${request.method} ${request.path} returned ${response.status} without a pod id, and no pod named ${JSON.stringify(input.podName)} is listed on that executor`,
+    {
+      method: request.method,
+      path: request.path,
+      status: response.status,
+      requestId: response.requestId,
+      body: response.body,
+      issues: [{ path: 'rent.pod_id', message: 'missing (and no `id` either)' }],
+    },
+  );
+}
+
+/** After a lost answer: our pod with that name on that executor, if the server made it. */
+async function lookUpRentedPod(
+  transport: RentTransport,
+  request: ApiRequest,
+  input: RentPodInput,
+  lost: unknown,
+): Promise<RentResult | undefined> {
+  let pods: Pod[];
+  try {
+    pods = await transport.listPods();
+  } catch (error) {
+    if (error instanceof LiumAbortError) throw error;
+    // Without the list we cannot tell, and a blind re-POST is what this module exists to avoid.
+    const original = lost instanceof LiumApiError ? lost : undefined;
+    throw new LiumConnectionError(
+      `Renting ${input.executorId} may have succeeded: its answer was lost and the pod list could not be read either`,
+      {
+        method: request.method,
+        path: request.path,
+        status: original?.status,
+        requestId: original?.requestId,
+        hint: `List your pods (\`lium ps\`) and look for "${input.podName}" before renting again.`,
+        cause: error,
+      },
+    );
+  }
+  const pod = findRentedPod(pods, input);
+  return pod ? { podId: pod.id, pod } : undefined;
 }
