@@ -1,3 +1,11 @@
+export type {
+  ForwardOptions,
+  PortForward,
+  ShellOptions,
+  SyncResult,
+  TransferProgress,
+  TransferResult,
+} from '@lium/ssh';
 export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
 export {
   LiumPodError,
@@ -17,16 +25,12 @@ export {
   type ExecuteManyEvent,
   type ExecuteManyOptions,
   type ExecuteOptions,
-  type ForwardPortOptions,
   type ListExecutorsOptions,
   Lium,
   type LiumOptions,
   type PodRef,
-  type PortForward,
-  type ShellOptions,
   type StartPodOptions,
   type SyncDirectoryOptions,
-  type SyncResult,
   type TransferCallOptions,
 } from './lium.ts';
 export {

@@ -20,9 +20,13 @@ import { isLiumError, LiumError } from '@lium/errors';
 import {
   type ExecResult,
   execMany,
+  type ForwardOptions,
+  type PortForward,
   parseSshConnectCmd,
+  type ShellOptions,
   SshPool,
   type SshTarget,
+  type SyncResult,
   type TransferProgress,
   type TransferResult,
 } from '@lium/ssh';
@@ -147,13 +151,6 @@ export interface SyncDirectoryOptions extends TransferCallOptions {
   method?: 'auto' | 'rsync' | 'sftp';
 }
 
-export interface SyncResult {
-  method: 'rsync' | 'sftp';
-  transferred: string[];
-  deleted: string[];
-  bytes: number;
-}
-
 export interface CreateTemplateOptions extends CallOptions {
   name: string;
   /** `image` or `image:tag`. */
@@ -180,54 +177,6 @@ export interface BackupConfigOptions extends CallOptions {
   frequencyHours?: number;
   /** Default 7. */
   retentionDays?: number;
-}
-
-export interface ShellOptions {
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
-  /** Use the system `ssh` (full terminal behaviour) when it is installed; default true. */
-  preferSystemSsh?: boolean;
-}
-
-export interface ForwardPortOptions {
-  /** Default: a free port. */
-  localPort?: number;
-  remotePort: number;
-  remoteHost?: string;
-}
-
-export interface PortForward {
-  localPort: number;
-  close(): void | Promise<void>;
-}
-
-/**
- * The pool methods of the `@lium/ssh` contract (docs/architecture.md) for sync, shell and port
- * forwarding, checked at run time so a missing one is a clear error rather than a TypeError.
- */
-interface PoolExtras {
-  sync(
-    target: SshTarget,
-    options: Omit<SyncDirectoryOptions, 'localPath' | 'remotePath'> & {
-      source: string;
-      dest: string;
-    },
-  ): Promise<SyncResult>;
-  shell(target: SshTarget, options: ShellOptions): Promise<number>;
-  forwardPort(target: SshTarget, options: ForwardPortOptions): Promise<PortForward>;
-}
-
-function poolExtras(pool: SshPool): PoolExtras {
-  const extras = pool as unknown as Partial<PoolExtras>;
-  for (const name of ['sync', 'shell', 'forwardPort'] as const) {
-    if (typeof extras[name] !== 'function') {
-      throw new LiumError(`This version of @lium/ssh has no ${name}()`, {
-        code: 'unsupported',
-        hint: 'Update @lium/ssh.',
-      });
-    }
-  }
-  return extras as PoolExtras;
 }
 
 /** The API, SSH and settings of one Lium, set up on first use. */
@@ -899,7 +848,7 @@ export class Lium implements AsyncDisposable {
     const { target } = await this.#target(pod, options);
     const up = options.direction === 'up';
     const { localPath, remotePath, ...rest } = options;
-    return poolExtras(await this.getSshPool()).sync(target, {
+    return (await this.getSshPool()).sync(target, {
       ...rest,
       source: up ? localPath : remotePath,
       dest: up ? remotePath : localPath,
@@ -910,14 +859,14 @@ export class Lium implements AsyncDisposable {
   async shell(pod: PodRef, options: ShellOptions & CallOptions = {}): Promise<number> {
     const { target } = await this.#target(pod, options);
     const { signal: _signal, ...rest } = options;
-    return poolExtras(await this.getSshPool()).shell(target, rest);
+    return (await this.getSshPool()).shell(target, rest);
   }
 
   /** Forwards a local port to a port inside the pod over SSH. */
-  async forwardPort(pod: PodRef, options: ForwardPortOptions & CallOptions): Promise<PortForward> {
+  async forwardPort(pod: PodRef, options: ForwardOptions & CallOptions): Promise<PortForward> {
     const { target } = await this.#target(pod, options);
     const { signal: _signal, ...rest } = options;
-    return poolExtras(await this.getSshPool()).forwardPort(target, rest);
+    return (await this.getSshPool()).forwardPort(target, rest);
   }
 
   // ---------------------------------------------------------------- templates

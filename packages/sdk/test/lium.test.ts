@@ -1,5 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lium, PodInfo } from '../src/index.ts';
 import { type Harness, startHarness } from './harness.ts';
@@ -259,12 +261,7 @@ describe('commands and files', () => {
     expect((await readFile(back)).equals(payload)).toBe(true);
   });
 
-  it('syncs a directory up and down, with delete and exclude', async (ctx) => {
-    const pool = await lium.getSshPool();
-    if (typeof (pool as unknown as { sync?: unknown }).sync !== 'function') {
-      ctx.skip(); // @lium/ssh without sync() yet
-      return;
-    }
+  it('syncs a directory up and down, with delete and exclude', async () => {
     const src = join(h.dir, 'project');
     await rm(src, { recursive: true, force: true });
     await mkdir(join(src, 'sub'), { recursive: true });
@@ -288,6 +285,54 @@ describe('commands and files', () => {
       direction: 'down',
     });
     expect(await readFile(join(dest, 'sub', 'b.txt'), 'utf8')).toBe('b');
+
+    await rm(join(src, 'a.txt'));
+    const again = await lium.syncDirectory(pod, {
+      localPath: `${src}/`,
+      remotePath: '/root/project/',
+      direction: 'up',
+      delete: true,
+      exclude: ['*.log'],
+    });
+    expect(again.deleted).toEqual(['a.txt']);
+    expect((await lium.executeCommand(pod, 'ls /root/project')).stdout).toBe('sub\n');
+  });
+
+  it('opens an interactive shell with the exit code passed through', async () => {
+    const stdout = new PassThrough();
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await lium.shell(pod, {
+      stdin: Readable.from(['echo shell-$((20+22))\n', 'exit 3\n']),
+      stdout,
+      preferSystemSsh: false,
+    });
+    expect(code).toBe(3);
+    expect(output).toContain('shell-42');
+  });
+
+  it('forwards a local port to a port on the pod side', async () => {
+    const server = createServer((socket) => socket.end('hello through the tunnel'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const forward = await lium.forwardPort(pod, { remotePort: port });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        let data = '';
+        connect(forward.localPort, '127.0.0.1')
+          .on('data', (chunk) => {
+            data += chunk.toString();
+          })
+          .on('end', () => resolve(data))
+          .on('error', reject);
+      });
+      expect(reply).toBe('hello through the tunnel');
+    } finally {
+      await forward.close();
+      server.close();
+    }
   });
 });
 
