@@ -14,7 +14,9 @@ import { Market } from './market/market.ts';
 import { accountRoutes } from './routes/account.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { executorRoutes } from './routes/executors.ts';
+import { payRoutes } from './routes/pay.ts';
 import { podRoutes } from './routes/pods.ts';
+import { rentBySpecRoutes } from './routes/rent-by-spec.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { volumeRoutes } from './routes/volumes.ts';
@@ -60,6 +62,8 @@ export interface Emulator {
   baseUrl: string;
   /** The first accepted API key: use as LIUM_API_KEY. */
   apiKey: string;
+  /** `http://127.0.0.1:PORT/api/pay`: a stub of the pay API (LIUM_PAY_URL). */
+  payBaseUrl: string;
   /** `http://127.0.0.1:PORT/_emulator`: the control API over HTTP. */
   controlUrl: string;
   port: number;
@@ -153,11 +157,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     routes: [
       ...accountRoutes(app),
       ...executorRoutes(app),
+      ...rentBySpecRoutes(app),
       ...podRoutes(app),
       ...templateRoutes(app),
       ...sshKeyRoutes(app),
       ...volumeRoutes(app),
       ...backupRoutes(app),
+      ...payRoutes(),
     ],
     controlRoutes: controlRoutes(control),
     isValidKey: (key) => apiKeys.includes(key),
@@ -185,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     baseUrl: `${origin}/api`,
     controlUrl: `${origin}/_emulator`,
+    payBaseUrl: `${origin}/api/pay`,
     apiKey: apiKeys[0] as string,
     port,
     control,

@@ -57,13 +57,21 @@ describe(`${PODS} pods at once`, () => {
       );
     }
     let pods: PodRow[] = [];
-    for (let attempt = 0; attempt < 600; attempt++) {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
       pods = (await api<PodRow[]>('GET', '/pods')).body;
       if (pods.filter((p) => p.status === 'RUNNING' && p.ssh_connect_cmd !== null).length === PODS)
         break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(pods.filter((p) => p.status === 'RUNNING')).toHaveLength(PODS);
+    const stuck = pods.filter((p) => p.status !== 'RUNNING');
+    const why = await Promise.all(
+      stuck.map(
+        async (p) => `${p.id} ${p.status} ${(await api('GET', `/pods/${p.id}/events`)).text}`,
+      ),
+    );
+    expect(why).toEqual([]);
+    expect(pods).toHaveLength(PODS);
     expect(new Set(pods.map((p) => sshPortOf(p))).size).toBe(PODS);
 
     const outputs = new Map<string, string>();

@@ -80,7 +80,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return;
     }
     const path = url.pathname.slice(options.prefix.length) || '/';
-    const rawBody = await readBody(req).catch(() => Buffer.alloc(0));
+    const rawBody = await readBody(req).catch(() => undefined);
+    if (rawBody === undefined) {
+      sendJson(res, 413, { detail: 'Request Entity Too Large' }, { connection: 'close' });
+      return;
+    }
     const key = headerValue(req.headers['x-api-key']);
     const parsed = parseJson(rawBody);
     const recorded = options.recorder.record({
@@ -210,8 +214,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const match = router.match(method, path);
     if (authenticate) {
       const key = headerValue(req.headers['x-api-key']);
-      const needsKey = match.kind !== 'found' || match.route.auth === 'required';
-      if (key !== undefined ? !options.isValidKey(key) : needsKey) {
+      const auth = match.kind === 'found' ? match.route.auth : 'required';
+      const refused = auth === 'none' ? false : key !== undefined ? !options.isValidKey(key) : auth === 'required';
+      if (refused) {
         throw new HttpError(
           401,
           'unauthenticated',

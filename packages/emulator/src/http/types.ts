@@ -33,8 +33,11 @@ export interface Route {
   method: string;
   /** `/pods/{pod_id}/logs` style; literal segments win over parameters. */
   pattern: string;
-  /** `public` routes work without a key (an invalid key is still refused). */
-  auth: 'required' | 'public';
+  /**
+   * `required`: a configured key; `public`: works without a key (an invalid key is still
+   * refused); `none`: the key is not looked at (the pay API uses its own shared key).
+   */
+  auth: 'required' | 'public' | 'none';
   handler: Handler;
 }
 

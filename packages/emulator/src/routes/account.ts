@@ -5,6 +5,8 @@ import type { Route } from '../http/types.ts';
 import { Validator } from '../http/validate.ts';
 import type { DockerCredential } from '../state/types.ts';
 import { required } from './lookup.ts';
+import { EMULATOR_APP_ID } from './pay.ts';
+import { RENT_BY_SPEC } from './rent-by-spec.ts';
 
 /** Users, account events, payments stubs, docker credentials, CLI login and `/version`. */
 export function accountRoutes(app: App): Route[] {
@@ -38,7 +40,7 @@ export function accountRoutes(app: App): Route[] {
       method: 'GET',
       pattern: '/version',
       auth: 'public',
-      handler: () => ({ body: { version: 'emulator', features: [] as string[] } }),
+      handler: () => ({ body: { version: 'emulator', features: [RENT_BY_SPEC] } }),
     },
     {
       method: 'POST',
@@ -75,7 +77,7 @@ export function accountRoutes(app: App): Route[] {
         v.done();
         return {
           body: {
-            url: `https://emulator.lium.local/transfer?app_id=app_emulator&customer_id=${app.store.user.stripe_customer_id}`,
+            url: `https://emulator.lium.local/transfer?app_id=${EMULATOR_APP_ID}&customer_id=${app.store.user.stripe_customer_id}`,
           },
         };
       },

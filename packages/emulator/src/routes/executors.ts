@@ -1,15 +1,11 @@
 import type { App } from '../app.ts';
-import { badRequest, HttpError, notFound } from '../http/errors.ts';
+import { HttpError, notFound } from '../http/errors.ts';
 import type { RequestContext, Route } from '../http/types.ts';
 import { isUuid, Validator } from '../http/validate.ts';
 import { parseExecutorQuery } from '../market/filter.ts';
-import type { Template } from '../state/types.ts';
 import { podRow } from '../views.ts';
 import { requireTemplate } from './lookup.ts';
-
-const MAX_DOCKERFILE_BYTES = 64 * 1024;
-const PUBLIC_KEY_RE =
-  /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/;
+import { commitRental, readRentalFields } from './rental.ts';
 
 export function executorRoutes(app: App): Route[] {
   return [
@@ -132,34 +128,7 @@ function rent(app: App, ctx: RequestContext) {
   }
 
   const v = new Validator('body', ctx.body);
-  const podName = v.string('pod_name', { required: true, minLength: 1, maxLength: 255 });
-  const templateId = v.uuid('template_id');
-  const dockerfile = v.string('dockerfile_content');
-  const volumeId = v.uuid('volume_id');
-  const keys = v.stringList('user_public_key', { required: true, minItems: 1 });
-  const portCount = v.int('initial_port_count', { min: 1, max: 65535 });
-  const encryption = v.bool('enable_volume_encryption');
-  const backupLogId = v.uuid('backup_log_id');
-  const restorePath = v.string('restore_path');
-  keys?.forEach((key, index) => {
-    if (!PUBLIC_KEY_RE.test(key.trim())) {
-      v.issues.push({
-        loc: ['body', 'user_public_key', index],
-        msg: 'Value error, not an OpenSSH public key line',
-        type: 'value_error',
-        input: key,
-      });
-    }
-  });
-  if (v.has('template_id') === v.has('dockerfile_content')) {
-    v.fail(null, 'exactly one of template_id or dockerfile_content is required');
-  }
-  if (dockerfile !== undefined && Buffer.byteLength(dockerfile) > MAX_DOCKERFILE_BYTES) {
-    v.fail('dockerfile_content', 'dockerfile_content must be at most 64 KiB');
-  }
-  if (v.has('backup_log_id') !== v.has('restore_path')) {
-    v.fail(null, 'backup_log_id and restore_path must be given together');
-  }
+  const fields = readRentalFields(v);
   if (!isUuid(executorId)) {
     v.issues.push({
       loc: ['path', 'executor_id'],
@@ -172,103 +141,13 @@ function rent(app: App, ctx: RequestContext) {
 
   const executor = app.market.get(executorId);
   if (executor === undefined) throw notFound('Executor');
-  if (app.store.rentedExecutorIds.has(executor.id)) {
-    throw badRequest(
-      'Executor is not available: it is already rented',
-      'Pick another executor from GET /executors.',
-    );
-  }
-  const chosen = templateId !== undefined ? requireTemplate(app, templateId).template : undefined;
-  if (chosen?.status === 'VERIFY_FAILED') {
-    throw badRequest(
-      'Template verification failed; it cannot be used to rent a pod',
-      'Fix the image and update the template.',
-    );
-  }
-  if (volumeId !== undefined && !app.store.volumes.has(volumeId)) throw notFound('Volume');
-  if (backupLogId !== undefined && !app.store.backupLogs.has(backupLogId))
-    throw notFound('Backup log');
-  const wantedPorts = portCount ?? chosen?.internal_ports.length ?? 1;
-  if (wantedPorts > executor.available_port_count) {
-    throw badRequest(
-      `Requested ${wantedPorts} ports but this executor has only ${executor.available_port_count} available`,
-      'Ask for fewer ports or pick an executor with a larger available_port_count.',
-    );
-  }
-  requireBalance(app, executor.price_per_hour);
-  const template = chosen ?? dockerfileTemplate(app, dockerfile ?? '');
-
-  const pod = app.fleet.rent({
-    executor,
-    podName: podName as string,
-    template,
-    userPublicKeys: (keys as string[]).map((k) => k.trim()),
-    volumeId: volumeId ?? null,
-    initialPortCount: portCount ?? null,
-    enableVolumeEncryption: encryption ?? true,
-  });
-  if (backupLogId !== undefined && restorePath !== undefined) {
-    const backup = app.store.backupLogs.get(backupLogId);
-    if (backup !== undefined) {
-      const log = app.backups.restore(pod, backup, restorePath);
-      // Starts once the pod is up: the copy happens after the pod's readiness delay.
-      log.timing.startMs = pod.ready_at;
-    }
-  }
-  if (idempotencyKey !== undefined)
+  const pod = commitRental(app, executor, fields);
+  if (idempotencyKey !== undefined) {
     app.store.idempotency.set(idempotencyKey, { podId: pod.id, fingerprint });
-  app.store.changed();
+    app.store.changed();
+  }
   // A pod object with `id` for [L] clients and `success` + `pod_id` for [N] ones (reference §7).
   return { body: { ...podRow(app, pod), success: true, pod_id: pod.id } };
-}
-
-/** The 403 the newest client parses (reference §1.4, [N] `_REQUIRED_RE`/`_AVAILABLE_RE`). */
-function requireBalance(app: App, hourly: number): void {
-  const minutes = app.config.minimumRuntimeMinutes;
-  const required = (hourly * minutes) / 60;
-  const balance = app.store.balance;
-  if (balance >= required) return;
-  throw new HttpError(
-    403,
-    'insufficient_balance',
-    `Insufficient balance. This node costs $${hourly.toFixed(2)}/hour, so renting it requires at least $${required.toFixed(2)} (${minutes} minutes of runtime). Your balance is $${balance.toFixed(2)}.`,
-    { hint: 'Top up the balance (or start the emulator with a larger --balance).' },
-  );
-}
-
-/** A Dockerfile rental runs on a private one-time template named after its base image. */
-function dockerfileTemplate(app: App, dockerfile: string): Template {
-  const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/im.exec(dockerfile)?.[1] ?? 'ubuntu:22.04';
-  const [image, tag] = splitImage(from);
-  return app.templates.create({
-    user_id: app.store.user.id,
-    name: `dockerfile-${image.split('/').pop()}`,
-    description: 'Built from dockerfile_content',
-    docker_image: image,
-    docker_image_tag: tag,
-    docker_image_digest: '',
-    docker_image_size: null,
-    category: 'DOCKER',
-    volumes: ['/workspace'],
-    environment: {},
-    entrypoint: '',
-    internal_ports: [22],
-    is_private: true,
-    readme: '',
-    startup_commands: '',
-    docker_credential_id: null,
-    container_start_immediately: true,
-    one_time_template: true,
-    is_temporary: true,
-  });
-}
-
-function splitImage(reference: string): [string, string] {
-  const slash = reference.lastIndexOf('/');
-  const colon = reference.lastIndexOf(':');
-  return colon > slash
-    ? [reference.slice(0, colon), reference.slice(colon + 1)]
-    : [reference, 'latest'];
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {
