@@ -17,6 +17,7 @@ import { executorRoutes } from './routes/executors.ts';
 import { payRoutes } from './routes/pay.ts';
 import { podRoutes } from './routes/pods.ts';
 import { rentBySpecRoutes } from './routes/rent-by-spec.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { volumeRoutes } from './routes/volumes.ts';
@@ -164,9 +165,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...volumeRoutes(app),
       ...backupRoutes(app),
       ...payRoutes(),
+      ...sessionRoutes(app),
     ],
     controlRoutes: controlRoutes(control),
-    isValidKey: (key) => apiKeys.includes(key),
+    isValidKey: (key) => config.apiKeys.includes(key),
     faults: app.faults,
     recorder: app.recorder,
     beforeEach: sweep,

@@ -130,3 +130,24 @@ describe('auth, errors and headers', () => {
     expect(poll.body).toEqual({ status: 'approved', api_key: 'key-one' });
   });
 });
+
+describe('session login and key management', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ executors: 5 });
+  });
+  afterAll(() => emulator.close());
+
+  it('logs in with the emulator user, lists keys and mints a new accepted key', async () => {
+    const anonymous = apiClient(emulator, null);
+    const me = (await apiClient(emulator)<{ email: string }>('GET', '/users/me')).body;
+    expect((await anonymous('POST', '/users/login', { email: 'someone@else', password: 'x' })).status).toBe(401);
+    const login = await anonymous<{ token: string }>('POST', '/users/login', { email: me.email, password: 'anything' });
+    const bearer = { Authorization: `Bearer ${login.body.token}` };
+    expect((await anonymous('GET', '/keys')).status).toBe(401);
+    const keys = await anonymous<{ key: string }[]>('GET', '/keys', undefined, bearer);
+    expect(keys.body.map((k) => k.key)).toEqual(['test-key']);
+    const minted = await anonymous<{ key: string }>('POST', '/keys', { name: 'first-api-key' }, bearer);
+    expect((await apiClient(emulator, minted.body.key)('GET', '/users/me')).status).toBe(200);
+  });
+});
