@@ -2,6 +2,7 @@ import type { Lium } from '@lium/sdk';
 import { CliError, CliInterruptedError } from './errors.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output/output.ts';
+import { shellPid } from './shell-pid.ts';
 import { VERSION } from './version.ts';
 
 /** Flags every command accepts. */
@@ -116,6 +117,7 @@ export class CommandContext {
       ...(apiKey ? { apiKey } : {}),
       env: this.io.env,
       ...(home ? { homeDir: home } : {}),
+      shellPid: shellPid(),
       onWarning: (message) => out.warn(message),
       api: {
         source: 'cli',
