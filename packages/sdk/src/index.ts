@@ -28,6 +28,7 @@ export {
   type ListExecutorsOptions,
   Lium,
   type LiumOptions,
+  type LiumShellOptions,
   type PodRef,
   type StartPodOptions,
   type SyncDirectoryOptions,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import {
   type BackupConfig,
   type BackupLog,
@@ -179,6 +180,28 @@ export interface BackupConfigOptions extends CallOptions {
   retentionDays?: number;
 }
 
+/** Like `@lium/ssh`'s ShellOptions, but any Node stream will do (a CLI's injected io). */
+export interface LiumShellOptions {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  /** Use the system `ssh` for full terminal behaviour when possible (default true). */
+  preferSystemSsh?: boolean;
+}
+
+/** The stream itself when it is a stream.Readable (keeps raw mode and TTY), else a wrapper. */
+function asReadable(stream: NodeJS.ReadableStream): Readable {
+  return stream instanceof Readable ? stream : new Readable().wrap(stream);
+}
+
+function asWritable(stream: NodeJS.WritableStream): Writable {
+  if (stream instanceof Writable) return stream;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      stream.write(chunk, (error?: Error | null) => done(error ?? null));
+    },
+  });
+}
+
 /** The API, SSH and settings of one Lium, set up on first use. */
 interface Context {
   settings: LiumSettings;
@@ -215,6 +238,7 @@ export class Lium implements AsyncDisposable {
   #context: Promise<Context> | undefined;
   #sshKey: Promise<SshKeyPair> | undefined;
   #pool: Promise<SshPool> | undefined;
+  #keyRegistration: Promise<void> | undefined;
   #closed = false;
 
   constructor(options: LiumOptions = {}) {
@@ -485,7 +509,7 @@ export class Lium implements AsyncDisposable {
    * Local public keys unknown to the account are registered first (cached, reference §4.4).
    */
   async startPod(options: StartPodOptions): Promise<PodInfo> {
-    const { api, apiKey, settings } = await this.#ctx();
+    const { api, settings } = await this.#ctx();
     const call = callOpts(options);
     let executor = typeof options.executorId === 'string' ? undefined : options.executorId;
     let executorId =
@@ -519,19 +543,13 @@ export class Lium implements AsyncDisposable {
     const publicKeys = options.publicKeys ?? (await this.getSshKey()).publicKeys;
     if (!options.publicKeys) {
       try {
-        await registerSshKeys({
-          api,
-          apiKey,
-          configDir: settings.configDir,
-          publicKeys,
-          ...(this.#options.sshKeyName !== undefined ? { name: this.#options.sshKeyName } : {}),
-          ...call,
-        });
+        await this.#registerKeysOnce(publicKeys);
       } catch (error) {
         throwIfAborted(options.signal);
         // The official client only warns: the rent body carries the keys anyway.
         this.#warn(`Could not register your SSH key with the account: ${(error as Error).message}`);
       }
+      throwIfAborted(options.signal);
     }
 
     const rented = await api.rentPod(
@@ -548,6 +566,27 @@ export class Lium implements AsyncDisposable {
       call,
     );
     return rented.pod ? toPodInfo(rented.pod) : this.getPod(rented.podId, options);
+  }
+
+  /**
+   * Key registration shared by every startPod of this instance, so pods started in parallel
+   * register a new key once, not once each. A failure is forgotten, so a later start retries.
+   */
+  #registerKeysOnce(publicKeys: readonly string[]): Promise<void> {
+    this.#keyRegistration ??= (async () => {
+      const { api, apiKey, settings } = await this.#ctx();
+      await registerSshKeys({
+        api,
+        apiKey,
+        configDir: settings.configDir,
+        publicKeys,
+        ...(this.#options.sshKeyName !== undefined ? { name: this.#options.sshKeyName } : {}),
+      });
+    })();
+    this.#keyRegistration.catch(() => {
+      this.#keyRegistration = undefined;
+    });
+    return this.#keyRegistration;
   }
 
   async #defaultTemplate(executor: ExecutorInfo, options: CallOptions): Promise<TemplateInfo> {
@@ -855,11 +894,18 @@ export class Lium implements AsyncDisposable {
     });
   }
 
-  /** An interactive shell on the pod (system ssh with the pinned host key when available). */
-  async shell(pod: PodRef, options: ShellOptions & CallOptions = {}): Promise<number> {
+  /**
+   * An interactive shell on the pod (system ssh with the pinned host key when available);
+   * resolves with the remote exit code. Streams default to the process's own.
+   */
+  async shell(pod: PodRef, options: LiumShellOptions & CallOptions = {}): Promise<number> {
     const { target } = await this.#target(pod, options);
-    const { signal: _signal, ...rest } = options;
-    return (await this.getSshPool()).shell(target, rest);
+    const shellOptions: ShellOptions = {};
+    if (options.stdin !== undefined) shellOptions.stdin = asReadable(options.stdin);
+    if (options.stdout !== undefined) shellOptions.stdout = asWritable(options.stdout);
+    if (options.preferSystemSsh !== undefined)
+      shellOptions.preferSystemSsh = options.preferSystemSsh;
+    return (await this.getSshPool()).shell(target, shellOptions);
   }
 
   /** Forwards a local port to a port inside the pod over SSH. */

@@ -11,6 +11,8 @@ export interface Harness {
   dir: string;
   configDir: string;
   keyPath: string;
+  /** A second key, unknown to the account until a test registers it. */
+  extraKeyPath: string;
   /** A Lium wired to the emulator, fast polling, isolated from the user's ~/.lium and env. */
   newLium(overrides?: LiumOptions): Lium;
   close(): Promise<void>;
@@ -22,6 +24,18 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   const dir = await mkdtemp(join(tmpdir(), 'lium-sdk-e2e-'));
   const keyPath = join(dir, 'id_ed25519');
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'sdk-test', '-f', keyPath]);
+  const extraKeyPath = join(dir, 'id_extra');
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'sdk-extra',
+    '-f',
+    extraKeyPath,
+  ]);
   const configDir = join(dir, 'lium');
   const opened: Lium[] = [];
   return {
@@ -29,6 +43,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     dir,
     configDir,
     keyPath,
+    extraKeyPath,
     newLium(overrides = {}) {
       const lium = new Lium({
         apiKey: emu.apiKey,

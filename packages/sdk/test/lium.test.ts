@@ -123,6 +123,24 @@ describe('startPod', () => {
     await Promise.all([fresh.stopPod(first), fresh.stopPod(second)]);
   });
 
+  it('registers a new key once when several pods start in parallel', async () => {
+    const fresh = h.newLium({
+      configDir: join(h.dir, 'parallel-config'),
+      sshKeyPath: h.extraKeyPath,
+    });
+    const executors = (await fresh.listExecutors({ gpuType: 'RTX4090' })).slice(0, 3);
+    const templateId = (await fresh.getTemplates())[0]!.id;
+    h.emu.control.clearRequests();
+    const started = await Promise.all(
+      executors.map((e, i) =>
+        fresh.startPod({ executorId: e.id, podName: `par-${i}`, templateId }),
+      ),
+    );
+    expect(requests('GET', '/ssh-keys')).toHaveLength(1);
+    expect(requests('POST', '/ssh-keys')).toHaveLength(1);
+    await Promise.all(started.map((p) => fresh.stopPod(p)));
+  });
+
   it('uses template.default_id from the configuration', async () => {
     const templates = await lium.getTemplates();
     const chosen = templates.at(-1)!;
