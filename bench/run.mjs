@@ -14,6 +14,7 @@ import * as p1 from './rows/p1-startup.mjs';
 import * as p2 from './rows/p2-exec-all.mjs';
 import * as p3 from './rows/p3-exec-loop.mjs';
 import * as p4 from './rows/p4-transfer.mjs';
+import * as p5 from './rows/p5-sync.mjs';
 import * as p6 from './rows/p6-ls.mjs';
 
 /**
@@ -30,7 +31,7 @@ import * as p6 from './rows/p6-ls.mjs';
  */
 
 /** @type {RowModule[]} */
-const modules = [p1, p2, p3, p4, p6];
+const modules = [p1, p2, p3, p4, p5, p6];
 
 const { values } = parseArgs({
   options: {
