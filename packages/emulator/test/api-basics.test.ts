@@ -141,13 +141,23 @@ describe('session login and key management', () => {
   it('logs in with the emulator user, lists keys and mints a new accepted key', async () => {
     const anonymous = apiClient(emulator, null);
     const me = (await apiClient(emulator)<{ email: string }>('GET', '/users/me')).body;
-    expect((await anonymous('POST', '/users/login', { email: 'someone@else', password: 'x' })).status).toBe(401);
-    const login = await anonymous<{ token: string }>('POST', '/users/login', { email: me.email, password: 'anything' });
+    expect(
+      (await anonymous('POST', '/users/login', { email: 'someone@else', password: 'x' })).status,
+    ).toBe(401);
+    const login = await anonymous<{ token: string }>('POST', '/users/login', {
+      email: me.email,
+      password: 'anything',
+    });
     const bearer = { Authorization: `Bearer ${login.body.token}` };
     expect((await anonymous('GET', '/keys')).status).toBe(401);
     const keys = await anonymous<{ key: string }[]>('GET', '/keys', undefined, bearer);
     expect(keys.body.map((k) => k.key)).toEqual(['test-key']);
-    const minted = await anonymous<{ key: string }>('POST', '/keys', { name: 'first-api-key' }, bearer);
+    const minted = await anonymous<{ key: string }>(
+      'POST',
+      '/keys',
+      { name: 'first-api-key' },
+      bearer,
+    );
     expect((await apiClient(emulator, minted.body.key)('GET', '/users/me')).status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@ import {
   type ApiClient,
   apiClient,
   type ExecutorRow,
+  executorPool,
   newKeyPair,
   type PodRow,
   PYTORCH_TEMPLATE,
@@ -18,10 +19,8 @@ import {
 describe('route faults and recording', () => {
   let emulator: Emulator;
   let api: ApiClient;
-  let executors: ExecutorRow[];
+  let freeExecutor: () => ExecutorRow;
   const keys = newKeyPair();
-  let next = 0;
-  const freeExecutor = (): string => (executors[next++] as ExecutorRow).id;
   const rentBody = {
     pod_name: 'faulty',
     template_id: PYTORCH_TEMPLATE,
@@ -31,7 +30,7 @@ describe('route faults and recording', () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     api = apiClient(emulator);
-    executors = (await api<ExecutorRow[]>('GET', '/executors')).body;
+    freeExecutor = await executorPool(api);
   });
   afterEach(() => emulator.control.clearFaults());
   afterAll(() => emulator.close());
@@ -95,7 +94,7 @@ describe('route faults and recording', () => {
   });
 
   it('resets the connection before the server commits: nothing is rented', async () => {
-    const id = freeExecutor();
+    const id = freeExecutor().id;
     emulator.control.addFault({ method: 'POST', path: '/executors/*/rent', reset: 'before' });
     await expect(api('POST', `/executors/${id}/rent`, rentBody)).rejects.toThrow();
     const listed = (await api<ExecutorRow[]>('GET', '/executors')).body;
@@ -106,7 +105,7 @@ describe('route faults and recording', () => {
   });
 
   it('resets after the server commits: the pod exists, and the same Idempotency-Key finds it', async () => {
-    const id = freeExecutor();
+    const id = freeExecutor().id;
     const headers = { 'Idempotency-Key': 'after-reset-1' };
     emulator.control.addFault({ method: 'POST', path: '/executors/{id}/rent', reset: 'after' });
     await expect(api('POST', `/executors/${id}/rent`, rentBody, headers)).rejects.toThrow();
@@ -170,7 +169,7 @@ describe('route faults and recording', () => {
     expect((await control('PUT', '/balance', { balance: 42 })).body).toMatchObject({ balance: 42 });
     expect((await api<{ balance: number }>('GET', '/users/me')).body.balance).toBeCloseTo(42, 1);
     expect((await control('POST', '/rent-failures', { count: 1 })).status).toBe(200);
-    const pod = await rentPod(api, keys.publicKey, { executorId: freeExecutor() });
+    const pod = await rentPod(api, keys.publicKey, { executorId: freeExecutor().id });
     await waitForPod(api, pod.id, (p) => p.status === 'CREATION_FAILED');
     expect((await control('GET', `/pods/${pod.id}`)).body).toMatchObject({
       id: pod.id,

@@ -227,3 +227,15 @@ export async function waitForTemplate(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Hands out the listed executors one by one, so every test in a file rents a different node. */
+export async function executorPool(api: ApiClient): Promise<() => ExecutorRow> {
+  const executors = (await api<ExecutorRow[]>('GET', '/executors')).body;
+  let next = 0;
+  return () => {
+    const executor = executors[next++];
+    if (executor === undefined)
+      throw new Error('the executor pool is used up; start the emulator with more executors');
+    return executor;
+  };
+}

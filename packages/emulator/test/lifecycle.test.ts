@@ -4,6 +4,7 @@ import {
   type ApiClient,
   apiClient,
   type ExecutorRow,
+  executorPool,
   newKeyPair,
   type PodRow,
   rentPod,
@@ -17,17 +18,15 @@ import {
 describe('pod lifecycle', () => {
   let emulator: Emulator;
   let api: ApiClient;
-  let executors: ExecutorRow[];
+  let freeExecutor: () => ExecutorRow;
   const keys = newKeyPair();
-  let next = 0;
-  const freeExecutor = (): string => (executors[next++] as ExecutorRow).id;
   const runningPod = async (): Promise<PodRow> =>
-    waitForPod(api, (await rentPod(api, keys.publicKey, { executorId: freeExecutor() })).id);
+    waitForPod(api, (await rentPod(api, keys.publicKey, { executorId: freeExecutor().id })).id);
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ creationFailedVisibleMs: 300 });
     api = apiClient(emulator);
-    executors = (await api<ExecutorRow[]>('GET', '/executors')).body;
+    freeExecutor = await executorPool(api);
   });
   afterAll(() => emulator.close());
 
@@ -57,7 +56,7 @@ describe('pod lifecycle', () => {
   });
 
   it('refuses to reboot a pod that is not running', async () => {
-    const rented = await rentPod(api, keys.publicKey, { executorId: freeExecutor() });
+    const rented = await rentPod(api, keys.publicKey, { executorId: freeExecutor().id });
     const response = await api('POST', `/pods/${rented.id}/reboot`, {});
     expect(response.status).toBe(400);
   });
@@ -123,7 +122,7 @@ describe('pod lifecycle', () => {
 
   it('fails creation on demand: CREATION_FAILED, the executor returns, the row expires', async () => {
     emulator.control.failNextRents(1);
-    const executorId = freeExecutor();
+    const executorId = freeExecutor().id;
     const rented = await rentPod(api, keys.publicKey, { executorId });
     const failed = await waitForPod(api, rented.id, (p) => p.status === 'CREATION_FAILED');
     expect(failed.ssh_connect_cmd).toBeNull();

@@ -5,6 +5,7 @@ import {
   type ApiClient,
   apiClient,
   type ExecutorRow,
+  executorPool,
   newKeyPair,
   type PodRow,
   PYTORCH_TEMPLATE,
@@ -19,16 +20,14 @@ import {
 describe('renting and pods', () => {
   let emulator: Emulator;
   let api: ApiClient;
-  let executors: ExecutorRow[];
+  let freeExecutor: () => ExecutorRow;
   const keys = newKeyPair();
   beforeAll(async () => {
     emulator = await startTestEmulator({ readyDelayMs: 400 });
     api = apiClient(emulator);
-    executors = (await api<ExecutorRow[]>('GET', '/executors')).body;
+    freeExecutor = await executorPool(api);
   });
   afterAll(() => emulator.close());
-  let next = 0;
-  const freeExecutor = (): ExecutorRow => executors[next++] as ExecutorRow;
 
   it('answers rent with a PENDING pod carrying id, success and pod_id', async () => {
     const executor = freeExecutor();

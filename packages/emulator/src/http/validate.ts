@@ -98,47 +98,48 @@ export class Validator {
     return value.toLowerCase();
   }
 
-  int(
-    field: string,
-    opts: { required?: boolean; min?: number; max?: number } = {},
-  ): number | undefined {
-    const value = this.source[field];
-    if (value === undefined || value === null || value === '')
-      return opts.required ? this.missing(field) : undefined;
-    const parsed =
-      typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-    if (typeof parsed !== 'number' || !Number.isInteger(parsed)) {
-      this.fail(
-        field,
-        typeof value === 'string'
-          ? 'Input should be a valid integer, unable to parse string as an integer'
-          : 'Input should be a valid integer',
-        typeof value === 'string' ? 'int_parsing' : 'int_type',
-      );
-      return undefined;
-    }
-    return this.bounds(field, parsed, opts);
+  int(field: string, opts: NumberOptions = {}): number | undefined {
+    return this.numeric(field, opts, 'integer');
   }
 
-  number(
+  number(field: string, opts: NumberOptions = {}): number | undefined {
+    return this.numeric(field, opts, 'number');
+  }
+
+  /** Numbers arrive as JSON numbers in bodies and as strings in queries; both are accepted. */
+  private numeric(
     field: string,
-    opts: { required?: boolean; min?: number; max?: number } = {},
+    opts: NumberOptions,
+    kind: 'integer' | 'number',
   ): number | undefined {
     const value = this.source[field];
-    if (value === undefined || value === null || value === '')
+    if (value === undefined || value === null || value === '') {
       return opts.required ? this.missing(field) : undefined;
-    const parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof parsed !== 'number' || !Number.isFinite(parsed)) {
+    }
+    const text = typeof value === 'string' ? value.trim() : undefined;
+    const parsed =
+      text === undefined
+        ? value
+        : kind === 'integer'
+          ? /^-?\d+$/.test(text)
+            ? Number(text)
+            : Number.NaN
+          : Number(text);
+    const valid =
+      typeof parsed === 'number' &&
+      (kind === 'integer' ? Number.isInteger(parsed) : Number.isFinite(parsed));
+    if (!valid) {
+      const [parsing, type] = kind === 'integer' ? ['an integer', 'int'] : ['a number', 'float'];
       this.fail(
         field,
-        typeof value === 'string'
-          ? 'Input should be a valid number, unable to parse string as a number'
-          : 'Input should be a valid number',
-        typeof value === 'string' ? 'float_parsing' : 'float_type',
+        text === undefined
+          ? `Input should be a valid ${kind}`
+          : `Input should be a valid ${kind}, unable to parse string as ${parsing}`,
+        text === undefined ? `${type}_type` : `${type}_parsing`,
       );
       return undefined;
     }
-    return this.bounds(field, parsed, opts);
+    return this.bounds(field, parsed as number, opts);
   }
 
   private bounds(
@@ -249,6 +250,12 @@ export class Validator {
   done(): void {
     if (this.issues.length > 0) throw validationError(this.issues);
   }
+}
+
+interface NumberOptions {
+  required?: boolean;
+  min?: number;
+  max?: number;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;

@@ -87,7 +87,7 @@ export function backupRoutes(app: App): Route[] {
     }),
     route('POST', '/restore-logs/{restore_id}/cancel', (ctx) => {
       const log = required(app.store.restoreLogs.get(ctx.params.restore_id ?? ''), 'Restore log');
-      app.backups.cancelRestore(log);
+      app.backups.cancel(log);
       return { body: { success: true, status: log.status } };
     }),
     route('GET', '/backup-logs/pod/{pod_id}', (ctx) => {
@@ -125,7 +125,7 @@ export function backupRoutes(app: App): Route[] {
     }),
     route('POST', '/backup-logs/{backup_id}/cancel', (ctx) => {
       const log = backupLog(ctx.params.backup_id);
-      app.backups.cancelBackup(log);
+      app.backups.cancel(log);
       return { body: { success: true, status: log.status } };
     }),
   ];

@@ -3,7 +3,7 @@ import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import type { RequestContext, Route, StreamResult } from '../http/types.ts';
 import { Validator } from '../http/validate.ts';
 import type { PodRecord } from '../state/types.ts';
-import { podDetail, podRow, portsMapping } from '../views.ts';
+import { podDetail, podRow } from '../views.ts';
 import { requirePod, requireTemplate } from './lookup.ts';
 
 export function podRoutes(app: App): Route[] {
@@ -119,22 +119,26 @@ function switchTemplate(app: App, ctx: RequestContext) {
   pod.template_id = clone.id;
   pod.extra_ports = {};
   app.fleet.restart(pod, { wipeData: true, reason: 'TemplateSwitch' });
-  const executor = app.market.get(pod.executor_id);
+  // The switch answer is a pod-like subset (§2.3.6) with the new template id.
+  const row = podRow(app, pod);
+  const fields = [
+    'id',
+    'pod_name',
+    'status',
+    'ssh_connect_cmd',
+    'ports_mapping',
+    'created_at',
+    'updated_at',
+    'gpu_name',
+    'gpu_count',
+    'enable_volume_encryption',
+    'volume_encryption_status',
+  ];
   return {
     body: {
-      id: pod.id,
-      pod_name: pod.pod_name,
-      status: pod.status,
-      ssh_connect_cmd: null,
-      ports_mapping: portsMapping(pod),
-      created_at: pod.created_at,
-      updated_at: pod.updated_at,
+      ...Object.fromEntries(fields.map((field) => [field, row[field]])),
       executor_id: pod.executor_id,
-      gpu_name: executor?.machine_name ?? null,
-      gpu_count: String(executor?.gpu_count ?? 0),
       template_id: clone.id,
-      enable_volume_encryption: pod.enable_volume_encryption,
-      volume_encryption_status: pod.enable_volume_encryption ? 'PENDING' : null,
     },
   };
 }

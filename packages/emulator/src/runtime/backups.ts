@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Store } from '../state/store.ts';
-import type { BackupLog, PodRecord, RestoreLog } from '../state/types.ts';
+import type { BackupLog, Operation, PodRecord, RestoreLog } from '../state/types.ts';
 
 /** The pod directories a path may live in (what the pod's filesystem holds, see src/pods). */
 const POD_ROOTS = ['root', 'workspace', 'tmp'] as const;
@@ -79,20 +79,13 @@ export class Backups {
     return log;
   }
 
-  cancelBackup(log: BackupLog): void {
-    if (isFinished(log.status)) return;
-    log.status = 'CANCELLED';
-    log.stage = 'cancelled';
-    log.completed_at = new Date().toISOString();
-    this.store.changed();
-  }
-
-  cancelRestore(log: RestoreLog): void {
-    if (isFinished(log.status)) return;
-    log.status = 'CANCELLED';
-    log.stage = 'cancelled';
-    log.completed_at = new Date().toISOString();
-    log.logs.push('Restore cancelled');
+  /** Stops an operation that has not finished (a finished one is left as it is). */
+  cancel(operation: BackupLog | RestoreLog): void {
+    if (isFinished(operation.status)) return;
+    operation.status = 'CANCELLED';
+    operation.stage = 'cancelled';
+    operation.completed_at = new Date().toISOString();
+    if ('logs' in operation) operation.logs.push('Restore cancelled');
     this.store.changed();
   }
 
@@ -105,78 +98,72 @@ export class Backups {
   /** Advances progress and finishes operations whose time is up. */
   sweep(now = Date.now()): void {
     for (const log of this.store.backupLogs.values()) {
-      if (isFinished(log.status)) continue;
-      const fraction = progressOf(log.timing, now);
-      if (fraction < 1) {
-        log.status = fraction > 0 ? 'IN_PROGRESS' : 'PENDING';
-        log.stage = fraction > 0 ? 'uploading' : 'queued';
-        log.progress = Math.floor(fraction * 100);
-        continue;
-      }
-      this.finishBackup(log);
+      if (this.advance(log, now, 'uploading')) this.finish(log, () => this.copyBackup(log));
     }
     for (const log of this.store.restoreLogs.values()) {
-      if (isFinished(log.status)) continue;
-      const fraction = progressOf(log.timing, now);
-      if (fraction < 1) {
-        log.status = fraction > 0 ? 'IN_PROGRESS' : 'PENDING';
-        log.stage = fraction > 0 ? 'downloading' : 'queued';
-        log.progress = Math.floor(fraction * 100);
-        continue;
-      }
-      this.finishRestore(log);
+      if (this.advance(log, now, 'downloading')) this.finish(log, () => this.copyRestore(log));
     }
   }
 
-  private finishBackup(log: BackupLog): void {
-    const source = podPath(this.podDataDir(log.pod_id), log.backup_path);
-    const target = join(this.backupRoot, log.id);
+  /** Updates a running operation's progress; true when its time is up. */
+  private advance(operation: Operation, now: number, runningStage: string): boolean {
+    if (isFinished(operation.status)) return false;
+    const fraction = progressOf(operation.timing, now);
+    if (fraction >= 1) return true;
+    operation.status = fraction > 0 ? 'IN_PROGRESS' : 'PENDING';
+    operation.stage = fraction > 0 ? runningStage : 'queued';
+    operation.progress = Math.floor(fraction * 100);
+    return false;
+  }
+
+  /** Runs the operation's copy and records COMPLETED, or FAILED with the reason. */
+  private finish(operation: BackupLog | RestoreLog, copy: () => void): void {
     try {
-      if (source === undefined || !existsSync(source))
-        throw new Error(`${log.backup_path} does not exist on the pod`);
-      mkdirSync(this.backupRoot, { recursive: true });
-      cpSync(source, target, { recursive: true, verbatimSymlinks: true });
-      const { files, bytes } = measure(target);
-      Object.assign(log, {
-        total_files: files,
-        processed_files: files,
-        total_bytes: bytes,
-        processed_bytes: bytes,
-      });
-      log.status = 'COMPLETED';
-      log.stage = 'completed';
-      log.progress = 100;
+      copy();
+      operation.status = 'COMPLETED';
+      operation.stage = 'completed';
+      operation.progress = 100;
     } catch (error) {
-      log.status = 'FAILED';
-      log.stage = 'failed';
-      log.error_message = error instanceof Error ? error.message : String(error);
+      operation.status = 'FAILED';
+      operation.stage = 'failed';
+      operation.error_message = error instanceof Error ? error.message : String(error);
     }
-    log.completed_at = new Date().toISOString();
+    operation.completed_at = new Date().toISOString();
+    if ('logs' in operation) {
+      operation.logs.push(
+        operation.status === 'COMPLETED'
+          ? `Restored into ${operation.restore_path}`
+          : `Restore failed: ${operation.error_message}`,
+      );
+    }
     this.store.changed();
   }
 
-  private finishRestore(log: RestoreLog): void {
+  private copyBackup(log: BackupLog): void {
+    const source = podPath(this.podDataDir(log.pod_id), log.backup_path);
+    if (source === undefined || !existsSync(source))
+      throw new Error(`${log.backup_path} does not exist on the pod`);
+    const target = join(this.backupRoot, log.id);
+    mkdirSync(this.backupRoot, { recursive: true });
+    cpSync(source, target, { recursive: true, verbatimSymlinks: true });
+    const { files, bytes } = measure(target);
+    Object.assign(log, {
+      total_files: files,
+      processed_files: files,
+      total_bytes: bytes,
+      processed_bytes: bytes,
+    });
+  }
+
+  private copyRestore(log: RestoreLog): void {
     const source = join(this.backupRoot, log.backup_id);
     const target = podPath(this.podDataDir(log.pod_id), log.restore_path);
-    try {
-      if (!this.store.pods.has(log.pod_id)) throw new Error('pod no longer exists');
-      if (target === undefined)
-        throw new Error(`${log.restore_path} is outside the pod's writable directories`);
-      if (!existsSync(source)) throw new Error('backup data is gone (deleted)');
-      mkdirSync(target, { recursive: true });
-      cpSync(source, target, { recursive: true, verbatimSymlinks: true });
-      log.status = 'COMPLETED';
-      log.stage = 'completed';
-      log.progress = 100;
-      log.logs.push(`Restored into ${log.restore_path}`);
-    } catch (error) {
-      log.status = 'FAILED';
-      log.stage = 'failed';
-      log.error_message = error instanceof Error ? error.message : String(error);
-      log.logs.push(`Restore failed: ${log.error_message}`);
-    }
-    log.completed_at = new Date().toISOString();
-    this.store.changed();
+    if (!this.store.pods.has(log.pod_id)) throw new Error('pod no longer exists');
+    if (target === undefined)
+      throw new Error(`${log.restore_path} is outside the pod's writable directories`);
+    if (!existsSync(source)) throw new Error('backup data is gone (deleted)');
+    mkdirSync(target, { recursive: true });
+    cpSync(source, target, { recursive: true, verbatimSymlinks: true });
   }
 }
 

@@ -137,43 +137,38 @@ export interface OperationTiming {
   durationMs: number;
 }
 
-export interface BackupLog {
+/** What backups and restores share: a timed operation on one pod with progress 0–100. */
+export interface Operation {
   id: string;
-  backup_config_id: string | null;
   pod_id: string;
-  name: string;
-  description: string;
-  backup_path: string;
+  /** PENDING, IN_PROGRESS, then COMPLETED, FAILED or CANCELLED. */
   status: string;
   stage: string;
   progress: number;
   started_at: string;
   completed_at: string | null;
   error_message: string | null;
+  created_at: string;
+  timing: OperationTiming;
+}
+
+export interface BackupLog extends Operation {
+  backup_config_id: string | null;
+  name: string;
+  description: string;
+  backup_path: string;
   backup_volume_id: string;
   total_files: number;
   processed_files: number;
   total_bytes: number;
   processed_bytes: number;
-  created_at: string;
-  timing: OperationTiming;
   deleted: boolean;
 }
 
-export interface RestoreLog {
-  id: string;
+export interface RestoreLog extends Operation {
   backup_id: string;
-  pod_id: string;
-  status: string;
-  stage: string;
-  progress: number;
-  started_at: string;
-  completed_at: string | null;
-  error_message: string | null;
   logs: string[];
   restore_path: string;
-  created_at: string;
-  timing: OperationTiming;
 }
 
 export interface DockerCredential {
