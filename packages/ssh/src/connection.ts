@@ -239,10 +239,8 @@ export class SshConnection {
   }
 
   /** The remote home directory (what `~` and relative paths resolve against), cached. */
-  home(sftp: SFTPWrapper): Promise<string> {
-    this.#home ??= new Promise<string>((resolve, reject) =>
-      sftp.realpath('.', (error, path) => (error ? reject(error) : resolve(path))),
-    ).catch((error: unknown) => {
+  home(realpath: () => Promise<string>): Promise<string> {
+    this.#home ??= realpath().catch((error: unknown) => {
       this.#home = undefined;
       throw error;
     });

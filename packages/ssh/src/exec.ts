@@ -42,12 +42,16 @@ const KILL_GRACE_MS = 2_000;
  * The remote side of every exec, run by the login shell itself (as plain `ssh host cmd` would):
  * report our pid (the session's process group under OpenSSH) on the first line, read one line of
  * env assignments from stdin and `eval` it, then `eval` the command. With a pty, echo and line
- * editing are off while the env line is read.
+ * editing are off while the env line is read. A command killed by a signal other than the
+ * shell's own therefore reads as exit 128+N, as with any compound `ssh host 'a; b'`.
  */
 export function execWrapper(command: string, pty: boolean): string {
   const announce = `printf '\\036lium-pid:%s\\n' "$$"`;
   const readEnv = 'IFS= read -r __lium_env || exit 125';
-  const run = `eval "$__lium_env"; unset __lium_env; eval ${shQuote(command)}`;
+  // The command runs as a waited-for job so a signal reaching the shell (an ssh `signal`
+  // request, or the pod's supervisor) is trapped at once and ends the whole process group.
+  const stop = `trap 'trap - TERM INT HUP; kill -TERM 0 2>/dev/null' TERM INT HUP`;
+  const run = `eval "$__lium_env"; unset __lium_env; ${stop}; eval ${shQuote(command)} <&0 & wait $!`;
   return pty
     ? `__lium_tty=$(stty -g 2>/dev/null); stty -echo -icanon min 1 time 0 2>/dev/null; ${announce}; ${readEnv}; [ -n "$__lium_tty" ] && stty "$__lium_tty" 2>/dev/null; unset __lium_tty; ${run}`
     : `${announce} >&2; ${readEnv}; ${run}`;
@@ -87,6 +91,31 @@ class PidLineFilter {
   }
 }
 
+interface ChannelInternals {
+  outgoing?: { id?: number; state?: string };
+  _client?: { _protocol?: { signal?: (id: number, name: string) => void } };
+}
+
+/**
+ * Sends an ssh `signal` request. ssh2's `channel.signal()` silently does nothing once our side
+ * of the channel is ended (stdin EOF), which is exactly when a running command needs stopping,
+ * so the request goes straight to the protocol layer while the channel is open.
+ */
+export function sendSignal(channel: ClientChannel, name: string): void {
+  const internals = channel as unknown as ChannelInternals;
+  const id = internals.outgoing?.id;
+  const protocol = internals._client?._protocol;
+  try {
+    if (internals.outgoing?.state === 'open' && id !== undefined && protocol?.signal) {
+      protocol.signal(id, name);
+    } else {
+      channel.signal(name);
+    }
+  } catch {
+    // Servers that ignore signals are handled by the process-group kill.
+  }
+}
+
 /** Sends `signal` to the remote process group through a separate short-lived channel. */
 async function killRemote(connection: SshConnection, pid: number, signal: 'TERM' | 'KILL') {
   try {
@@ -107,6 +136,10 @@ async function killRemote(connection: SshConnection, pid: number, signal: 'TERM'
   } catch {
     // The connection is going away anyway; nothing more can be done remotely.
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function ptyOptions(pty: ExecOptions['pty']): PseudoTtyOptions | false {
@@ -151,8 +184,13 @@ export async function runExec(
       input.pipe(channel);
     }
   };
+  let onPidKnown!: () => void;
+  const pidKnown = new Promise<void>((resolve) => {
+    onPidKnown = resolve;
+  });
   const markerFilter = new PidLineFilter((pid) => {
     remotePid = pid;
+    onPidKnown();
     if (pty) sendEnvAndStdin();
   });
   const emit = (which: 'stdout' | 'stderr', chunk: Buffer) => {
@@ -175,15 +213,16 @@ export async function runExec(
   const stop = async (reason: LiumSshError) => {
     if (stopping) return;
     stopping = reason;
-    try {
-      channel.signal('TERM');
-    } catch {
-      // Servers without signal support: the process-group kill below does the job.
+    sendSignal(channel, 'TERM');
+    if (remotePid === undefined) {
+      // Stopped before the wrapper reported its pid: wait for it (or for the end) and signal again.
+      await Promise.race([pidKnown, closed, delay(KILL_GRACE_MS)]);
+      if (remotePid !== undefined) sendSignal(channel, 'TERM');
     }
     if (remotePid !== undefined) await killRemote(connection, remotePid, 'TERM');
     const timedOut = await Promise.race([
       closed.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(resolve, KILL_GRACE_MS, true).unref()),
+      delay(KILL_GRACE_MS).then(() => true),
     ]);
     if (timedOut) {
       if (remotePid !== undefined) await killRemote(connection, remotePid, 'KILL');

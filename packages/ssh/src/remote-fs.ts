@@ -37,14 +37,49 @@ export function resolveRemotePath(home: string, path: string): string {
 
 /** Promise wrappers over ssh2's callback SFTP API, plus the few compound operations we need. */
 export class RemoteFs {
-  constructor(readonly sftp: SFTPWrapper) {}
+  #closed = false;
+  readonly #pending = new Set<(error: Error) => void>();
+
+  constructor(
+    readonly sftp: SFTPWrapper,
+    /** The error to fail with once the session is gone. */
+    readonly closedError: () => Error = () => new Error('The SFTP session was closed'),
+  ) {
+    // ssh2 never calls back requests that were in flight when the channel closed: fail them.
+    sftp.once('close', () => this.abandon());
+  }
+
+  /** Fails every pending and future request (the channel or the connection is gone). */
+  abandon(): void {
+    this.#closed = true;
+    for (const fail of [...this.#pending]) fail(this.closedError());
+    this.#pending.clear();
+  }
+
+  realpath(path: string): Promise<string> {
+    return this.#call((cb) => this.sftp.realpath(path, cb));
+  }
 
   #call<T>(
     run: (callback: (error: Error | undefined | null, value?: T) => void) => void,
   ): Promise<T> {
-    return new Promise((resolve, reject) =>
-      run((error, value) => (error ? reject(error) : resolve(value as T))),
-    );
+    return new Promise((resolve, reject) => {
+      if (this.#closed) return reject(this.closedError());
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      this.#pending.add(fail);
+      run((error, value) => {
+        this.#pending.delete(fail);
+        if (settled) return;
+        settled = true;
+        if (error) reject(error);
+        else resolve(value as T);
+      });
+    });
   }
 
   stat(path: string): Promise<Stats> {
@@ -75,15 +110,18 @@ export class RemoteFs {
   }
 
   /** Reads up to `length` bytes at `position`; 0 at end of file. */
-  read(handle: Buffer, buffer: Buffer, length: number, position: number): Promise<number> {
-    return new Promise((resolve, reject) =>
-      this.sftp.read(handle, buffer, 0, length, position, (error, bytesRead) => {
-        if (!error) return resolve(bytesRead);
-        // ssh2 reports EOF as an error with code 1 (SSH_FX_EOF).
-        if ((error as { code?: unknown }).code === 1) return resolve(0);
-        reject(error);
-      }),
-    );
+  async read(handle: Buffer, buffer: Buffer, length: number, position: number): Promise<number> {
+    try {
+      return await this.#call<number>((cb) =>
+        this.sftp.read(handle, buffer, 0, length, position, (error, bytesRead) =>
+          cb(error, bytesRead),
+        ),
+      );
+    } catch (error) {
+      // ssh2 reports EOF as an error with code 1 (SSH_FX_EOF).
+      if ((error as { code?: unknown }).code === 1) return 0;
+      throw error;
+    }
   }
 
   write(handle: Buffer, buffer: Buffer, length: number, position: number): Promise<void> {

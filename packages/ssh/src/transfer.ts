@@ -216,19 +216,15 @@ export function withSftp<T>(
   task: (remote: RemoteFs, home: string) => Promise<T>,
 ): Promise<T> {
   return connection.withChannel(async () => {
-    const remote = new RemoteFs(await connection.sftp());
-    // ssh2 leaves SFTP callbacks pending when the connection drops: fail fast instead of hanging.
-    const lost = new Promise<never>((_, reject) => {
-      const fail = () => reject(connection.disconnectedError());
-      void connection.closed.then(fail);
-      remote.sftp.once('close', fail);
-    });
-    lost.catch(() => undefined);
+    const remote = new RemoteFs(await connection.sftp(), () =>
+      connection.isClosed
+        ? connection.disconnectedError()
+        : new Error('The SFTP session was closed'),
+    );
+    // A dropped connection closes the channel, which fails every pending SFTP request.
+    void connection.closed.then(() => remote.abandon());
     try {
-      return await Promise.race([
-        (async () => task(remote, await connection.home(remote.sftp)))(),
-        lost,
-      ]);
+      return await task(remote, await connection.home(() => remote.realpath('.')));
     } finally {
       remote.end();
     }
