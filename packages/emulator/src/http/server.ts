@@ -215,7 +215,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (authenticate) {
       const key = headerValue(req.headers['x-api-key']);
       const auth = match.kind === 'found' ? match.route.auth : 'required';
-      const refused = auth === 'none' ? false : key !== undefined ? !options.isValidKey(key) : auth === 'required';
+      const refused =
+        auth !== 'none' && (key === undefined ? auth === 'required' : !options.isValidKey(key));
       if (refused) {
         throw new HttpError(
           401,
