@@ -29,6 +29,8 @@ export {
   Lium,
   type LiumOptions,
   type LiumShellOptions,
+  type ManyTransferOptions,
+  type PodOutcome,
   type PodRef,
   type StartPodOptions,
   type SyncDirectoryOptions,

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import {
   type BackupConfig,
@@ -95,7 +95,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {}
+export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
+  /**
+   * Page size asked of the server. Default 1000, what the official client always sends (the
+   * server's own default is undocumented, reference §2.2.1).
+   */
+  size?: number;
+}
 
 export interface StartPodOptions extends CallOptions {
   /** An executor id or HUID, or the executor itself. */
@@ -139,6 +145,17 @@ export type ExecuteManyEvent =
 export interface TransferCallOptions extends CallOptions {
   onProgress?: (progress: TransferProgress) => void;
 }
+
+export interface ManyTransferOptions extends CallOptions {
+  /** Pods transferring at once (default 8). */
+  concurrency?: number;
+  onProgress?: (pod: PodInfo, progress: TransferProgress) => void;
+}
+
+/** What happened on one pod of a many-pod operation. */
+export type PodOutcome<T> =
+  | { pod: PodInfo; result: T; error?: undefined }
+  | { pod: PodInfo; result?: undefined; error: unknown };
 
 export interface SyncDirectoryOptions extends TransferCallOptions {
   localPath: string;
@@ -371,7 +388,7 @@ export class Lium implements AsyncDisposable {
    */
   async listExecutors(options: ListExecutorsOptions = {}): Promise<ExecutorInfo[]> {
     const { api } = await this.#ctx();
-    const query: Parameters<LiumAPIClient['getExecutors']>[0] = {};
+    const query: Parameters<LiumAPIClient['getExecutors']>[0] = { size: options.size ?? 1000 };
     if (options.gpuType) {
       const names = machineNamesFor(options.gpuType, await this.listMachineNames(options));
       query.machineNames = names.length > 0 ? names : [options.gpuType];
@@ -880,6 +897,79 @@ export class Lium implements AsyncDisposable {
   ): Promise<TransferResult> {
     const { target } = await this.#target(pod, options);
     return (await this.getSshPool()).download(target, remotePath, localPath, options);
+  }
+
+  /**
+   * Uploads the same file or directory to many pods in parallel. One pod's failure does not
+   * stop the others: every pod gets a `{ pod, result }` or `{ pod, error }` entry, in order.
+   */
+  async uploadToMany(
+    pods: readonly PodRef[],
+    localPath: string,
+    remotePath: string,
+    options: ManyTransferOptions = {},
+  ): Promise<PodOutcome<TransferResult>[]> {
+    return this.#eachPod(pods, options, (pod) =>
+      this.uploadFile(pod, localPath, remotePath, this.#perPodTransfer(pod, options)),
+    );
+  }
+
+  /**
+   * Downloads a file from many pods in parallel into `localDir`, as `<huid>-<file name>` (the
+   * official CLI's naming for several pods).
+   */
+  async downloadFromMany(
+    pods: readonly PodRef[],
+    remotePath: string,
+    localDir: string,
+    options: ManyTransferOptions = {},
+  ): Promise<PodOutcome<TransferResult & { localPath: string }>[]> {
+    const name = posix.basename(remotePath.replace(/\/+$/, '')) || 'download';
+    return this.#eachPod(pods, options, async (pod) => {
+      const localPath = join(localDir, `${pod.huid}-${name}`);
+      const result = await this.downloadFile(
+        pod,
+        remotePath,
+        localPath,
+        this.#perPodTransfer(pod, options),
+      );
+      return { ...result, localPath };
+    });
+  }
+
+  #perPodTransfer(pod: PodInfo, options: ManyTransferOptions): TransferCallOptions {
+    const onProgress = options.onProgress;
+    return {
+      ...callOpts(options),
+      ...(onProgress
+        ? { onProgress: (progress: TransferProgress) => onProgress(pod, progress) }
+        : {}),
+    };
+  }
+
+  /** Runs `work` for every pod, `concurrency` at a time, collecting results and errors in order. */
+  async #eachPod<T>(
+    refs: readonly PodRef[],
+    options: ManyTransferOptions,
+    work: (pod: PodInfo) => Promise<T>,
+  ): Promise<PodOutcome<T>[]> {
+    const pods = await Promise.all(refs.map((ref) => this.#podOf(ref, options)));
+    const outcomes: PodOutcome<T>[] = new Array(pods.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < pods.length) {
+        const index = next++;
+        const pod = pods[index] as PodInfo;
+        try {
+          outcomes[index] = { pod, result: await work(pod) };
+        } catch (error) {
+          outcomes[index] = { pod, error };
+        }
+      }
+    };
+    const lanes = Math.max(1, Math.min(options.concurrency ?? 8, pods.length));
+    await Promise.all(Array.from({ length: lanes }, worker));
+    return outcomes;
   }
 
   /** Syncs a directory up or down with rsync (SFTP fallback when rsync is missing). */

@@ -51,6 +51,7 @@ describe('executors', () => {
     for (const e of h100s) expect(e).toMatchObject({ gpuType: 'H100', gpuCount: 8 });
     const [call] = requests('GET', '/executors');
     expect(call?.query.gpu_count_gte).toBe('8');
+    expect(call?.query.size).toBe('1000');
     expect(String(call?.query.machine_names)).toContain('NVIDIA H100');
     expect(requests('GET', '/machines')).toHaveLength(1);
   });

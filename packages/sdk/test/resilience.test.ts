@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecuteManyEvent, Lium, PodInfo } from '../src/index.ts';
 import { type Harness, startHarness } from './harness.ts';
@@ -143,6 +145,23 @@ describe('fan-out', () => {
       if (pod.id === refusing.id) continue;
       expect(lines.filter((l) => l.pod.id === pod.id).map((l) => l.line)).toEqual(['pod ok']);
     }
+
+    // Transfers to and from all of them run in parallel, with the same isolation of failures.
+    const local = join(h.dir, 'fan.txt');
+    await writeFile(local, 'to every pod\n');
+    const progressed = new Set<string>();
+    const uploads = await fresh.uploadToMany(pods, local, '/root/fan.txt', {
+      concurrency: 5,
+      onProgress: (p) => progressed.add(p.id),
+    });
+    expect(uploads.map((u) => u.pod.id)).toEqual(pods.map((p) => p.id));
+    expect(uploads.filter((u) => u.error).map((u) => u.pod.id)).toEqual([refusing.id]);
+    expect(progressed.size).toBe(19);
+    const downloads = await fresh.downloadFromMany(pods, '/root/fan.txt', join(h.dir, 'fan-back'));
+    const fetched = downloads.flatMap((d) => (d.result ? [d.result.localPath] : []));
+    expect(fetched).toHaveLength(19);
+    expect(fetched[0]).toBe(join(h.dir, 'fan-back', `${pods[0]!.huid}-fan.txt`));
+    expect(await readFile(fetched[0]!, 'utf8')).toBe('to every pod\n');
 
     h.emu.control.setPodFaults(refusing.id, { refuseConnections: false });
     await Promise.all(pods.map((p) => fresh.stopPod(p)));
