@@ -45,9 +45,19 @@ export interface RunOptions {
 export async function runLium(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   const stdout = new CaptureStream(options.tty ?? false);
   const stderr = new CaptureStream(options.tty ?? false);
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  const stdin = new PassThrough() as PassThrough & {
+    isTTY?: boolean;
+    setRawMode?: (mode: boolean) => unknown;
+  };
   stdin.isTTY = options.tty ?? false;
-  stdin.end(options.stdin ?? '');
+  if (options.tty) stdin.setRawMode = () => stdin;
+  if (options.tty && options.stdin !== undefined) {
+    // A person types after the prompt appears, not before: feed the keys a little later.
+    const keys = options.stdin;
+    setTimeout(() => stdin.end(keys), 300);
+  } else {
+    stdin.end(options.stdin ?? '');
+  }
   const io: CliIO = {
     stdout,
     stderr,

@@ -204,7 +204,7 @@ async function rentAll(
     r.status === 'rejected' ? [{ name: names[i]!, error: r.reason as unknown }] : [],
   );
   if (ctx.interrupted) {
-    spinner.fail('Interrupted');
+    spinner.stop();
     await cleanUpAfterInterrupt(
       lium,
       started,
@@ -214,7 +214,8 @@ async function rentAll(
     throw new CliInterruptedError('Interrupted while renting');
   }
   if (rentErrors.length > 0) {
-    spinner.fail(`Could not rent ${plural(rentErrors.length, 'pod')}`);
+    // The error itself is the one ✘ line; the spinner just goes away.
+    spinner.stop();
     const maybe = rentErrors.filter((e) => UNCERTAIN.has(codeOf(e.error) ?? '')).map((e) => e.name);
     mentionLeftovers(
       ctx,
@@ -246,13 +247,13 @@ async function rentAll(
     }),
   );
   if (ctx.interrupted) {
-    spinner.fail('Interrupted');
+    spinner.stop();
     await cleanUpAfterInterrupt(lium, started, [], ctx);
     throw new CliInterruptedError('Interrupted while waiting for pods');
   }
   const waitErrors = waits.flatMap((w) => (w.status === 'rejected' ? [w.reason as unknown] : []));
   if (waitErrors.length > 0) {
-    spinner.fail(`${plural(waitErrors.length, 'pod')} did not become ready`);
+    spinner.stop();
     mentionLeftovers(
       ctx,
       started.map((pod) => pod.name),
@@ -272,7 +273,7 @@ function mentionLeftovers(
 ): void {
   if (existing.length > 0) {
     ctx.out.warn(
-      `Rented and billed until stopped: ${existing.join(', ')} (stop with \`lium down <name>\`).`,
+      `${existing.length === 1 ? 'This pod exists' : 'These pods exist'}: ${existing.join(', ')}. Stop with \`lium down ${existing.join(',')}\` unless you want ${existing.length === 1 ? 'it' : 'them'}.`,
     );
   }
   if (uncertain.length > 0) {

@@ -1,0 +1,120 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Emulator, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+
+describe('ssh, scripts, progress and failing rents', () => {
+  let emulator: Emulator;
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+  const lium = (
+    argv: string[],
+    options: { tty?: boolean; stdin?: string; env?: Record<string, string> } = {},
+  ) =>
+    runLium(argv, {
+      env: { ...env, ...options.env },
+      cwd: sandbox.dir,
+      ...(options.tty ? { tty: true } : {}),
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ executors: 30, readyDelayMs: 100 });
+    sandbox = makeSandbox();
+    env = { ...sandbox.env, LIUM_BASE_URL: emulator.baseUrl, LIUM_API_KEY: emulator.apiKey };
+    await lium(['ls', '--limit', '5']);
+    const up = await lium(['up', '1', '-y', '--name', 'box']);
+    expect(up.code).toBe(0);
+    await lium(['ps']);
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    sandbox?.cleanup();
+  });
+
+  it('--api-key works without LIUM_API_KEY and never shows up in output', async () => {
+    const { LIUM_API_KEY: _key, ...withoutKey } = env;
+    const result = await runLium(['ps', '--api-key', emulator.apiKey, '--debug'], {
+      env: withoutKey,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('box');
+    expect(result.stdout + result.stderr).not.toContain(emulator.apiKey);
+  });
+
+  it('ssh runs a shell on the pod and returns its exit code', async () => {
+    const result = await lium(['ssh', 'box'], { stdin: 'echo via-shell\nexit 5\n' });
+    expect(result.stdout).toContain('via-shell');
+    expect(result.code).toBe(5);
+  });
+
+  it('ssh refuses several pods at once (exit 2)', async () => {
+    await lium(['ls', '--limit', '5']);
+    expect((await lium(['up', '4', '-y', '--no-wait', '--name', 'box2'])).code).toBe(0);
+    const result = await lium(['ssh', 'box,box2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('2 pods');
+    await lium(['down', 'box2', '-y']);
+  });
+
+  it('exec --script runs a local script with --env', async () => {
+    const script = join(sandbox.dir, 'job.sh');
+    writeFileSync(script, 'echo "batch=$BATCH"\necho line2\n');
+    const result = await lium(['exec', 'box', '--script', 'job.sh', '-e', 'BATCH=64']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('batch=64\nline2\n');
+  });
+
+  it('scp draws a progress bar on a terminal and a single line elsewhere', async () => {
+    const local = join(sandbox.dir, 'big.bin');
+    writeFileSync(local, Buffer.alloc(3_000_000, 7));
+    const tty = await lium(['scp', 'box', local, '/root/'], { tty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/\r.*big\.bin → .*%/);
+    const piped = await lium(['scp', 'box', local, '/root/']);
+    expect(piped.stderr).not.toContain('\r');
+    expect(piped.stderr.trim().split('\n')).toHaveLength(1);
+    const size = await lium(['exec', 'box', 'stat -c %s /root/big.bin']);
+    expect(size.stdout.trim()).toBe('3000000');
+  });
+
+  it('a pod that fails to start is reported by name and exits 1', async () => {
+    emulator.control.failNextRents(1);
+    await lium(['ls', '--limit', '5']);
+    const result = await lium(['up', '2', '-y', '--name', 'doomed']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/doomed/);
+    expect(result.stderr).toMatch(/CREATION_FAILED|failed/i);
+    await lium(['down', 'doomed', '-y']);
+  });
+
+  it('an empty balance is refused with the amounts (exit 1) and nothing is rented', async () => {
+    emulator.control.setBalance(0);
+    try {
+      await lium(['ls', '--limit', '5']);
+      const result = await lium(['up', '3', '-y', '--json']);
+      expect(result.code).toBe(1);
+      const body = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('insufficient_balance');
+    } finally {
+      emulator.control.setBalance(10_000);
+    }
+  });
+
+  it('on a terminal, up asks first and rents on yes; down stops nothing on no', async () => {
+    await lium(['ls', '--limit', '5']);
+    const up = await lium(['up', '5', '--name', 'asked'], { tty: true, stdin: 'y' });
+    expect(up.stderr).toContain('Rent 1 pod for');
+    expect(up.code).toBe(0);
+    await lium(['ps']);
+    const down = await lium(['down', 'asked'], { tty: true, stdin: 'n' });
+    expect(down.stderr).toContain('Stop 1 pod');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('Cancelled');
+    const pods = JSON.parse((await lium(['ps', '--json'])).stdout) as { name: string }[];
+    expect(pods.map((pod) => pod.name)).toContain('asked');
+    expect((await lium(['down', 'asked', '-y'])).code).toBe(0);
+  });
+});
