@@ -67,7 +67,7 @@ const mibPerSecond = (bytes, ms) => bytes / MiB / (ms / 1000);
 /** @param {import('../run.mjs').BenchContext} ctx */
 export async function measure(ctx) {
   const size = ctx.quick ? QUICK_SIZE : FULL_SIZE;
-  const runs = ctx.quick ? 2 : 3;
+  const runs = ctx.quick ? 1 : 3;
   const sshd = await startSshd();
   try {
     const local = await tempDir('transfer');

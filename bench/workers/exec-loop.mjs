@@ -2,7 +2,7 @@
 /**
  * P3 worker, one SDK process: alternately times (a) a fresh Lium's first executeCommand (SSH
  * handshake included) and (b) a fresh Lium's `calls` sequential executeCommand calls.
- * argv: podId calls rounds. Settings come from the environment (LIUM_*, HOME), never argv.
+ * argv: podId calls rounds floor|no-floor. Settings come from the environment (LIUM_*, HOME), never argv.
  * Prints { single: ms[], many: ms[], bareSingle: ms[], bareMany: ms[] } as JSON, where the bare
  * figures are the same with a bare ssh2 Client (no pool, no SDK): the floor of this library.
  */
@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { builtEntry } from '../lib/paths.mjs';
 
-const [podId, callsText, roundsText] = process.argv.slice(2);
+const [podId, callsText, roundsText, floorMode] = process.argv.slice(2);
+const withFloor = floorMode !== 'no-floor';
 const calls = Number(callsText);
 const rounds = Number(roundsText);
 const { Lium } = await import(builtEntry('sdk'));
@@ -64,10 +65,11 @@ async function timeBareCalls(count) {
 /** @type {Record<'single' | 'many' | 'bareSingle' | 'bareMany', number[]>} */
 const times = { single: [], many: [], bareSingle: [], bareMany: [] };
 await timeCalls(1); // warm-up: pins the host key, JITs the code paths
-await timeBareCalls(1);
+if (withFloor) await timeBareCalls(1);
 for (let round = 0; round < rounds; round++) {
   times.single.push(await timeCalls(1));
   times.many.push(await timeCalls(calls));
+  if (!withFloor) continue;
   times.bareSingle.push(await timeBareCalls(1));
   times.bareMany.push(await timeBareCalls(calls));
 }
