@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../src/index.ts';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import {
-  type ApiClient,
   apiClient,
   newKeyPair,
+  type PodRow,
   rentPod,
   sshExec,
   sshPortOf,
@@ -11,25 +12,54 @@ import {
   waitForPod,
 } from './helpers.ts';
 
-describe('smoke', () => {
-  let emulator: Emulator;
-  let api: ApiClient;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    api = apiClient(emulator);
-  });
-  afterAll(() => emulator.close());
-
-  it('rents a pod that answers over SSH', async () => {
+describe('start and close', () => {
+  it('rents pods that answer over SSH, and close() leaves nothing behind', async () => {
+    const emulator = await startTestEmulator({ executors: 10 });
+    const api = apiClient(emulator);
     const keys = newKeyPair();
-    const rented = await rentPod(api, keys.publicKey);
-    expect(rented.status).toBe('PENDING');
-    const pod = await waitForPod(api, rented.id);
+    const pods: PodRow[] = [];
+    for (let i = 0; i < 2; i++)
+      pods.push(await waitForPod(api, (await rentPod(api, keys.publicKey)).id));
+    const pod = pods[0] as PodRow;
     const result = await sshExec(sshPortOf(pod), keys.privateKey, 'echo ok');
-    expect(result.stdout).toBe('ok\n');
-    expect(result.code).toBe(0);
+    expect(result).toMatchObject({ stdout: 'ok\n', code: 0 });
     const inspection = emulator.control.pod(pod.id);
     expect(inspection).toMatchObject({ status: 'RUNNING', sshPort: sshPortOf(pod) });
     expect(['bwrap', 'none']).toContain(inspection?.isolation);
+    // A background job in each pod, which close() must end too.
+    const marker = `lium-emulator-close-${process.pid}-${Date.now()}`;
+    for (const p of pods) {
+      await sshExec(
+        sshPortOf(p),
+        keys.privateKey,
+        `nohup bash -c 'exec -a ${marker} sleep 300' >/dev/null 2>&1 &`,
+      );
+    }
+    await waitFor(() => processesNamed(marker).length === 2);
+    const dataDir = inspection?.dataDir as string;
+    expect(existsSync(dataDir)).toBe(true);
+
+    await emulator.close();
+    await expect(fetch(`${emulator.baseUrl}/executors`)).rejects.toThrow();
+    for (const p of pods)
+      await expect(sshExec(sshPortOf(p), keys.privateKey, 'true')).rejects.toThrow();
+    expect(existsSync(dataDir)).toBe(false);
+    expect(processesNamed(marker)).toEqual([]);
   });
 });
+
+function processesNamed(marker: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(check()).toBe(true);
+}
