@@ -647,6 +647,11 @@ export class Lium implements AsyncDisposable {
             throw error;
           }
         },
+        failureCause: async (id, signal) => {
+          const events = await api.getPodEvents(id, { signal, maxRetries: 0 });
+          const failed = events.findLast((e) => e.error) ?? events.at(-1);
+          return failed?.error ?? failed?.detail ?? undefined;
+        },
         handshake: async (ready, timeoutMs, signal) => {
           await (await this.getSshPool()).exec(this.sshTarget(ready), 'true', {
             timeoutMs,

@@ -37,11 +37,15 @@ describe('waitForPodReady', () => {
     expect(seen.slice(0, 2)).toEqual(['PENDING', 'PENDING']);
   });
 
-  it('fails fast on CREATION_FAILED with the status', async () => {
+  it('fails fast on CREATION_FAILED with the status and the cause', async () => {
     const s = script([pending, { status: 'CREATION_FAILED', ssh_connect_cmd: null }]);
+    s.deps.failureCause = async () => 'image pull failed';
     await expect(waitForPodReady('p', s.deps, fast)).rejects.toMatchObject({
       code: 'pod_failed',
       status: 'CREATION_FAILED',
+      message: expect.stringMatching(
+        /failed to start \(status CREATION_FAILED\): image pull failed$/,
+      ),
     });
     expect(s.calls()).toBe(2);
   });

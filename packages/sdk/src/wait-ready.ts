@@ -38,12 +38,24 @@ export interface WaitDeps {
   fetchPod(podId: string, signal: AbortSignal): Promise<PodInfo | undefined>;
   /** Resolves once an SSH session to the pod works; throws the SSH error otherwise. */
   handshake(pod: PodInfo, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /** Why a pod failed, from the platform's events when it has them ([N] `pod_failure_cause`). */
+  failureCause?(podId: string, signal: AbortSignal): Promise<string | undefined>;
 }
 
 /** Errors worth another poll: the network or the server hiccuped, not the request. */
 function isTransient(error: unknown): boolean {
   if (!isLiumError(error)) return false;
   return ['connection_failed', 'timeout', 'server_error', 'rate_limited'].includes(error.code);
+}
+
+/** `: <cause>` for a failure message, or nothing when the platform does not say. */
+async function causeOf(deps: WaitDeps, podId: string, signal: AbortSignal): Promise<string> {
+  try {
+    const cause = await deps.failureCause?.(podId, signal);
+    return cause ? `: ${cause}` : '';
+  } catch {
+    return ''; // older servers have no events; the status alone has to do
+  }
 }
 
 function describe(error: unknown): string {
@@ -87,8 +99,9 @@ export async function waitForPodReady(
       }
       if (pod === undefined) {
         if (seen) {
+          const cause = await causeOf(deps, podId, signal);
           throw new LiumPodError(
-            `Pod ${podId} disappeared while starting (last status ${last?.status ?? 'unknown'})`,
+            `Pod ${podId} disappeared while starting (last status ${last?.status ?? 'unknown'})${cause}`,
             {
               code: 'pod_failed',
               podId,
@@ -109,8 +122,10 @@ export async function waitForPodReady(
         last = pod;
         options.onStatus?.(pod);
         if (TERMINAL_POD_STATUSES.has(pod.status)) {
+          const cause = await causeOf(deps, podId, signal);
+          const what = pod.status === 'CREATION_FAILED' ? 'failed to start' : `is ${pod.status}`;
           throw new LiumPodError(
-            `Pod ${pod.name || pod.huid} ${pod.status === 'CREATION_FAILED' ? 'failed to start' : `is ${pod.status}`} (status ${pod.status}${pod.phase ? `, phase ${pod.phase}` : ''})`,
+            `Pod ${pod.name || pod.huid} ${what} (status ${pod.status}${pod.phase ? `, phase ${pod.phase}` : ''})${cause}`,
             {
               code: 'pod_failed',
               podId,

@@ -72,7 +72,7 @@ describe('waitForPodReady', () => {
       code: 'pod_failed',
       status: 'CREATION_FAILED',
       podId: pod.id,
-      message: expect.stringContaining('failed to start'),
+      message: expect.stringMatching(/failed to start .*: Container failed to start/),
     });
     expect(statuses.at(-1)).toBe('CREATION_FAILED');
   });
