@@ -133,6 +133,24 @@ describe('renting and pods', () => {
     expect(reused.status).toBe(409);
   });
 
+  it('rents once for concurrent requests with the same Idempotency-Key', async () => {
+    const executor = freeExecutor();
+    const headers = { 'Idempotency-Key': 'concurrent-1' };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        rentPod(api, keys.publicKey, { executorId: executor.id, name: 'conc', headers }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+    const sent = emulator.control
+      .requests({ method: 'POST', path: '/executors/*/rent' })
+      .filter((r) => r.headers['idempotency-key'] === 'concurrent-1');
+    expect(sent.map((r) => r.outcome)).toEqual([200, 200, 200, 200, 200]);
+    expect(
+      (await api<PodRow[]>('GET', '/pods')).body.filter((p) => p.pod_name === 'conc'),
+    ).toHaveLength(1);
+  });
+
   it('refuses renting a rented executor and unknown executors or templates', async () => {
     const executor = freeExecutor();
     await rentPod(api, keys.publicKey, { executorId: executor.id });

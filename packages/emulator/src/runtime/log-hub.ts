@@ -8,11 +8,11 @@ type Listener = (line: string | null) => void;
 export class LogHub {
   private readonly listeners = new Map<string, Set<Listener>>();
 
+  /** Adds one line as the container printed it (like `docker logs`, without timestamps). */
   append(pod: PodRecord, line: string): void {
-    const stamped = `${new Date().toISOString()} ${line}`;
-    pod.logs.push(stamped);
+    pod.logs.push(line);
     if (pod.logs.length > MAX_LINES) pod.logs.splice(0, pod.logs.length - MAX_LINES);
-    for (const listener of this.listeners.get(pod.id) ?? []) listener(stamped);
+    for (const listener of this.listeners.get(pod.id) ?? []) listener(line);
   }
 
   /** Calls `listener` with each new line, and with `null` when the pod is gone. Returns an unsubscribe. */
