@@ -21,3 +21,9 @@ export function parseEnvArgs(values: readonly string[]): Record<string, string> 
   }
   return env;
 }
+
+/** A repeatable option's value (absent, once, or several times) as a list. */
+export function asList(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : [...value];
+}

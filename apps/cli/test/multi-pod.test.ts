@@ -90,13 +90,19 @@ describe('several pods, terminals and completion', () => {
     const src = join(sandbox.dir, 'logs-src');
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'run.log'), 'ok\n');
-    expect((await lium(['rsync', `${src}/`, 'all:/root/logs/'])).code).toBe(0);
+    writeFileSync(join(src, 'scratch.tmp'), 'skip me\n');
+    expect((await lium(['rsync', '--exclude', '*.tmp', `${src}/`, 'all:/root/logs/'])).code).toBe(
+      0,
+    );
     const dest = join(sandbox.dir, 'logs');
     const pull = await lium(['rsync', 'all:/root/logs/', `${dest}/`, '--json']);
     expect(pull.code).toBe(0);
     const rows = JSON.parse(pull.stdout) as { pod: string; transferred: string[] }[];
     expect(rows).toHaveLength(2);
-    for (const pod of pods) expect(existsSync(join(dest, pod.huid, 'run.log'))).toBe(true);
+    for (const pod of pods) {
+      expect(existsSync(join(dest, pod.huid, 'run.log'))).toBe(true);
+      expect(existsSync(join(dest, pod.huid, 'scratch.tmp'))).toBe(false);
+    }
   });
 
   it('completion lists commands, options and pod HUIDs and names', async () => {

@@ -94,6 +94,9 @@ describe('the whole workflow, in-process against the emulator', () => {
     expect(ok.stderr).toContain('oops');
     const failing = await lium(['exec', pod.huid, 'exit 7']);
     expect(failing.code).toBe(7);
+    // Unquoted words, with options exec does not know, are the remote command.
+    const words = await lium(['exec', '1', 'echo', '-n', 'no', 'newline']);
+    expect(words.stdout).toBe('no newline');
   });
 
   it('exec --env delivers values exactly', async () => {
@@ -101,6 +104,8 @@ describe('the whole workflow, in-process against the emulator', () => {
     const result = await lium(['exec', '1', '-e', `VALUE=${hostile}`, '--', 'printf %s "$VALUE"']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(hostile);
+    const two = await lium(['exec', '1', '-e', 'A=1', '-e', 'B=2', 'echo $A$B']);
+    expect(two.stdout).toBe('12\n');
   });
 
   it('exec --json prints NDJSON lines and one result', async () => {

@@ -1,7 +1,7 @@
 import type { PodInfo } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
-import { parseEnvArgs } from '../env-args.ts';
+import { asList, parseEnvArgs } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath, readLocalText } from '../local-files.ts';
 import { plural, podLabel } from '../pods.ts';
@@ -10,7 +10,7 @@ interface ExecArgs {
   targets: string;
   command: string[] | undefined;
   script: string | undefined;
-  env: string[];
+  env: string | string[] | undefined;
   '--': string[] | undefined;
 }
 
@@ -49,6 +49,8 @@ function exitCodeOf(result: { exitCode: number | null } | undefined): number {
 export default defineCommand({
   builder: (yargs) =>
     yargs
+      // `lium exec 1 ls -la`: options exec does not know belong to the remote command.
+      .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true })
       .positional('targets', {
         type: 'string',
         demandOption: true,
@@ -56,11 +58,11 @@ export default defineCommand({
       })
       .positional('command', { type: 'string', array: true, describe: 'Command to run (quote it)' })
       .option('script', { type: 'string', describe: 'Run this local script file instead' })
+      // Not `array: true`: that would swallow the command words after `-e K=V`; repeating the
+      // option still collects every value (yargs' duplicate-arguments-array).
       .option('env', {
         alias: 'e',
         type: 'string',
-        array: true,
-        default: [] as string[],
         describe: 'Set NAME=VALUE for the command (repeatable; never shown in logs)',
       })
       .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
@@ -71,7 +73,7 @@ export default defineCommand({
       .example('lium exec 1,2 --script setup.sh', 'run a local script on two pods'),
   async handler(rawArgs, ctx) {
     const args = rawArgs as unknown as ExecArgs;
-    const env = parseEnvArgs(args.env);
+    const env = parseEnvArgs(asList(args.env));
     const command = await commandOf(args, ctx);
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(args.targets, { signal: ctx.signal });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
+import { asList } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { formatBytes } from '../output/format.ts';
@@ -37,10 +38,9 @@ export default defineCommand({
         default: false,
         describe: 'Delete files not in the source',
       })
+      // Repeatable, but not `array: true`, which would swallow SRC and DST after it.
       .option('exclude', {
         type: 'string',
-        array: true,
-        default: [] as string[],
         describe: 'Skip matching paths (repeatable)',
       })
       .option('dry-run', {
@@ -86,7 +86,7 @@ export default defineCommand({
           remotePath: remote.path,
           direction,
           delete: args.delete,
-          exclude: args.exclude,
+          exclude: asList(args.exclude),
           compress: args.compress,
           dryRun: args['dry-run'],
           signal: ctx.signal,
