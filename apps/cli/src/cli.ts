@@ -100,6 +100,7 @@ function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): A
       global: true,
       describe: 'API key for this run (prefer LIUM_API_KEY: argv is visible to other users)',
     })
+    .group(['json', 'yes', 'debug', 'color', 'api-key', 'help', 'version'], 'Global options:')
     .middleware((argv) => {
       ctx.globals = {
         json: Boolean(argv.json),
