@@ -203,7 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         fleet.settleBilling();
         await api.close();
         await fleet.close();
-        store.flush();
+        store.close();
         if (stateDir === undefined) rmSync(root, { recursive: true, force: true });
       })();
       return closing;

@@ -243,6 +243,7 @@ export class Fleet {
   }
 
   private schedule(pod: PodRecord): void {
+    if (this.closed) return;
     const existing = this.timers.get(pod.id);
     if (existing !== undefined) clearTimeout(existing);
     const generation = this.generation(pod.id);

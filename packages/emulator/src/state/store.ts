@@ -38,6 +38,7 @@ export class Store {
   readonly idempotency = new Map<string, IdempotencyEntry>();
   private readonly file: string | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(init: PersistedState, stateDir: string | undefined) {
     this.seed = init.seed;
@@ -87,7 +88,7 @@ export class Store {
 
   /** Schedules a write of the state file (no-op without a state dir). */
   changed(): void {
-    if (this.file === undefined || this.saveTimer !== undefined) return;
+    if (this.file === undefined || this.closed || this.saveTimer !== undefined) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.flush();
@@ -105,6 +106,12 @@ export class Store {
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(this.snapshot()), { mode: 0o600 });
     renameSync(temp, this.file);
+  }
+
+  /** Writes the state file one last time; later changes are not saved. */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   snapshot(): PersistedState {
