@@ -59,33 +59,33 @@ import { TERMINAL_POD_STATUSES, type WaitForReadyOptions, waitForPodReady } from
 
 export interface LiumOptions {
   /** Overrides `[api] api_key` and `LIUM_API_KEY`. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Overrides `[api] base_url` and `LIUM_BASE_URL`; default `https://lium.io/api`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Private (or public) key to rent pods with and log in; overrides `[ssh] key_path`. */
-  sshKeyPath?: string;
+  sshKeyPath?: string | undefined;
   /** Where `config.ini`, snapshots, the key cache and pinned host keys live; default `~/.lium`. */
-  configDir?: string;
+  configDir?: string | undefined;
   /** Environment to read settings from; default `process.env`. */
-  env?: Env;
+  env?: Env | undefined;
   /** Home directory for `~/.ssh` key discovery; default `$HOME`. */
-  homeDir?: string;
+  homeDir?: string | undefined;
   /** Options passed to the REST client (timeouts, retries, fetch, request hooks). */
-  api?: Omit<LiumAPIClientOptions, 'apiKey' | 'baseUrl'>;
+  api?: Omit<LiumAPIClientOptions, 'apiKey' | 'baseUrl'> | undefined;
   /** `tofu` (default) pins each pod's host key on first use; `off` accepts any key. */
-  hostKeyCheck?: 'tofu' | 'off';
+  hostKeyCheck?: 'tofu' | 'off' | undefined;
   /** SSH connect + handshake timeout; default 20 s. */
-  sshConnectTimeoutMs?: number;
+  sshConnectTimeoutMs?: number | undefined;
   /** First poll interval of the waits (pod ready, template verified, jupyter); default 1 s. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Longest poll interval of the waits; default 10 s. */
-  maxPollIntervalMs?: number;
+  maxPollIntervalMs?: number | undefined;
   /** Pod snapshots are per shell: the CLI's parent process id by default. */
-  shellPid?: number;
+  shellPid?: number | undefined;
   /** Name of SSH keys this SDK adds to the account; default `cli-<user>@<host>`. */
-  sshKeyName?: string;
+  sshKeyName?: string | undefined;
   /** Non-fatal problems (e.g. a key that could not be registered). */
-  onWarning?: (message: string) => void;
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** A pod, or anything that names one: an id, HUID or name. */

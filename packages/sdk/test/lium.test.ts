@@ -3,7 +3,7 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lium, PodInfo } from '../src/index.ts';
+import { Lium, type PodInfo } from '../src/index.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 // Every public method of Lium against the emulator: real HTTP, real SSH pods.
@@ -33,6 +33,34 @@ describe('settings', () => {
     await expect(keyless.listPods()).rejects.toMatchObject({
       code: 'api_key_missing',
       hint: expect.stringContaining('LIUM_API_KEY'),
+    });
+  });
+
+  it('reads the API key, base URL and SSH key from config.ini', async () => {
+    const configDir = join(h.dir, 'ini-config');
+    await mkdir(configDir, { recursive: true });
+    await writeFile(
+      join(configDir, 'config.ini'),
+      `[api]\napi_key = ${h.emu.apiKey}\nbase_url = ${h.emu.baseUrl}\n\n[ssh]\nkey_path = ${h.keyPath}.pub\n`,
+    );
+    const fromFile = new Lium({ configDir, env: {} });
+    try {
+      expect((await fromFile.getPod(pod.id)).name).toBe('shared-pod');
+      expect((await fromFile.executeCommand(pod, 'echo ini')).stdout).toBe('ini\n');
+      expect((await fromFile.getSettings()).configDir).toBe(configDir);
+    } finally {
+      await fromFile.close();
+    }
+  });
+
+  it('lets constructor options win over the environment', async () => {
+    const env = { LIUM_API_KEY: 'from-env', LIUM_BASE_URL: 'http://127.0.0.1:9/api' };
+    const explicit = h.newLium({ env, apiKey: h.emu.apiKey, baseUrl: h.emu.baseUrl });
+    expect((await explicit.listPods()).map((p) => p.id)).toContain(pod.id);
+    await expect(
+      h.newLium({ env, apiKey: undefined, baseUrl: undefined }).listPods(),
+    ).rejects.toMatchObject({
+      code: expect.stringMatching(/^(connection_failed|unauthenticated)$/),
     });
   });
 
