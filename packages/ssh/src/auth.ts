@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { SshAuthError } from './errors.ts';
 
@@ -31,8 +33,11 @@ export async function resolveAuth(options: AuthOptions, env = process.env): Prom
       ? options.privateKey
       : Buffer.from(options.privateKey);
   } else if (options.privateKeyPath !== undefined) {
+    const path = options.privateKeyPath.startsWith('~/')
+      ? join(homedir(), options.privateKeyPath.slice(2))
+      : options.privateKeyPath;
     try {
-      key = await readFile(options.privateKeyPath);
+      key = await readFile(path);
     } catch (cause) {
       throw new SshAuthError(`Cannot read the SSH private key ${options.privateKeyPath}`, {
         cause,

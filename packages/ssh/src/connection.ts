@@ -7,7 +7,7 @@ import ssh2, {
   type SFTPWrapper,
 } from 'ssh2';
 import type { ResolvedAuth } from './auth.ts';
-import { type LiumSshError, SshDisconnectedError, SshHostKeyMismatchError } from './errors.ts';
+import { LiumSshError, SshDisconnectedError, SshHostKeyMismatchError } from './errors.ts';
 import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
 import { Limiter } from './limiter.ts';
 import { mapSsh2Error } from './map-error.ts';
@@ -137,13 +137,14 @@ export class SshConnection {
             level: 'client-timeout',
           }),
         );
-        client.end();
       }, settings.connectTimeoutMs + 2_000);
       const fail = (error: unknown) => {
         if (settled) return;
         settled = true;
         clearTimeout(guard);
         client.removeAllListeners('ready');
+        // Never leave a half-open socket behind a failed connect.
+        setImmediate(() => client.destroy());
         if (mismatch) return reject(mismatch);
         if (verifyFailure) return reject(verifyFailure);
         reject(mapSsh2Error(error, target, false));
@@ -206,36 +207,56 @@ export class SshConnection {
     this.#idleTimer.unref();
   }
 
+  /**
+   * Opens a session channel, retrying briefly when the server refuses it for lack of a slot:
+   * OpenSSH frees a session only after reaping its process, so a channel opened right after
+   * another closed can hit MaxSessions even below the cap.
+   */
+  async #openChannel<T>(open: (callback: (error: Error | undefined, value: T) => void) => void) {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#isClosed) throw this.disconnectedError();
+      try {
+        return await new Promise<T>((resolve, reject) =>
+          open((error, value) => (error ? reject(error) : resolve(value))),
+        );
+      } catch (error) {
+        if (this.#isClosed) throw this.disconnectedError();
+        const reason = (error as { reason?: unknown }).reason;
+        const refused = /channel open failure/i.test((error as Error).message ?? '');
+        if (!refused) throw mapSsh2Error(error, this.target, true);
+        if ((reason === 1 || reason === 4) && attempt < 8) {
+          await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+          continue;
+        }
+        throw new LiumSshError(
+          `${this.target.user}@${this.target.host}:${this.target.port} refused to open a session channel (${(error as Error).message})`,
+          {
+            ...this.target,
+            code: 'ssh_channel_open_failed',
+            cause: error,
+            hint: 'The server allows fewer sessions per connection (MaxSessions); lower maxChannels.',
+          },
+        );
+      }
+    }
+  }
+
   /** Opens an exec channel; the caller must hold a channel slot. */
   exec(command: string, pty: PseudoTtyOptions | false): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      if (this.#isClosed) return reject(this.disconnectedError());
-      const options = pty ? { pty } : {};
-      const ok = this.client.exec(command, options, (error, channel) =>
-        error ? reject(this.#channelError(error)) : resolve(channel),
-      );
-      void ok;
-    });
+    const options = pty ? { pty } : {};
+    return this.#openChannel<ClientChannel>((callback) =>
+      this.client.exec(command, options, callback),
+    );
   }
 
   /** Opens an interactive shell channel; the caller must hold a channel slot. */
   shell(pty: PseudoTtyOptions): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      if (this.#isClosed) return reject(this.disconnectedError());
-      this.client.shell(pty, (error, channel) =>
-        error ? reject(this.#channelError(error)) : resolve(channel),
-      );
-    });
+    return this.#openChannel<ClientChannel>((callback) => this.client.shell(pty, callback));
   }
 
   /** Opens an SFTP session; the caller must hold a channel slot and end it when done. */
   sftp(): Promise<SFTPWrapper> {
-    return new Promise((resolve, reject) => {
-      if (this.#isClosed) return reject(this.disconnectedError());
-      this.client.sftp((error, sftp) =>
-        error ? reject(this.#channelError(error)) : resolve(sftp),
-      );
-    });
+    return this.#openChannel<SFTPWrapper>((callback) => this.client.sftp(callback));
   }
 
   /** The remote home directory (what `~` and relative paths resolve against), cached. */
@@ -245,11 +266,6 @@ export class SshConnection {
       throw error;
     });
     return this.#home;
-  }
-
-  #channelError(error: Error): LiumSshError {
-    if (this.#isClosed) return this.disconnectedError();
-    return mapSsh2Error(error, this.target, true);
   }
 
   close(): void {

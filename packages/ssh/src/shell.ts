@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { commandRuns } from './binaries.ts';
 import type { SshConnection } from './connection.ts';
 import type { SshTarget } from './target.ts';
 
@@ -47,16 +48,9 @@ export function systemSshArgs(target: SshTarget, settings: SystemSshSettings): s
   return args;
 }
 
-let systemSsh: Promise<boolean> | undefined;
-
 /** Whether OpenSSH's client is on PATH (cached). */
 export function hasSystemSsh(): Promise<boolean> {
-  systemSsh ??= new Promise((resolve) => {
-    const child = spawn('ssh', ['-V'], { stdio: 'ignore' });
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => resolve(code === 0));
-  });
-  return systemSsh;
+  return commandRuns('ssh', ['-V']);
 }
 
 /** Runs the system ssh attached to this process's terminal; resolves with its exit code. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { commandRuns } from './binaries.ts';
 import type { SshConnection } from './connection.ts';
 import { SshAbortError, SshTransferError } from './errors.ts';
 import { runExec } from './exec.ts';
@@ -14,16 +15,9 @@ const OUT_PREFIX = 'lium>';
 const PROGRESS = /^\s*([\d,]+)\s+(\d+)%\s+([\d.]+)([kMGT]?B)\/s\s/;
 const UNITS: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
 
-let localRsync: Promise<boolean> | undefined;
-
 /** Whether an `rsync` binary runs here (cached for the process). */
 export function hasLocalRsync(): Promise<boolean> {
-  localRsync ??= new Promise((resolve) => {
-    const child = spawn('rsync', ['--version'], { stdio: 'ignore' });
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => resolve(code === 0));
-  });
-  return localRsync;
+  return commandRuns('rsync', ['--version']);
 }
 
 /** Whether the pod has `rsync` on its PATH. */

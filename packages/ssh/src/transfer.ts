@@ -104,6 +104,38 @@ function transferError(
   });
 }
 
+interface ChunkIo {
+  /** Reads up to `length` bytes at `position` into the start of `buffer`; 0 at end of file. */
+  read(buffer: Buffer, length: number, position: number): Promise<number>;
+  write(buffer: Buffer, length: number, position: number): Promise<void>;
+}
+
+/** Copies `job.size` bytes from `io.read` to `io.write` in parallel positional chunks. */
+function copyChunks(
+  job: FileJob,
+  tracker: ProgressTracker,
+  options: TransferOptions,
+  verb: string,
+  io: ChunkIo,
+): Promise<void> {
+  return parallelChunks(
+    job.size,
+    options.chunkSize ?? DEFAULT_CHUNK,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    options.signal,
+    async (buffer, offset, length) => {
+      let filled = 0;
+      while (filled < length) {
+        const got = await io.read(buffer.subarray(filled), length - filled, offset + filled);
+        if (got === 0) throw new Error(`${job.source} shrank while it was being ${verb}`);
+        filled += got;
+      }
+      await io.write(buffer, length, offset);
+      tracker.add(length, job.source);
+    },
+  );
+}
+
 /** Uploads one file to a temp name beside `job.dest`, then renames it into place. */
 async function uploadFile(
   remote: RemoteFs,
@@ -117,22 +149,11 @@ async function uploadFile(
   try {
     handle = await remote.open(temp, 'w', { mode: 0o600 });
     const remoteHandle = handle;
-    await parallelChunks(
-      job.size,
-      options.chunkSize ?? DEFAULT_CHUNK,
-      options.concurrency ?? DEFAULT_CONCURRENCY,
-      options.signal,
-      async (buffer, offset, length) => {
-        let filled = 0;
-        while (filled < length) {
-          const { bytesRead } = await local.read(buffer, filled, length - filled, offset + filled);
-          if (bytesRead === 0) throw new Error(`${job.source} shrank while it was being uploaded`);
-          filled += bytesRead;
-        }
-        await remote.write(remoteHandle, buffer, length, offset);
-        tracker.add(length, job.source);
-      },
-    );
+    await copyChunks(job, tracker, options, 'uploaded', {
+      read: async (buffer, length, position) =>
+        (await local.read(buffer, 0, length, position)).bytesRead,
+      write: (buffer, length, position) => remote.write(remoteHandle, buffer, length, position),
+    });
     await remote.fsetstat(remoteHandle, { mode: job.mode, atime: job.atime, mtime: job.mtime });
     handle = undefined;
     await remote.close(remoteHandle);
@@ -168,27 +189,12 @@ async function downloadFile(
       0o600,
     );
     const file = local;
-    await parallelChunks(
-      job.size,
-      options.chunkSize ?? DEFAULT_CHUNK,
-      options.concurrency ?? DEFAULT_CONCURRENCY,
-      options.signal,
-      async (buffer, offset, length) => {
-        let filled = 0;
-        while (filled < length) {
-          const got = await remote.read(
-            handle,
-            buffer.subarray(filled),
-            length - filled,
-            offset + filled,
-          );
-          if (got === 0) throw new Error(`${job.source} shrank while it was being downloaded`);
-          filled += got;
-        }
-        await file.write(buffer, 0, length, offset);
-        tracker.add(length, job.source);
+    await copyChunks(job, tracker, options, 'downloaded', {
+      read: (buffer, length, position) => remote.read(handle, buffer, length, position),
+      write: async (buffer, length, position) => {
+        await file.write(buffer, 0, length, position);
       },
-    );
+    });
     await file.sync();
     await file.close();
     local = undefined;

@@ -67,6 +67,8 @@ describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
       expect(result.transferred.sort()).toEqual(['a.txt', 'sub/b.txt']);
       expect(result.deleted.sort()).toEqual(['old', 'old/dir', 'old/dir/file', 'stale.txt']);
       expect(result.bytes).toBeGreaterThan(0);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.at(-1)?.bytes).toBeGreaterThan(0);
       expect(await tree(remote)).toEqual(['a.txt', 'keep.log', 'sub/', 'sub/b.txt']);
       expect(await readFile(join(remote, 'sub/b.txt'), 'utf8')).toBe('bb');
 
