@@ -33,6 +33,7 @@ export interface ApiServer {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_RECORDED_BODY_BYTES = 64 * 1024;
 const CONTROL_PREFIX = '/_emulator';
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
@@ -92,7 +93,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       method,
       path: trimSlash(path),
       query: queryObject(url.searchParams),
-      body: parsed.ok ? parsed.value : rawBody.toString('utf8'),
+      // Big bodies are summarised so a long run's record stays small.
+      body:
+        rawBody.length > MAX_RECORDED_BODY_BYTES
+          ? `<${rawBody.length} bytes>`
+          : parsed.ok
+            ? parsed.value
+            : rawBody.toString('utf8'),
       apiKey: key === undefined ? 'absent' : 'present',
       rawHeaders: req.headers,
       requestId,
