@@ -12,6 +12,7 @@ import { EmulatorError } from './errors.ts';
 import { createApiServer } from './http/server.ts';
 import { Market } from './market/market.ts';
 import { accountRoutes } from './routes/account.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { executorRoutes } from './routes/executors.ts';
 import { payRoutes } from './routes/pay.ts';
@@ -157,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     prefix: '/api',
     routes: [
       ...accountRoutes(app),
+      ...auditRoutes(app),
       ...executorRoutes(app),
       ...rentBySpecRoutes(app),
       ...podRoutes(app),

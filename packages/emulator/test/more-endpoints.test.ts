@@ -101,6 +101,38 @@ describe('the remaining endpoints', () => {
     expect(logs.body[0]).toMatchObject({ id: restore.body.restore_log_id, status: 'CANCELLED' });
   });
 
+  it('serves an audit log of the account changes, newest first, with a cursor', async () => {
+    const pod = await rentPod(api, keys.publicKey, { headers: { 'X-Source': 'cli' } });
+    await api(
+      'POST',
+      '/ssh-keys',
+      { name: 'audited', public_key: keys.publicKey },
+      { 'X-Source': 'sdk' },
+    );
+    const audit = await api<{
+      items: { action: string; source: string; resource_id: string | null; status_code: number }[];
+      next_cursor: string | null;
+    }>('GET', '/account/audit?limit=1');
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ action: 'ssh_key.create', source: 'sdk', status_code: 200 }),
+    ]);
+    expect(audit.body.next_cursor).toEqual(expect.any(String));
+    const older = await api<{ items: { action: string }[] }>(
+      'GET',
+      `/account/audit?limit=500&cursor=${audit.body.next_cursor}`,
+    );
+    expect(older.body.items.some((i) => i.action === 'ssh_key.create')).toBe(false);
+    const pods = await api<{ items: { action: string; source: string; resource_id: string }[] }>(
+      'GET',
+      '/account/audit?action=pod.create',
+    );
+    expect(pods.body.items[0]).toMatchObject({
+      action: 'pod.create',
+      source: 'cli',
+      resource_id: pod.executor.id,
+    });
+  });
+
   it('answers 413 for a body over 1 MiB', async () => {
     const response = await api('POST', '/ssh-keys', {
       name: 'x',
