@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
-import { type Emulator, startEmulator } from '@lium/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { runLium, useEmulatorWorld } from './helpers.ts';
 
 /** The human error contract: exactly one `✘` line, no stack trace. */
 function expectOneErrorLine(stderr: string): string {
@@ -20,32 +19,18 @@ async function closedPort(): Promise<number> {
 }
 
 describe('bad input gives one line and the right exit code', () => {
-  let emulator: Emulator;
-  let sandbox: Sandbox;
-  let env: Record<string, string>;
-  const lium = (argv: string[], extraEnv: Record<string, string> = {}) =>
-    runLium(argv, { env: { ...env, ...extraEnv }, cwd: sandbox.dir });
-
-  beforeAll(async () => {
-    // Pods stay PENDING for a minute, so "pod not running" can be tested.
-    emulator = await startEmulator({ executors: 20, readyDelayMs: 60_000 });
-    sandbox = makeSandbox();
-    env = { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    sandbox?.cleanup();
-  });
+  // Pods stay PENDING for a minute, so "pod not running" can be tested.
+  const world = useEmulatorWorld({ executors: 20, readyDelayMs: 60_000 });
+  const lium = (argv: string[], env: Record<string, string> = {}) => world.lium(argv, { env });
 
   it('an index without a previous ls says to run ls (exit 1)', async () => {
     const result = await lium(['up', '1', '-y']);
     expect(result.code).toBe(1);
     const line = expectOneErrorLine(result.stderr);
     expect(line).toContain('lium ls');
-    expect(emulator.control.requests({ method: 'POST', path: '/executors/*/rent' })).toHaveLength(
-      0,
-    );
+    expect(
+      world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }),
+    ).toHaveLength(0);
   });
 
   it('an index without a previous ps says to run ps (exit 1)', async () => {
@@ -80,11 +65,11 @@ describe('bad input gives one line and the right exit code', () => {
   });
 
   it('a missing local file is named (exit 1) before anything is contacted', async () => {
-    emulator.control.clearRequests();
+    world.emulator.control.clearRequests();
     const result = await lium(['scp', '1', 'does-not-exist.bin']);
     expect(result.code).toBe(1);
     expect(expectOneErrorLine(result.stderr)).toContain('does-not-exist.bin');
-    expect(emulator.control.requests()).toHaveLength(0);
+    expect(world.emulator.control.requests()).toHaveLength(0);
   });
 
   it('a missing --script file is named (exit 1)', async () => {
@@ -119,7 +104,7 @@ describe('bad input gives one line and the right exit code', () => {
 
   it('no API key at all says the same', async () => {
     const result = await runLium(['ps'], {
-      env: { ...sandbox.env, LIUM_BASE_URL: emulator.baseUrl },
+      env: { ...world.sandbox.env, LIUM_BASE_URL: world.emulator.baseUrl },
     });
     expect(result.code).toBe(1);
     expect(expectOneErrorLine(result.stderr)).toContain('lium init');
@@ -147,21 +132,21 @@ describe('bad input gives one line and the right exit code', () => {
   });
 
   it('a bad --ttl is refused before anything is rented (exit 2)', async () => {
-    emulator.control.clearRequests();
+    world.emulator.control.clearRequests();
     await lium(['ls', '--limit', '3']);
     const result = await lium(['up', '1', '-y', '--ttl', 'soon']);
     expect(result.code).toBe(2);
     expect(expectOneErrorLine(result.stderr)).toContain('soon');
-    expect(emulator.control.requests({ method: 'POST', path: '/executors/*/rent' })).toHaveLength(
-      0,
-    );
+    expect(
+      world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }),
+    ).toHaveLength(0);
   });
 
   it('--debug logs requests without the API key and shows the stack', async () => {
     const result = await lium(['ls', '--limit', '1', '--debug']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/→ GET .*\/executors/);
-    expect(result.stderr).not.toContain(emulator.apiKey);
+    expect(result.stderr).not.toContain(world.emulator.apiKey);
     const failing = await lium(['ls', '--debug'], { LIUM_API_KEY: 'wrong-key' });
     expect(failing.stderr).toMatch(/\[debug\] LiumAuthenticationError.*\n\s+at /);
     expect(failing.stderr).not.toContain('wrong-key');

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import { type Emulator, type EmulatorOptions, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll } from 'vitest';
 import type { CliIO } from '../src/io.ts';
 import { run } from '../src/main.ts';
 
@@ -101,3 +103,50 @@ export function makeSandbox(): Sandbox {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI detection is the point
 export const ANSI = /\u001b\[/;
+
+export interface EmulatorWorld {
+  readonly emulator: Emulator;
+  readonly sandbox: Sandbox;
+  /** The sandbox's environment pointed at the emulator (API key and base URL set). */
+  readonly env: Record<string, string>;
+  /** `lium` in-process in the sandbox directory; `options.env` adds to (or overrides) `env`. */
+  lium(argv: string[], options?: RunOptions): Promise<RunResult>;
+}
+
+/** Starts an emulator and a sandbox for the enclosing describe block, and stops them after. */
+export function useEmulatorWorld(options: EmulatorOptions = {}): EmulatorWorld {
+  let emulator: Emulator | undefined;
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator(options);
+    sandbox = makeSandbox();
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    sandbox?.cleanup();
+  });
+  const started = () => {
+    if (!emulator || !sandbox)
+      throw new Error('the emulator world is used outside its describe block');
+    return { emulator, sandbox };
+  };
+  const world: EmulatorWorld = {
+    get emulator() {
+      return started().emulator;
+    },
+    get sandbox() {
+      return started().sandbox;
+    },
+    get env() {
+      const { emulator, sandbox } = started();
+      return { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
+    },
+    lium: (argv, runOptions = {}) =>
+      runLium(argv, {
+        cwd: started().sandbox.dir,
+        ...runOptions,
+        env: { ...world.env, ...runOptions.env },
+      }),
+  };
+  return world;
+}

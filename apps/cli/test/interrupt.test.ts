@@ -1,6 +1,5 @@
-import { type Emulator, startEmulator } from '@lium/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulatorWorld } from './helpers.ts';
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -11,25 +10,14 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
 }
 
 describe('Ctrl-C during up never leaves a pod unmentioned', () => {
-  let emulator: Emulator;
-  let sandbox: Sandbox;
-  let env: Record<string, string>;
-  const lium = (argv: string[], signal?: AbortSignal) =>
-    runLium(argv, { env, cwd: sandbox.dir, ...(signal ? { signal } : {}) });
+  // Pods take a minute to start, so the interrupt lands while `up` waits.
+  const world = useEmulatorWorld({ executors: 20, readyDelayMs: 60_000 });
+  const lium = (argv: string[], signal?: AbortSignal) => world.lium(argv, signal ? { signal } : {});
   const rents = () =>
-    emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
+    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
 
   beforeAll(async () => {
-    // Pods take a minute to start, so the interrupt lands while `up` waits.
-    emulator = await startEmulator({ executors: 20, readyDelayMs: 60_000 });
-    sandbox = makeSandbox();
-    env = { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
     await lium(['ls', '--limit', '3']);
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    sandbox?.cleanup();
   });
 
   it('stops the pod it was waiting for and exits 130', async () => {
@@ -48,7 +36,11 @@ describe('Ctrl-C during up never leaves a pod unmentioned', () => {
   });
 
   it('finds and stops a pod whose rent request was cut off mid-flight', async () => {
-    emulator.control.addFault({ method: 'POST', path: '/executors/*/rent', latencyMs: 1_500 });
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/executors/*/rent',
+      latencyMs: 1_500,
+    });
     const interrupt = new AbortController();
     const running = lium(['up', '2', '-y', '--name', 'in-flight-pod'], interrupt.signal);
     const before = rents();

@@ -1,47 +1,27 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Emulator, startEmulator } from '@lium/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runLium, useEmulatorWorld } from './helpers.ts';
 
 describe('ssh, scripts, progress and failing rents', () => {
-  let emulator: Emulator;
-  let sandbox: Sandbox;
-  let env: Record<string, string>;
-  const lium = (
-    argv: string[],
-    options: { tty?: boolean; stdin?: string; env?: Record<string, string> } = {},
-  ) =>
-    runLium(argv, {
-      env: { ...env, ...options.env },
-      cwd: sandbox.dir,
-      ...(options.tty ? { tty: true } : {}),
-      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
-    });
+  const world = useEmulatorWorld({ executors: 30, readyDelayMs: 100 });
+  const lium = world.lium;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ executors: 30, readyDelayMs: 100 });
-    sandbox = makeSandbox();
-    env = { ...sandbox.env, LIUM_BASE_URL: emulator.baseUrl, LIUM_API_KEY: emulator.apiKey };
     await lium(['ls', '--limit', '5']);
     const up = await lium(['up', '1', '-y', '--name', 'box']);
     expect(up.code).toBe(0);
     await lium(['ps']);
   });
 
-  afterAll(async () => {
-    await emulator?.close();
-    sandbox?.cleanup();
-  });
-
   it('--api-key works without LIUM_API_KEY and never shows up in output', async () => {
-    const { LIUM_API_KEY: _key, ...withoutKey } = env;
-    const result = await runLium(['ps', '--api-key', emulator.apiKey, '--debug'], {
+    const { LIUM_API_KEY: _key, ...withoutKey } = world.env;
+    const result = await runLium(['ps', '--api-key', world.emulator.apiKey, '--debug'], {
       env: withoutKey,
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('box');
-    expect(result.stdout + result.stderr).not.toContain(emulator.apiKey);
+    expect(result.stdout + result.stderr).not.toContain(world.emulator.apiKey);
   });
 
   it('ssh runs a shell on the pod and returns its exit code', async () => {
@@ -60,7 +40,7 @@ describe('ssh, scripts, progress and failing rents', () => {
   });
 
   it('exec --script runs a local script with --env', async () => {
-    const script = join(sandbox.dir, 'job.sh');
+    const script = join(world.sandbox.dir, 'job.sh');
     writeFileSync(script, 'echo "batch=$BATCH"\necho line2\n');
     const result = await lium(['exec', 'box', '--script', 'job.sh', '-e', 'BATCH=64']);
     expect(result.code).toBe(0);
@@ -68,7 +48,7 @@ describe('ssh, scripts, progress and failing rents', () => {
   });
 
   it('scp draws a progress bar on a terminal and a single line elsewhere', async () => {
-    const local = join(sandbox.dir, 'big.bin');
+    const local = join(world.sandbox.dir, 'big.bin');
     writeFileSync(local, Buffer.alloc(3_000_000, 7));
     const tty = await lium(['scp', 'box', local, '/root/'], { tty: true });
     expect(tty.code).toBe(0);
@@ -81,7 +61,7 @@ describe('ssh, scripts, progress and failing rents', () => {
   });
 
   it('a pod that fails to start is reported by name and exits 1', async () => {
-    emulator.control.failNextRents(1);
+    world.emulator.control.failNextRents(1);
     await lium(['ls', '--limit', '5']);
     const result = await lium(['up', '2', '-y', '--name', 'doomed']);
     expect(result.code).toBe(1);
@@ -91,7 +71,7 @@ describe('ssh, scripts, progress and failing rents', () => {
   });
 
   it('an empty balance is refused with the amounts (exit 1) and nothing is rented', async () => {
-    emulator.control.setBalance(0);
+    world.emulator.control.setBalance(0);
     try {
       await lium(['ls', '--limit', '5']);
       const result = await lium(['up', '3', '-y', '--json']);
@@ -99,7 +79,7 @@ describe('ssh, scripts, progress and failing rents', () => {
       const body = JSON.parse(result.stdout) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('insufficient_balance');
     } finally {
-      emulator.control.setBalance(10_000);
+      world.emulator.control.setBalance(10_000);
     }
   });
 

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Emulator, startEmulator } from '@lium/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANSI, makeSandbox, runLium, type Sandbox } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { ANSI, useEmulatorWorld } from './helpers.ts';
 
 interface PodRowJson {
   id: string;
@@ -12,23 +11,9 @@ interface PodRowJson {
 }
 
 describe('several pods, terminals and completion', () => {
-  let emulator: Emulator;
-  let sandbox: Sandbox;
-  let env: Record<string, string>;
+  const world = useEmulatorWorld({ executors: 40, readyDelayMs: 100 });
   let pods: PodRowJson[];
-  const lium = (argv: string[], options: { tty?: boolean } = {}) =>
-    runLium(argv, { env, cwd: sandbox.dir, ...(options.tty ? { tty: true } : {}) });
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ executors: 40, readyDelayMs: 100 });
-    sandbox = makeSandbox();
-    env = { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    sandbox?.cleanup();
-  });
+  const lium = (argv: string[], options: { tty?: boolean } = {}) => world.lium(argv, options);
 
   it('ls colours its table on a terminal only', async () => {
     const tty = await lium(['ls', '--limit', '3'], { tty: true });
@@ -75,10 +60,10 @@ describe('several pods, terminals and completion', () => {
   });
 
   it('scp to several pods, then download from all as <huid>-<name>', async () => {
-    const local = join(sandbox.dir, 'notes.txt');
+    const local = join(world.sandbox.dir, 'notes.txt');
     writeFileSync(local, 'shared notes\n');
     expect((await lium(['scp', '1,2', local])).code).toBe(0);
-    const into = join(sandbox.dir, 'collected');
+    const into = join(world.sandbox.dir, 'collected');
     const result = await lium(['scp', 'all', '-d', '/root/notes.txt', into]);
     expect(result.code).toBe(0);
     for (const pod of pods) {
@@ -87,14 +72,14 @@ describe('several pods, terminals and completion', () => {
   });
 
   it('rsync all:/path pulls each pod into its own <huid>/ directory', async () => {
-    const src = join(sandbox.dir, 'logs-src');
+    const src = join(world.sandbox.dir, 'logs-src');
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'run.log'), 'ok\n');
     writeFileSync(join(src, 'scratch.tmp'), 'skip me\n');
     expect((await lium(['rsync', '--exclude', '*.tmp', `${src}/`, 'all:/root/logs/'])).code).toBe(
       0,
     );
-    const dest = join(sandbox.dir, 'logs');
+    const dest = join(world.sandbox.dir, 'logs');
     const pull = await lium(['rsync', 'all:/root/logs/', `${dest}/`, '--json']);
     expect(pull.code).toBe(0);
     const rows = JSON.parse(pull.stdout) as { pod: string; transferred: string[] }[];

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Emulator, startEmulator } from '@lium/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeSandbox, runLium, type Sandbox } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useEmulatorWorld } from './helpers.ts';
 
 interface PodRowJson {
   index: number;
@@ -13,22 +12,8 @@ interface PodRowJson {
 }
 
 describe('the whole workflow, in-process against the emulator', () => {
-  let emulator: Emulator;
-  let sandbox: Sandbox;
-  let env: Record<string, string>;
-  const lium = (argv: string[], options: { tty?: boolean; cwd?: string } = {}) =>
-    runLium(argv, { env, cwd: options.cwd ?? sandbox.dir, ...(options.tty ? { tty: true } : {}) });
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ executors: 40, readyDelayMs: 100 });
-    sandbox = makeSandbox();
-    env = { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl };
-  });
-
-  afterAll(async () => {
-    await emulator?.close();
-    sandbox?.cleanup();
-  });
+  const world = useEmulatorWorld({ executors: 40, readyDelayMs: 100 });
+  const lium = (argv: string[], options: { tty?: boolean } = {}) => world.lium(argv, options);
 
   it('ls prints a table of machines on stdout and a hint on stderr', async () => {
     const result = await lium(['ls', '--limit', '5']);
@@ -120,27 +105,27 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('scp uploads and downloads the same bytes', async () => {
-    const local = join(sandbox.dir, 'payload.bin');
+    const local = join(world.sandbox.dir, 'payload.bin');
     const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251));
     writeFileSync(local, bytes);
     const up = await lium(['scp', '1', local, '/root/payload.bin']);
     expect(up.stderr).toContain('Uploaded');
     expect(up.code).toBe(0);
-    const back = join(sandbox.dir, 'back.bin');
+    const back = join(world.sandbox.dir, 'back.bin');
     const down = await lium(['scp', `1:/root/payload.bin`, back]);
     expect(down.code).toBe(0);
     expect(readFileSync(back).equals(bytes)).toBe(true);
   });
 
   it('rsync pushes a directory and pulls it back', async () => {
-    const src = join(sandbox.dir, 'project');
+    const src = join(world.sandbox.dir, 'project');
     mkdirSync(join(src, 'sub'), { recursive: true });
     writeFileSync(join(src, 'a.txt'), 'alpha\n');
     writeFileSync(join(src, 'sub', 'b.txt'), 'beta\n');
     const push = await lium(['rsync', `${src}/`, '1:/root/project/']);
     expect(push.stderr).toContain('Synced');
     expect(push.code).toBe(0);
-    const pulled = join(sandbox.dir, 'pulled');
+    const pulled = join(world.sandbox.dir, 'pulled');
     const pull = await lium(['rsync', '1:/root/project/', `${pulled}/`]);
     expect(pull.code).toBe(0);
     expect(readFileSync(join(pulled, 'sub', 'b.txt'), 'utf8')).toBe('beta\n');
