@@ -7,7 +7,12 @@ import ssh2, {
   type SFTPWrapper,
 } from 'ssh2';
 import type { ResolvedAuth } from './auth.ts';
-import { LiumSshError, SshDisconnectedError, SshHostKeyMismatchError } from './errors.ts';
+import {
+  LiumSshError,
+  SshAbortError,
+  SshDisconnectedError,
+  SshHostKeyMismatchError,
+} from './errors.ts';
 import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
 import { Limiter } from './limiter.ts';
 import { mapSsh2Error } from './map-error.ts';
@@ -197,7 +202,15 @@ export class SshConnection {
 
   /** Holds one session-channel slot for the duration of `task`. */
   withChannel<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.use(() => this.limiter.run(task, signal));
+    return this.use(() =>
+      this.limiter.run(task, signal).catch((error: unknown) => {
+        // Aborted while queued for a slot: nothing ran remotely.
+        if (signal?.aborted && error === signal.reason) {
+          throw new SshAbortError(undefined, { ...this.target, cause: error });
+        }
+        throw error;
+      }),
+    );
   }
 
   #armIdleTimer(): void {

@@ -57,30 +57,55 @@ export function execWrapper(command: string, pty: boolean): string {
     : `${announce} >&2; ${readEnv}; ${run}`;
 }
 
-/** Strips the pid line from the start of one stream and reports the pid. */
-class PidLineFilter {
+const MARK_SCAN_LIMIT = 64 * 1024;
+
+/**
+ * Removes the wrapper's pid line from one stream and reports the pid. Lines before it (a noisy
+ * ~/.bashrc) pass through unchanged; after the marker, or after 64 KiB without one, every byte
+ * passes through untouched.
+ */
+export class PidLineFilter {
   #pending: Buffer | undefined = Buffer.alloc(0);
+  #scanned = 0;
   constructor(readonly onPid: (pid: number) => void) {}
 
   push(chunk: Buffer): Buffer {
     if (this.#pending === undefined) return chunk;
-    const data = Buffer.concat([this.#pending, chunk]);
+    let data = Buffer.concat([this.#pending, chunk]);
+    const out: Buffer[] = [];
     const prefix = Buffer.from(MARK);
-    const comparable = Math.min(data.length, prefix.length);
-    if (!data.subarray(0, comparable).equals(prefix.subarray(0, comparable))) {
-      this.#pending = undefined;
-      return data;
+    for (;;) {
+      const newline = data.indexOf(0x0a);
+      const comparable = Math.min(data.length, prefix.length);
+      const mayBeMarker = data.subarray(0, comparable).equals(prefix.subarray(0, comparable));
+      if (newline < 0) {
+        // Hold back a partial line only while it could still be the marker.
+        if (mayBeMarker) {
+          this.#pending = data;
+          return Buffer.concat(out);
+        }
+        out.push(data);
+        this.#scanned += data.length;
+        this.#pending = this.#scanned < MARK_SCAN_LIMIT ? Buffer.alloc(0) : undefined;
+        return Buffer.concat(out);
+      }
+      const line = data.subarray(0, newline + 1);
+      data = data.subarray(newline + 1);
+      if (mayBeMarker && newline >= prefix.length) {
+        const pid = Number(line.subarray(prefix.length).toString('latin1').trim());
+        if (Number.isInteger(pid) && pid > 1) this.onPid(pid);
+        this.#pending = undefined;
+        out.push(data);
+        return Buffer.concat(out);
+      }
+      out.push(line);
+      this.#scanned += line.length;
+      if (this.#scanned >= MARK_SCAN_LIMIT) {
+        this.#pending = undefined;
+        out.push(data);
+        return Buffer.concat(out);
+      }
     }
-    const newline = data.indexOf(0x0a);
-    if (newline < 0) {
-      this.#pending = data;
-      return Buffer.alloc(0);
-    }
-    const line = data.subarray(prefix.length, newline).toString('latin1').replace(/\r$/, '');
-    const pid = Number(line);
-    if (Number.isInteger(pid) && pid > 1) this.onPid(pid);
-    this.#pending = undefined;
-    return data.subarray(newline + 1);
   }
 
   /** Whatever was held back when the stream ended without a full line. */

@@ -107,7 +107,11 @@ export class SshPool {
     return connection.withChannel(() => runExec(connection, command, options), options.signal);
   }
 
-  /** Like exec, but as an async iterable of output chunks; `result` settles like exec's promise. */
+  /**
+   * Like exec, but as an async iterable of output chunks (flow-controlled: a slow consumer
+   * pauses the remote command). `result` settles like exec's promise; its `stdout` and `stderr`
+   * are empty because the output was delivered through the iterator instead of buffered.
+   */
   execStream(target: SshTarget, command: string, options: ExecOptions = {}): ExecStream {
     return createExecStream(async (hooks) => {
       const connection = await this.connection(target);
@@ -127,7 +131,7 @@ export class SshPool {
                 options.onStderr?.(chunk);
               },
             },
-            { onChannel: hooks.onChannel },
+            { onChannel: hooks.onChannel, collect: false },
           ),
         options.signal,
       );

@@ -107,7 +107,9 @@ describe.skipIf(sshdSkip !== undefined)('exec against OpenSSH sshd', () => {
     expect(check.stdout.trim()).toBe('none');
   });
 
-  it('runs 50 commands concurrently over one connection', async () => {
+  it('runs 50 commands concurrently over one connection (one login)', async () => {
+    const logins = async () => ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
+    const before = await logins();
     const pool = f.newPool();
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => pool.exec(f.target, `echo ${i}`)),
@@ -116,9 +118,30 @@ describe.skipIf(sshdSkip !== undefined)('exec against OpenSSH sshd', () => {
       Array.from({ length: 50 }, (_, i) => String(i)),
     );
     expect(pool.size).toBe(1);
-    // One TCP connection from this pool: exactly one more sshd session process serving us.
-    const log = await f.sshd.log();
-    expect(log).toMatch(/Accepted publickey/);
+    expect(await logins()).toBe(before + 1);
+  });
+
+  it('rejects with SshAbortError when aborted while queued for a channel', async () => {
+    const pool = f.newPool({ maxChannels: 1 });
+    const busy = pool.exec(f.target, 'sleep 1');
+    const controller = new AbortController();
+    const queued = pool.exec(f.target, 'echo never', { signal: controller.signal });
+    controller.abort();
+    await expect(queued).rejects.toBeInstanceOf(SshAbortError);
+    expect((await busy).exitCode).toBe(0);
+  });
+
+  it('streams a large output through the iterator with flow control', async () => {
+    const size = 8 * 1024 * 1024;
+    const stream = f.pool.execStream(f.target, `head -c ${size} /dev/zero`);
+    let received = 0;
+    for await (const chunk of stream) {
+      received += chunk.data.length;
+      // A slow consumer: the channel is paused instead of buffering everything.
+      if (received % (1024 * 1024) < chunk.data.length) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(received).toBe(size);
+    expect((await stream.result).exitCode).toBe(0);
   });
 
   it('allocates a pty when asked, still delivering env safely', async () => {
