@@ -133,6 +133,25 @@ describe('pod lifecycle', () => {
     expect(events.status).toBe(404);
   });
 
+  it('breaks a pod on demand (FAILED, still listed, SSH gone) and reboots it back', async () => {
+    const pod = await runningPod();
+    await sshExec(sshPortOf(pod), keys.privateKey, 'echo survives > /root/f');
+    emulator.control.failPod(pod.id);
+    const failed = (await api<PodRow>('GET', `/pods/${pod.id}`)).body;
+    expect(failed).toMatchObject({ status: 'FAILED', ssh_connect_cmd: null });
+    await waitUntil(async () =>
+      sshExec(sshPortOf(pod), keys.privateKey, 'true').then(
+        () => false,
+        () => true,
+      ),
+    );
+    expect((await api('POST', `/pods/${pod.id}/reboot`, {})).status).toBe(200);
+    const back = await waitForPod(api, pod.id);
+    expect((await sshExec(sshPortOf(back), keys.privateKey, 'cat /root/f')).stdout).toBe(
+      'survives\n',
+    );
+  });
+
   it('records pod events', async () => {
     const pod = await runningPod();
     const events = await api<{ type: string }[]>('GET', `/pods/${pod.id}/events`);

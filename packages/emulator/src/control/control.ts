@@ -35,6 +35,8 @@ export interface EmulatorControl {
   failNextRents(count?: number): void;
   /** The next `count` templates created (or re-imaged) end in VERIFY_FAILED. */
   failNextTemplateVerifications(count?: number): void;
+  /** Breaks a pod: FAILED, SSH stops (reboot brings it back), as when a node dies. */
+  failPod(podId: string, reason?: string): void;
   balance(): number;
   setBalance(usd: number): void;
   /** Adds a line to a pod's container log (as if PID 1 printed it). */
@@ -66,6 +68,8 @@ export function createControl(app: App): EmulatorControl {
     },
     failNextRents: (count = 1) => app.fleet.failNextRents(count),
     failNextTemplateVerifications: (count = 1) => app.templates.failNextVerifications(count),
+    failPod: (podId, reason = 'Container exited unexpectedly (injected by the emulator)') =>
+      app.fleet.fail(podOf(podId), reason),
     balance: () => {
       app.fleet.settleBilling();
       return app.store.balance;

@@ -71,6 +71,11 @@ export function controlRoutes(control: EmulatorControl): Route[] {
     route('POST', '/pods/{pod_id}/faults', (ctx) => ({
       body: control.setPodFaults(ctx.params.pod_id ?? '', (ctx.body ?? {}) as PodFaultSpec),
     })),
+    route('POST', '/pods/{pod_id}/fail', (ctx) => {
+      const reason = (ctx.body as { reason?: unknown } | undefined)?.reason;
+      control.failPod(ctx.params.pod_id ?? '', typeof reason === 'string' ? reason : undefined);
+      return { body: { success: true } };
+    }),
     route('POST', '/pods/{pod_id}/logs', (ctx) => {
       const body = (ctx.body ?? {}) as { line?: unknown; lines?: unknown };
       const lines = Array.isArray(body.lines) ? body.lines : [body.line];

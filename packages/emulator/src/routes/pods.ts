@@ -86,8 +86,8 @@ export function podRoutes(app: App): Route[] {
   ];
 }
 
-function requireRunning(pod: PodRecord, action: string): void {
-  if (pod.status !== 'RUNNING') {
+function requireRunning(pod: PodRecord, action: string, alsoFailed = false): void {
+  if (pod.status !== 'RUNNING' && !(alsoFailed && pod.status === 'FAILED')) {
     throw badRequest(
       `Cannot ${action} a pod in status ${pod.status}`,
       'Wait until the pod is RUNNING.',
@@ -101,7 +101,8 @@ function reboot(app: App, ctx: RequestContext) {
   const volumeId = v.uuid('volume_id');
   v.done();
   if (volumeId !== undefined && !app.store.volumes.has(volumeId)) throw notFound('Volume');
-  requireRunning(pod, 'reboot');
+  // A FAILED pod can be rebooted back to life.
+  requireRunning(pod, 'reboot', true);
   if (volumeId !== undefined) pod.volume_id = volumeId;
   app.fleet.restart(pod, { wipeData: false, reason: 'Reboot' });
   return { body: podRow(app, pod) };

@@ -340,6 +340,19 @@ export class Fleet {
     return ports;
   }
 
+  /** A running pod breaks: FAILED (still listed, no longer billed), its SSH server stops, files stay. */
+  fail(pod: PodRecord, message: string): void {
+    const timer = this.timers.get(pod.id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(pod.id);
+    pod.status = 'FAILED';
+    pod.updated_at = new Date().toISOString();
+    this.event(pod, 'pod.failed', 'Failed', message, message);
+    this.logs.append(pod, message);
+    this.stopServer(pod.id, false);
+    this.store.changed();
+  }
+
   private markCreationFailed(pod: PodRecord, message: string): void {
     pod.status = 'CREATION_FAILED';
     pod.failed_at = Date.now();
