@@ -12,6 +12,11 @@ const CLI_HINTS: Record<string, string> = {
   api_key_missing: 'Run `lium init` or set LIUM_API_KEY.',
   connection_failed: 'Check your network, and LIUM_BASE_URL if you set it.',
   timeout: 'Try again; check your network, and LIUM_BASE_URL if you set it.',
+  // The SDK's hints for these name SDK options; on the command line the knobs are flags.
+  pod_no_ssh: 'Wait until `lium ps` shows it RUNNING with an SSH command.',
+  pod_not_ready:
+    'It may still start: check `lium ps`, or wait longer with `lium up --timeout 30m`.',
+  no_template: 'Pass --image <template id> (see `lium templates`).',
 };
 
 const DEFAULT_HINTS: Record<string, string> = {

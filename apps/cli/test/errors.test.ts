@@ -86,6 +86,7 @@ describe('bad input gives one line and the right exit code', () => {
     expect(result.code).toBe(1);
     const line = expectOneErrorLine(result.stderr);
     expect(line).toMatch(/PENDING|not ready|no SSH/i);
+    expect(line).toContain('lium ps');
     await lium(['down', 'slow-pod', '-y']);
   });
 
