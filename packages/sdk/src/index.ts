@@ -17,25 +17,7 @@ export {
 export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
 export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
-export {
-  type BackupConfigOptions,
-  type CallOptions,
-  type CommandResult,
-  type CreateTemplateOptions,
-  type ExecuteManyEvent,
-  type ExecuteManyOptions,
-  type ExecuteOptions,
-  type ListExecutorsOptions,
-  Lium,
-  type LiumOptions,
-  type LiumShellOptions,
-  type ManyTransferOptions,
-  type PodOutcome,
-  type PodRef,
-  type StartPodOptions,
-  type SyncDirectoryOptions,
-  type TransferCallOptions,
-} from './lium.ts';
+export { Lium } from './lium.ts';
 export {
   type ExecutorInfo,
   type ExecutorSpecs,
@@ -49,6 +31,24 @@ export {
   toVolumeInfo,
   type VolumeInfo,
 } from './models.ts';
+export type {
+  BackupConfigOptions,
+  CallOptions,
+  CommandResult,
+  CreateTemplateOptions,
+  ExecuteManyEvent,
+  ExecuteManyOptions,
+  ExecuteOptions,
+  ListExecutorsOptions,
+  LiumOptions,
+  LiumShellOptions,
+  ManyTransferOptions,
+  PodOutcome,
+  PodRef,
+  StartPodOptions,
+  SyncDirectoryOptions,
+  TransferCallOptions,
+} from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
 export {
   type ExecutorSnapshot,

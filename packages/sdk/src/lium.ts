@@ -1,25 +1,16 @@
 import { join, posix } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import {
   type BackupConfig,
   type BackupLog,
   type DeploymentEstimate,
   LiumAPIClient,
-  type LiumAPIClientOptions,
   type RestoreLog,
   type SshKey,
   type User,
 } from '@lium/api';
-import {
-  type Env,
-  findSshKey,
-  type LiumSettings,
-  resolveSettings,
-  type SshKeyPair,
-} from '@lium/config';
+import { findSshKey, type LiumSettings, resolveSettings, type SshKeyPair } from '@lium/config';
 import { isLiumError, LiumError } from '@lium/errors';
 import {
-  type ExecResult,
   execMany,
   type ForwardOptions,
   type PortForward,
@@ -31,10 +22,10 @@ import {
   type TransferProgress,
   type TransferResult,
 } from '@lium/ssh';
-import { backoff, sleep, throwIfAborted } from './abort.ts';
+import { throwIfAborted } from './abort.ts';
 import { chooseDefaultTemplate } from './default-template.ts';
 import { LiumPodError, LiumTargetError, LiumUsageError } from './errors.ts';
-import { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
+import { filterExecutors, machineNamesFor } from './executor-filter.ts';
 import { generateHumanId, looksLikeHumanId } from './huid.ts';
 import {
   type ExecutorInfo,
@@ -46,6 +37,26 @@ import {
   toVolumeInfo,
   type VolumeInfo,
 } from './models.ts';
+import { asReadable, asWritable } from './node-streams.ts';
+import type {
+  BackupConfigOptions,
+  CallOptions,
+  CommandResult,
+  CreateTemplateOptions,
+  ExecuteManyEvent,
+  ExecuteManyOptions,
+  ExecuteOptions,
+  ListExecutorsOptions,
+  LiumOptions,
+  LiumShellOptions,
+  ManyTransferOptions,
+  PodOutcome,
+  PodRef,
+  StartPodOptions,
+  SyncDirectoryOptions,
+  TransferCallOptions,
+} from './options.ts';
+import { pollUntil, settleEach } from './poll.ts';
 import {
   readExecutorSnapshot,
   readPodSnapshot,
@@ -56,168 +67,6 @@ import { type RegisterKeysResult, registerSshKeys } from './ssh-key-registration
 import { resolveTargets, resolveText } from './targets.ts';
 import { type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 import { TERMINAL_POD_STATUSES, type WaitForReadyOptions, waitForPodReady } from './wait-ready.ts';
-
-export interface LiumOptions {
-  /** Overrides `[api] api_key` and `LIUM_API_KEY`. */
-  apiKey?: string | undefined;
-  /** Overrides `[api] base_url` and `LIUM_BASE_URL`; default `https://lium.io/api`. */
-  baseUrl?: string | undefined;
-  /** Private (or public) key to rent pods with and log in; overrides `[ssh] key_path`. */
-  sshKeyPath?: string | undefined;
-  /** Where `config.ini`, snapshots, the key cache and pinned host keys live; default `~/.lium`. */
-  configDir?: string | undefined;
-  /** Environment to read settings from; default `process.env`. */
-  env?: Env | undefined;
-  /** Home directory for `~/.ssh` key discovery; default `$HOME`. */
-  homeDir?: string | undefined;
-  /** Options passed to the REST client (timeouts, retries, fetch, request hooks). */
-  api?: Omit<LiumAPIClientOptions, 'apiKey' | 'baseUrl'> | undefined;
-  /** `tofu` (default) pins each pod's host key on first use; `off` accepts any key. */
-  hostKeyCheck?: 'tofu' | 'off' | undefined;
-  /** SSH connect + handshake timeout; default 20 s. */
-  sshConnectTimeoutMs?: number | undefined;
-  /** First poll interval of the waits (pod ready, template verified, jupyter); default 1 s. */
-  pollIntervalMs?: number | undefined;
-  /** Longest poll interval of the waits; default 10 s. */
-  maxPollIntervalMs?: number | undefined;
-  /** Pod snapshots are per shell: the CLI's parent process id by default. */
-  shellPid?: number | undefined;
-  /** Name of SSH keys this SDK adds to the account; default `cli-<user>@<host>`. */
-  sshKeyName?: string | undefined;
-  /** Non-fatal problems (e.g. a key that could not be registered). */
-  onWarning?: ((message: string) => void) | undefined;
-}
-
-/** A pod, or anything that names one: an id, HUID or name. */
-export type PodRef = PodInfo | string;
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
-  /**
-   * Page size asked of the server. Default 1000, what the official client always sends (the
-   * server's own default is undocumented, reference §2.2.1).
-   */
-  size?: number;
-}
-
-export interface StartPodOptions extends CallOptions {
-  /** An executor id or HUID, or the executor itself. */
-  executorId: string | ExecutorInfo;
-  /** Default: the executor's HUID (as the official CLI names pods). */
-  podName?: string;
-  /** Default: `template.default_id` from the config, else chosen as the reference §3.5 says. */
-  templateId?: string;
-  volumeId?: string;
-  /** Number of external ports to map. */
-  initialPortCount?: number;
-  /** `reuse` returns the existing pod of that name instead of renting another; `error` refuses. */
-  ifExists?: 'create' | 'reuse' | 'error';
-  /** Public keys to authorise, default the configured key's `.pub` lines. */
-  publicKeys?: string[];
-}
-
-export interface CommandResult extends ExecResult {
-  success: boolean;
-}
-
-export interface ExecuteOptions extends CallOptions {
-  env?: Record<string, string>;
-  timeoutMs?: number;
-  stdin?: string | Buffer;
-  onStdout?: (chunk: Buffer) => void;
-  onStderr?: (chunk: Buffer) => void;
-}
-
-export interface ExecuteManyOptions extends CallOptions {
-  /** Pods running at once (default 10). */
-  concurrency?: number;
-  env?: Record<string, string>;
-  timeoutMs?: number;
-}
-
-export type ExecuteManyEvent =
-  | { type: 'line'; pod: PodInfo; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'result'; pod: PodInfo; result?: CommandResult; error?: unknown };
-
-export interface TransferCallOptions extends CallOptions {
-  onProgress?: (progress: TransferProgress) => void;
-}
-
-export interface ManyTransferOptions extends CallOptions {
-  /** Pods transferring at once (default 8). */
-  concurrency?: number;
-  onProgress?: (pod: PodInfo, progress: TransferProgress) => void;
-}
-
-/** What happened on one pod of a many-pod operation. */
-export type PodOutcome<T> =
-  | { pod: PodInfo; result: T; error?: undefined }
-  | { pod: PodInfo; result?: undefined; error: unknown };
-
-export interface SyncDirectoryOptions extends TransferCallOptions {
-  localPath: string;
-  remotePath: string;
-  direction: 'up' | 'down';
-  delete?: boolean;
-  exclude?: string[];
-  compress?: boolean;
-  dryRun?: boolean;
-  checksum?: boolean;
-  method?: 'auto' | 'rsync' | 'sftp';
-}
-
-export interface CreateTemplateOptions extends CallOptions {
-  name: string;
-  /** `image` or `image:tag`. */
-  image: string;
-  /** Default `latest` (or the tag in `image`). */
-  tag?: string;
-  internalPorts?: number[];
-  environment?: Record<string, string>;
-  startupCommands?: string;
-  entrypoint?: string;
-  volumes?: string[];
-  isPrivate?: boolean;
-  category?: string;
-  description?: string;
-  /** Wait for the platform to verify the image (default true). */
-  wait?: boolean;
-  timeoutMs?: number;
-}
-
-export interface BackupConfigOptions extends CallOptions {
-  /** Default `/root` (the CLI's default). */
-  path?: string;
-  /** Default 6. */
-  frequencyHours?: number;
-  /** Default 7. */
-  retentionDays?: number;
-}
-
-/** Like `@lium/ssh`'s ShellOptions, but any Node stream will do (a CLI's injected io). */
-export interface LiumShellOptions {
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
-  /** Use the system `ssh` for full terminal behaviour when possible (default true). */
-  preferSystemSsh?: boolean;
-}
-
-/** The stream itself when it is a stream.Readable (keeps raw mode and TTY), else a wrapper. */
-function asReadable(stream: NodeJS.ReadableStream): Readable {
-  return stream instanceof Readable ? stream : new Readable().wrap(stream);
-}
-
-function asWritable(stream: NodeJS.WritableStream): Writable {
-  if (stream instanceof Writable) return stream;
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      stream.write(chunk, (error?: Error | null) => done(error ?? null));
-    },
-  });
-}
 
 /** The API, SSH and settings of one Lium, set up on first use. */
 interface Context {
@@ -757,8 +606,7 @@ export class Lium implements AsyncDisposable {
     }
     await api.installJupyter(target.id, port, callOpts(options));
     if (options.wait === false) return this.getPod(target.id, options);
-    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    for (const delay of this.#delays()) {
+    const installed = await this.#poll(options.timeoutMs ?? 120_000, options, async () => {
       const now = await this.getPod(target.id, options);
       const status = (now.jupyterInstallationStatus ?? '').toUpperCase();
       if (status === 'SUCCESS') return now;
@@ -770,20 +618,27 @@ export class Lium implements AsyncDisposable {
           hint: 'Check the pod logs (lium logs) and try another port.',
         });
       }
-      if (Date.now() + delay > deadline) break;
-      await sleep(delay, options.signal);
-    }
+      return undefined;
+    });
+    if (installed) return installed;
     throw new LiumPodError(`Jupyter did not come up on pod ${target.huid} in time`, {
       code: 'pod_not_ready',
       podId: target.id,
     });
   }
 
-  *#delays(): Generator<number, never> {
-    return yield* backoff(
-      this.#options.pollIntervalMs ?? 1_000,
-      this.#options.maxPollIntervalMs ?? 10_000,
-    );
+  /** {@link pollUntil} at this instance's poll intervals. */
+  #poll<T>(
+    timeoutMs: number,
+    options: CallOptions,
+    check: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    return pollUntil(check, {
+      timeoutMs,
+      intervalMs: this.#options.pollIntervalMs ?? 1_000,
+      maxIntervalMs: this.#options.maxPollIntervalMs ?? 10_000,
+      signal: options.signal,
+    });
   }
 
   // ---------------------------------------------------------------- ssh
@@ -959,22 +814,8 @@ export class Lium implements AsyncDisposable {
     work: (pod: PodInfo) => Promise<T>,
   ): Promise<PodOutcome<T>[]> {
     const pods = await Promise.all(refs.map((ref) => this.#podOf(ref, options)));
-    const outcomes: PodOutcome<T>[] = new Array(pods.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < pods.length) {
-        const index = next++;
-        const pod = pods[index] as PodInfo;
-        try {
-          outcomes[index] = { pod, result: await work(pod) };
-        } catch (error) {
-          outcomes[index] = { pod, error };
-        }
-      }
-    };
-    const lanes = Math.max(1, Math.min(options.concurrency ?? 8, pods.length));
-    await Promise.all(Array.from({ length: lanes }, worker));
-    return outcomes;
+    const outcomes = await settleEach(pods, options.concurrency ?? 8, work);
+    return outcomes.map(({ item, ...outcome }) => ({ pod: item, ...outcome }) as PodOutcome<T>);
   }
 
   /** Syncs a directory up or down with rsync (SFTP fallback when rsync is missing). */
@@ -1076,8 +917,7 @@ export class Lium implements AsyncDisposable {
     id: string,
     options: CallOptions & { timeoutMs?: number } = {},
   ): Promise<TemplateInfo> {
-    const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-    for (const delay of this.#delays()) {
+    const verified = await this.#poll(options.timeoutMs ?? 300_000, options, async () => {
       const template = await this.getTemplate(id, options);
       if (template.status === 'VERIFY_SUCCESS') return template;
       if (template.status === 'VERIFY_FAILED') {
@@ -1090,9 +930,9 @@ export class Lium implements AsyncDisposable {
           },
         );
       }
-      if (Date.now() + delay > deadline) break;
-      await sleep(delay, options.signal);
-    }
+      return undefined;
+    });
+    if (verified) return verified;
     throw new LiumError(`Template ${id} was not verified in time`, {
       code: 'template_not_verified',
       hint: 'Verification can take minutes for large images; wait longer (timeoutMs).',
@@ -1255,8 +1095,7 @@ export class Lium implements AsyncDisposable {
     read: () => Promise<T | undefined>,
     options: CallOptions & { timeoutMs?: number },
   ): Promise<T> {
-    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
-    for (const delay of this.#delays()) {
+    const done = await this.#poll(options.timeoutMs ?? 600_000, options, async () => {
       const log = await read();
       const status = (log?.status ?? '').toUpperCase();
       if (log && (status === 'COMPLETED' || status === 'SUCCESS')) return log;
@@ -1267,9 +1106,9 @@ export class Lium implements AsyncDisposable {
           hint: `See lium.list${what === 'backup' ? 'Backup' : 'Restore'}Logs(pod) for details.`,
         });
       }
-      if (Date.now() + delay > deadline) break;
-      await sleep(delay, options.signal);
-    }
+      return undefined;
+    });
+    if (done) return done;
     throw new LiumError(`The ${what} did not finish in time`, {
       code: `${what}_timeout`,
       hint: 'It may still finish; check its log later, or wait longer (timeoutMs).',

@@ -1,0 +1,154 @@
+import type { LiumAPIClientOptions } from '@lium/api';
+import type { Env } from '@lium/config';
+import type { ExecResult, TransferProgress } from '@lium/ssh';
+import type { ExecutorFilter } from './executor-filter.ts';
+import type { ExecutorInfo, PodInfo } from './models.ts';
+
+/** Options of `new Lium()` and of its methods. */
+export interface LiumOptions {
+  /** Overrides `[api] api_key` and `LIUM_API_KEY`. */
+  apiKey?: string | undefined;
+  /** Overrides `[api] base_url` and `LIUM_BASE_URL`; default `https://lium.io/api`. */
+  baseUrl?: string | undefined;
+  /** Private (or public) key to rent pods with and log in; overrides `[ssh] key_path`. */
+  sshKeyPath?: string | undefined;
+  /** Where `config.ini`, snapshots, the key cache and pinned host keys live; default `~/.lium`. */
+  configDir?: string | undefined;
+  /** Environment to read settings from; default `process.env`. */
+  env?: Env | undefined;
+  /** Home directory for `~/.ssh` key discovery; default `$HOME`. */
+  homeDir?: string | undefined;
+  /** Options passed to the REST client (timeouts, retries, fetch, request hooks). */
+  api?: Omit<LiumAPIClientOptions, 'apiKey' | 'baseUrl'> | undefined;
+  /** `tofu` (default) pins each pod's host key on first use; `off` accepts any key. */
+  hostKeyCheck?: 'tofu' | 'off' | undefined;
+  /** SSH connect + handshake timeout; default 20 s. */
+  sshConnectTimeoutMs?: number | undefined;
+  /** First poll interval of the waits (pod ready, template verified, jupyter); default 1 s. */
+  pollIntervalMs?: number | undefined;
+  /** Longest poll interval of the waits; default 10 s. */
+  maxPollIntervalMs?: number | undefined;
+  /** Pod snapshots are per shell: the CLI's parent process id by default. */
+  shellPid?: number | undefined;
+  /** Name of SSH keys this SDK adds to the account; default `cli-<user>@<host>`. */
+  sshKeyName?: string | undefined;
+  /** Non-fatal problems (e.g. a key that could not be registered). */
+  onWarning?: ((message: string) => void) | undefined;
+}
+
+/** A pod, or anything that names one: an id, HUID or name. */
+export type PodRef = PodInfo | string;
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
+  /**
+   * Page size asked of the server. Default 1000, what the official client always sends (the
+   * server's own default is undocumented, reference §2.2.1).
+   */
+  size?: number;
+}
+
+export interface StartPodOptions extends CallOptions {
+  /** An executor id or HUID, or the executor itself. */
+  executorId: string | ExecutorInfo;
+  /** Default: the executor's HUID (as the official CLI names pods). */
+  podName?: string;
+  /** Default: `template.default_id` from the config, else chosen as the reference §3.5 says. */
+  templateId?: string;
+  volumeId?: string;
+  /** Number of external ports to map. */
+  initialPortCount?: number;
+  /** `reuse` returns the existing pod of that name instead of renting another; `error` refuses. */
+  ifExists?: 'create' | 'reuse' | 'error';
+  /** Public keys to authorise, default the configured key's `.pub` lines. */
+  publicKeys?: string[];
+}
+
+export interface CommandResult extends ExecResult {
+  success: boolean;
+}
+
+export interface ExecuteOptions extends CallOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  stdin?: string | Buffer;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export interface ExecuteManyOptions extends CallOptions {
+  /** Pods running at once (default 10). */
+  concurrency?: number;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export type ExecuteManyEvent =
+  | { type: 'line'; pod: PodInfo; stream: 'stdout' | 'stderr'; line: string }
+  | { type: 'result'; pod: PodInfo; result?: CommandResult; error?: unknown };
+
+export interface TransferCallOptions extends CallOptions {
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+export interface ManyTransferOptions extends CallOptions {
+  /** Pods transferring at once (default 8). */
+  concurrency?: number;
+  onProgress?: (pod: PodInfo, progress: TransferProgress) => void;
+}
+
+/** What happened on one pod of a many-pod operation. */
+export type PodOutcome<T> =
+  | { pod: PodInfo; result: T; error?: undefined }
+  | { pod: PodInfo; result?: undefined; error: unknown };
+
+export interface SyncDirectoryOptions extends TransferCallOptions {
+  localPath: string;
+  remotePath: string;
+  direction: 'up' | 'down';
+  delete?: boolean;
+  exclude?: string[];
+  compress?: boolean;
+  dryRun?: boolean;
+  checksum?: boolean;
+  method?: 'auto' | 'rsync' | 'sftp';
+}
+
+export interface CreateTemplateOptions extends CallOptions {
+  name: string;
+  /** `image` or `image:tag`. */
+  image: string;
+  /** Default `latest` (or the tag in `image`). */
+  tag?: string;
+  internalPorts?: number[];
+  environment?: Record<string, string>;
+  startupCommands?: string;
+  entrypoint?: string;
+  volumes?: string[];
+  isPrivate?: boolean;
+  category?: string;
+  description?: string;
+  /** Wait for the platform to verify the image (default true). */
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+export interface BackupConfigOptions extends CallOptions {
+  /** Default `/root` (the CLI's default). */
+  path?: string;
+  /** Default 6. */
+  frequencyHours?: number;
+  /** Default 7. */
+  retentionDays?: number;
+}
+
+/** Like `@lium/ssh`'s ShellOptions, but any Node stream will do (a CLI's injected io). */
+export interface LiumShellOptions {
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
+  /** Use the system `ssh` for full terminal behaviour when possible (default true). */
+  preferSystemSsh?: boolean;
+}
