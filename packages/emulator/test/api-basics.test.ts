@@ -87,6 +87,13 @@ describe('auth, errors and headers', () => {
     });
   });
 
+  it('merges repeated slashes, as the 2025 client’s //api/users/me needed', async () => {
+    const response = await fetch(`${emulator.baseUrl.replace('/api', '//api')}//users/me`, {
+      headers: { 'X-API-KEY': 'key-one' },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('answers /users/me with the account and its balance', async () => {
     const me = await api<{
       id: string;

@@ -64,7 +64,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const url = new URL(`http://emulator.invalid${req.url ?? '/'}`);
+    // Repeated slashes are merged, as the nginx in front of lium.io does: the June 2025 client
+    // called `…//api/users/me` (reference §2.1.1).
+    url.pathname = url.pathname.replace(/\/{2,}/g, '/');
     const requestId = `req_${randomBytes(12).toString('hex')}`;
     res.setHeader('x-request-id', requestId);
     const method = (req.method ?? 'GET').toUpperCase();

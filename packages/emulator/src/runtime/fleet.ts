@@ -79,10 +79,6 @@ export class Fleet {
     this.rentFailures += count;
   }
 
-  pendingRentFailures(): number {
-    return this.rentFailures;
-  }
-
   rent(input: RentInput): PodRecord {
     const now = Date.now();
     const iso = new Date(now).toISOString();

@@ -58,10 +58,6 @@ export class PodHost {
     return join(this.dataRoot, podId);
   }
 
-  isRunning(podId: string): boolean {
-    return this.running.has(podId);
-  }
-
   isolation(podId: string): 'bwrap' | 'none' | undefined {
     return this.running.get(podId)?.server.isolation;
   }
