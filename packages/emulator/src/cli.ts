@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { RouteFaultSpec } from './control/faults.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator.ts';
@@ -71,11 +71,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (failRents > 0) emulator.control.failNextRents(failRents);
   if (envFile !== undefined) {
+    // Written to a temp file and renamed, so a script polling for it never reads half of it.
+    const temp = `${envFile}.${process.pid}.tmp`;
     writeFileSync(
-      envFile,
+      temp,
       `LIUM_BASE_URL=${emulator.baseUrl}\nLIUM_API_KEY=${emulator.apiKey}\nLIUM_EMULATOR_CONTROL_URL=${emulator.controlUrl}\n`,
       { mode: 0o600 },
     );
+    renameSync(temp, envFile);
   }
   io.stdout(`LIUM_BASE_URL=${emulator.baseUrl} LIUM_API_KEY=${emulator.apiKey}\n`);
   io.stderr(
