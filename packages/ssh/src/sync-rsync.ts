@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { commandRuns } from './binaries.ts';
+import { localRsyncVersion, rsyncVersionUsable } from './binaries.ts';
 import type { SshConnection } from './connection.ts';
 import { SshAbortError, SshTransferError } from './errors.ts';
 import { runExec } from './exec.ts';
@@ -15,9 +15,9 @@ const OUT_PREFIX = 'lium>';
 const PROGRESS = /^\s*([\d,]+)\s+(\d+)%\s+([\d.]+)([kMGT]?B)\/s\s/;
 const UNITS: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
 
-/** Whether an `rsync` binary runs here (cached for the process). */
-export function hasLocalRsync(): Promise<boolean> {
-  return commandRuns('rsync', ['--version']);
+/** Whether a usable `rsync` (3.1 or newer) runs here (cached for the process). */
+export async function hasLocalRsync(): Promise<boolean> {
+  return rsyncVersionUsable(await localRsyncVersion());
 }
 
 /** Whether the pod has `rsync` on its PATH. */

@@ -12,7 +12,9 @@ export async function sync(connection: SshConnection, options: SyncOptions): Pro
   if (local && remote) return syncWithRsync(connection, options);
   if (method === 'rsync') {
     throw new SshTransferError(
-      `rsync is not installed ${local ? 'on the pod' : 'on this machine'}`,
+      local
+        ? 'rsync is not installed on the pod'
+        : 'rsync 3.1 or newer is not installed on this machine',
       {
         ...connection.target,
         hint: local

@@ -61,6 +61,7 @@ describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
         direction: 'up',
         delete: true,
         exclude: ['*.log', 'node_modules/'],
+        compress: true,
         onProgress: (p) => progress.push(p),
       });
       expect(result.method).toBe(method);
