@@ -27,6 +27,14 @@ export async function main(): Promise<void> {
     if (interrupts > 1) process.exit(130);
     interrupt.abort();
   });
+  // `lium ls | head -1`: the reader has gone, which is not an error of ours; stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      interrupt.abort();
+      process.exit(0);
+    });
+  }
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
