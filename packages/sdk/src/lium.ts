@@ -139,6 +139,7 @@ export class Lium implements AsyncDisposable {
       }
       const api = new LiumAPIClient({
         source: 'sdk',
+        ...(this.#options.fetch !== undefined ? { fetch: this.#options.fetch } : {}),
         ...this.#options.api,
         apiKey: settings.apiKey,
         baseUrl: settings.baseUrl,
@@ -189,7 +190,10 @@ export class Lium implements AsyncDisposable {
       return new SshPool({
         ...(privateKeyPath !== undefined ? { privateKeyPath } : {}),
         knownHostsDir: join(settings.configDir, 'known_hosts'),
-        hostKeyCheck: this.#options.hostKeyCheck ?? 'tofu',
+        // LIUM_SSH_INSECURE=1 turns pinning off, as in the newest official client ([N]).
+        hostKeyCheck:
+          this.#options.hostKeyCheck ??
+          ((this.#options.env ?? process.env).LIUM_SSH_INSECURE === '1' ? 'off' : 'tofu'),
         ...(this.#options.sshConnectTimeoutMs !== undefined
           ? { connectTimeoutMs: this.#options.sshConnectTimeoutMs }
           : {}),
@@ -524,7 +528,14 @@ export class Lium implements AsyncDisposable {
   async stopPod(pod: PodRef, options?: CallOptions): Promise<void> {
     const { api } = await this.#ctx();
     const target = await this.#podOf(pod, options);
-    await api.deletePod(target.id, callOpts(options));
+    try {
+      await api.deletePod(target.id, callOpts(options));
+    } catch (error) {
+      // A PodInfo names a pod that existed: if it is gone now, stopping it has succeeded
+      // (a retried stop must not fail, reference §6.5). A string that names nothing failed
+      // already in #podOf.
+      if (!(isNotFound(error) && typeof pod !== 'string')) throw error;
+    }
     await this.#forgetHost(target.id);
   }
 

@@ -18,9 +18,14 @@ export interface LiumOptions {
   env?: Env | undefined;
   /** Home directory for `~/.ssh` key discovery; default `$HOME`. */
   homeDir?: string | undefined;
+  /** The fetch the REST client uses (e.g. one with a proxy agent); default the global one. */
+  fetch?: typeof fetch | undefined;
   /** Options passed to the REST client (timeouts, retries, fetch, request hooks). */
   api?: Omit<LiumAPIClientOptions, 'apiKey' | 'baseUrl'> | undefined;
-  /** `tofu` (default) pins each pod's host key on first use; `off` accepts any key. */
+  /**
+   * `tofu` (default) pins each pod's host key on first use; `off` accepts any key (also set by
+   * `LIUM_SSH_INSECURE=1`).
+   */
   hostKeyCheck?: 'tofu' | 'off' | undefined;
   /** SSH connect + handshake timeout; default 20 s. */
   sshConnectTimeoutMs?: number | undefined;

@@ -64,6 +64,18 @@ describe('settings', () => {
     });
   });
 
+  it('sends every request through the fetch it is given', async () => {
+    const seen: string[] = [];
+    const counting = h.newLium({
+      fetch: (input, init) => {
+        seen.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+    });
+    await counting.getBalance();
+    expect(seen).toEqual([`${h.emu.baseUrl}/users/me`]);
+  });
+
   it('maps a wrong key to unauthenticated', async () => {
     await expect(h.newLium({ apiKey: 'wrong-key' }).listPods()).rejects.toMatchObject({
       code: 'unauthenticated',
@@ -253,6 +265,29 @@ describe('pods', () => {
     expect((await lium.executeCommand(back, 'echo after')).stdout).toBe('after\n');
     await lium.stopPod(back);
     expect((await lium.listPods()).map((p) => p.id)).not.toContain(victim.id);
+    await lium.stopPod(back); // stopping a pod that is gone already succeeds
+    await expect(lium.stopPod(victim.id)).rejects.toMatchObject({ code: 'target_not_found' });
+  });
+});
+
+describe('host keys', () => {
+  it('refuses a pod whose host key changed behind its back, unless pinning is off', async () => {
+    const [e] = await lium.listExecutors({ gpuType: 'A100' });
+    const victim = await lium.waitForPodReady(
+      await lium.startPod({ executorId: e!.id, podName: 'rekeyed' }),
+    );
+    await lium.executeCommand(victim, 'true'); // pins the key
+    h.emu.control.setPodFaults(victim.id, { changeHostKeyOnReboot: true });
+    // Rebooted by someone else (the raw API), so nothing here forgot the pin.
+    await (await lium.getApiClient()).rebootPod(victim.id);
+    const pinned = h.newLium();
+    await expect(pinned.waitForPodReady(victim.id, { timeoutMs: 20_000 })).rejects.toMatchObject({
+      code: 'ssh_host_key_mismatch',
+    });
+    const insecure = h.newLium({ env: { LIUM_SSH_INSECURE: '1' } });
+    const back = await insecure.waitForPodReady(victim.id, { timeoutMs: 20_000 });
+    expect((await insecure.executeCommand(back, 'echo ok')).stdout).toBe('ok\n');
+    await insecure.stopPod(back);
   });
 });
 
