@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.ts';
 import {
@@ -225,6 +227,69 @@ describe('backups and restores', () => {
     expect((await api('GET', `/backup-logs/${started.body.backup_log_id}`)).status).toBe(404);
   });
 
+  it('never follows a pod symlink out of the pod', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    const outside = emulator.control.pod(pod.id)?.dataDir as string;
+    await sshExec(
+      sshPortOf(pod),
+      keys.privateKey,
+      `ln -s ${outside}/.. /root/escape && mkdir -p /root/ok && echo x > /root/ok/f`,
+    );
+    await api('POST', '/backup-configs', {
+      pod_id: pod.id,
+      backup_frequency_hours: 6,
+      retention_days: 7,
+      backup_path: '/root/escape',
+    });
+    const started = await api<{ backup_log_id: string }>('POST', `/pods/${pod.id}/backup`, {
+      name: 'b',
+      description: '',
+    });
+    let log: { status: string; error_message: string | null };
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      log = (await api<typeof log>('GET', `/backup-logs/${started.body.backup_log_id}`)).body;
+    } while (log.status !== 'COMPLETED' && log.status !== 'FAILED');
+    expect(log.status).toBe('FAILED');
+    expect(log.error_message).toContain('outside the pod');
+
+    // Nor does a restore write through a link the pod placed at the restore path.
+    await api(
+      'DELETE',
+      `/backup-configs/${(await api<{ id: string }>('GET', `/backup-configs/pod/${pod.id}`)).body.id}`,
+    );
+    await api('POST', '/backup-configs', {
+      pod_id: pod.id,
+      backup_frequency_hours: 6,
+      retention_days: 7,
+      backup_path: '/root/ok',
+    });
+    const good = await api<{ backup_log_id: string }>('POST', `/pods/${pod.id}/backup`, {
+      name: 'ok',
+      description: '',
+    });
+    await waitForOperation(() =>
+      api<{ status: string }>('GET', `/backup-logs/${good.body.backup_log_id}`).then((r) => r.body),
+    );
+    const restore = await api<{ restore_log_id: string }>('POST', `/pods/${pod.id}/restore`, {
+      backup_id: good.body.backup_log_id,
+      restore_path: '/root/escape/stolen',
+    });
+    const restored = await waitForOperation(async () =>
+      (
+        await api<{ id: string; status: string; error_message: string | null }[]>(
+          'GET',
+          `/pods/${pod.id}/restore-logs`,
+        )
+      ).body.find((l) => l.id === restore.body.restore_log_id),
+    );
+    expect(restored).toMatchObject({
+      status: 'FAILED',
+      error_message: expect.stringContaining('outside the pod'),
+    });
+    expect(existsSync(join(outside, '..', 'stolen'))).toBe(false);
+  });
+
   it('cancels a running backup', async () => {
     const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
     const started = await api<{ backup_log_id: string }>('POST', `/pods/${pod.id}/backup`, {
@@ -243,3 +308,15 @@ describe('backups and restores', () => {
     expect(all.body.has_next).toBe(false);
   });
 });
+
+async function waitForOperation<T extends { status: string }>(
+  read: () => Promise<T | undefined>,
+): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const current = await read();
+    if (current !== undefined && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.status))
+      return current;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('operation never finished');
+}

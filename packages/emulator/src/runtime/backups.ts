@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  type Stats,
+  symlinkSync,
+} from 'node:fs';
+import { dirname, join, normalize, sep } from 'node:path';
 import type { Store } from '../state/store.ts';
 import type { BackupLog, Operation, PodRecord, RestoreLog } from '../state/types.ts';
 
@@ -140,13 +151,15 @@ export class Backups {
   }
 
   private copyBackup(log: BackupLog): void {
-    const source = podPath(this.podDataDir(log.pod_id), log.backup_path);
-    if (source === undefined || !existsSync(source))
+    const dataDir = this.podDataDir(log.pod_id);
+    const source = podPath(dataDir, log.backup_path);
+    if (source === undefined || !existsSync(source)) {
       throw new Error(`${log.backup_path} does not exist on the pod`);
-    const target = join(this.backupRoot, log.id);
+    }
+    requireInside(dataDir, source, log.backup_path);
     mkdirSync(this.backupRoot, { recursive: true });
-    cpSync(source, target, { recursive: true, verbatimSymlinks: true });
-    const { files, bytes } = measure(target);
+    copyTree(source, join(this.backupRoot, log.id));
+    const { files, bytes } = measure(join(this.backupRoot, log.id));
     Object.assign(log, {
       total_files: files,
       processed_files: files,
@@ -157,13 +170,15 @@ export class Backups {
 
   private copyRestore(log: RestoreLog): void {
     const source = join(this.backupRoot, log.backup_id);
-    const target = podPath(this.podDataDir(log.pod_id), log.restore_path);
+    const dataDir = this.podDataDir(log.pod_id);
+    const target = podPath(dataDir, log.restore_path);
     if (!this.store.pods.has(log.pod_id)) throw new Error('pod no longer exists');
     if (target === undefined)
       throw new Error(`${log.restore_path} is outside the pod's writable directories`);
     if (!existsSync(source)) throw new Error('backup data is gone (deleted)');
-    mkdirSync(target, { recursive: true });
-    cpSync(source, target, { recursive: true, verbatimSymlinks: true });
+    requireInside(dataDir, target, log.restore_path);
+    mkdirSync(dirname(target), { recursive: true });
+    copyTree(source, target);
   }
 }
 
@@ -184,15 +199,58 @@ export function podPath(dataDir: string, path: string): string | undefined {
   return join(dataDir, top as string, ...rest);
 }
 
+/**
+ * The emulator copies with the host's permissions, so a symlink the pod made (`/root/x ->
+ * /home/me/.ssh`) must not lead a backup or restore outside the pod's own directory.
+ */
+function requireInside(dataDir: string, hostPath: string, podPathText: string): void {
+  let existing = hostPath;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const root = realpathSync(dataDir);
+  const real = realpathSync(existing);
+  if (real !== root && !real.startsWith(`${root}${sep}`)) {
+    throw new Error(`${podPathText} leads outside the pod (through a symbolic link)`);
+  }
+}
+
+/**
+ * Copies a tree without ever following a symbolic link: links are copied as links, and a link
+ * already at a destination path is replaced, not written through.
+ */
+function copyTree(source: string, target: string): void {
+  const stat = lstatSync(source);
+  const existing = lstatOrUndefined(target);
+  if (stat.isDirectory()) {
+    if (existing !== undefined && !existing.isDirectory())
+      rmSync(target, { recursive: true, force: true });
+    if (existing === undefined || !existing.isDirectory())
+      mkdirSync(target, { mode: stat.mode & 0o7777 });
+    for (const name of readdirSync(source)) copyTree(join(source, name), join(target, name));
+    return;
+  }
+  if (existing !== undefined) rmSync(target, { recursive: true, force: true });
+  if (stat.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+  else if (stat.isFile()) copyFileSync(source, target);
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function measure(dir: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
-  const stat = statSync(dir);
-  if (!stat.isDirectory()) return { files: 1, bytes: stat.size };
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory())
+    return { files: stat.isFile() ? 1 : 0, bytes: stat.isFile() ? stat.size : 0 };
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) {
       files++;
-      bytes += statSync(join(entry.parentPath, entry.name)).size;
+      bytes += lstatSync(join(entry.parentPath, entry.name)).size;
     }
   }
   return { files, bytes };
