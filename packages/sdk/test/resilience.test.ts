@@ -166,5 +166,5 @@ describe('fan-out', () => {
     h.emu.control.setPodFaults(refusing.id, { refuseConnections: false });
     await Promise.all(pods.map((p) => fresh.stopPod(p)));
     expect((await fresh.listPods()).filter((p) => p.name.startsWith('fan-'))).toEqual([]);
-  });
+  }, 180_000);
 });

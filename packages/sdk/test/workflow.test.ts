@@ -48,4 +48,4 @@ it("runs the README's typical workflow against the emulator", async () => {
   const rents = h.emu.control.requests({ method: 'POST', path: '/executors/*/rent' });
   expect(rents.map((r) => r.path)).toEqual([`/executors/${cheapest?.id}/rent`]);
   expect(await h.newLium().listPods()).toEqual([]);
-});
+}, 120_000);
