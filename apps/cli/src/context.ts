@@ -27,7 +27,6 @@ export class CommandContext {
   exitCode = 0;
   readonly #abort = new AbortController();
   #lium: Promise<Lium> | undefined;
-  readonly #cleanups: (() => Promise<void> | void)[] = [];
 
   constructor(io: CliIO, out: Output, globals: GlobalArgs) {
     this.io = io;
@@ -52,11 +51,6 @@ export class CommandContext {
     return this.#abort.signal.aborted;
   }
 
-  /** Throws the interruption error if Ctrl-C was pressed. */
-  throwIfInterrupted(): void {
-    if (this.interrupted) throw new CliInterruptedError();
-  }
-
   /** Prompts are shown only when a human is at both ends and not in CI. */
   get interactive(): boolean {
     const { stdin, stderr, env } = this.io;
@@ -67,11 +61,6 @@ export class CommandContext {
   lium(): Promise<Lium> {
     this.#lium ??= this.#createLium();
     return this.#lium;
-  }
-
-  /** Registers work to run when the command ends, whatever happened. */
-  onCleanup(cleanup: () => Promise<void> | void): void {
-    this.#cleanups.push(cleanup);
   }
 
   /**
@@ -98,9 +87,8 @@ export class CommandContext {
     }
   }
 
-  /** Closes the SDK's connections and runs registered cleanups. */
+  /** Closes the SDK's connections. */
   async close(): Promise<void> {
-    for (const cleanup of this.#cleanups.splice(0).reverse()) await cleanup();
     if (this.#lium) {
       const lium = await this.#lium.catch(() => undefined);
       await lium?.close();

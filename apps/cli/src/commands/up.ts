@@ -136,9 +136,18 @@ export default defineCommand({
 
     const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs);
     if (removalAt) {
-      await Promise.all(
-        pods.map((pod) => lium.scheduleRemoval(pod, { until: removalAt, signal: ctx.signal })),
-      );
+      try {
+        await Promise.all(
+          pods.map((pod) => lium.scheduleRemoval(pod, { until: removalAt, signal: ctx.signal })),
+        );
+      } catch (error) {
+        mentionLeftovers(
+          ctx,
+          pods.map((pod) => pod.name),
+          [],
+        );
+        throw error;
+      }
       out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
     }
     if (out.json) {
