@@ -60,7 +60,13 @@ export class Recorder {
       if (typeof value === 'string') headers[name] = value;
     }
     const { rawHeaders: _ignored, ...rest } = entry;
-    const recorded: RecordedRequest = { ...rest, seq: ++this.seq, headers, outcome: 'pending' };
+    const recorded: RecordedRequest = {
+      ...rest,
+      body: redact(rest.body),
+      seq: ++this.seq,
+      headers,
+      outcome: 'pending',
+    };
     this.entries.push(recorded);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
     return recorded;
@@ -79,4 +85,17 @@ export class Recorder {
   clear(): void {
     this.entries.length = 0;
   }
+}
+
+const SECRET_FIELD = /password|secret|token|api_key|access_key/i;
+
+/** Secret-looking body fields (a login password, a docker password…) are kept only as `[redacted]`. */
+function redact(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [
+      key,
+      SECRET_FIELD.test(key) && value != null ? '[redacted]' : value,
+    ]),
+  );
 }
