@@ -17,6 +17,7 @@ const CLI_HINTS: Record<string, string> = {
   pod_not_ready:
     'It may still start: check `lium ps`, or wait longer with `lium up --timeout 30m`.',
   no_template: 'Pass --image <template id> (see `lium templates`).',
+  pod_exists: 'Pick another --name, or use that pod (see `lium ps`).',
 };
 
 const DEFAULT_HINTS: Record<string, string> = {

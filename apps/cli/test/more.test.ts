@@ -24,6 +24,18 @@ describe('ssh, scripts, progress and failing rents', () => {
     expect(result.stdout + result.stderr).not.toContain(world.emulator.apiKey);
   });
 
+  it('up refuses a pod name that is already taken (exit 1), renting nothing', async () => {
+    await lium(['ls', '--limit', '5']);
+    const rents = () =>
+      world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
+    const before = rents();
+    const result = await lium(['up', '3', '-y', '--name', 'box']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('already exists');
+    expect(result.stderr).toContain('--name');
+    expect(rents()).toBe(before);
+  });
+
   it('ssh runs a shell on the pod and returns its exit code', async () => {
     const result = await lium(['ssh', 'box'], { stdin: 'echo via-shell\nexit 5\n' });
     expect(result.stdout).toContain('via-shell');

@@ -203,6 +203,8 @@ async function rentAll(
       lium.startPod({
         executorId: executor.id,
         podName: names[i]!,
+        // Pods are named on the command line later (`lium exec my-pod`): keep names unique.
+        ifExists: 'error',
         ...(args.image ? { templateId: args.image } : {}),
         signal: ctx.signal,
       }),
