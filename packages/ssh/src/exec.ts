@@ -148,6 +148,7 @@ async function killRemote(connection: SshConnection, pid: number, signal: 'TERM'
       `kill -${signal} -- -${pid} 2>/dev/null || kill -${signal} ${pid} 2>/dev/null; true`,
       false,
     );
+    channel.on('error', () => undefined);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 5_000);
       channel.on('close', () => {
@@ -188,6 +189,8 @@ export async function runExec(
   if (abortSignal?.aborted) throw new SshAbortError(undefined, connection.target);
   const channel = await connection.exec(execWrapper(command, pty !== false), pty);
   hooks.onChannel?.(channel);
+  // A write racing the remote end (stdin to a command that already exited) must not crash us.
+  channel.on('error', () => undefined);
   const collect = hooks.collect ?? true;
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];

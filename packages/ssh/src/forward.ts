@@ -38,6 +38,7 @@ export async function forwardPort(
       (error, channel) => {
         if (error) return socket.destroy();
         open.add(channel);
+        channel.on('error', () => channel.close());
         channel.on('close', () => {
           open.delete(channel);
           socket.destroy();

@@ -71,12 +71,13 @@ export class SshPool {
   async connection(target: SshTarget): Promise<SshConnection> {
     assertTarget(target);
     const key = targetKey(target);
-    const existing = this.#connections.get(key);
-    if (existing) {
-      const connection = await existing.catch(() => undefined);
-      if (connection && !connection.isClosed) return connection;
+    for (;;) {
+      const existing = this.#connections.get(key);
+      if (!existing) break;
+      // Everyone waiting on a connect that fails gets its error (no connect storm).
+      const connection = await existing;
+      if (!connection.isClosed) return connection;
       if (this.#connections.get(key) === existing) this.#connections.delete(key);
-      if (!connection) return this.connection(target);
     }
     const opening = (async () => {
       this.#auth ??= resolveAuth(this.#options);

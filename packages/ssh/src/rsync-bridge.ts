@@ -89,6 +89,7 @@ export async function openRsyncBridge(connection: SshConnection): Promise<RsyncB
     await connection
       .withChannel(async () => {
         const channel = await connection.exec(command, false);
+        channel.on('error', () => channel.close());
         const send = (type: 1 | 2 | 3, payload: Buffer) => {
           if (socket.destroyed) return;
           if (!socket.write(frame(type, payload))) {

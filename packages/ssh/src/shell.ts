@@ -75,6 +75,7 @@ export async function ptyShell(connection: SshConnection, options: ShellOptions)
       rows: stdout.rows ?? 24,
       cols: stdout.columns ?? 80,
     });
+    channel.on('error', () => undefined);
     const raw = stdin.isTTY === true && typeof stdin.setRawMode === 'function';
     if (raw) stdin.setRawMode?.(true);
     const onInput = (chunk: Buffer) => channel.write(chunk);

@@ -85,6 +85,30 @@ describe.skipIf(sshdSkip !== undefined)(
       }
     });
 
+    it('shares one failing connect among concurrent callers (no connect storm)', async () => {
+      let accepted = 0;
+      const slammer = createServer((socket) => {
+        accepted++;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => slammer.listen(0, '127.0.0.1', resolve));
+      const port = (slammer.address() as { port: number }).port;
+      const pool = f.newPool();
+      try {
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, () =>
+            pool.exec({ host: '127.0.0.1', port, user: 'root' }, 'true'),
+          ),
+        );
+        expect(results.every((r) => r.status === 'rejected')).toBe(true);
+        expect(accepted).toBe(1);
+        expect(pool.size).toBe(0);
+      } finally {
+        await pool.closeAll();
+        await new Promise((resolve) => slammer.close(resolve));
+      }
+    });
+
     it('closes an idle connection and reconnects transparently', async () => {
       const pool = f.newPool({ idleTimeoutMs: 200 });
       await pool.exec(f.target, 'true');
