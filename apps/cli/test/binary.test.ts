@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Emulator, startEmulator } from '@lium/emulator';
@@ -56,6 +56,31 @@ describe('the built lium binary', () => {
     const bad = lium(['nope']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('nope');
+  });
+
+  it('loads neither the SDK nor ssh2 before a command needs them', () => {
+    // Static imports reachable from the entry, chunk by chunk (dynamic import() is not followed).
+    const dist = join(cliDir, 'dist');
+    const staticImports = (file: string): string[] =>
+      [
+        ...readFileSync(join(dist, file), 'utf8').matchAll(/^import\b[^'"]*["']([^'"]+)["'];?$/gm),
+      ].map((match) => match[1] as string);
+    const reachable = (entry: string): Set<string> => {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        for (const spec of staticImports(file)) {
+          if (seen.has(spec)) continue;
+          seen.add(spec);
+          if (spec.startsWith('./')) visit(spec.slice(2));
+        }
+      };
+      visit(entry);
+      return seen;
+    };
+    const fromMain = [...reachable('main.js')];
+    expect(fromMain.every((spec) => spec.startsWith('./version-'))).toBe(true);
+    const cliFile = readdirSync(dist).find((name) => /^cli-.*\.js$/.test(name)) as string;
+    expect([...reachable(cliFile)]).not.toContain('ssh2');
   });
 
   it('runs the demo workflow end to end: ls, up, ps, exec, scp both ways, rsync, down', async () => {
