@@ -1,11 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
 /**
- * The README's "Typical workflow" example, run unchanged: the test cuts the code block out of
- * README.md and imports it, with the environment pointing `new Lium()` at the emulator.
+ * The README's "Typical workflow" example, run unchanged. The code lives in
+ * examples/typical-workflow.ts (so `tsc` checks it); the README must show exactly that file, and
+ * the test imports it with the environment pointing `new Lium()` at the emulator.
  */
 let h: Harness;
 beforeAll(async () => {
@@ -33,9 +33,9 @@ it("runs the README's typical workflow against the emulator", async () => {
   });
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 
-  const file = join(h.dir, 'readme-example.ts');
-  await writeFile(file, await readmeExample());
-  await import(/* @vite-ignore */ file);
+  const example = new URL('../examples/typical-workflow.ts', import.meta.url);
+  expect(await readmeExample()).toBe(await readFile(example, 'utf8'));
+  await import(/* @vite-ignore */ example.href);
   stdout.mockRestore();
 
   expect(logs[0]).toMatch(/^[a-z]+-[a-z]+-[0-9a-f]{2}: \d+× H100, \$[\d.]+\/h$/);
