@@ -50,6 +50,28 @@ describe('the whole workflow, in-process against the emulator', () => {
     }
   });
 
+  it('ls filters by country, CUDA version and tier', async () => {
+    const rows = JSON.parse((await lium(['ls', '--json'])).stdout) as {
+      country: string | null;
+      max_cuda_version: number | null;
+      tier: string | null;
+    }[];
+    const country = rows.find((row) => row.country)?.country as string;
+    const inCountry = JSON.parse(
+      (await lium(['ls', '--json', '--country', country])).stdout,
+    ) as typeof rows;
+    expect(inCountry.length).toBeGreaterThan(0);
+    expect(inCountry.every((row) => row.country === country)).toBe(true);
+    const cuda = JSON.parse(
+      (await lium(['ls', '--json', '--min-cuda', '12.8'])).stdout,
+    ) as typeof rows;
+    expect(cuda.every((row) => (row.max_cuda_version ?? 0) >= 12.8)).toBe(true);
+    const secure = JSON.parse(
+      (await lium(['ls', '--json', '--tier', 'secure'])).stdout,
+    ) as typeof rows;
+    expect(secure.every((row) => row.tier === 'secure')).toBe(true);
+  });
+
   let pod: PodRowJson;
 
   it('up 1 -y rents row 1 of the last ls and waits until it is usable', async () => {

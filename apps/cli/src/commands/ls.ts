@@ -44,6 +44,11 @@ export default defineCommand({
       .option('max-price', { type: 'number', describe: 'Highest $ per GPU-hour' })
       .option('country', { type: 'string', describe: 'Country code, e.g. US' })
       .option('count', { type: 'number', describe: 'Exact number of GPUs' })
+      .option('min-cuda', {
+        type: 'number',
+        describe: 'Lowest CUDA version the driver supports, e.g. 12.4',
+      })
+      .option('tier', { choices: ['spot', 'secure'] as const, describe: 'Only this tier' })
       .example('lium ls H100 --limit 5', 'the five best H100 machines')
       .example('lium ls --max-price 1.5 --sort gpus', 'cheap machines, most GPUs first'),
   async handler(args, ctx) {
@@ -53,6 +58,8 @@ export default defineCommand({
       ...(args.count !== undefined ? { gpuCount: args.count } : {}),
       ...(args['max-price'] !== undefined ? { maxPricePerGpuHour: args['max-price'] } : {}),
       ...(args.country ? { country: args.country } : {}),
+      ...(args['min-cuda'] !== undefined ? { minCudaVersion: args['min-cuda'] } : {}),
+      ...(args.tier ? { tier: args.tier } : {}),
       signal: ctx.signal,
     });
     const { paretoFrontier } = await import('@lium/sdk');
