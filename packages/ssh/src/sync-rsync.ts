@@ -39,9 +39,17 @@ async function endpoints(
       sourceIsDir && !options.source.endsWith('/') ? `${options.source}/` : options.source;
     return { source, dest: `pod:${remoteRelative(options.dest)}`, sourceIsDir };
   }
-  const sourceIsDir = await withSftp(connection, options.signal, async (remote, home) =>
-    (await remote.stat(resolveRemotePath(home, options.source))).isDirectory(),
-  );
+  const sourceIsDir = await withSftp(connection, options.signal, async (remote, home) => {
+    const stats = await remote.statOrUndefined(resolveRemotePath(home, options.source));
+    if (!stats) {
+      throw new SshTransferError(`The sync source ${options.source} does not exist on the pod`, {
+        ...connection.target,
+        remotePath: options.source,
+        hint: 'Remote paths are relative to the home directory unless absolute.',
+      });
+    }
+    return stats.isDirectory();
+  });
   const path = remoteRelative(options.source);
   const source = `pod:${sourceIsDir && !path.endsWith('/') ? `${path}/` : path}`;
   return { source, dest: options.dest, sourceIsDir };

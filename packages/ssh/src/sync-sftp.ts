@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, rm, rmdir, stat, utimes } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import type { SshConnection } from './connection.ts';
-import { SshAbortError } from './errors.ts';
+import { SshAbortError, SshTransferError } from './errors.ts';
 import { excludeMatcher } from './exclude.ts';
 import { runExec } from './exec.ts';
 import { type LocalEntry, walkLocal } from './local-fs.ts';
 import { ProgressTracker } from './progress.ts';
 import { type RemoteEntry, type RemoteFs, resolveRemotePath } from './remote-fs.ts';
-import { shQuote } from './shell-quote.ts';
 import type { SyncOptions, SyncResult } from './sync-types.ts';
 import { downloadFile, type FileJob, uploadFile, withSftp } from './transfer.ts';
 
@@ -37,16 +36,13 @@ async function sha256Remote(remote: RemoteFs, path: string): Promise<string> {
 async function remoteHashes(
   connection: SshConnection,
   remote: RemoteFs,
-  root: string,
-  relatives: string[],
+  paths: string[],
 ): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
-  if (relatives.length === 0) return hashes;
+  if (paths.length === 0) return hashes;
   const result = await connection
     .withChannel(() =>
-      runExec(connection, `cd ${shQuote(root)} && xargs -0 sha256sum --`, {
-        stdin: `${relatives.join('\0')}\0`,
-      }),
+      runExec(connection, 'xargs -0 sha256sum --', { stdin: `${paths.join('\0')}\0` }),
     )
     .catch(() => undefined);
   if (result?.exitCode === 0) {
@@ -55,9 +51,8 @@ async function remoteHashes(
       if (match?.[1] && match[2] !== undefined) hashes.set(match[2], match[1]);
     }
   }
-  for (const relative of relatives) {
-    if (!hashes.has(relative))
-      hashes.set(relative, await sha256Remote(remote, posix.join(root, relative)));
+  for (const path of paths) {
+    if (!hashes.has(path)) hashes.set(path, await sha256Remote(remote, path));
   }
   return hashes;
 }
@@ -100,9 +95,64 @@ export async function syncWithSftp(
         join: (relative) => posix.join(remoteRoot, relative),
       };
     };
-    const [source, dest] = up
-      ? [await localTree(), await remoteTree()]
-      : [await remoteTree(), await localTree()];
+    const sourcePath = up ? localRoot : remoteRoot;
+    const sourceStats = await (up ? stat(localRoot) : remote.stat(remoteRoot)).catch(
+      (cause: unknown) => {
+        throw new SshTransferError(`The sync source ${options.source} does not exist`, {
+          ...connection.target,
+          cause,
+          hint: 'Check the path; remote paths are relative to the home directory unless absolute.',
+        });
+      },
+    );
+    let source: Tree;
+    let dest: Tree;
+    /** The directory that must exist on the destination side before copying. */
+    let destDir: string;
+    if (sourceStats.isDirectory()) {
+      [source, dest] = up
+        ? [await localTree(), await remoteTree()]
+        : [await remoteTree(), await localTree()];
+      destDir = dest.root;
+    } else {
+      // A single file: a one-entry tree on each side, named after the source.
+      const name = up ? basename(sourcePath) : posix.basename(sourcePath);
+      const destRoot = up ? remoteRoot : localRoot;
+      const destStats = await (up
+        ? remote.statOrUndefined(destRoot)
+        : stat(destRoot).catch(() => undefined));
+      const destPath = destStats?.isDirectory()
+        ? up
+          ? posix.join(destRoot, name)
+          : join(destRoot, name)
+        : destRoot;
+      const there = await (up
+        ? remote.statOrUndefined(destPath)
+        : stat(destPath).catch(() => undefined));
+      const entryOf = (stats: { size: number; mode: number }, mtime: number): Entry => ({
+        relative: name,
+        type: 'file',
+        size: stats.size,
+        mode: stats.mode & 0o7777,
+        mtime,
+      });
+      const mtimeOf = (stats: { mtime: number | Date; mtimeMs?: number }) =>
+        typeof stats.mtime === 'number' ? stats.mtime : Math.floor((stats.mtimeMs ?? 0) / 1000);
+      source = {
+        root: sourcePath,
+        entries: new Map([[name, entryOf(sourceStats, mtimeOf(sourceStats))]]),
+        join: () => sourcePath,
+      };
+      dest = {
+        root: destPath,
+        entries:
+          there && !there.isDirectory()
+            ? new Map([[name, entryOf(there, mtimeOf(there))]])
+            : new Map(),
+        join: () => destPath,
+      };
+      destDir = up ? posix.dirname(destPath) : dirname(destPath);
+    }
 
     const wanted = [...source.entries.values()].filter(
       (entry) =>
@@ -138,11 +188,15 @@ export async function syncWithSftp(
         const there = dest.entries.get(entry.relative);
         return entry.type === 'file' && there?.type === 'file' && there.size === entry.size;
       });
-      const names = sameSize.map((entry) => entry.relative);
-      const remoteSums = await remoteHashes(connection, remote, remoteRoot, names);
+      const [localSide, remoteSide] = up ? [source, dest] : [dest, source];
+      const remoteSums = await remoteHashes(
+        connection,
+        remote,
+        sameSize.map((entry) => remoteSide.join(entry.relative)),
+      );
       for (const entry of sameSize) {
-        const localSum = await sha256Local(join(localRoot, ...entry.relative.split('/')));
-        if (remoteSums.get(entry.relative) !== localSum) candidates.push(entry);
+        const localSum = await sha256Local(localSide.join(entry.relative));
+        if (remoteSums.get(remoteSide.join(entry.relative)) !== localSum) candidates.push(entry);
       }
     }
 
@@ -178,8 +232,8 @@ export async function syncWithSftp(
     }
 
     const dirs = wanted.filter((entry) => entry.type === 'dir');
-    if (up) await remote.mkdirp(remoteRoot);
-    else await mkdir(localRoot, { recursive: true });
+    if (up) await remote.mkdirp(destDir);
+    else await mkdir(destDir, { recursive: true });
     for (const dir of dirs) {
       if (up) await remote.mkdirp(dest.join(dir.relative), 0o700);
       else await mkdir(dest.join(dir.relative), { recursive: true, mode: 0o700 });

@@ -114,6 +114,20 @@ describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
       expect(await tree(remote)).toEqual(['gone.txt']);
     });
 
+    it('syncs a single file, into a directory or to a new name', async () => {
+      await write(local, { 'one.bin': 'payload' });
+      await mkdir(remote, { recursive: true });
+      const into = await run({ source: join(local, 'one.bin'), dest: remote, direction: 'up' });
+      expect(into.transferred).toEqual(['one.bin']);
+      expect(await readFile(join(remote, 'one.bin'), 'utf8')).toBe('payload');
+      const renamed = join(f.tmp, `renamed-${method}`, 'copy.bin');
+      await run({ source: join(remote, 'one.bin'), dest: renamed, direction: 'down' });
+      expect(await readFile(renamed, 'utf8')).toBe('payload');
+      await expect(
+        run({ source: join(remote, 'missing'), dest: local, direction: 'down' }),
+      ).rejects.toMatchObject({ code: 'transfer_failed' });
+    });
+
     it('with checksum, finds a change that keeps size and mtime', async () => {
       await write(local, { 'f.txt': 'aaaa' });
       await write(remote, { 'f.txt': 'bbbb' });
