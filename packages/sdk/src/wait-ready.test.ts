@@ -1,3 +1,4 @@
+import { LiumError } from '@lium/errors';
 import { describe, expect, it } from 'vitest';
 import { wirePod } from '../test/fixtures.ts';
 import { type PodInfo, toPodInfo } from './models.ts';
@@ -68,6 +69,21 @@ describe('waitForPodReady', () => {
       code: 'pod_not_ready',
       message: expect.stringContaining('connection refused'),
     });
+  });
+
+  it('does not retry a handshake that cannot succeed', async () => {
+    const s = script([{}]);
+    let calls = 0;
+    s.deps.handshake = async () => {
+      calls++;
+      throw new LiumError('host key changed', { code: 'ssh_host_key_mismatch' });
+    };
+    await expect(waitForPodReady('p', s.deps, { ...fast, timeoutMs: 5_000 })).rejects.toMatchObject(
+      {
+        code: 'ssh_host_key_mismatch',
+      },
+    );
+    expect(calls).toBe(1);
   });
 
   it('stops when the signal fires', async () => {

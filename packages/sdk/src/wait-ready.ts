@@ -20,6 +20,13 @@ export const TERMINAL_POD_STATUSES: ReadonlySet<string> = new Set([
   'CANCELLED',
 ]);
 
+/** Handshake failures that end the wait at once instead of being retried. */
+const FATAL_SSH_CODES: ReadonlySet<string> = new Set([
+  'ssh_host_key_mismatch',
+  'ssh_target_invalid',
+  'closed',
+]);
+
 export interface WaitForReadyOptions {
   /** Give up after this long (default 300 000 ms, the official SDK's). */
   timeoutMs?: number;
@@ -141,8 +148,8 @@ export async function waitForPodReady(
             return pod;
           } catch (error) {
             if (signal.aborted) throw abortError(signal);
-            if (isLiumError(error) && (error as LiumError).code === 'ssh_host_key_mismatch')
-              throw error;
+            // Waiting cannot fix these: a re-keyed host (security) or a closed Lium.
+            if (isLiumError(error) && FATAL_SSH_CODES.has((error as LiumError).code)) throw error;
             lastProblem = `SSH: ${describe(error)}`;
           }
         }
