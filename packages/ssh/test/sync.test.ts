@@ -164,6 +164,36 @@ describe.skipIf(sshdSkip !== undefined)('sync method selection', () => {
     );
   });
 
+  it('an aborted rsync leaves no finished file and releases the connection', async () => {
+    const local = join(f.tmp, 'abort-src');
+    await mkdir(local, { recursive: true });
+    const { open } = await import('node:fs/promises');
+    const { randomBytes } = await import('node:crypto');
+    const file = await open(join(local, 'big.bin'), 'w');
+    for (let i = 0; i < 64; i++) await file.write(randomBytes(1024 * 1024));
+    await file.close();
+    const dest = join(f.tmp, 'abort-dest');
+    const controller = new AbortController();
+    const running = f.pool.sync(f.target, {
+      source: local,
+      dest,
+      direction: 'up',
+      method: 'rsync',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.bytes > 0) controller.abort();
+      },
+    });
+    await expect(running).rejects.toMatchObject({ code: 'aborted' });
+    await expect
+      .poll(async () => (await readdir(dest).catch(() => [])).filter((n) => !n.startsWith('.')), {
+        timeout: 10_000,
+      })
+      .toEqual([]);
+    const connection = await f.pool.connection(f.target);
+    await expect.poll(() => connection.limiter.active, { timeout: 10_000 }).toBe(0);
+  });
+
   it('rsync runs through the pooled connection: no extra SSH login', async () => {
     const before = ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
     const local = join(f.tmp, 'one-login');
