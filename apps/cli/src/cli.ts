@@ -152,8 +152,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (printed) out.print(printed);
     return ctx.interrupted ? EXIT_INTERRUPTED : ctx.exitCode;
   } catch (error) {
+    out.stopAnimations();
     return reportError(error, out, ctx.interrupted);
   } finally {
+    out.stopAnimations();
     await ctx.close().catch((error: unknown) => out.debug(`cleanup failed: ${String(error)}`));
   }
 }

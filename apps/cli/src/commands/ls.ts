@@ -53,15 +53,18 @@ export default defineCommand({
       .example('lium ls --max-price 1.5 --sort gpus', 'cheap machines, most GPUs first'),
   async handler(args, ctx) {
     const lium = await ctx.lium();
-    const found = await lium.listExecutors({
-      ...(args.gpu ? { gpuType: args.gpu } : {}),
-      ...(args.count !== undefined ? { gpuCount: args.count } : {}),
-      ...(args['max-price'] !== undefined ? { maxPricePerGpuHour: args['max-price'] } : {}),
-      ...(args.country ? { country: args.country } : {}),
-      ...(args['min-cuda'] !== undefined ? { minCudaVersion: args['min-cuda'] } : {}),
-      ...(args.tier ? { tier: args.tier } : {}),
-      signal: ctx.signal,
-    });
+    const busy = ctx.out.busy('Finding machines…');
+    const found = await lium
+      .listExecutors({
+        ...(args.gpu ? { gpuType: args.gpu } : {}),
+        ...(args.count !== undefined ? { gpuCount: args.count } : {}),
+        ...(args['max-price'] !== undefined ? { maxPricePerGpuHour: args['max-price'] } : {}),
+        ...(args.country ? { country: args.country } : {}),
+        ...(args['min-cuda'] !== undefined ? { minCudaVersion: args['min-cuda'] } : {}),
+        ...(args.tier ? { tier: args.tier } : {}),
+        signal: ctx.signal,
+      })
+      .finally(() => busy.stop());
     const { paretoFrontier } = await import('@lium/sdk');
     const optimal = paretoFrontier(found);
     const compare = byKey[args.sort];

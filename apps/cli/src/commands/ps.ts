@@ -21,10 +21,17 @@ export default defineCommand({
       .example('lium ps --json | jq ".[].ssh_cmd"', 'SSH commands for scripts'),
   async handler(args, ctx) {
     const lium = await ctx.lium();
-    const selected = args.target
-      ? await lium.resolvePods(args.target, { signal: ctx.signal })
-      : undefined;
-    const pods = [...(await lium.listPods({ signal: ctx.signal }))].sort(byAge);
+    const busy = ctx.out.busy('Listing pods…');
+    let selected: PodInfo[] | undefined;
+    let pods: PodInfo[];
+    try {
+      selected = args.target
+        ? await lium.resolvePods(args.target, { signal: ctx.signal })
+        : undefined;
+      pods = [...(await lium.listPods({ signal: ctx.signal }))].sort(byAge);
+    } finally {
+      busy.stop();
+    }
     // The snapshot makes `lium exec 2` mean row 2 of this table, not of a fresh unordered list.
     await lium.rememberPods(pods);
     const wanted = selected ? new Set(selected.map((pod) => pod.id)) : undefined;

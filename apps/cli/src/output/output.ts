@@ -44,6 +44,7 @@ export class Output {
   readonly #stderr: OutputStream;
   readonly #animate: boolean;
   #activeLine: (() => void) | undefined;
+  readonly #timers = new Set<ReturnType<typeof setInterval>>();
 
   constructor(options: OutputOptions) {
     this.json = options.json;
@@ -142,9 +143,11 @@ export class Output {
     draw();
     const timer = setInterval(draw, 80);
     timer.unref?.();
+    this.#timers.add(timer);
     this.#activeLine = clear;
     const end = (line: string | undefined, ok: boolean) => {
       clearInterval(timer);
+      this.#timers.delete(timer);
       clear();
       this.#activeLine = undefined;
       if (line) ok ? this.success(line) : this.error(line);
@@ -157,6 +160,11 @@ export class Output {
       fail: (line) => end(line, false),
       stop: () => end(undefined, true),
     };
+  }
+
+  /** A spinner while waiting on a terminal; nothing at all elsewhere (for quick reads). */
+  busy(text: string): Spinner {
+    return this.#animate ? this.spinner(text) : { update() {}, succeed() {}, fail() {}, stop() {} };
   }
 
   /** A progress bar for one file on a terminal; elsewhere only the final line. */
@@ -183,6 +191,14 @@ export class Output {
         if (line) this.success(line);
       },
     };
+  }
+
+  /** Stops every spinner and clears the line, so an error is never drawn over or under one. */
+  stopAnimations(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers.clear();
+    this.#activeLine?.();
+    this.#activeLine = undefined;
   }
 
   #message(line: string): void {
