@@ -162,7 +162,7 @@ export default defineCommand({
     }
     out.info(
       out.c.dim(
-        `Run \`lium ps\` to see your pods, \`lium down ${pods.length === 1 ? pods[0]!.huid : '<#>'}\` to stop paying.`,
+        `Run \`lium ps\` to see your pods, \`lium down ${pods.map((pod) => pod.huid).join(',')}\` to stop paying.`,
       ),
     );
   },
