@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createServer, connect as netConnect } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { generateTestKey, startSshAgent } from '@lium/test-support/keys';
 import { type Sshd, startSshd } from '@lium/test-support/sshd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshAuthError, SshPool } from '../src/index.ts';
-import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
+import { roundTrip, type SshdFixture, sshdFixture, sshdSkip, startEchoServer } from './helpers.ts';
 
 const run = promisify(execFile);
 
@@ -68,18 +68,9 @@ describe.skipIf(sshdSkip !== undefined)('keys, agent, shell, port forward', () =
   });
 
   it('forwards a local port to a port on the pod and closes cleanly', async () => {
-    const echo = createServer((socket) => socket.pipe(socket));
-    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-    const remotePort = (echo.address() as { port: number }).port;
-    const forward = await f.pool.forwardPort(f.target, { remotePort });
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = netConnect(forward.localPort, '127.0.0.1', () => socket.write('ping'));
-      socket.once('data', (data) => {
-        resolve(data.toString());
-        socket.end();
-      });
-      socket.on('error', reject);
-    });
+    const echo = await startEchoServer();
+    const forward = await f.pool.forwardPort(f.target, { remotePort: echo.port });
+    const reply = await roundTrip(forward.localPort, 'ping');
     expect(reply).toBe('ping');
     await forward.close();
     await expect(
@@ -88,7 +79,7 @@ describe.skipIf(sshdSkip !== undefined)('keys, agent, shell, port forward', () =
         socket.on('error', reject);
       }),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    await new Promise((resolve) => echo.close(resolve));
+    await echo.close();
   });
 
   it('runs an interactive ssh2 pty shell with input, resize and the exit code', async () => {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PodServer, startEmulator, startPodServer } from '@lium/emulator';
@@ -13,6 +12,7 @@ import {
   SshPool,
   type SshTarget,
 } from '../src/index.ts';
+import { roundTrip, startEchoServer } from './helpers.ts';
 
 /** The same behaviours as against OpenSSH, against the emulator's ssh2-based pods. */
 describe('against emulator pods', () => {
@@ -153,22 +153,11 @@ describe('against emulator pods', () => {
   });
 
   it('forwards a port', async () => {
-    const echo = createServer((socket) => socket.pipe(socket));
-    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-    const forward = await pool.forwardPort(target, {
-      remotePort: (echo.address() as { port: number }).port,
-    });
-    const reply = await new Promise<string>((resolve, reject) => {
-      const socket = netConnect(forward.localPort, '127.0.0.1', () => socket.write('hi'));
-      socket.once('data', (data) => {
-        resolve(data.toString());
-        socket.end();
-      });
-      socket.on('error', reject);
-    });
-    expect(reply).toBe('hi');
+    const echo = await startEchoServer();
+    const forward = await pool.forwardPort(target, { remotePort: echo.port });
+    expect(await roundTrip(forward.localPort, 'hi')).toBe('hi');
     await forward.close();
-    await new Promise((resolve) => echo.close(resolve));
+    await echo.close();
   });
 });
 

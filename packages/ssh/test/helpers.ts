@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sshd, sshdSkipReason, startSshd } from '@lium/test-support/sshd';
@@ -48,4 +49,26 @@ export async function sshdFixture(options: SshPoolOptions = {}): Promise<SshdFix
       await rm(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP echo server on 127.0.0.1 (what a forwarded port talks to). */
+export async function startEchoServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Sends `text` to 127.0.0.1:port and resolves with the first reply. */
+export function roundTrip(port: number, text: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    socket.once('data', (data) => {
+      resolve(data.toString());
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
 }
