@@ -162,18 +162,22 @@ function supervise(child: ChildProcess, ctx: LaunchContext, shim: boolean): PodP
     });
     child.on('exit', (code, signal) => {
       exited = true;
-      // Without a report from the shim the sandbox itself failed (or was killed).
-      const why = diagnostics.trim();
-      if (why) ctx.onLog(`pod ${ctx.layout.podId}: ${why}`);
-      if (signal)
-        settle({
-          kind: 'signal',
-          signal: signal.replace(/^SIG/, ''),
-          coreDumped: false,
-          message: why,
-        });
-      else settle({ kind: 'exit', code: code ?? 255 });
-      resolve();
+      // The shim's report may still be in the control socket: read it to the end first.
+      // Without a report the sandbox itself failed (or was killed).
+      const fallback = (): void => {
+        const why = diagnostics.trim();
+        if (why) ctx.onLog(`pod ${ctx.layout.podId}: ${why}`);
+        if (signal) {
+          const name = signal.replace(/^SIG/, '');
+          settle({ kind: 'signal', signal: name, coreDumped: false, message: why });
+        } else settle({ kind: 'exit', code: code ?? 255 });
+        resolve();
+      };
+      if (ctl.readableEnded || ctl.destroyed) fallback();
+      else {
+        ctl.once('end', fallback);
+        ctl.once('close', fallback);
+      }
     });
   });
 

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connect, openExec, type PodFixture, podFixture, run } from './helpers.ts';
+import {
+  collect,
+  connect,
+  type OpenedExec,
+  openExec,
+  type PodFixture,
+  podFixture,
+  run,
+} from './helpers.ts';
 
 const setups = [
   { sandbox: 'auto', supervisor: 'auto' },
@@ -42,12 +50,11 @@ describe.each(setups)('pod exec (sandbox $sandbox, supervisor $supervisor)', (se
   });
 
   it('forwards a signal request to the running command', async () => {
-    const channel = await openExec(
+    const { channel, result, untilStdout } = await openExec(
       client,
-      'echo ready; trap "echo got-usr1; exit 7" USR1; while :; do sleep 0.05; done',
+      'trap "echo got-usr1; exit 7" USR1; echo ready; while :; do sleep 0.05; done',
     );
-    const result = collect(channel);
-    await new Promise<void>((resolve) => channel.once('data', () => resolve()));
+    await untilStdout('ready');
     channel.signal('USR1');
     if (!shim && f.pod.isolation === 'bwrap') {
       // Without the shim the signal goes to the process group, bwrap's monitor included.
@@ -59,9 +66,8 @@ describe.each(setups)('pod exec (sandbox $sandbox, supervisor $supervisor)', (se
   });
 
   it('ends a command with exit-signal KILL on a KILL request', async () => {
-    const channel = await openExec(client, 'echo ready; exec sleep 30');
-    const result = collect(channel);
-    await new Promise<void>((resolve) => channel.once('data', () => resolve()));
+    const { channel, result, untilStdout } = await openExec(client, 'echo ready; exec sleep 30');
+    await untilStdout('ready');
     channel.signal('KILL');
     expect(await result).toMatchObject({ code: null, signal: 'SIGKILL' });
   });
@@ -81,7 +87,11 @@ describe.each(setups)('pod exec (sandbox $sandbox, supervisor $supervisor)', (se
       },
     );
     expect(result.stdout.toString()).toBe(hostile);
-    expect(result.code).toBe(1);
+    expect({
+      ...result,
+      stdout: result.stdout.toString(),
+      stderr: result.stderr.toString(),
+    }).toMatchObject({ code: 1 });
   });
 
   it('streams several MB on stdout and stderr at once without deadlock', async () => {
@@ -111,31 +121,23 @@ describe.each(setups)('pod exec (sandbox $sandbox, supervisor $supervisor)', (se
   });
 
   it.runIf(shim)('honours window changes on a pty', async () => {
-    const channel = await openExec(
+    const { channel, result, untilStdout } = await openExec(
       client,
       'tty; stty size; echo "$TERM"; trap "stty size; exit 0" WINCH; echo waiting; while :; do sleep 0.05; done',
       { pty: { rows: 30, cols: 100, term: 'xterm-256color' } },
     );
-    const result = collect(channel);
-    let seen = '';
-    await new Promise<void>((resolve) =>
-      channel.on('data', (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes('waiting')) resolve();
-      }),
-    );
+    await untilStdout('waiting');
     channel.setWindow(40, 120, 0, 0);
     const out = (await result).stdout.toString().replaceAll('\r\n', '\n');
     expect(out).toMatch(/^\/dev\/pts\/\d+\n30 100\nxterm-256color\nwaiting\n40 120\n$/);
   });
 
   it('runs an interactive shell', async () => {
-    const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
+    const { channel, result } = await new Promise<OpenedExec>((resolve, reject) =>
       client.shell({ rows: 24, cols: 80, term: 'dumb' }, (err, ch) =>
-        err ? reject(err) : resolve(ch),
+        err ? reject(err) : resolve(collect(ch)),
       ),
     );
-    const result = collect(channel);
     channel.write('echo "shell-$((6 * 7))"\n');
     channel.write('exit 5\n');
     const { stdout, code } = await result;

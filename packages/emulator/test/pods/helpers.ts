@@ -90,31 +90,70 @@ export interface ExecResult {
   signal: string | null;
 }
 
-export function collect(channel: ClientChannel): Promise<ExecResult> {
-  return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let code: number | null = null;
-    let signal: string | null = null;
-    channel.on('data', (d: Buffer) => out.push(d));
-    channel.stderr.on('data', (d: Buffer) => err.push(d));
-    channel.on('exit', (c: number | null, s?: string) => {
-      code = c;
-      signal = s ?? null;
-    });
+export interface OpenedExec {
+  channel: ClientChannel;
+  /** Collected from the moment the channel exists: ssh2 can emit `exit` in the same tick. */
+  result: Promise<ExecResult>;
+  /** Resolves once stdout so far contains `text`. */
+  untilStdout(text: string): Promise<void>;
+  /** Bytes of stdout received so far. */
+  stdoutBytes(): number;
+}
+
+/** Starts collecting a channel's output at once (call it in the callback that gives the channel). */
+export function collect(channel: ClientChannel): OpenedExec {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let bytes = 0;
+  let code: number | null = null;
+  let signal: string | null = null;
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const check = () => {
+    const text = Buffer.concat(out).toString();
+    for (const waiter of [...waiters]) {
+      if (text.includes(waiter.text)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  channel.on('data', (d: Buffer) => {
+    out.push(d);
+    bytes += d.length;
+    if (waiters.length > 0) check();
+  });
+  channel.stderr.on('data', (d: Buffer) => err.push(d));
+  channel.on('exit', (c: number | null, s?: string) => {
+    code = c;
+    signal = s ?? null;
+  });
+  const result = new Promise<ExecResult>((resolve) =>
     channel.on('close', () =>
       resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), code, signal }),
-    );
-  });
+    ),
+  );
+  return {
+    channel,
+    result,
+    untilStdout(text) {
+      return new Promise((resolve) => {
+        waiters.push({ text, resolve });
+        check();
+      });
+    },
+    stdoutBytes: () => bytes,
+  };
 }
 
 export function openExec(
   client: SshClient,
   command: string,
   options: ExecOptions = {},
-): Promise<ClientChannel> {
+): Promise<OpenedExec> {
   return new Promise((resolve, reject) => {
-    client.exec(command, options, (err, channel) => (err ? reject(err) : resolve(channel)));
+    client.exec(command, options, (err, channel) =>
+      err ? reject(err) : resolve(collect(channel)),
+    );
   });
 }
 
@@ -124,8 +163,7 @@ export async function run(
   options: ExecOptions & { stdin?: string | Buffer } = {},
 ): Promise<ExecResult> {
   const { stdin, ...execOptions } = options;
-  const channel = await openExec(client, command, execOptions);
-  const result = collect(channel);
+  const { channel, result } = await openExec(client, command, execOptions);
   if (stdin !== undefined) channel.end(stdin);
   else channel.end();
   return result;

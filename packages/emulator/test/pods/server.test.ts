@@ -144,12 +144,9 @@ describe('pod server', () => {
     const client = await connect(f.pod.port, { privateKey: f.key.privateKey });
     const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
     client.on('error', () => {});
-    const channel = await openExec(client, 'head -c 5000000 /dev/zero');
-    let received = 0;
-    channel.on('data', (d: Buffer) => {
-      received += d.length;
-    });
+    const { stdoutBytes } = await openExec(client, 'head -c 5000000 /dev/zero');
     await closed;
+    const received = stdoutBytes();
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(200_000);
 
@@ -170,7 +167,7 @@ describe('closing a pod', () => {
       const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
       client.on('error', () => {});
       const busy = await openExec(client, `echo started; exec -a ${marker} sleep 300`);
-      await new Promise<void>((resolve) => busy.once('data', () => resolve()));
+      await busy.untilStdout('started');
       await run(client, `nohup bash -c 'exec -a ${marker}-bg sleep 300' >/dev/null 2>&1 &`);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(processesMatching(marker).length).toBeGreaterThanOrEqual(2);

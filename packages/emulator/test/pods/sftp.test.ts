@@ -55,7 +55,7 @@ describe('pod sftp', () => {
 
   it('moves a large file both ways intact, streaming', async () => {
     const local = join(f.dir, 'big.bin');
-    const data = randomBytes(24 * 1024 * 1024);
+    const data = randomBytes(12 * 1024 * 1024);
     await writeFile(local, data);
     await call((cb) => sftp.fastPut(local, '/workspace/big.bin', { concurrency: 16 }, cb));
     const remoteSum = await run(
@@ -139,5 +139,34 @@ describe('pod sftp', () => {
     expect([STATUS_CODE.NO_SUCH_FILE, STATUS_CODE.PERMISSION_DENIED]).toContain(
       await call((cb) => sftp.readdir('/tmp/pods', cb)).catch(codeOf),
     );
+  });
+});
+
+describe('sftp handles', () => {
+  it('are closed when the client goes away without closing them', async () => {
+    const { readdir, readlink } = await import('node:fs/promises');
+    const f = await podFixture();
+    const openInPod = async () => {
+      let count = 0;
+      for (const fd of await readdir('/proc/self/fd')) {
+        const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+        if (target.startsWith(f.podsDir)) count += 1;
+      }
+      return count;
+    };
+    const client = await connect(f.pod.port, { privateKey: f.key.privateKey });
+    const sftp = await openSftp(client);
+    for (let i = 0; i < 5; i += 1) {
+      await call((cb) => sftp.open(`/root/f${i}`, 'w', cb));
+    }
+    expect(await openInPod()).toBe(5);
+    const gone = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    client.destroy();
+    await gone;
+    for (let i = 0; i < 50 && (await openInPod()) > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await openInPod()).toBe(0);
+    await f.cleanup();
   });
 });
