@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,8 +81,8 @@ async function makeHome() {
     keyPath,
   ]);
   if (keygen.status !== 0) {
-    // No OpenSSH client: ssh2 (installed with the CLI) writes the same OpenSSH key format.
-    const { default: ssh2 } = await import('ssh2');
+    // No OpenSSH client: ssh2 (the CLI's own dependency) writes the same OpenSSH key format.
+    const ssh2 = createRequire(new URL('../apps/cli/package.json', import.meta.url))('ssh2');
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'lium-demo' });
     writeFileSync(keyPath, pair.private, { mode: 0o600 });
     writeFileSync(`${keyPath}.pub`, `${pair.public}\n`);
