@@ -122,7 +122,7 @@ export function sftpUnavailableHint(): string {
   return 'The pod has no SFTP subsystem; install openssh-server with sftp-server, or use sync with method "rsync".';
 }
 
-/** True for any `@lium/ssh` error (also across two copies of the package, through the code prefix). */
+/** True for an error thrown by this copy of `@lium/ssh` (use `isLiumError` across copies). */
 export function isLiumSshError(value: unknown): value is LiumSshError {
   return value instanceof LiumSshError;
 }

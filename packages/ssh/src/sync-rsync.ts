@@ -20,12 +20,19 @@ export async function hasLocalRsync(): Promise<boolean> {
   return rsyncVersionUsable(await localRsyncVersion());
 }
 
-/** Whether the pod has `rsync` on its PATH. */
-export async function hasRemoteRsync(connection: SshConnection): Promise<boolean> {
-  const result = await connection.withChannel(() =>
-    runExec(connection, 'command -v rsync >/dev/null 2>&1 && echo present'),
-  );
-  return result.stdout.trim() === 'present';
+const remoteRsync = new WeakMap<SshConnection, Promise<boolean>>();
+
+/** Whether the pod has `rsync` on its PATH (asked once per connection). */
+export function hasRemoteRsync(connection: SshConnection): Promise<boolean> {
+  let known = remoteRsync.get(connection);
+  if (!known) {
+    known = connection
+      .withChannel(() => runExec(connection, 'command -v rsync >/dev/null 2>&1 && echo present'))
+      .then((result) => result.stdout.trim() === 'present');
+    known.catch(() => remoteRsync.delete(connection));
+    remoteRsync.set(connection, known);
+  }
+  return known;
 }
 
 /** Source/dest in rsync syntax; a directory source gets a trailing `/` (sync its contents). */

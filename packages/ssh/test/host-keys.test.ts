@@ -90,6 +90,33 @@ describe.skipIf(sshdSkip !== undefined)('host-key pinning against OpenSSH sshd',
     await pool.closeAll();
   });
 
+  it.each(['rsa', 'ecdsa'] as const)(
+    'pins an %s host key and matches it on the next connection',
+    async (type) => {
+      const server = await startSshd({ hostKeyType: type });
+      try {
+        await server.authorize(f.sshd.clientKey.publicKey);
+        const target = {
+          host: server.host,
+          port: server.port,
+          user: server.user,
+          hostKeyId: `pod-${type}`,
+        };
+        for (let round = 0; round < 2; round++) {
+          const pool = f.newPool();
+          expect((await pool.exec(target, 'echo ok')).stdout).toBe('ok\n');
+          await pool.closeAll();
+        }
+        const [keyType] = server.hostPublicKey.split(' ');
+        expect(await readFile(f.pool.knownHostsPath(`pod-${type}`), 'utf8')).toContain(
+          ` ${keyType} `,
+        );
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
   it('maps auth and refused connections to typed errors', async () => {
     const { generateTestKey } = await import('@lium/test-support/keys');
     const stranger = await generateTestKey({ dir: f.tmp, name: 'stranger' });
