@@ -59,6 +59,12 @@ export {
 } from './snapshots.ts';
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
-export { parseTargetSpec, resolveTargets, type TargetToken } from './targets.ts';
+export {
+  parseTargetSpec,
+  type ResolveOptions,
+  resolveTargets,
+  type Targetable,
+  type TargetToken,
+} from './targets.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 export { TERMINAL_POD_STATUSES, type WaitForReadyOptions } from './wait-ready.ts';
