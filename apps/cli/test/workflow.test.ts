@@ -101,6 +101,8 @@ describe('the whole workflow, in-process against the emulator', () => {
     expect(ok.stderr).toContain('oops');
     const failing = await lium(['exec', pod.huid, 'exit 7']);
     expect(failing.code).toBe(7);
+    const killed = await lium(['exec', '1', 'kill -TERM $$']);
+    expect(killed.code).toBe(143);
     // Unquoted words, with options exec does not know, are the remote command.
     const words = await lium(['exec', '1', 'echo', '-n', 'no', 'newline']);
     expect(words.stdout).toBe('no newline');

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { PodInfo } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
@@ -41,9 +42,18 @@ function errorJson(error: unknown): { code: string; message: string } {
   };
 }
 
-function exitCodeOf(result: { exitCode: number | null } | undefined): number {
+/**
+ * The remote exit code; a command killed by a signal exits 128 + its number, as a local shell
+ * would report it (SSH names the signal without `SIG`).
+ */
+export function exitCodeOf(
+  result: { exitCode: number | null; signal?: string | null } | undefined,
+): number {
   if (!result) return 1;
-  return result.exitCode ?? 1;
+  if (result.exitCode !== null) return result.exitCode;
+  const name = result.signal ? `SIG${result.signal.replace(/^SIG/, '')}` : '';
+  const number = (constants.signals as Record<string, number | undefined>)[name];
+  return number === undefined ? 1 : 128 + number;
 }
 
 export default defineCommand({
