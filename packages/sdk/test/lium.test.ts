@@ -187,8 +187,10 @@ describe('startPod', () => {
     const chosen = templates.at(-1)!;
     const configured = h.newLium({ env: { LIUM_TEMPLATE_DEFAULT_ID: chosen.id } });
     const [e] = await configured.listExecutors({ gpuType: 'L40S' });
-    const started = await configured.startPod({ executorId: e!.id, podName: 'configured' });
+    // An ExecutorInfo works as the executor, and the pod is named after it by default.
+    const started = await configured.startPod({ executorId: e! });
     expect(started.template?.id).toBe(chosen.id);
+    expect(started.name).toBe(e!.huid);
     await configured.stopPod(started);
   });
 
