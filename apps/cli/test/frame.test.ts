@@ -24,6 +24,12 @@ describe('lium frame', () => {
     expect(result.stdout).toContain('--script');
   });
 
+  it('accepts rm as another name for down', async () => {
+    const result = await runLium(['rm', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--all');
+  });
+
   it('refuses an unknown command with exit 2 and one line on stderr', async () => {
     const result = await runLium(['bogus']);
     expect(result.code).toBe(2);
