@@ -11,7 +11,8 @@ const PERL = '/usr/bin/perl';
 const SCRIPT = '/usr/bin/script';
 
 export type ExitStatus =
-  | { kind: 'exit'; code: number }
+  /** `problem`: why the pod could not run the command (bwrap's own error), for the client. */
+  | { kind: 'exit'; code: number; problem?: string }
   | { kind: 'signal'; signal: string; coreDumped: boolean; message: string };
 
 export interface PtySize {
@@ -157,7 +158,11 @@ function supervise(child: ChildProcess, ctx: LaunchContext, shim: boolean): PodP
     child.on('error', (err) => {
       exited = true;
       ctx.onLog(`pod ${ctx.layout.podId}: cannot start a command: ${err.message}`);
-      settle({ kind: 'exit', code: 127 });
+      settle({
+        kind: 'exit',
+        code: 127,
+        problem: `lium emulator: cannot start the command (${err.message})\n`,
+      });
       resolve();
     });
     child.on('exit', (code, signal) => {
@@ -170,7 +175,10 @@ function supervise(child: ChildProcess, ctx: LaunchContext, shim: boolean): PodP
         if (signal) {
           const name = signal.replace(/^SIG/, '');
           settle({ kind: 'signal', signal: name, coreDumped: false, message: why });
-        } else settle({ kind: 'exit', code: code ?? 255 });
+        } else {
+          const problem = why ? { problem: `lium emulator: ${why}\n` } : {};
+          settle({ kind: 'exit', code: code ?? 255, ...problem });
+        }
         resolve();
       };
       if (ctl.readableEnded || ctl.destroyed) fallback();

@@ -84,6 +84,7 @@ function connect(channel: ServerChannel, proc: PodProcess): void {
   });
   void Promise.all([pumpOutput(channel, proc), proc.status]).then(([, status]) => {
     if (closed) return;
+    if (status.kind === 'exit' && status.problem) channel.stderr.write(status.problem);
     sendExit(channel, status);
     channel.end();
   });

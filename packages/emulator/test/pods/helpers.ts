@@ -41,8 +41,12 @@ export interface PodFixture {
 }
 
 /** A temp dir with a client key and one pod; `start` adds more pods in the same pods dir. */
-export async function podFixture(overrides: Partial<PodServerOptions> = {}): Promise<PodFixture> {
-  const dir = await mkdtemp(join(tmpdir(), 'lium-pod-test-'));
+export async function podFixture(
+  overrides: Partial<PodServerOptions> = {},
+  /** Where the temp dir goes; outside /tmp the sandbox must actively hide the pods dir. */
+  baseDir = tmpdir(),
+): Promise<PodFixture> {
+  const dir = await mkdtemp(join(baseDir, 'lium-pod-test-'));
   const podsDir = join(dir, 'pods');
   const key = await makeKey(dir);
   const started: PodServer[] = [];

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer, connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
 import type { Client } from 'ssh2';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,26 +61,32 @@ describe('pod server', () => {
   });
 
   it('keeps two pods from seeing each other’s files', async () => {
-    const other = await f.start();
-    const a = await connect(f.pod.port, { privateKey: f.key.privateKey });
-    const b = await connect(other.port, { privateKey: f.key.privateKey });
-    await run(
-      a,
-      'echo pod-a > ~/mine; echo a > /tmp/t; mkdir -p /workspace && echo a > /workspace/w 2>/dev/null; true',
-    );
-    if (f.pod.isolation === 'bwrap') {
-      const seen = await run(b, 'cat ~/mine /tmp/t /workspace/w 2>&1; ls /tmp; ls -a /root');
-      expect(seen.stdout.toString()).not.toContain('pod-a');
-      expect(seen.stdout.toString()).toContain('No such file');
-      // Nor through the host path of the pods directory.
-      const snoop = await run(b, `ls ${f.podsDir} 2>&1; cat ${f.podsDir}/pod-1/root/mine 2>&1`);
-      expect(snoop.stdout.toString()).not.toContain('pod-a');
-    } else {
-      const seen = await run(b, 'cat mine 2>&1');
-      expect(seen.stdout.toString()).toContain('No such file');
+    // Outside /tmp (which the sandbox replaces anyway), so hiding the pods dir is what counts.
+    const g = await podFixture({}, existsSync('/var/tmp') ? '/var/tmp' : undefined);
+    try {
+      const other = await g.start();
+      const a = await connect(g.pod.port, { privateKey: g.key.privateKey });
+      const b = await connect(other.port, { privateKey: g.key.privateKey });
+      await run(
+        a,
+        'echo pod-a > ~/mine; echo pod-a > /tmp/t; echo pod-a > /workspace/w 2>/dev/null; true',
+      );
+      if (g.pod.isolation === 'bwrap') {
+        const seen = await run(b, 'cat ~/mine /tmp/t /workspace/w 2>&1; ls /tmp /root /workspace');
+        expect(seen.stdout.toString()).not.toContain('pod-a');
+        expect(seen.stdout.toString()).toContain('No such file');
+        const snoop = await run(b, `ls -R ${g.dir} 2>&1; cat ${g.podsDir}/pod-1/root/mine 2>&1`);
+        expect(snoop.stdout.toString()).not.toContain('pod-a');
+        expect(snoop.stdout.toString()).not.toContain('pod-1\n'); // the pods dir looks empty
+      } else {
+        const seen = await run(b, 'cat mine 2>&1');
+        expect(seen.stdout.toString()).toContain('No such file');
+      }
+      a.end();
+      b.end();
+    } finally {
+      await g.cleanup();
     }
-    a.end();
-    b.end();
   });
 
   it.runIf(process.platform === 'linux')('reports the isolation it achieved', async () => {
@@ -95,6 +104,19 @@ describe('pod server', () => {
       expect(hostname).toBe('pod-1');
       client.end();
     }
+  });
+
+  it('tells the client when the sandbox itself cannot start', async () => {
+    const dataDir = join(f.podsDir, 'broken');
+    const broken = await f.start({ podId: 'broken', dataDir });
+    if (broken.isolation !== 'bwrap') return;
+    await rm(join(dataDir, 'workspace'), { recursive: true });
+    const client = await connect(broken.port, { privateKey: f.key.privateKey });
+    const result = await run(client, 'echo never');
+    expect(result.stdout.toString()).toBe('');
+    expect(result.stderr.toString()).toMatch(/^lium emulator: bwrap: .*workspace/);
+    expect(result.code).not.toBe(0);
+    client.end();
   });
 
   it('forwards TCP (direct-tcpip) to the pod’s ports on 127.0.0.1 and refuses other hosts', async () => {
