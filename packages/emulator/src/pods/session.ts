@@ -48,7 +48,9 @@ export function serveSession(session: Session, host: SessionHost): void {
   });
 
   const start = (accept: AcceptConnection<ServerChannel>, argv: string[]): void => {
-    const channel = accept();
+    // ssh2 hands out no channel when the client already ended the session.
+    const channel = accept() as ServerChannel | undefined;
+    if (!channel) return;
     const spec: CommandSpec = {
       argv,
       env: { ...host.baseEnv(), ...(pty ? { TERM: pty.term } : {}), ...env },
@@ -59,7 +61,10 @@ export function serveSession(session: Session, host: SessionHost): void {
   };
   session.on('exec', (accept, _reject, info) => start(accept, host.execArgv(info.command)));
   session.on('shell', (accept) => start(accept, host.shellArgv()));
-  session.on('sftp', (accept) => host.serveSftp(accept()));
+  session.on('sftp', (accept) => {
+    const sftp = accept() as SFTPWrapper | undefined;
+    if (sftp) host.serveSftp(sftp);
+  });
   session.on('subsystem', (_accept, reject) => reject());
 }
 
