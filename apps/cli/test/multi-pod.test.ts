@@ -13,7 +13,8 @@ interface PodRowJson {
 describe('several pods, terminals and completion', () => {
   const world = useEmulatorWorld({ executors: 40, readyDelayMs: 100 });
   let pods: PodRowJson[];
-  const lium = (argv: string[], options: { tty?: boolean } = {}) => world.lium(argv, options);
+  const lium = (argv: string[], options: { tty?: boolean; env?: Record<string, string> } = {}) =>
+    world.lium(argv, options);
 
   it('ls colours its table on a terminal only', async () => {
     const tty = await lium(['ls', '--limit', '3'], { tty: true });
@@ -22,6 +23,13 @@ describe('several pods, terminals and completion', () => {
     const piped = await lium(['ls', '--limit', '3']);
     expect(piped.stdout).not.toMatch(ANSI);
     expect(piped.stderr).not.toMatch(ANSI);
+    // JSON is never coloured, even on a terminal with colour forced.
+    const json = await lium(['ls', '--limit', '3', '--json'], {
+      tty: true,
+      env: { FORCE_COLOR: '1' },
+    });
+    expect(json.stdout).not.toMatch(ANSI);
+    expect(JSON.parse(json.stdout)).toHaveLength(3);
   });
 
   it('up 1,2 rents two pods, drawing a spinner only on a terminal', async () => {
