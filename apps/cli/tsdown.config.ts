@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsdown';
+
+const fastStringWidth = fileURLToPath(new URL('./src/output/string-width.ts', import.meta.url));
 
 /**
  * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
@@ -17,6 +20,23 @@ export default defineConfig({
     alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', 'cli-table3', '@clack/prompts'],
     neverBundle: ['ssh2', 'cpu-features'],
   },
+  plugins: [
+    {
+      // yargs and its help layout (cliui, wrap-ansi) measure text with `string-width`, which costs a
+      // quarter of `lium --help`; the ESM importers get our ASCII-fast version instead.
+      name: 'lium-fast-string-width',
+      resolveId(source: string, importer: string | undefined) {
+        if (
+          source === 'string-width' &&
+          importer &&
+          /[\\/](cliui|wrap-ansi|yargs)@/.test(importer)
+        ) {
+          return fastStringWidth;
+        }
+        return null;
+      },
+    },
+  ],
   // @lium/ssh runs this standalone helper as rsync's `-e` shell, found at `../bin/` from the
   // module that starts it; bundled, that module is in dist/, so the helper goes to our bin/.
   copy: [{ from: '../../packages/ssh/bin/lium-rsync-transport.mjs', to: 'bin' }],

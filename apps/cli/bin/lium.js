@@ -5,4 +5,9 @@ if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12)) 
   process.stderr.write(`lium needs Node.js 20.19+ or 22.12+ (this is ${process.versions.node}).\n`);
   process.exit(1);
 }
-import('../dist/main.js').then((cli) => cli.main());
+// Node >= 22.1 can cache the compiled bundle between runs; older versions simply skip it.
+import('node:module')
+  .then((module) => module.enableCompileCache?.())
+  .catch(() => undefined)
+  .then(() => import('../dist/main.js'))
+  .then((cli) => cli.main());
