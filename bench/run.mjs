@@ -5,9 +5,10 @@
  * the same run and writes bench/results.json and bench/RESULTS.md. Never fails CI: a row that
  * cannot run is written as not met, with the reason, and the exit code stays 0.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { machineFacts } from './lib/machine.mjs';
-import { writeReport } from './lib/report.mjs';
+import { resultsPath, writeReport } from './lib/report.mjs';
 import { failedRow } from './lib/row.mjs';
 import { removeAllTempDirs } from './lib/workspace.mjs';
 import * as p1 from './rows/p1-startup.mjs';
@@ -37,14 +38,21 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    render: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
 if (values.help) {
   process.stdout.write(
-    'Usage: pnpm bench [--quick] [--only P1,P3]\n  --quick  smaller sizes and fewer runs (< 3 min)\n  --only   run only these rows\n',
+    'Usage: pnpm bench [--quick] [--only P1,P3] [--render]\n  --quick   smaller sizes and fewer runs (< 3 min)\n  --only    run only these rows\n  --render  only rewrite RESULTS.md from results.json (after editing findings.md)\n',
   );
+  process.exit(0);
+}
+
+if (values.render) {
+  const { machine, rows } = JSON.parse(await readFile(resultsPath, 'utf8'));
+  await writeReport(machine, rows);
   process.exit(0);
 }
 
@@ -89,8 +97,8 @@ for (const mod of modules) {
     await removeAllTempDirs();
   }
 }
-const { resultsPath, markdownPath } = await writeReport(machine, rows);
+const written = await writeReport(machine, rows);
 ctx.log(
-  `wrote ${resultsPath} and ${markdownPath} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  `wrote ${written.resultsPath} and ${written.markdownPath} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
 );
 process.exit(0);

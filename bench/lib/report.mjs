@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const resultsPath = fileURLToPath(new URL('../results.json', import.meta.url));
+export const resultsPath = fileURLToPath(new URL('../results.json', import.meta.url));
 const markdownPath = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
 const findingsPath = fileURLToPath(new URL('../findings.md', import.meta.url));
 

@@ -6,9 +6,8 @@ export function median(values) {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? /** @type {number} */ (sorted[mid])
-    : /** @type {number} */ (sorted[mid - 1] + /** @type {number} */ (sorted[mid])) / 2;
+  const upper = sorted[mid] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? Number.NaN) + upper) / 2;
 }
 
 /**
@@ -24,7 +23,11 @@ export function summarize(values) {
   };
 }
 
-/** Rounds for display and JSON: 3 significant decimals is plenty for noisy timings. */
+/**
+ * Rounds for display and JSON: 3 decimals is plenty for noisy timings.
+ * @param {number} value
+ * @param {number} [digits]
+ */
 export function round(value, digits = 3) {
   if (!Number.isFinite(value)) return value;
   const factor = 10 ** digits;

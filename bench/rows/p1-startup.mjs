@@ -39,7 +39,7 @@ export async function measure(ctx) {
     runs,
     { warmup: 2 },
   );
-  const [version, help] = specs;
+  const [version, help] = /** @type {[(typeof specs)[0], (typeof specs)[0]]} */ (specs);
   return [
     ratioRow({ ...version, samples: times.version ?? [], baselineSamples: times.node ?? [] }),
     ratioRow({ ...help, samples: times.help ?? [], baselineSamples: times.node ?? [] }),
