@@ -16,6 +16,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   fixedExtension: false,
+  // Half the bytes for Node to compile at every start; --debug turns source maps on for stacks.
+  minify: true,
+  // Error classes name themselves after their class (`LiumAuthenticationError`): keep names.
+  outputOptions: { keepNames: true },
   deps: {
     alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', 'cli-table3', '@clack/prompts'],
     neverBundle: ['ssh2', 'cpu-features'],

@@ -137,6 +137,8 @@ function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): A
 /** Parses `argv`, runs the command, reports any error, and returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const pre = prescanGlobals(argv, io.env);
+  // The bundle is minified: with --debug, stack traces point into our sources instead.
+  if (pre.debug) process.setSourceMapsEnabled(true);
   const out = createOutput(io, pre);
   const ctx = new CommandContext(io, out, { ...pre, yes: false, apiKey: undefined });
   let printed = '';

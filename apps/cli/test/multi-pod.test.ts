@@ -65,6 +65,10 @@ describe('several pods, terminals and completion', () => {
       expect(result.stdout).toMatch(new RegExp(`^${pod.huid}\\s*│ hi from ${pod.id}$`, 'm'));
     }
     expect(result.stderr).toContain(`exited with 4`);
+    const oneAtATime = await lium(['exec', 'all', '--concurrency', '1', 'echo ok']);
+    expect(oneAtATime.code).toBe(0);
+    expect(oneAtATime.stdout.match(/│ ok$/gm)).toHaveLength(2);
+    expect((await lium(['exec', 'all', '--concurrency', '0', 'true'])).code).toBe(2);
   });
 
   it('scp to several pods, then download from all as <huid>-<name>', async () => {

@@ -13,6 +13,7 @@ interface ExecArgs {
   script: string | undefined;
   env: string | string[] | undefined;
   '--': string[] | undefined;
+  concurrency: number | undefined;
 }
 
 /** The remote command: the words after the targets (and after `--`), or a local script's text. */
@@ -75,6 +76,10 @@ export default defineCommand({
         type: 'string',
         describe: 'Set NAME=VALUE for the command (repeatable; never shown in logs)',
       })
+      .option('concurrency', {
+        type: 'number',
+        describe: 'Pods to run on at once (default 10)',
+      })
       .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
       .example(
         'lium exec all "python train.py" -e BATCH=64',
@@ -99,7 +104,10 @@ export default defineCommand({
       ctx.exitCode = exitCodeOf(result);
       return;
     }
-    await execOnMany(pods, command, env, ctx);
+    if (args.concurrency !== undefined && !(args.concurrency >= 1)) {
+      throw new CliUsageError('--concurrency must be 1 or more');
+    }
+    await execOnMany(pods, command, env, args.concurrency, ctx);
   },
 });
 
@@ -108,6 +116,7 @@ async function execOnMany(
   pods: readonly PodInfo[],
   command: string,
   env: Record<string, string>,
+  concurrency: number | undefined,
   ctx: CommandContext,
 ): Promise<void> {
   const { out } = ctx;
@@ -115,7 +124,11 @@ async function execOnMany(
   const order = new Map(pods.map((pod, i) => [pod.id, i]));
   const width = Math.max(...pods.map((pod) => pod.huid.length));
   const codes: (number | undefined)[] = pods.map(() => undefined);
-  for await (const event of lium.executeMany(pods, command, { env, signal: ctx.signal })) {
+  for await (const event of lium.executeMany(pods, command, {
+    env,
+    signal: ctx.signal,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+  })) {
     const index = order.get(event.pod.id) ?? 0;
     if (event.type === 'line') {
       if (out.json) {
