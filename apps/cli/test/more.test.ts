@@ -70,6 +70,10 @@ describe('ssh, scripts, progress and failing rents', () => {
     expect(piped.stderr.trim().split('\n')).toHaveLength(1);
     const size = await lium(['exec', 'box', 'stat -c %s /root/big.bin']);
     expect(size.stdout.trim()).toBe('3000000');
+    const json = await lium(['scp', 'box', local, '/root/', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ direction: 'up', remote: '/root/big.bin', bytes: 3_000_000 }),
+    ]);
   });
 
   it('a pod that fails to start is reported by name and exits 1', async () => {

@@ -131,13 +131,14 @@ async function uploadTo(
   const remoteBase = remoteArg && remoteArg.length > 0 ? remoteArg : DEFAULT_REMOTE_DIR;
   const remote = remoteBase.endsWith('/') ? posix.join(remoteBase, basename(local)) : remoteBase;
   const progress = progressFor(ctx, `${basename(local)} → ${pod.huid}`, podCount === 1);
-  await lium.uploadFile(pod, local, remote, {
+  const { bytes } = await lium.uploadFile(pod, local, remote, {
     signal: ctx.signal,
     onProgress: progress.onProgress,
   });
-  const { size } = await stat(local);
-  progress.done(`Uploaded ${basename(local)} to ${podLabel(pod)}:${remote} (${formatBytes(size)})`);
-  return { pod: pod.huid, pod_id: pod.id, direction: 'up', local, remote, bytes: size };
+  progress.done(
+    `Uploaded ${basename(local)} to ${podLabel(pod)}:${remote} (${formatBytes(bytes)})`,
+  );
+  return { pod: pod.huid, pod_id: pod.id, direction: 'up', local, remote, bytes };
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -166,11 +167,10 @@ async function downloadFrom(
       localArg.endsWith('/') || (await isDirectory(localArg)) ? join(localArg, name) : localArg;
   }
   const progress = progressFor(ctx, `${pod.huid}:${name} → ${basename(local)}`, podCount === 1);
-  await lium.downloadFile(pod, remote, local, {
+  const { bytes } = await lium.downloadFile(pod, remote, local, {
     signal: ctx.signal,
     onProgress: progress.onProgress,
   });
-  const { size } = await stat(local);
-  progress.done(`Downloaded ${podLabel(pod)}:${remote} to ${local} (${formatBytes(size)})`);
-  return { pod: pod.huid, pod_id: pod.id, direction: 'down', local, remote, bytes: size };
+  progress.done(`Downloaded ${podLabel(pod)}:${remote} to ${local} (${formatBytes(bytes)})`);
+  return { pod: pod.huid, pod_id: pod.id, direction: 'down', local, remote, bytes };
 }
