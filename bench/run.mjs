@@ -76,25 +76,43 @@ process.once('SIGTERM', cleanup);
 const machine = await machineFacts({ quick: ctx.quick });
 /** @type {import('./lib/row.mjs').Row[]} */
 const rows = [];
+/**
+ * A build running next to the bench (another `pnpm build`, an editor's watcher) can replace a
+ * package's `dist/` mid-row; the worker then cannot load it. Such a row gets one more try.
+ * @param {unknown} error
+ */
+const isMissingBuild = (error) =>
+  error instanceof Error && /ERR_MODULE_NOT_FOUND|Cannot find module/.test(error.message);
+
 for (const mod of modules) {
   const id = mod.specs[0]?.id ?? '?';
   if (only && !only.includes(id)) continue;
   ctx.log(`${id}: ${mod.specs.map((spec) => spec.what).join('; ')}`);
-  try {
-    const measured = await mod.measure(ctx);
-    for (const row of measured) {
-      ctx.log(
-        `${row.id} ${row.what}: ${row.median} ${row.unit} vs ${row.baselineMedian} → ${row.ratio}× (${row.target}) ${row.met ? 'met' : 'NOT met'}`,
-      );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const measured = await mod.measure(ctx);
+      for (const row of measured) {
+        ctx.log(
+          `${row.id} ${row.what}: ${row.median} ${row.unit} vs ${row.baselineMedian} → ${row.ratio}× (${row.target}) ${row.met ? 'met' : 'NOT met'}`,
+        );
+      }
+      rows.push(...measured);
+      break;
+    } catch (error) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      if (attempt === 1 && isMissingBuild(error)) {
+        ctx.log(
+          `${id}: a build output vanished mid-row (a build running alongside?); retrying in 30 s`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 30_000));
+        continue;
+      }
+      ctx.log(`${id} failed: ${detail}`);
+      rows.push(...mod.specs.map((spec) => failedRow(spec, error)));
+      break;
+    } finally {
+      await removeAllTempDirs();
     }
-    rows.push(...measured);
-  } catch (error) {
-    ctx.log(
-      `${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    rows.push(...mod.specs.map((spec) => failedRow(spec, error)));
-  } finally {
-    await removeAllTempDirs();
   }
 }
 const written = await writeReport(machine, rows);
