@@ -7,7 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, runOk } from '../lib/process.mjs';
+import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
 import { startSshd } from '../lib/sshd.mjs';
 import { tempDir } from '../lib/workspace.mjs';
@@ -82,16 +82,11 @@ export async function measure(ctx) {
     /** @param {'up' | 'down'} direction */
     const ours = async (direction) => {
       const [from, to] = direction === 'up' ? [source, remote] : [source, down];
-      const result = await runOk(process.execPath, [
-        worker,
-        direction,
-        sshd.host,
-        String(sshd.port),
-        sshd.user,
-        sshd.clientKeyPath,
-        from,
-        to,
-      ]);
+      const result = await runOk(
+        process.execPath,
+        [worker, direction, sshd.host, String(sshd.port), sshd.user, sshd.clientKeyPath, from, to],
+        { env: workerEnv() },
+      );
       const report = JSON.parse(result.stdout);
       await checkSize(to, size);
       await rm(to, { force: true });

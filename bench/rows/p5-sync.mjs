@@ -4,7 +4,7 @@
  * files changed, with SshPool.sync, against `rsync -az -e ssh` of the same trees in the same run.
  */
 import { fileURLToPath } from 'node:url';
-import { run, runOk } from '../lib/process.mjs';
+import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
 import { startSshd } from '../lib/sshd.mjs';
 import { changeSome, writeTree } from '../lib/tree.mjs';
@@ -49,15 +49,11 @@ export async function measure(ctx) {
 
     /** @param {string} dest */
     const ours = async (dest) => {
-      const result = await runOk(process.execPath, [
-        worker,
-        sshd.host,
-        String(sshd.port),
-        sshd.user,
-        sshd.clientKeyPath,
-        source,
-        dest,
-      ]);
+      const result = await runOk(
+        process.execPath,
+        [worker, sshd.host, String(sshd.port), sshd.user, sshd.clientKeyPath, source, dest],
+        { env: workerEnv() },
+      );
       const report = JSON.parse(result.stdout);
       if (report.method !== 'rsync') ctx.log(`P5: SshPool.sync used ${report.method}`);
       return /** @type {{ ms: number, method: string, transferred: number }} */ (report);
