@@ -1,14 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as sdk from '@lium/sdk';
 import { describe, expect, it } from 'vitest';
 import { runLium, useEmulatorWorld } from './helpers.ts';
 
-// `lium config` and `lium init` reach ~/.lium/config.ini through @lium/sdk's re-export of
-// @lium/config's loadConfig; until the SDK exports it these commands report `unsupported`.
-const sdkHasConfig = typeof (sdk as Record<string, unknown>).loadConfig === 'function';
-
-describe.skipIf(!sdkHasConfig)('lium config and lium init', () => {
+describe('lium config and lium init', () => {
   const world = useEmulatorWorld({ executors: 10, readyDelayMs: 100 });
   // No LIUM_API_KEY here: these tests are about the key saved in the config file.
   const lium = (argv: string[], env: Record<string, string> = {}) =>

@@ -1,3 +1,12 @@
+// The config file, for callers (the CLI's `init` and `config` commands) that edit it.
+export {
+  type ConfigEntry,
+  defaultConfigDir,
+  type LiumConfig,
+  LiumConfigError,
+  type LoadConfigOptions,
+  loadConfig,
+} from '@lium/config';
 export type {
   ForwardOptions,
   PortForward,
