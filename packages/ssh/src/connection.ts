@@ -167,6 +167,9 @@ export class SshConnection {
       client.once('close', onEarlyClose);
       try {
         client.connect(config);
+        // ssh2 leaves Nagle's algorithm on; with delayed ACKs it stalls every small request
+        // (measured on loopback: SFTP download 26 -> 86-145 MiB/s, one exec 230 -> 140 ms).
+        client.setNoDelay(true);
       } catch (error) {
         fail(error);
       }
