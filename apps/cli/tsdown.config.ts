@@ -21,7 +21,7 @@ export default defineConfig({
   // Error classes name themselves after their class (`LiumAuthenticationError`): keep names.
   outputOptions: { keepNames: true },
   deps: {
-    alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', 'cli-table3', '@clack/prompts'],
+    alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', '@clack/prompts'],
     neverBundle: ['ssh2', 'cpu-features'],
   },
   plugins: [
