@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPalette } from './color.ts';
+import { createPalette, stripAnsi } from './color.ts';
 import { renderTable } from './table.ts';
 
 const columns = [
@@ -26,7 +26,7 @@ describe('renderTable', () => {
       ['1', palette.cyan('A100'), '1', 'x'],
       ['2', '日本', '1', 'y'],
     ];
-    const plain = renderTable(columns, rows, palette).replace(/\u001b\[[0-9;]*m/g, '');
+    const plain = stripAnsi(renderTable(columns, rows, palette));
     expect(plain.split('\n')).toEqual(['#  GPU   $/h  NOTE', '1  A100    1  x', '2  日本    1  y']);
   });
 
