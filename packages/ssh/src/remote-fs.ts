@@ -35,6 +35,16 @@ export function resolveRemotePath(home: string, path: string): string {
   return posix.join(home, path);
 }
 
+/** The payload size every SFTP server accepts (the SFTP drafts require 32 KiB). */
+export const SAFE_REQUEST_BYTES = 32 * 1024;
+
+interface Ssh2SftpInternals {
+  _extensions?: Record<string, string>;
+  _isOpenSSH?: boolean;
+  _maxReadLen?: number;
+  _maxWriteLen?: number;
+}
+
 /** Promise wrappers over ssh2's callback SFTP API, plus the few compound operations we need. */
 export class RemoteFs {
   #closed = false;
@@ -47,6 +57,20 @@ export class RemoteFs {
   ) {
     // ssh2 never calls back requests that were in flight when the channel closed: fail them.
     sftp.once('close', () => this.abandon());
+  }
+
+  /**
+   * The largest read and write payloads this server takes in one request. ssh2 reads them from
+   * `limits@openssh.com` when the server offers it (OpenSSH's sftp-server: 261 120 bytes) and
+   * otherwise assumes OpenSSH's packet size for OpenSSH; a server that is neither gets the safe
+   * 32 KiB. ssh2 would split a bigger request into sequential pieces, losing the parallelism.
+   */
+  requestLimits(): { read: number; write: number } {
+    const internals = this.sftp as unknown as Ssh2SftpInternals;
+    const known = internals._extensions?.['limits@openssh.com'] === '1' || internals._isOpenSSH;
+    const limit = (value: number | undefined) =>
+      known && typeof value === 'number' && value > 0 ? value : SAFE_REQUEST_BYTES;
+    return { read: limit(internals._maxReadLen), write: limit(internals._maxWriteLen) };
   }
 
   /** Fails every pending and future request (the channel or the connection is gone). */

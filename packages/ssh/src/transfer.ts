@@ -12,7 +12,10 @@ export interface TransferOptions {
   signal?: AbortSignal | undefined;
   /** Outstanding SFTP requests per file (default 16). */
   concurrency?: number | undefined;
-  /** Bytes per request (default 64 KiB). */
+  /**
+   * Bytes per request (default 255 KiB). Capped at what the server accepts (its
+   * `limits@openssh.com` answer; 32 KiB for servers that state no limit and are not OpenSSH).
+   */
   chunkSize?: number | undefined;
 }
 
@@ -32,7 +35,8 @@ interface FileJob {
   mtime: number;
 }
 
-const DEFAULT_CHUNK = 64 * 1024;
+/** OpenSSH's sftp-server largest read/write payload (SFTP_MAX_MSG_LENGTH - 1024). */
+const DEFAULT_CHUNK = 255 * 1024;
 const DEFAULT_CONCURRENCY = 16;
 const FILES_IN_PARALLEL = 4;
 
@@ -117,10 +121,11 @@ function copyChunks(
   options: TransferOptions,
   verb: string,
   io: ChunkIo,
+  serverLimit: number,
 ): Promise<void> {
   return parallelChunks(
     job.size,
-    options.chunkSize ?? DEFAULT_CHUNK,
+    Math.max(1, Math.min(options.chunkSize ?? DEFAULT_CHUNK, serverLimit)),
     options.concurrency ?? DEFAULT_CONCURRENCY,
     options.signal,
     async (buffer, offset, length) => {
@@ -149,11 +154,18 @@ async function uploadFile(
   try {
     handle = await remote.open(temp, 'w', { mode: 0o600 });
     const remoteHandle = handle;
-    await copyChunks(job, tracker, options, 'uploaded', {
-      read: async (buffer, length, position) =>
-        (await local.read(buffer, 0, length, position)).bytesRead,
-      write: (buffer, length, position) => remote.write(remoteHandle, buffer, length, position),
-    });
+    await copyChunks(
+      job,
+      tracker,
+      options,
+      'uploaded',
+      {
+        read: async (buffer, length, position) =>
+          (await local.read(buffer, 0, length, position)).bytesRead,
+        write: (buffer, length, position) => remote.write(remoteHandle, buffer, length, position),
+      },
+      remote.requestLimits().write,
+    );
     await remote.fsetstat(remoteHandle, { mode: job.mode, atime: job.atime, mtime: job.mtime });
     handle = undefined;
     await remote.close(remoteHandle);
@@ -189,12 +201,19 @@ async function downloadFile(
       0o600,
     );
     const file = local;
-    await copyChunks(job, tracker, options, 'downloaded', {
-      read: (buffer, length, position) => remote.read(handle, buffer, length, position),
-      write: async (buffer, length, position) => {
-        await file.write(buffer, 0, length, position);
+    await copyChunks(
+      job,
+      tracker,
+      options,
+      'downloaded',
+      {
+        read: (buffer, length, position) => remote.read(handle, buffer, length, position),
+        write: async (buffer, length, position) => {
+          await file.write(buffer, 0, length, position);
+        },
       },
-    });
+      remote.requestLimits().read,
+    );
     await file.sync();
     await file.close();
     local = undefined;
