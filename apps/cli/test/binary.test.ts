@@ -50,6 +50,11 @@ describe('the built lium binary', () => {
     const version = lium(['--version']);
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // The bin answers --version itself (CommonJS, nothing imported): it must match the package.
+    const pkg = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(version.stdout).toBe(`${pkg.version}\n`);
     const help = lium(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Exit codes');
