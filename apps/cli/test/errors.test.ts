@@ -143,6 +143,23 @@ describe('bad input gives one line and the right exit code', () => {
     ).toHaveLength(0);
   });
 
+  it('a non-numeric or out-of-range number option is a usage error (exit 2)', async () => {
+    world.emulator.control.clearRequests();
+    for (const argv of [
+      ['ls', '--limit', 'abc'],
+      ['ls', '--limit', '-3'],
+      ['ls', '--max-price', 'abc'],
+      ['ls', '--count', '1.5'],
+      ['up', '--gpu', 'H100', '--count', 'abc', '-y'],
+      ['up', '--gpu', 'H100', '--max-price', '0', '-y'],
+    ]) {
+      const result = await lium(argv);
+      expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(expectOneErrorLine(result.stderr)).toMatch(/--(limit|max-price|count)/);
+    }
+    expect(world.emulator.control.requests({ method: 'GET', path: '/executors' })).toHaveLength(0);
+  });
+
   it('--debug logs requests without the API key and shows the stack', async () => {
     const result = await lium(['ls', '--limit', '1', '--debug']);
     expect(result.code).toBe(0);

@@ -3,6 +3,7 @@ import { defineCommand } from '../define-command.ts';
 import { formatNumber, formatUsd } from '../output/format.ts';
 import { renderTable } from '../output/table.ts';
 import { executorRow } from '../rows.ts';
+import { checkNumbers } from './numeric-options.ts';
 
 const SORTS = [
   'price',
@@ -49,6 +50,14 @@ export default defineCommand({
         describe: 'Lowest CUDA version the driver supports, e.g. 12.4',
       })
       .option('tier', { choices: ['spot', 'secure'] as const, describe: 'Only this tier' })
+      .check(
+        checkNumbers({
+          limit: 'whole-positive',
+          'max-price': 'positive',
+          count: 'whole-positive',
+          'min-cuda': 'positive',
+        }),
+      )
       .example('lium ls H100 --limit 5', 'the five best H100 machines')
       .example('lium ls --max-price 1.5 --sort gpus', 'cheap machines, most GPUs first'),
   async handler(args, ctx) {

@@ -5,6 +5,7 @@ import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { formatUsd } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
+import { checkNumbers } from './numeric-options.ts';
 
 interface UpArgs {
   targets: string | undefined;
@@ -101,6 +102,7 @@ export default defineCommand({
       .option('max-price', { type: 'number', describe: 'With --gpu: highest $ per GPU-hour' })
       .option('country', { type: 'string', describe: 'With --gpu: country code' })
       .conflicts('ttl', 'until')
+      .check(checkNumbers({ count: 'whole-positive', 'max-price': 'positive' }))
       .example('lium up 1', 'rent row 1 of the last `lium ls` (asks first)')
       .example('lium up 1,2,3 -y --prefix exp', 'rent three, no questions')
       .example('lium up --gpu H100 --count 8 --ttl 6h', 'the best 8×H100, removed after 6 hours'),
