@@ -80,10 +80,15 @@ export async function ptyShell(connection: SshConnection, options: ShellOptions)
     if (raw) stdin.setRawMode?.(true);
     const onInput = (chunk: Buffer) => channel.write(chunk);
     const onResize = () => channel.setWindow(stdout.rows ?? 24, stdout.columns ?? 80, 0, 0);
-    const onEnd = () => channel.end();
+    // A pty ignores an SSH EOF (the terminal stays open), so say it the way a terminal does:
+    // ^D, which ends the input of the shell or of a program reading lines.
+    const onEnd = () => channel.end('\x04');
     stdin.on('data', onInput);
     stdin.on('end', onEnd);
-    stdin.resume();
+    // A stream that already ended never emits 'end' again, and a ^D sent before the shell's
+    // prompt is flushed with the terminal settings: with no input ever coming, close the session.
+    if (stdin.readableEnded || stdin.destroyed) channel.close();
+    else stdin.resume();
     stdout.on('resize', onResize);
     channel.on('data', (chunk: Buffer) => stdout.write(chunk));
     channel.stderr.on('data', (chunk: Buffer) => stdout.write(chunk));

@@ -99,6 +99,33 @@ describe.skipIf(sshdSkip !== undefined)('keys, agent, shell, port forward', () =
     expect(output).toContain('40 120');
   });
 
+  it('ends the ssh2 pty shell when its stdin has already ended', async () => {
+    const stdin = new PassThrough();
+    stdin.end();
+    stdin.resume();
+    await new Promise((resolve) => stdin.once('end', resolve));
+    const stdout = Object.assign(new PassThrough(), { columns: 80, rows: 24 });
+    stdout.resume();
+    const code = await f.pool.shell(f.target, { stdin, stdout, preferSystemSsh: false });
+    expect(code).toEqual(expect.any(Number));
+    // The connection stays usable.
+    expect((await f.pool.exec(f.target, 'echo after')).stdout).toBe('after\n');
+  });
+
+  it('ends the ssh2 pty shell when its stdin ends later', async () => {
+    const stdin = new PassThrough();
+    const stdout = Object.assign(new PassThrough(), { columns: 80, rows: 24 });
+    let output = '';
+    stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const done = f.pool.shell(f.target, { stdin, stdout, preferSystemSsh: false });
+    stdin.write('echo shell-$((6*7))\n');
+    await expect.poll(() => output, { timeout: 10_000 }).toContain('shell-42');
+    stdin.end();
+    expect(await done).toBe(0);
+  });
+
   it('builds system ssh argv that uses the pinned known_hosts strictly', async () => {
     await f.pool.exec(f.target, 'true');
     const args = f.pool.systemSshArgs(f.target, ['-o', 'BatchMode=yes']);
