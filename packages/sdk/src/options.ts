@@ -85,7 +85,7 @@ export interface ExecuteOptions extends CallOptions {
 }
 
 export interface ExecuteManyOptions extends CallOptions {
-  /** Pods running at once (default 10). */
+  /** Pods running at once (default 32). */
   concurrency?: number;
   env?: Record<string, string>;
   timeoutMs?: number;

@@ -78,7 +78,7 @@ export default defineCommand({
       })
       .option('concurrency', {
         type: 'number',
-        describe: 'Pods to run on at once (default 10)',
+        describe: 'Pods to run on at once (default 32)',
       })
       .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
       .example(
