@@ -43,4 +43,10 @@ describe('execWrapper', () => {
     expect(wrapped).toContain(`eval 'echo '\\''it'\\'''\\''s'\\'' "$HOME"'`);
     expect(wrapped).toContain('read -r __lium_env');
   });
+
+  it('runs the command as a trapped background job only when it can be stopped', () => {
+    expect(execWrapper('true', false, true)).toContain('& wait $!');
+    expect(execWrapper('true', false, false)).not.toContain('& wait');
+    expect(execWrapper('true', false, false)).not.toContain('trap');
+  });
 });
