@@ -1,7 +1,47 @@
+import { writeFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsdown';
 
 const fastStringWidth = fileURLToPath(new URL('./src/output/string-width.ts', import.meta.url));
+
+/** The widths `lium --help` wraps at: 80 off a terminal, 100 on one at least that wide. */
+const HELP_WIDTHS = [80, 100];
+
+/**
+ * Writes what the built CLI prints for `lium --help` to `dist/help-<width>.txt`, so `bin/lium.js`
+ * can print it without building the yargs parser (2.8x `node -e 0` otherwise). The text comes
+ * from the real parser, so it cannot drift from the commands; test/binary.test.ts checks that.
+ */
+async function writeHelpTexts(): Promise<void> {
+  const main = new URL(`./dist/main.js?build=${Date.now()}`, import.meta.url);
+  const { run } = (await import(main.href)) as typeof import('./src/main.ts');
+  for (const width of HELP_WIDTHS) {
+    const printed: Buffer[] = [];
+    const capture = (into: Buffer[]) =>
+      Object.assign(
+        new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            into.push(Buffer.from(chunk));
+            callback();
+          },
+        }),
+        { columns: width },
+      );
+    const code = await run(['--help'], {
+      stdout: capture(printed),
+      stderr: capture([]),
+      stdin: process.stdin,
+      env: {},
+      cwd: process.cwd(),
+    });
+    if (code !== 0) throw new Error(`lium --help exited with ${code} while building`);
+    await writeFile(
+      fileURLToPath(new URL(`./dist/help-${width}.txt`, import.meta.url)),
+      Buffer.concat(printed),
+    );
+  }
+}
 
 /**
  * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
@@ -46,4 +86,5 @@ export default defineConfig({
   copy: [{ from: '../../packages/ssh/bin/lium-rsync-transport.mjs', to: 'bin' }],
   // Bundle the workspace packages from their sources, so the CLI build needs no other build.
   inputOptions: { resolve: { conditionNames: ['source', 'node', 'import', 'default'] } },
+  hooks: { 'build:done': writeHelpTexts },
 });

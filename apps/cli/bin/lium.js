@@ -10,12 +10,29 @@ if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12)) 
   process.exit(1);
 }
 
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+/**
+ * `lium --help` as the build wrote it (dist/help-<width>.txt, from the real yargs parser) for the
+ * width the parser would wrap at; undefined when there is none, and then yargs prints it.
+ */
+function prebuiltHelp() {
+  const width = Math.min(100, process.stdout.columns ?? 80);
+  try {
+    return readFileSync(join(__dirname, '..', 'dist', `help-${width}.txt`));
+  } catch {
+    return undefined;
+  }
+}
+
 const args = process.argv.slice(2);
+const help = args.length === 1 && args[0] === '--help' ? prebuiltHelp() : undefined;
 if (args.length === 1 && args[0] === '--version') {
-  const { readFileSync } = require('node:fs');
-  const { join } = require('node:path');
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
 } else {
   // Node >= 22.1 can cache the compiled bundle between runs; older versions simply skip it.
   require('node:module').enableCompileCache?.();

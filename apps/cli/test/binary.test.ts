@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Emulator, startEmulator } from '@lium/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/main.ts';
+import { CaptureStream } from './helpers.ts';
 
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(cliDir, 'bin', 'lium.js');
@@ -61,6 +63,26 @@ describe('the built lium binary', () => {
     const bad = lium(['nope']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('nope');
+  });
+
+  it('prints the help text the build wrote, and it is what the commands print now', async () => {
+    for (const width of [80, 100]) {
+      const stdout = new CaptureStream();
+      stdout.columns = width;
+      const stderr = new CaptureStream();
+      const code = await run(['--help'], {
+        stdout,
+        stderr,
+        stdin: process.stdin,
+        env: {},
+        cwd: cliDir,
+      });
+      expect(code).toBe(0);
+      // Built from the same sources (ensureBuilt rebuilds a stale dist), so any drift fails here.
+      expect(readFileSync(join(cliDir, 'dist', `help-${width}.txt`), 'utf8')).toBe(stdout.text);
+      // Off a terminal the bin prints the 80-column text without loading the parser.
+      if (width === 80) expect(lium(['--help']).stdout).toBe(stdout.text);
+    }
   });
 
   it('loads neither the SDK nor ssh2 before a command needs them', () => {
