@@ -98,6 +98,16 @@ describe('resolveTargets', () => {
     expect(ids(resolveTargets('2', stale))).toEqual(['cccccccc-3333']);
   });
 
+  it('an index into an empty list does not suggest the range "1 to 0"', () => {
+    const empty = { ...base, snapshot: [] };
+    expect(() => resolveTargets('1', empty)).toThrow(
+      expect.objectContaining({
+        code: 'target_not_found',
+        hint: expect.stringMatching(/run `lium ps` again/),
+      }),
+    );
+  });
+
   it('refuses all where it is not allowed, and all with nothing there', () => {
     expect(() => resolveTargets('all', { ...base, allowAll: false })).toThrow(/not accepted/);
     expect(() => resolveTargets('all', { ...base, live: [] })).toThrow(/no pods/);

@@ -146,7 +146,13 @@ export function resolveTargets<T extends Targetable>(
       if (id === undefined) {
         throw new LiumTargetError(
           `There is no ${noun} #${token.index}; the last \`${options.listCommand}\` showed ${snapshot.length}`,
-          { code: 'target_not_found', hint: `Use an index from 1 to ${snapshot.length}.` },
+          {
+            code: 'target_not_found',
+            hint:
+              snapshot.length === 0
+                ? `It listed none: run \`${options.listCommand}\` again, or name the ${noun} by HUID, name or id.`
+                : `Use an index from 1 to ${snapshot.length}.`,
+          },
         );
       }
       const item = byId.get(id);
