@@ -4,7 +4,6 @@ import { dirname } from 'node:path';
 import { localRsyncVersion, rsyncVersionUsable } from './binaries.ts';
 import type { SshConnection } from './connection.ts';
 import { SshAbortError, SshTransferError } from './errors.ts';
-import { runExec } from './exec.ts';
 import { resolveRemotePath } from './remote-fs.ts';
 import { openRsyncBridge } from './rsync-bridge.ts';
 import { shQuote } from './shell-quote.ts';
@@ -20,19 +19,40 @@ export async function hasLocalRsync(): Promise<boolean> {
   return rsyncVersionUsable(await localRsyncVersion());
 }
 
-const remoteRsync = new WeakMap<SshConnection, Promise<boolean>>();
+/** Per connection: whether the pod has rsync, once a sync has found out. */
+const remoteRsync = new WeakMap<SshConnection, boolean>();
 
-/** Whether the pod has `rsync` on its PATH (asked once per connection). */
-export function hasRemoteRsync(connection: SshConnection): Promise<boolean> {
-  let known = remoteRsync.get(connection);
-  if (!known) {
-    known = connection
-      .withChannel(() => runExec(connection, 'command -v rsync >/dev/null 2>&1 && echo present'))
-      .then((result) => result.stdout.trim() === 'present');
-    known.catch(() => remoteRsync.delete(connection));
-    remoteRsync.set(connection, known);
-  }
-  return known;
+/** Whether the pod has `rsync`, if a sync on this connection already found out. */
+export function knownRemoteRsync(connection: SshConnection): boolean | undefined {
+  return remoteRsync.get(connection);
+}
+
+const NO_RSYNC_MARK = 'lium: rsync is not installed on the pod';
+const remoteRsyncMissingErrors = new WeakSet<object>();
+
+/** The error for a pod without rsync (the auto method falls back to SFTP on it). */
+export function remoteRsyncMissingError(connection: SshConnection): SshTransferError {
+  const error = new SshTransferError('rsync is not installed on the pod', {
+    ...connection.target,
+    hint: 'Install it on the pod (apt-get install -y rsync) or use method "sftp".',
+  });
+  remoteRsyncMissingErrors.add(error);
+  return error;
+}
+
+export function isRemoteRsyncMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && remoteRsyncMissingErrors.has(error);
+}
+
+/**
+ * rsync's `--rsync-path`: the same remote command that starts rsync also reports a missing rsync
+ * and creates the destination directory, instead of one exec round trip for each beforehand.
+ */
+export function remoteRsyncPath(mkdirDir: string | undefined): string {
+  const check = `command -v rsync >/dev/null 2>&1 || { echo '${NO_RSYNC_MARK}' >&2; exit 127; }`;
+  return mkdirDir === undefined
+    ? `${check}; rsync`
+    : `${check}; mkdir -p -- ${shQuote(mkdirDir)} && rsync`;
 }
 
 /** Source/dest in rsync syntax; a directory source gets a trailing `/` (sync its contents). */
@@ -62,9 +82,16 @@ async function endpoints(
   return { source, dest: options.dest, sourceIsDir };
 }
 
-export function rsyncArgs(options: SyncOptions, remoteShell: string, source: string, dest: string) {
+export function rsyncArgs(
+  options: SyncOptions,
+  remoteShell: string,
+  source: string,
+  dest: string,
+  rsyncPath?: string,
+) {
   const args = ['-a', '-8', '--info=progress2', `--out-format=${OUT_PREFIX}%i|%b|%n`];
   args.push('-e', remoteShell);
+  if (rsyncPath !== undefined) args.push(`--rsync-path=${rsyncPath}`);
   if (options.compress) args.push('-z');
   if (options.delete) args.push('--delete');
   if (options.dryRun) args.push('--dry-run');
@@ -108,12 +135,12 @@ export async function syncWithRsync(
 ): Promise<SyncResult> {
   if (options.signal?.aborted) throw new SshAbortError('The sync was aborted');
   const { source, dest, sourceIsDir } = await endpoints(connection, options);
+  let remoteDir: string | undefined;
   if (!options.dryRun) {
     if (options.direction === 'up') {
-      const dir = sourceIsDir
+      remoteDir = sourceIsDir
         ? remoteRelative(options.dest)
         : dirname(remoteRelative(options.dest));
-      await connection.withChannel(() => runExec(connection, `mkdir -p -- ${shQuote(dir)}`));
     } else {
       await mkdir(sourceIsDir ? options.dest : dirname(options.dest), { recursive: true });
     }
@@ -121,7 +148,8 @@ export async function syncWithRsync(
   const bridge = await openRsyncBridge(connection);
   const result: SyncResult = { method: 'rsync', transferred: [], deleted: [], bytes: 0 };
   try {
-    const child = spawn('rsync', rsyncArgs(options, bridge.remoteShell, source, dest), {
+    const args = rsyncArgs(options, bridge.remoteShell, source, dest, remoteRsyncPath(remoteDir));
+    const child = spawn('rsync', args, {
       env: { ...process.env, ...bridge.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -154,6 +182,11 @@ export async function syncWithRsync(
     }).finally(() => options.signal?.removeEventListener('abort', onAbort));
     if (pending) parseRsyncLine(pending, result);
     if (options.signal?.aborted) throw new SshAbortError('The sync was aborted');
+    if (code !== 0 && bridge.stderr().includes(NO_RSYNC_MARK)) {
+      remoteRsync.set(connection, false);
+      throw remoteRsyncMissingError(connection);
+    }
+    remoteRsync.set(connection, true);
     // 24: some source files vanished while rsync ran; the rest was synced.
     if (code !== 0 && code !== 24) {
       throw new SshTransferError(
