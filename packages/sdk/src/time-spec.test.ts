@@ -18,6 +18,29 @@ describe('parseDuration', () => {
   });
 });
 
+describe('parseDuration with seconds (wait timeouts such as `lium up --timeout`)', () => {
+  it.each([
+    ['90s', 90_000],
+    ['300', 300_000],
+    ['15m', 900_000],
+    ['1h', 3_600_000],
+  ])('%s', (spec, ms) => {
+    expect(parseDuration(spec, { seconds: true })).toBe(ms);
+  });
+
+  it.each(['', 's', '0', '-5s', '5w'])('rejects %j', (spec) => {
+    expect(() => parseDuration(spec, { seconds: true })).toThrow(
+      expect.objectContaining({ code: 'time_spec_invalid' }),
+    );
+  });
+
+  it('keeps --ttl to the official m/h/d', () => {
+    expect(() => parseDuration('90s')).toThrow(
+      expect.objectContaining({ code: 'time_spec_invalid' }),
+    );
+  });
+});
+
 describe('parseUntil', () => {
   const now = new Date(2026, 5, 29, 10, 0, 0);
 

@@ -1,18 +1,31 @@
 import { LiumUsageError } from './errors.ts';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/i;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Also seconds: `90s`, or a bare number of seconds as the SDK's timeouts are counted. */
+const DURATION_OR_SECONDS = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export interface ParseDurationOptions {
+  /**
+   * Accept `90s` and a bare `90` (seconds) too: for waits such as `lium up --timeout`. Off for
+   * `--ttl`, which keeps the official client's `^\d+(\.\d+)?(m|h|d)$`.
+   */
+  seconds?: boolean;
+}
 
 /** `30m`, `6h`, `1.5d` → milliseconds (reference Appendix A: `^\d+(\.\d+)?(m|h|d)$`). */
-export function parseDuration(spec: string): number {
-  const match = DURATION.exec(spec.trim());
+export function parseDuration(spec: string, options: ParseDurationOptions = {}): number {
+  const match = (options.seconds ? DURATION_OR_SECONDS : DURATION).exec(spec.trim());
   if (!match) {
     throw new LiumUsageError(`Invalid duration "${spec}"`, {
       code: 'time_spec_invalid',
-      hint: 'Use a number followed by m, h or d, e.g. 30m, 6h, 1.5d.',
+      hint: options.seconds
+        ? 'Use a number followed by s, m, h or d, e.g. 90s, 15m, 1h (a bare number is seconds).'
+        : 'Use a number followed by m, h or d, e.g. 30m, 6h, 1.5d.',
     });
   }
-  const ms = Number(match[1]) * UNIT_MS[match[2]!.toLowerCase() as keyof typeof UNIT_MS];
+  const unit = (match[2] ?? 's').toLowerCase() as keyof typeof UNIT_MS;
+  const ms = Number(match[1]) * UNIT_MS[unit];
   if (ms <= 0) {
     throw new LiumUsageError(`Duration "${spec}" must be positive`, { code: 'time_spec_invalid' });
   }

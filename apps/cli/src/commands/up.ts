@@ -92,7 +92,7 @@ export default defineCommand({
       .option('timeout', {
         type: 'string',
         default: '15m',
-        describe: 'Give up waiting after this long',
+        describe: 'Give up waiting after this long (15m, 90s; a bare number is seconds)',
       })
       .option('gpu', {
         type: 'string',
@@ -117,7 +117,7 @@ export default defineCommand({
             ...(args.until ? { until: args.until } : {}),
           })
         : undefined;
-    const timeoutMs = sdk.parseDuration(args.timeout);
+    const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
     if (args.name && args.prefix) throw new CliUsageError('Give --name or --prefix, not both');
 
     const lium = await ctx.lium();
