@@ -8,6 +8,7 @@ import { Router } from './router.ts';
 import {
   isStream,
   type JsonResult,
+  JsonText,
   type RequestContext,
   type Route,
   type RouteResult,
@@ -161,7 +162,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     const status = result.status ?? 200;
     if (fault?.malformedJson === true) {
-      const text = JSON.stringify(result.body ?? null);
+      const text = jsonTextOf(result.body);
       res.writeHead(status, { 'content-type': 'application/json', ...result.headers });
       res.end(`${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\u0000<!-- truncated`);
       return status;
@@ -275,13 +276,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   };
 }
 
+function jsonTextOf(body: unknown): string {
+  return body instanceof JsonText ? body.text : JSON.stringify(body ?? null);
+}
+
 function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string>,
 ): void {
-  const text = JSON.stringify(body ?? null);
+  const text = jsonTextOf(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

@@ -13,6 +13,11 @@ export interface RequestContext {
   signal: AbortSignal;
 }
 
+/** A JSON body serialised ahead of time (a cached listing), sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface JsonResult {
   status?: number;
   body: unknown;
