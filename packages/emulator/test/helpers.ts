@@ -147,8 +147,13 @@ export async function waitForPod(
   for (;;) {
     const response = await api<PodRow>('GET', `/pods/${podId}`);
     if (response.status === 200 && predicate(response.body)) return response.body;
-    if (Date.now() > deadline)
-      throw new Error(`pod ${podId} never matched; last: ${response.text.slice(0, 300)}`);
+    if (Date.now() > deadline) {
+      // Events outlive the pod (reference §2.3.9), so they say why it never got there.
+      const events = await api('GET', `/pods/${podId}/events`);
+      throw new Error(
+        `pod ${podId} never matched; last: ${response.text.slice(0, 300)}; events: ${events.text.slice(0, 1500)}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
