@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
+import { onAbort } from './abort-relay.ts';
 import type { SshConnection } from './connection.ts';
 import { envAssignments } from './env.ts';
 import { type LiumSshError, SshAbortError, SshCommandTimeoutError } from './errors.ts';
@@ -264,8 +265,10 @@ export async function runExec(
       channel.close();
     }
   };
-  const onAbort = () => void stop(new SshAbortError(undefined, connection.target));
-  abortSignal?.addEventListener('abort', onAbort, { once: true });
+  const unsubscribeAbort = onAbort(
+    abortSignal,
+    () => void stop(new SshAbortError(undefined, connection.target)),
+  );
   if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
     const timeoutMs = options.timeoutMs;
     timer = setTimeout(() => {
@@ -299,6 +302,6 @@ export async function runExec(
     };
   } finally {
     clearTimeout(timer);
-    abortSignal?.removeEventListener('abort', onAbort);
+    unsubscribeAbort();
   }
 }

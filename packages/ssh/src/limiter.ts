@@ -1,3 +1,5 @@
+import { onAbort } from './abort-relay.ts';
+
 /** A counting semaphore with a FIFO queue: at most `limit` holders at once. */
 export class Limiter {
   #active = 0;
@@ -17,6 +19,7 @@ export class Limiter {
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {
       let released = false;
+      let unsubscribeAbort: () => void = () => undefined;
       const release = () => {
         if (released) return;
         released = true;
@@ -24,11 +27,11 @@ export class Limiter {
         this.#queue.shift()?.();
       };
       const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribeAbort();
         this.#active++;
         resolve(release);
       };
-      const onAbort = () => {
+      const abandon = () => {
         const index = this.#queue.indexOf(grant);
         if (index >= 0) this.#queue.splice(index, 1);
         reject(signal?.reason);
@@ -36,7 +39,7 @@ export class Limiter {
       if (signal?.aborted) return reject(signal.reason);
       if (this.#active < this.limit) return grant();
       this.#queue.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      unsubscribeAbort = onAbort(signal, abandon);
     });
   }
 

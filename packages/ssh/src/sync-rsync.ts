@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { onAbort } from './abort-relay.ts';
 import { localRsyncVersion, rsyncVersionUsable } from './binaries.ts';
 import type { SshConnection } from './connection.ts';
 import { SshAbortError, SshTransferError } from './errors.ts';
@@ -174,12 +175,11 @@ export async function syncWithRsync(
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-8192);
     });
-    const onAbort = () => child.kill('SIGTERM');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const unsubscribeAbort = onAbort(options.signal, () => child.kill('SIGTERM'));
     const code = await new Promise<number | null>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (exitCode) => resolve(exitCode));
-    }).finally(() => options.signal?.removeEventListener('abort', onAbort));
+    }).finally(unsubscribeAbort);
     if (pending) parseRsyncLine(pending, result);
     if (options.signal?.aborted) throw new SshAbortError('The sync was aborted');
     if (code !== 0 && bridge.stderr().includes(NO_RSYNC_MARK)) {

@@ -121,6 +121,34 @@ describe.skipIf(sshdSkip !== undefined)('exec against OpenSSH sshd', () => {
     expect(await logins()).toBe(before + 1);
   });
 
+  it('shares one abort signal across 24 concurrent execs without MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const pool = f.newPool();
+      // Two targets (two connections), each with more commands than channel slots: some run,
+      // the rest wait in the channel queue, all watching the same signal.
+      const targets = [f.target, { ...f.target, hostKeyId: 'pod-abort-share' }];
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          pool.exec(targets[i % 2] ?? f.target, `sleep 0.2; echo ${i}`, {
+            signal: controller.signal,
+          }),
+        ),
+      );
+      expect(results.map((r) => r.stdout.trim())).toEqual(
+        Array.from({ length: 24 }, (_, i) => String(i)),
+      );
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('rejects with SshAbortError when aborted while queued for a channel', async () => {
     const pool = f.newPool({ maxChannels: 1 });
     const busy = pool.exec(f.target, 'sleep 1');
