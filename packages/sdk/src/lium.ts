@@ -60,6 +60,7 @@ import type {
 import { pollUntil, settleEach } from './poll.ts';
 import {
   readExecutorSnapshot,
+  readNewestPodSnapshot,
   readPodSnapshot,
   writeExecutorSnapshot,
   writePodSnapshot,
@@ -317,18 +318,20 @@ export class Lium implements AsyncDisposable {
   /** Pods named by `1`, `1,2`, `1-3` (from this shell's last `ps`), `all`, HUIDs, names or ids. */
   async resolvePods(spec: string, options?: CallOptions): Promise<PodInfo[]> {
     const { configDir } = await this.getSettings();
-    const [snapshot, live] = await Promise.all([
+    const [own, live] = await Promise.all([
       readPodSnapshot(configDir, { shellPid: this.#shellPid() }),
       this.listPods(options),
     ]);
-    const usable = snapshot && !snapshot.expired ? snapshot : undefined;
+    // A shell with no `ps` of its own (`timeout 20 lium exec 1`, one `sh -c` per command) uses
+    // the newest unexpired `ps` of any shell; indices still map to the ids that listing showed.
+    const usable = own ? (own.expired ? undefined : own) : await readNewestPodSnapshot(configDir);
     return resolveTargets(spec, {
       noun: 'pod',
       live,
       snapshot: usable?.pods.map((p) => p.id),
-      snapshotProblem: snapshot?.expired
+      snapshotProblem: own?.expired
         ? 'the last pod list is more than 10 minutes old'
-        : 'no pod list was shown in this shell yet',
+        : 'no pod list was shown in the last 10 minutes',
       listCommand: 'lium ps',
       allowAll: true,
     });

@@ -117,6 +117,8 @@ export async function readExecutorSnapshot(
   return { takenAt: parseDate(data.timestamp), executors };
 }
 
+const POD_SNAPSHOT_NAME = /^last_ps\.\d+\.json$/;
+
 export function podSnapshotFile(configDir: string, shellPid: number): string {
   return join(configDir, `last_ps.${shellPid}.json`);
 }
@@ -131,7 +133,7 @@ async function pruneStalePodSnapshots(configDir: string, keep: string, now: Date
   }
   await Promise.all(
     names
-      .filter((name) => /^last_ps\.\d+\.json$/.test(name))
+      .filter((name) => POD_SNAPSHOT_NAME.test(name))
       .map(async (name) => {
         const file = join(configDir, name);
         if (file === keep) return;
@@ -165,7 +167,42 @@ export async function readPodSnapshot(
   configDir: string,
   options: { shellPid: number; now?: Date; maxAgeMs?: number },
 ): Promise<(PodSnapshot & { expired: boolean }) | undefined> {
-  const data = bag(await readJson(podSnapshotFile(configDir, options.shellPid)));
+  return readPodSnapshotFile(podSnapshotFile(configDir, options.shellPid), options);
+}
+
+/**
+ * The newest unexpired pod snapshot of any shell, or undefined. The fallback for a shell that
+ * has none of its own: `timeout 20 lium exec 1 …` or a harness running each command through a
+ * fresh `sh -c` has a different parent than the `lium ps` before it.
+ */
+export async function readNewestPodSnapshot(
+  configDir: string,
+  options: { now?: Date; maxAgeMs?: number } = {},
+): Promise<PodSnapshot | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(configDir);
+  } catch {
+    return undefined;
+  }
+  const snapshots = await Promise.all(
+    names
+      .filter((name) => POD_SNAPSHOT_NAME.test(name))
+      .map((name) => readPodSnapshotFile(join(configDir, name), options)),
+  );
+  let newest: PodSnapshot | undefined;
+  for (const snapshot of snapshots) {
+    if (!snapshot || snapshot.expired) continue;
+    if (!newest || snapshot.takenAt > newest.takenAt) newest = snapshot;
+  }
+  return newest;
+}
+
+async function readPodSnapshotFile(
+  file: string,
+  options: { now?: Date; maxAgeMs?: number },
+): Promise<(PodSnapshot & { expired: boolean }) | undefined> {
+  const data = bag(await readJson(file));
   const takenAt = parseDate(data?.timestamp);
   if (!data || !takenAt || !Array.isArray(data.pods)) return undefined;
   const pods: PodSnapshotEntry[] = [];

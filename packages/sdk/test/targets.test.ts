@@ -65,8 +65,22 @@ describe('resolvePods', () => {
     });
   });
 
-  it('refuses indices in a shell that has no snapshot', async () => {
-    await expect(h.newLium({ shellPid: 999 }).resolvePods('1')).rejects.toMatchObject({
+  it('falls back to the newest unexpired ps of another shell (timeout, sh -c per command)', async () => {
+    const dir = join(h.dir, 'fallback-config');
+    const first = h.newLium({ configDir: dir, shellPid: 100 });
+    await first.rememberPods([pods[0]!, pods[3]!]);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a strictly newer timestamp
+    const newest = h.newLium({ configDir: dir, shellPid: 101 });
+    await newest.rememberPods([pods[3]!, pods[0]!]);
+    const other = h.newLium({ configDir: dir, shellPid: 102 });
+    expect(ids(await other.resolvePods('1'))).toEqual([pods[3]!.id]);
+    // This shell's own listing still comes first.
+    expect(ids(await first.resolvePods('1'))).toEqual([pods[0]!.id]);
+  });
+
+  it('refuses indices when no shell has a recent snapshot', async () => {
+    const fresh = h.newLium({ configDir: join(h.dir, 'empty-config'), shellPid: 999 });
+    await expect(fresh.resolvePods('1')).rejects.toMatchObject({
       code: 'no_snapshot',
       hint: expect.stringContaining('lium ps'),
     });
