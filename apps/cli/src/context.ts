@@ -82,7 +82,10 @@ export class CommandContext {
       output: this.io.stderr as NodeJS.WriteStream,
       signal: this.signal,
     });
-    if (isCancel(answer) || answer !== true) {
+    // Ctrl-C (or Esc) at the prompt is an interruption (exit 130); answering "no" is a
+    // refusal (exit 1).
+    if (isCancel(answer)) throw new CliInterruptedError('Cancelled', 'Nothing was changed.');
+    if (answer !== true) {
       throw new CliError('Cancelled', { code: 'cancelled', hint: 'Nothing was changed.' });
     }
   }

@@ -109,6 +109,10 @@ describe('ssh, scripts, progress and failing rents', () => {
     expect(down.stderr).toContain('Stop 1 pod');
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('Cancelled');
+    // Ctrl-C at the prompt is an interruption: exit 130, still nothing stopped.
+    const interrupted = await lium(['down', 'asked'], { tty: true, stdin: '\u0003' });
+    expect(interrupted.stderr).toContain('Stop 1 pod');
+    expect(interrupted.code).toBe(130);
     const pods = JSON.parse((await lium(['ps', '--json'])).stdout) as { name: string }[];
     expect(pods.map((pod) => pod.name)).toContain('asked');
     expect((await lium(['down', 'asked', '-y'])).code).toBe(0);

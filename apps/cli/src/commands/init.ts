@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openConfig } from '../config-store.ts';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
-import { CliError } from '../errors.ts';
+import { CliError, CliInterruptedError } from '../errors.ts';
 import { localPath } from '../local-files.ts';
 
 interface InitArgs {
@@ -22,8 +22,7 @@ async function promptApiKey(ctx: CommandContext, current: string | undefined): P
     output: ctx.io.stderr as NodeJS.WriteStream,
     signal: ctx.signal,
   });
-  if (isCancel(answer))
-    throw new CliError('Cancelled', { code: 'cancelled', hint: 'Nothing was changed.' });
+  if (isCancel(answer)) throw new CliInterruptedError('Cancelled', 'Nothing was changed.');
   const key = (answer ?? '').trim();
   return key || current || '';
 }
