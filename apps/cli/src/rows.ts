@@ -1,4 +1,5 @@
 import type { ExecutorInfo, PodInfo, TemplateInfo } from '@lium/sdk';
+import { formatDuration } from './output/format.ts';
 
 /**
  * The `--json` shapes, snake_case like the official CLI's JSON (reference Appendix A), so
@@ -62,6 +63,12 @@ export interface PodRow {
   template: string | null;
   price_per_hour: number;
   spent_usd: number;
+  /**
+   * Time since the pod was created as the table shows it (`2h 5m`): the reference names the
+   * field (Appendix A, `compact_pod`) but not its format, and the official CLI's JSON reuses
+   * its table text.
+   */
+  uptime: string | null;
   /** Milliseconds since the pod was created. */
   uptime_ms: number | null;
   created_at: string | null;
@@ -89,6 +96,7 @@ export function podSpentUsd(pod: PodInfo, now: Date): number {
 
 export function podRow(pod: PodInfo, index: number, now: Date): PodRow {
   const template = pod.template;
+  const uptime = podUptimeMs(pod, now);
   return {
     index,
     id: pod.id,
@@ -101,7 +109,8 @@ export function podRow(pod: PodInfo, index: number, now: Date): PodRow {
     template: template?.name ?? template?.dockerImage ?? null,
     price_per_hour: pod.pricePerHour,
     spent_usd: podSpentUsd(pod, now),
-    uptime_ms: podUptimeMs(pod, now) ?? null,
+    uptime: uptime === undefined ? null : formatDuration(uptime),
+    uptime_ms: uptime ?? null,
     created_at: pod.createdAt ?? null,
     ip: pod.host ?? null,
     ports: pod.ports,

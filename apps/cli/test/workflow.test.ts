@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
@@ -37,15 +37,13 @@ describe('the whole workflow, in-process against the emulator', () => {
         index: expect.any(Number),
         is_pareto: expect.any(Boolean),
       });
+      // Every field of the reference's `ls` JSON rows (Appendix A, `compact_executor`).
       expect(Object.keys(row)).toEqual(
-        expect.arrayContaining([
-          'id',
-          'huid',
-          'price_per_gpu_hour',
-          'price_per_hour',
-          'vram_gb',
-          'download_mbps',
-        ]),
+        expect.arrayContaining(
+          'index id huid config gpu_type gpu_count price_per_gpu_hour price_per_hour country vram_gb ram_gb disk_gb upload_mbps download_mbps available_ports docker_in_docker is_pareto max_cuda_version tier'.split(
+            ' ',
+          ),
+        ),
       );
     }
   });
@@ -92,6 +90,27 @@ describe('the whole workflow, in-process against the emulator', () => {
     expect(result.stdout).toContain('RUNNING');
     const json = JSON.parse((await lium(['ps', '--json'])).stdout) as PodRowJson[];
     expect(json.map((row) => row.huid)).toEqual([pod.huid]);
+    // Every field of the reference's `ps` JSON rows (Appendix A, `compact_pod`).
+    expect(Object.keys(json[0] as object)).toEqual(
+      expect.arrayContaining(
+        'id huid name status gpu_type gpu_count config template price_per_hour spent_usd uptime created_at ip ports ssh_cmd removal_scheduled_at jupyter_url'.split(
+          ' ',
+        ),
+      ),
+    );
+    expect((json[0] as unknown as { uptime: string }).uptime).toMatch(/^\d+[dhm]/);
+  });
+
+  it('exec 1 in another shell uses the newest ps of any shell (timeout, sh -c per command)', async () => {
+    const configDir = world.sandbox.configDir;
+    const ownSnapshot = readdirSync(configDir).find((name) => /^last_ps\.\d+\.json$/.test(name));
+    expect(ownSnapshot).toBeDefined();
+    // The `ps` above ran under another shell: move its snapshot to a pid that is not ours.
+    renameSync(join(configDir, ownSnapshot as string), join(configDir, 'last_ps.1.json'));
+    const result = await lium(['exec', '1', 'echo from-another-shell']);
+    expect(result.stderr).not.toContain('✘');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('from-another-shell');
   });
 
   it('exec streams the remote output and passes the exit code through', async () => {
