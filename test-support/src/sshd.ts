@@ -37,8 +37,10 @@ export function sshdSkipReason(): string | undefined {
 export interface SshdOptions {
   /** Host key algorithm (default ed25519). */
   hostKeyType?: TestKeyType;
-  /** Lines appended to sshd_config (e.g. `MaxSessions 4`). */
+  /** Lines appended to sshd_config (e.g. `MaxSessions 4`, `MaxStartups 2`). */
   extraConfig?: string[];
+  /** Serve the `sftp` subsystem (default true); false acts like a pod without SFTP. */
+  sftp?: boolean;
 }
 
 export interface Sshd {
@@ -129,7 +131,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       'PubkeyAuthentication yes',
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
-      'Subsystem sftp internal-sftp',
+      ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
       'LogLevel VERBOSE',
       ...(options.extraConfig ?? []),
     ];

@@ -119,7 +119,7 @@ export class SshAbortError extends LiumSshError {
 
 /** A non-sftp server or a disabled sftp subsystem. */
 export function sftpUnavailableHint(): string {
-  return 'The pod has no SFTP subsystem; install openssh-server with sftp-server, or use sync with method "rsync".';
+  return 'Enable it in the pod\'s sshd_config (`Subsystem sftp internal-sftp`, then reload sshd), or copy with `lium rsync` / sync method "rsync", or use `lium exec`.';
 }
 
 /** True for an error thrown by this copy of `@lium/ssh` (use `isLiumError` across copies). */

@@ -5,6 +5,8 @@ import {
   SshDisconnectedError,
   type SshErrorContext,
   SshTimeoutError,
+  SshTransferError,
+  sftpUnavailableHint,
 } from './errors.ts';
 
 interface Ssh2Error extends Error {
@@ -24,6 +26,13 @@ export function mapSsh2Error(
   const err = (error instanceof Error ? error : new Error(String(error))) as Ssh2Error;
   const where = `${context.user}@${context.host}:${context.port}`;
   const options = { ...context, cause: err };
+  // ssh2's answer when the server refuses the `sftp` subsystem request: the connection is fine.
+  if (/unable to start subsystem: sftp/i.test(err.message)) {
+    return new SshTransferError(`${where} has no SFTP subsystem (the server refused to start it)`, {
+      ...options,
+      hint: sftpUnavailableHint(),
+    });
+  }
   switch (err.level) {
     case 'client-authentication':
     case 'agent':
