@@ -174,6 +174,25 @@ describe('the whole workflow, in-process against the emulator', () => {
     expect(readFileSync(join(pulled, 'sub', 'b.txt'), 'utf8')).toBe('beta\n');
   });
 
+  it('rsync keeps rsync’s trailing-slash rule: no slash copies the folder itself', async () => {
+    const src = join(world.sandbox.dir, 'project');
+    const push = await lium(['rsync', src, '1:/root/nested', '--json']);
+    expect(push.code).toBe(0);
+    const [row] = JSON.parse(push.stdout) as { remote: string }[];
+    expect(row?.remote).toBe('/root/nested/project');
+    const listed = await lium(['exec', '1', 'cat /root/nested/project/a.txt; ls /root/nested']);
+    expect(listed.stdout).toBe('alpha\nproject\n');
+    const pulled = join(world.sandbox.dir, 'pulled-folder');
+    const pull = await lium(['rsync', '1:/root/nested/project', pulled]);
+    expect(pull.code).toBe(0);
+    expect(readFileSync(join(pulled, 'project', 'sub', 'b.txt'), 'utf8')).toBe('beta\n');
+    // A single file is copied as itself, whatever the slash rule.
+    const file = join(world.sandbox.dir, 'pulled-file');
+    mkdirSync(file);
+    expect((await lium(['rsync', '1:/root/nested/project/a.txt', `${file}/`])).code).toBe(0);
+    expect(readFileSync(join(file, 'a.txt'), 'utf8')).toBe('alpha\n');
+  });
+
   it('down -y stops the pod', async () => {
     const result = await lium(['down', '1', '-y']);
     expect(result.code).toBe(0);

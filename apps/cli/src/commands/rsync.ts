@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { asList } from '../env-args.ts';
@@ -7,6 +7,7 @@ import { localPath, requireLocal } from '../local-files.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
+import { folderNameToKeep, remotePathWord } from '../rsync-paths.ts';
 
 export default defineCommand({
   builder: (yargs) =>
@@ -69,13 +70,33 @@ export default defineCommand({
     const remote = (to ?? from)!;
     const localArg = direction === 'up' ? args.source : args.dest;
     const local = localPath(localArg, ctx.io);
-    if (direction === 'up') await requireLocal(local, 'Local path');
+    const upFolder =
+      direction === 'up'
+        ? folderNameToKeep(args.source, (await requireLocal(local, 'Local path')).isDirectory)
+        : undefined;
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(remote.targets, { signal: ctx.signal });
     const { out } = ctx;
+    // `1:/x/logs` (no trailing slash) pulls the folder itself, as rsync does: ask each pod
+    // whether the path is a directory.
+    const downFolders = new Map<string, string | undefined>();
+    if (direction === 'down' && folderNameToKeep(remote.path, true) !== undefined) {
+      await Promise.all(
+        pods.map(async (pod) => {
+          const probe = await lium.executeCommand(pod, `test -d ${remotePathWord(remote.path)}`, {
+            signal: ctx.signal,
+          });
+          downFolders.set(pod.id, folderNameToKeep(remote.path, probe.exitCode === 0));
+        }),
+      );
+    }
+    const remotePath = upFolder ? posix.join(remote.path, upFolder) : remote.path;
     // Pulling from several pods: each into its own <local>/<huid>/ so they never mix.
-    const localFor = (pod: PodInfo) =>
-      direction === 'down' && pods.length > 1 ? `${join(local, pod.huid)}/` : local;
+    const localFor = (pod: PodInfo) => {
+      const base = direction === 'down' && pods.length > 1 ? `${join(local, pod.huid)}/` : local;
+      const folder = downFolders.get(pod.id);
+      return folder ? join(base, folder) : base;
+    };
     const spinner = out.spinner(
       `${args['dry-run'] ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
     );
@@ -83,7 +104,7 @@ export default defineCommand({
       pods.map(async (pod) => {
         const result = await lium.syncDirectory(pod, {
           localPath: localFor(pod),
-          remotePath: remote.path,
+          remotePath,
           direction,
           delete: args.delete,
           exclude: asList(args.exclude),
@@ -116,7 +137,7 @@ export default defineCommand({
         pod_id: pod.id,
         direction,
         local: localFor(pod),
-        remote: remote.path,
+        remote: remotePath,
         method: result.method,
         transferred: result.transferred,
         deleted: result.deleted,

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { folderNameToKeep, remotePathWord } from './rsync-paths.ts';
+
+describe('folderNameToKeep (rsync’s trailing-slash rule)', () => {
+  it('keeps the folder name of a directory written without a trailing slash', () => {
+    expect(folderNameToKeep('./proj', true)).toBe('proj');
+    expect(folderNameToKeep('/home/me/proj', true)).toBe('proj');
+  });
+
+  it('copies contents for a trailing slash, a file, or a path with no folder name', () => {
+    expect(folderNameToKeep('./proj/', true)).toBeUndefined();
+    expect(folderNameToKeep('./a.txt', false)).toBeUndefined();
+    for (const path of ['.', '..', '~', '/']) expect(folderNameToKeep(path, true)).toBeUndefined();
+  });
+});
+
+describe('remotePathWord', () => {
+  it('quotes for the shell and keeps ~/ meaning home', () => {
+    expect(remotePathWord("/x/it's")).toBe(`'/x/it'\\''s'`);
+    expect(remotePathWord('~/logs')).toBe(`"$HOME"/'logs'`);
+  });
+});
