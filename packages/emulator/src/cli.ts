@@ -19,7 +19,7 @@ Options:
   --state DIR          keep pods, volumes, keys and templates in DIR across restarts
   --api-key KEY        accepted API key (repeatable; default: env LIUM_EMULATOR_API_KEY, else random)
   --sandbox MODE       auto | bwrap | none (default auto)
-  --env-file PATH      also write LIUM_BASE_URL, LIUM_API_KEY, LIUM_EMULATOR_CONTROL_URL to PATH
+  --write-env PATH     also write LIUM_BASE_URL, LIUM_API_KEY, LIUM_EMULATOR_CONTROL_URL to PATH
   --fault JSON         inject a route fault at start (repeatable), e.g.
                        '{"method":"POST","path":"/executors/*/rent","status":503,"times":2}'
   --fail-rents N       the first N rents end in CREATION_FAILED
@@ -115,7 +115,7 @@ function parseCliArgs(argv: readonly string[], env: CliIo['env']): ParsedCli | '
       state: { type: 'string' },
       'api-key': { type: 'string', multiple: true },
       sandbox: { type: 'string' },
-      'env-file': { type: 'string' },
+      'write-env': { type: 'string' },
       fault: { type: 'string', multiple: true },
       'fail-rents': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -163,7 +163,7 @@ function parseCliArgs(argv: readonly string[], env: CliIo['env']): ParsedCli | '
     options,
     faults,
     failRents: int('fail-rents', values['fail-rents'], 0) ?? 0,
-    envFile: values['env-file'],
+    envFile: values['write-env'],
   };
 }
 

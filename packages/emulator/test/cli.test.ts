@@ -58,7 +58,7 @@ describe('lium-emulator command line', () => {
         '4',
         '--ready-delay',
         '50',
-        '--env-file',
+        '--write-env',
         envFile,
         '--fault',
         fault,
