@@ -18,6 +18,38 @@ import { Limiter } from './limiter.ts';
 import { mapSsh2Error } from './map-error.ts';
 import type { SshTarget } from './target.ts';
 
+const CONNECT_ATTEMPTS = 3;
+const CONNECT_BACKOFF_MS = 100;
+const EARLY_CLOSE_MESSAGE = 'Connection closed during the handshake';
+
+/** One queue per server (host:port) for connection retries; see SshConnection.open. */
+const retryLanes = new Map<string, Limiter>();
+
+async function inRetryLane<T>(target: SshTarget, task: () => Promise<T>): Promise<T> {
+  const key = `${target.host}:${target.port}`;
+  let lane = retryLanes.get(key);
+  if (lane === undefined) {
+    lane = new Limiter(1);
+    retryLanes.set(key, lane);
+  }
+  try {
+    return await lane.run(task);
+  } finally {
+    if (lane.active === 0 && lane.waiting === 0) retryLanes.delete(key);
+  }
+}
+
+/** Connect errors worth another attempt (see SshConnection.open). */
+const droppedBeforeHandshake = new WeakSet<object>();
+
+/** The socket was reset or closed before the key exchange finished (an sshd MaxStartups drop). */
+function isDropBeforeHandshake(error: unknown): boolean {
+  const err = error as { message?: unknown; code?: unknown; level?: unknown };
+  if (err.level === 'client-authentication' || err.level === 'handshake') return false;
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return true;
+  return err.message === 'Connection lost before handshake' || err.message === EARLY_CLOSE_MESSAGE;
+}
+
 /** Signature algorithms that prove possession of a pinned key type. */
 function hostKeyAlgorithms(keyType: string): ServerHostKeyAlgorithm[] {
   if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256'];
@@ -74,7 +106,32 @@ export class SshConnection {
     this.#armIdleTimer();
   }
 
+  /**
+   * Connects, retrying a few times (with a jittered backoff) when the server dropped the
+   * connection before the key exchange finished. OpenSSH does that above its MaxStartups limit
+   * (default 10:30:100), which one sshd serving many pods reaches when `lium exec all` opens
+   * them all at once. Retries to one server take turns (one handshake at a time). Auth failures,
+   * host-key mismatches, refusals and timeouts are not retried.
+   */
   static async open(target: SshTarget, settings: ConnectionSettings): Promise<SshConnection> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (attempt === 1) return await SshConnection.#openOnce(target, settings);
+        // Retries to one server take turns, so they stop adding to the crowd that got them dropped.
+        return await inRetryLane(target, () => SshConnection.#openOnce(target, settings));
+      } catch (error) {
+        if (!droppedBeforeHandshake.has(error as object) || attempt >= CONNECT_ATTEMPTS)
+          throw error;
+        const backoffMs = CONNECT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
+        settings.debug?.(
+          `lium: connection dropped before the handshake; retry ${attempt} in ${Math.round(backoffMs)} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+      }
+    }
+  }
+
+  static async #openOnce(target: SshTarget, settings: ConnectionSettings): Promise<SshConnection> {
     const client = new ssh2.Client();
     const store = settings.knownHosts;
     let mismatch: SshHostKeyMismatchError | undefined;
@@ -136,6 +193,8 @@ export class SshConnection {
     }
     return new Promise((resolve, reject) => {
       let settled = false;
+      // Set once the key exchange is over: from then on auth runs, and nothing is retried.
+      let keyExchangeDone = false;
       const guard = setTimeout(() => {
         fail(
           Object.assign(new Error('Timed out while waiting for handshake'), {
@@ -152,8 +211,13 @@ export class SshConnection {
         setImmediate(() => client.destroy());
         if (mismatch) return reject(mismatch);
         if (verifyFailure) return reject(verifyFailure);
-        reject(mapSsh2Error(error, target, false));
+        const mapped = mapSsh2Error(error, target, false);
+        if (!keyExchangeDone && isDropBeforeHandshake(error)) droppedBeforeHandshake.add(mapped);
+        reject(mapped);
       };
+      client.once('handshake', () => {
+        keyExchangeDone = true;
+      });
       client.once('ready', () => {
         if (settled) return;
         settled = true;
@@ -162,7 +226,7 @@ export class SshConnection {
         client.removeListener('close', onEarlyClose);
         resolve(new SshConnection(client, target, settings));
       });
-      const onEarlyClose = () => fail(new Error('Connection closed during the handshake'));
+      const onEarlyClose = () => fail(new Error(EARLY_CLOSE_MESSAGE));
       client.on('error', fail);
       client.once('close', onEarlyClose);
       try {
