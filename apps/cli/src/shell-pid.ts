@@ -25,7 +25,7 @@ function processInfo(pid: number): [string, number] | undefined {
  * The pid of the shell the user typed `lium` in, which keys the `lium ps` snapshot so that
  * `lium exec 1` means row 1 of the last `ps` in this terminal. Usually the parent; launchers
  * such as `npx` (and the `sh -c` they run us through) are skipped. Where /proc is missing,
- * the parent.
+ * the parent. A shell with no `ps` of its own falls back to the newest one of any shell (SDK).
  */
 export function shellPid(parent: number = process.ppid): number {
   let pid = parent;

@@ -10,7 +10,8 @@ import { bag, num, str } from './read.ts';
  * - Executors: `<configDir>/last_selection.json`, the official CLI's file and shape ([L]):
  *   `{ timestamp, executors: [{ id, huid, gpu_type, gpu_count, price_per_hour, location }] }`.
  * - Pods: `<configDir>/last_ps.<shell pid>.json`, one per shell, `{ timestamp, pods: [{ id,
- *   huid, name }] }`, valid for 10 minutes ([N]).
+ *   huid, name }] }`, valid for 10 minutes ([N]); a shell without one uses the newest
+ *   unexpired snapshot of any shell.
  */
 export const EXECUTOR_SNAPSHOT_FILE = 'last_selection.json';
 export const POD_SNAPSHOT_MAX_AGE_MS = 600_000;
