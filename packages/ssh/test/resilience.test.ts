@@ -101,7 +101,8 @@ describe.skipIf(sshdSkip !== undefined)(
           ),
         );
         expect(results.every((r) => r.status === 'rejected')).toBe(true);
-        expect(accepted).toBe(1);
+        // One shared connect for all 10 callers; a drop before the handshake is tried 3 times.
+        expect(accepted).toBe(3);
         expect(pool.size).toBe(0);
       } finally {
         await pool.closeAll();
