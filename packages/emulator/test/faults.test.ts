@@ -171,7 +171,9 @@ describe('route faults and recording', () => {
     await api('GET', '/volumes');
     const recorded = await control('GET', '/requests?method=GET&path=/volumes');
     expect(recorded.body).toHaveLength(1);
-    expect((await control('PUT', '/balance', { balance: 42 })).body).toMatchObject({ balance: 42 });
+    // Pods rented earlier in this file keep billing between the write and the read back.
+    const set = await control('PUT', '/balance', { balance: 42 });
+    expect(set.body.balance).toBeCloseTo(42, 1);
     expect((await api<{ balance: number }>('GET', '/users/me')).body.balance).toBeCloseTo(42, 1);
     expect((await control('POST', '/rent-failures', { count: 1 })).status).toBe(200);
     const pod = await rentPod(api, keys.publicKey, { executorId: freeExecutor().id });
