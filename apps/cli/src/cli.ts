@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { commands } from './commands/index.ts';
+import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
@@ -69,53 +69,29 @@ function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): A
     .showHelpOnFail(false)
     .exitProcess(false)
     .wrap(Math.min(100, io.stdout.columns ?? 80))
-    .parserConfiguration({ 'populate--': true })
+    // No `--limit.x` objects: an option is a flag or a value, never a nested record.
+    .parserConfiguration({ 'populate--': true, 'dot-notation': false })
     .epilog(EPILOG)
-    .option('json', {
-      type: 'boolean',
-      default: false,
-      global: true,
-      describe: 'Machine-readable output on stdout',
-    })
-    .option('yes', {
-      alias: 'y',
-      type: 'boolean',
-      default: false,
-      global: true,
-      describe: 'Answer yes to confirmations',
-    })
-    .option('debug', {
-      type: 'boolean',
-      default: false,
-      global: true,
-      describe: 'Log API requests (key redacted) and stack traces',
-    })
-    .option('color', {
-      type: 'boolean',
-      global: true,
-      describe: 'Colour output (--no-color to turn off)',
-    })
-    .option('api-key', {
-      type: 'string',
-      global: true,
-      describe: 'API key for this run (prefer LIUM_API_KEY: argv is visible to other users)',
-    })
-    .group(['json', 'yes', 'debug', 'color', 'api-key', 'help', 'version'], 'Global options:')
+    .options(GLOBAL_OPTIONS)
+    .group([...Object.keys(GLOBAL_OPTIONS), 'help', 'version'], 'Global options:')
     .middleware((argv) => {
       ctx.globals = {
         json: Boolean(argv.json),
         debug: Boolean(argv.debug) || ctx.globals.debug,
         yes: Boolean(argv.yes),
         color: argv.color,
-        apiKey: argv.apiKey,
+        apiKey: argv['api-key'],
       };
     })
-    .fail((message, error) => {
-      if (error) throw error;
+    .fail((yargsMessage, error) => {
+      // yargs reports its own findings, and what an option's coerce threw, as a YError.
+      if (error && error.name !== 'YError') throw error;
+      const message = error?.message ?? yargsMessage;
       // recommendCommands alone says only "Did you mean X?": name what was typed too.
       const typed = argv.find((word) => !word.startsWith('-'));
+      const line = usageLine(message);
       throw new CliUsageError(
-        /^Did you mean/.test(message) && typed ? `Unknown command "${typed}". ${message}` : message,
+        /^Did you mean/.test(line) && typed ? `Unknown command "${typed}". ${line}` : line,
       );
     }) as unknown as Argv<GlobalArgs>;
 
@@ -134,6 +110,30 @@ function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): A
   return parser;
 }
 
+/**
+ * What a command's option coercion threw reaches us as a bare YError (yargs keeps only the
+ * message), outside `.fail()`: it is a usage error all the same, on one line.
+ */
+function asUsageError(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'YError') return error;
+  return new CliUsageError(usageLine(error.message));
+}
+
+/** yargs' message on one line (it writes invalid choices over two), in our words where known. */
+function usageLine(message: string): string {
+  return message
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/^Not enough arguments following: (\S+)$/, '--$1 needs a value')
+    .trim();
+}
+
+/** yargs' own `--help`/`--version` text; with `--json`, wrapped so stdout stays JSON. */
+function printHelpOrVersion(text: string, out: Output): void {
+  if (!out.json) out.print(text);
+  else if (text.trim() === VERSION) out.printJson({ version: VERSION });
+  else out.printJson({ help: text.trimEnd() });
+}
+
 /** Parses `argv`, runs the command, reports any error, and returns the exit code. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const pre = prescanGlobals(argv, io.env);
@@ -148,14 +148,23 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       for (const candidate of await complete(argv.slice(1), ctx)) out.print(candidate);
       return 0;
     }
-    await buildParser(io, argv, ctx).parseAsync(argv, {}, (_error, _argv, output) => {
-      printed = output;
-    });
-    if (printed) out.print(printed);
+    const parsed = await buildParser(io, argv, ctx).parseAsync(
+      argv,
+      {},
+      (_error, _argv, output) => {
+        printed = output;
+      },
+    );
+    if (printed) {
+      printHelpOrVersion(printed, out);
+      return 0;
+    }
+    // `lium -- down --all -y`: everything after `--` is data, so no command was named.
+    if (parsed._.length === 0) throw new CliUsageError('Name a command.');
     return ctx.interrupted ? EXIT_INTERRUPTED : ctx.exitCode;
   } catch (error) {
     out.stopAnimations();
-    return reportError(error, out, ctx.interrupted);
+    return reportError(asUsageError(error), out, ctx.interrupted);
   } finally {
     out.stopAnimations();
     await ctx.close().catch((error: unknown) => out.debug(`cleanup failed: ${String(error)}`));

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { commands } from './commands/index.ts';
+import { commandName, commands, findCommand, GLOBAL_OPTIONS } from './commands/index.ts';
 import type { CommandContext } from './context.ts';
 
 /**
@@ -8,10 +8,15 @@ import type { CommandContext } from './context.ts';
  * option names, and for commands that take pods, the HUIDs and names of your pods.
  */
 
-const GLOBAL_OPTIONS = ['--json', '--yes', '--debug', '--no-color', '--api-key', '--help'];
-/** Commands whose first positional names pods. */
-const POD_COMMANDS = new Set(['ps', 'down', 'rm', 'exec', 'ssh', 'scp', 'rsync']);
-const CONFIG_ACTIONS = ['set', 'get', 'unset', 'show', 'path', 'edit'];
+/** The global flags as typed: each name, its one-letter alias, `--no-x` for booleans, help. */
+function globalFlags(): string[] {
+  const flags = Object.entries(GLOBAL_OPTIONS).flatMap(([name, option]) => [
+    `--${name}`,
+    ...('alias' in option && typeof option.alias === 'string' ? [`-${option.alias}`] : []),
+    ...(option.type === 'boolean' ? [`--no-${name}`] : []),
+  ]);
+  return [...flags, '--help'];
+}
 
 const BASH = `###-begin-lium-completions-###
 # lium completion for bash: add \`eval "$(lium completion bash)"\` to ~/.bashrc
@@ -48,20 +53,41 @@ export function completionScript(
 }
 
 function commandNames(): string[] {
-  return commands.flatMap((entry) => [entry.command.split(' ')[0] ?? '', ...(entry.aliases ?? [])]);
+  return commands.flatMap((entry) => [commandName(entry), ...(entry.aliases ?? [])]);
 }
 
-async function optionNames(command: string, ctx: CommandContext): Promise<string[]> {
-  const entry = commands.find(
-    (e) => e.command.split(' ')[0] === command || e.aliases?.includes(command),
-  );
+export interface CommandOption {
+  /** The long name, without `--`. */
+  name: string;
+  boolean: boolean;
+}
+
+interface ParsedOptions {
+  key: Record<string, unknown>;
+  boolean: string[];
+  alias: Record<string, string[]>;
+}
+
+/** The options a command's builder declares (not the global ones), read from yargs itself. */
+export async function commandOptions(
+  command: string,
+  ctx: CommandContext,
+): Promise<CommandOption[]> {
+  const entry = findCommand(command);
   if (!entry) return [];
   const module = (await entry.load()).default;
   const parser = module.builder(yargs() as unknown as Parameters<typeof module.builder>[0], ctx);
-  const keys = Object.keys(
-    (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key,
-  );
-  return keys.filter((key) => key.length > 1 && !/[A-Z]/.test(key)).map((key) => `--${key}`);
+  const declared = (parser as unknown as { getOptions(): ParsedOptions }).getOptions();
+  const positionals = entry.command.match(/[\w-]+(?=\.*[\]>])/g) ?? [];
+  const aliases = Object.values(declared.alias).flat();
+  const skip = new Set([...Object.keys(GLOBAL_OPTIONS), ...positionals, ...aliases]);
+  return Object.keys(declared.key)
+    .filter((key) => key.length > 1 && !/[A-Z]/.test(key) && !skip.has(key))
+    .map((name) => ({ name, boolean: declared.boolean.includes(name) }));
+}
+
+async function optionNames(command: string, ctx: CommandContext): Promise<string[]> {
+  return (await commandOptions(command, ctx)).map((option) => `--${option.name}`);
 }
 
 async function podNames(ctx: CommandContext): Promise<string[]> {
@@ -83,16 +109,15 @@ export async function complete(words: readonly string[], ctx: CommandContext): P
   const before = words.slice(0, -1);
   const positionals = before.filter((word) => !word.startsWith('-'));
   const command = positionals[0];
+  const entry = command ? findCommand(command) : undefined;
   let candidates: string[];
   if (current.startsWith('-')) {
-    candidates = [...GLOBAL_OPTIONS, ...(command ? await optionNames(command, ctx) : [])];
+    candidates = [...globalFlags(), ...(command ? await optionNames(command, ctx) : [])];
   } else if (!command) {
     candidates = commandNames();
-  } else if (command === 'config' && positionals.length === 1) {
-    candidates = CONFIG_ACTIONS;
-  } else if (command === 'completion' && positionals.length === 1) {
-    candidates = ['bash', 'zsh'];
-  } else if (POD_COMMANDS.has(command) && positionals.length === 1) {
+  } else if (entry?.subcommands && positionals.length === 1) {
+    candidates = [...entry.subcommands];
+  } else if (entry?.takes === 'pods' && positionals.length === 1) {
     candidates = await podNames(ctx);
   } else {
     candidates = [];

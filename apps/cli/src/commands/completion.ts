@@ -1,12 +1,20 @@
 import { completionScript } from '../completion.ts';
 import { defineCommand } from '../define-command.ts';
+import { CliUsageError } from '../errors.ts';
+import { SHELLS } from './index.ts';
 
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('shell', { choices: ['bash', 'zsh'] as const, describe: 'Default: from $SHELL' })
+      .positional('shell', { choices: SHELLS, describe: 'Default: from $SHELL' })
       .example('eval "$(lium completion)"', 'add to ~/.bashrc or ~/.zshrc'),
   async handler(args, ctx) {
+    if (ctx.out.json) {
+      throw new CliUsageError(
+        'lium completion prints a shell script, not JSON',
+        'Drop --json: `eval "$(lium completion)"`.',
+      );
+    }
     ctx.out.raw(completionScript(args.shell, ctx.io.env));
   },
 });

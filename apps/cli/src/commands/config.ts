@@ -5,6 +5,7 @@ import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
 import { renderTable } from '../output/table.ts';
+import { CONFIG_ACTIONS } from './index.ts';
 
 /** Keys whose values are secrets: `show` masks them, so they never land in scrollback. */
 const SECRET_KEYS = /(^|\.)(api_key|.*secret.*|.*token.*|.*password.*)$/i;
@@ -143,7 +144,7 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
         ctx.out.success(`Saved ${config.path}`);
       },
     )
-    .demandCommand(1, 'Name a config action: set, get, unset, show, path or edit.');
+    .demandCommand(1, `Name a config action: ${CONFIG_ACTIONS.join(', ')}.`);
 }
 
 export default defineCommand({

@@ -1,6 +1,7 @@
 import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
+import { flag, options } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
 
@@ -11,7 +12,7 @@ export default defineCommand({
         type: 'string',
         describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
       })
-      .option('all', { type: 'boolean', default: false, describe: 'Stop every pod you have' })
+      .options(options({ all: flag('Stop every pod you have') }))
       .example('lium down 1 -y', 'stop the first pod of `lium ps` without asking')
       .example('lium rm --all', 'stop everything (asks first)'),
   async handler(args, ctx) {

@@ -1,20 +1,15 @@
 import { constants } from 'node:os';
 import type { PodInfo } from '@lium/sdk';
-import type { CommandContext } from '../context.ts';
-import { defineCommand } from '../define-command.ts';
-import { asList, parseEnvArgs } from '../env-args.ts';
+import type { Argv } from 'yargs';
+import type { CommandContext, GlobalArgs } from '../context.ts';
+import { type ArgsOf, defineCommand } from '../define-command.ts';
+import { parseEnvArgs } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath, readLocalText } from '../local-files.ts';
+import { number, options, repeatable, text } from '../options.ts';
 import { plural, podLabel } from '../pods.ts';
 
-interface ExecArgs {
-  targets: string;
-  command: string[] | undefined;
-  script: string | undefined;
-  env: string | string[] | undefined;
-  '--': string[] | undefined;
-  concurrency: number | undefined;
-}
+type ExecArgs = ArgsOf<typeof builder>;
 
 /** The remote command: the words after the targets (and after `--`), or a local script's text. */
 async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
@@ -57,38 +52,33 @@ export function exitCodeOf(
   return number === undefined ? 1 : 128 + number;
 }
 
+const builder = (yargs: Argv<GlobalArgs>) =>
+  yargs
+    // `lium exec 1 ls -la`: options exec does not know belong to the remote command.
+    .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true })
+    .positional('targets', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
+    })
+    .positional('command', { type: 'string', array: true, describe: 'Command to run (quote it)' })
+    .options(
+      options({
+        script: text('Run this local script file instead'),
+        env: repeatable('Set NAME=VALUE for the command (repeatable; never shown in logs)', {
+          alias: 'e',
+        }),
+        concurrency: number('whole-positive', 'Pods to run on at once (default 32)'),
+      }),
+    )
+    .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
+    .example('lium exec all "python train.py" -e BATCH=64', 'on every pod, output prefixed per pod')
+    .example('lium exec 1,2 --script setup.sh', 'run a local script on two pods');
+
 export default defineCommand({
-  builder: (yargs) =>
-    yargs
-      // `lium exec 1 ls -la`: options exec does not know belong to the remote command.
-      .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true })
-      .positional('targets', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-      })
-      .positional('command', { type: 'string', array: true, describe: 'Command to run (quote it)' })
-      .option('script', { type: 'string', describe: 'Run this local script file instead' })
-      // Not `array: true`: that would swallow the command words after `-e K=V`; repeating the
-      // option still collects every value (yargs' duplicate-arguments-array).
-      .option('env', {
-        alias: 'e',
-        type: 'string',
-        describe: 'Set NAME=VALUE for the command (repeatable; never shown in logs)',
-      })
-      .option('concurrency', {
-        type: 'number',
-        describe: 'Pods to run on at once (default 32)',
-      })
-      .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
-      .example(
-        'lium exec all "python train.py" -e BATCH=64',
-        'on every pod, output prefixed per pod',
-      )
-      .example('lium exec 1,2 --script setup.sh', 'run a local script on two pods'),
-  async handler(rawArgs, ctx) {
-    const args = rawArgs as unknown as ExecArgs;
-    const env = parseEnvArgs(asList(args.env));
+  builder,
+  async handler(args, ctx) {
+    const env = parseEnvArgs(args.env ?? []);
     const command = await commandOf(args, ctx);
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(args.targets, { signal: ctx.signal });

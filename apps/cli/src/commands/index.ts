@@ -1,4 +1,22 @@
 import type { CommandModule } from '../define-command.ts';
+import { flag, optionalFlag, options, text } from '../options.ts';
+
+/**
+ * Flags every command accepts, declared once: the root parser, `--help` and completion read
+ * them from here.
+ */
+export const GLOBAL_OPTIONS = options({
+  json: flag('Machine-readable output on stdout', { global: true }),
+  yes: flag('Answer yes to confirmations', { alias: 'y', global: true }),
+  debug: flag('Log API requests (key redacted) and stack traces', { global: true }),
+  color: optionalFlag('Colour output (--no-color to turn off)', { global: true }),
+  'api-key': text('API key for this run (prefer LIUM_API_KEY: argv is visible to other users)', {
+    global: true,
+  }),
+});
+
+/** What a command's first positional names, for completion and for the docs. */
+export type TargetKind = 'pods' | 'machines';
 
 /**
  * Every `lium` command, in the order `lium --help` lists them. Names, positionals and
@@ -9,9 +27,18 @@ export interface CommandEntry {
   command: string;
   describe: string;
   aliases?: readonly string[];
+  /** What the first positional names (completion offers pod HUIDs and names for `pods`). */
+  takes?: TargetKind;
+  /** The words the first positional accepts, when it is a fixed list (subcommands, shells). */
+  subcommands?: readonly string[];
   // biome-ignore lint/suspicious/noExplicitAny: each module has its own argument type
   load: () => Promise<{ default: CommandModule<any> }>;
 }
+
+/** `lium config <action>`: config.ts declares one yargs subcommand for each. */
+export const CONFIG_ACTIONS = ['set', 'get', 'unset', 'show', 'path', 'edit'] as const;
+/** Shells `lium completion` writes a script for. */
+export const SHELLS = ['bash', 'zsh'] as const;
 
 export const commands: readonly CommandEntry[] = [
   {
@@ -21,6 +48,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     command: 'config',
+    subcommands: CONFIG_ACTIONS,
     describe: 'Read and change settings (set, get, unset, show, path, edit)',
     load: () => import('./config.ts'),
   },
@@ -31,37 +59,44 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     command: 'up [targets]',
+    takes: 'machines',
     describe: 'Rent pods on machines from `lium ls` (index, HUID or id; `1,2,3`)',
     load: () => import('./up.ts'),
   },
   {
     command: 'ps [target]',
+    takes: 'pods',
     describe: 'List your pods',
     load: () => import('./ps.ts'),
   },
   {
     command: 'down [targets]',
+    takes: 'pods',
     aliases: ['rm'],
     describe: 'Stop pods (index from `lium ps`, HUID, name, id, `all`)',
     load: () => import('./down.ts'),
   },
   {
     command: 'exec <targets> [command..]',
+    takes: 'pods',
     describe: 'Run a command on pods and stream its output',
     load: () => import('./exec.ts'),
   },
   {
     command: 'ssh <target>',
+    takes: 'pods',
     describe: 'Open an interactive shell on a pod',
     load: () => import('./ssh.ts'),
   },
   {
     command: 'scp <targets> [paths..]',
+    takes: 'pods',
     describe: 'Copy files to pods, or from a pod with TARGET:PATH',
     load: () => import('./scp.ts'),
   },
   {
     command: 'rsync <source> <dest>',
+    takes: 'pods',
     describe: 'Sync directories with pods (either side may be TARGETS:PATH)',
     load: () => import('./rsync.ts'),
   },
@@ -72,7 +107,17 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     command: 'completion [shell]',
+    subcommands: SHELLS,
     describe: 'Print a bash/zsh completion script (completes pod HUIDs and names)',
     load: () => import('./completion.ts'),
   },
 ];
+
+/** The registry entry for a command name or alias typed on the command line. */
+export function findCommand(word: string): CommandEntry | undefined {
+  return commands.find((entry) => commandName(entry) === word || entry.aliases?.includes(word));
+}
+
+export function commandName(entry: CommandEntry): string {
+  return entry.command.split(' ')[0] ?? entry.command;
+}

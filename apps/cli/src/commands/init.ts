@@ -6,11 +6,7 @@ import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliInterruptedError } from '../errors.ts';
 import { localPath } from '../local-files.ts';
-
-interface InitArgs {
-  sshKey: string | undefined;
-  apiKey: string | undefined;
-}
+import { options, text } from '../options.ts';
 
 async function promptApiKey(ctx: CommandContext, current: string | undefined): Promise<string> {
   const { password, isCancel } = await import('@clack/prompts');
@@ -62,11 +58,10 @@ async function createSshKey(path: string, ctx: CommandContext): Promise<void> {
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .option('ssh-key', { type: 'string', describe: 'Private (or .pub) key to use for pods' })
+      .options(options({ 'ssh-key': text('Private (or .pub) key to use for pods') }))
       .example('lium init', 'asks for your API key and finds or creates an SSH key')
       .example('LIUM_API_KEY=… lium init --ssh-key ~/.ssh/id_ed25519', 'non-interactive'),
-  async handler(rawArgs, ctx) {
-    const args = rawArgs as unknown as InitArgs;
+  async handler(args, ctx) {
     const { Lium } = await import('@lium/sdk');
     const { out, io } = ctx;
     const config = await openConfig(io);

@@ -1,9 +1,9 @@
 import type { ExecutorInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
+import { number, oneOf, options, text } from '../options.ts';
 import { formatNumber, formatUsd } from '../output/format.ts';
 import { renderTable } from '../output/table.ts';
 import { executorRow } from '../rows.ts';
-import { checkNumbers } from './numeric-options.ts';
 
 const SORTS = [
   'price',
@@ -36,26 +36,15 @@ export default defineCommand({
   builder: (yargs) =>
     yargs
       .positional('gpu', { type: 'string', describe: 'GPU type, e.g. H100, A100, RTX4090' })
-      .option('sort', {
-        choices: SORTS,
-        default: 'price' as SortKey,
-        describe: 'Order (best-value ★ machines first)',
-      })
-      .option('limit', { type: 'number', describe: 'Show at most N machines' })
-      .option('max-price', { type: 'number', describe: 'Highest $ per GPU-hour' })
-      .option('country', { type: 'string', describe: 'Country code, e.g. US' })
-      .option('count', { type: 'number', describe: 'Exact number of GPUs' })
-      .option('min-cuda', {
-        type: 'number',
-        describe: 'Lowest CUDA version the driver supports, e.g. 12.4',
-      })
-      .option('tier', { choices: ['spot', 'secure'] as const, describe: 'Only this tier' })
-      .check(
-        checkNumbers({
-          limit: 'whole-positive',
-          'max-price': 'positive',
-          count: 'whole-positive',
-          'min-cuda': 'positive',
+      .options(
+        options({
+          sort: oneOf(SORTS, 'Order (best-value ★ machines first)', { default: 'price' }),
+          limit: number('whole-positive', 'Show at most N machines'),
+          'max-price': number('positive', 'Highest $ per GPU-hour'),
+          country: text('Country code, e.g. US'),
+          count: number('whole-positive', 'Exact number of GPUs'),
+          'min-cuda': number('positive', 'Lowest CUDA version the driver supports, e.g. 12.4'),
+          tier: oneOf(['spot', 'secure'], 'Only this tier'),
         }),
       )
       .example('lium ls H100 --limit 5', 'the five best H100 machines')

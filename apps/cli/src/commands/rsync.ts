@@ -4,6 +4,7 @@ import { defineCommand } from '../define-command.ts';
 import { asList } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath, requireLocal } from '../local-files.ts';
+import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
@@ -22,34 +23,15 @@ export default defineCommand({
         demandOption: true,
         describe: 'LOCAL path or TARGETS:PATH',
       })
-      .option('verbose', {
-        alias: 'v',
-        type: 'boolean',
-        default: false,
-        describe: 'List every file',
-      })
-      .option('compress', {
-        alias: 'z',
-        type: 'boolean',
-        default: false,
-        describe: 'Compress in transit',
-      })
-      .option('delete', {
-        type: 'boolean',
-        default: false,
-        describe: 'Delete files not in the source',
-      })
-      // Repeatable, but not `array: true`, which would swallow SRC and DST after it.
-      .option('exclude', {
-        type: 'string',
-        describe: 'Skip matching paths (repeatable)',
-      })
-      .option('dry-run', {
-        alias: 'n',
-        type: 'boolean',
-        default: false,
-        describe: 'Show what would change, change nothing',
-      })
+      .options(
+        options({
+          verbose: flag('List every file', { alias: 'v' }),
+          compress: flag('Compress in transit', { alias: 'z' }),
+          delete: flag('Delete files not in the source'),
+          exclude: repeatable('Skip matching paths (repeatable)'),
+          'dry-run': flag('Show what would change, change nothing', { alias: 'n' }),
+        }),
+      )
       .example('lium rsync ~/project/ 1,2:/home/project/', 'push a directory to two pods')
       .example(
         'lium rsync all:/home/logs/ ~/collected/',

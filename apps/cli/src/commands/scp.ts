@@ -5,6 +5,7 @@ import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath, requireLocal } from '../local-files.ts';
+import { flag, options } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
@@ -69,12 +70,7 @@ export default defineCommand({
         array: true,
         describe: 'LOCAL [REMOTE] to upload; [LOCAL] to download',
       })
-      .option('download', {
-        alias: 'd',
-        type: 'boolean',
-        default: false,
-        describe: 'Download: TARGETS REMOTE [LOCAL]',
-      })
+      .options(options({ download: flag('Download: TARGETS REMOTE [LOCAL]', { alias: 'd' }) }))
       .example('lium scp 1 ./data.csv', 'upload to /root/data.csv on pod 1')
       .example('lium scp 1,2 model.pt /workspace/', 'upload to two pods')
       .example('lium scp 1:/root/out.txt ./', 'download from pod 1')

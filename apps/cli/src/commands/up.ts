@@ -1,26 +1,14 @@
 import type { ExecutorInfo, Lium, PodInfo } from '@lium/sdk';
-import type { CommandContext } from '../context.ts';
-import { defineCommand } from '../define-command.ts';
+import type { Argv } from 'yargs';
+import type { CommandContext, GlobalArgs } from '../context.ts';
+import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
+import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
-import { checkNumbers } from './numeric-options.ts';
 
-interface UpArgs {
-  targets: string | undefined;
-  name: string | undefined;
-  prefix: string | undefined;
-  image: string | undefined;
-  ttl: string | undefined;
-  until: string | undefined;
-  wait: boolean;
-  timeout: string;
-  gpu: string | undefined;
-  count: number | undefined;
-  maxPrice: number | undefined;
-  country: string | undefined;
-}
+type UpArgs = ArgsOf<typeof builder>;
 
 /** Which machines to rent: the named ones, or the best match for `--gpu`. */
 async function chooseExecutors(
@@ -65,49 +53,39 @@ function podNameFor(executor: ExecutorInfo, index: number, total: number, args: 
   return args.prefix ? `${args.prefix}-${executor.huid}` : executor.huid;
 }
 
+const builder = (yargs: Argv<GlobalArgs>) =>
+  yargs
+    .positional('targets', {
+      type: 'string',
+      describe: 'Machines: index from `lium ls` (1, 1,2,3, 1-3), HUID or id',
+    })
+    .options(
+      options({
+        name: text('Pod name (default: the machine HUID)'),
+        prefix: text('Name pods <prefix>-<machine HUID>'),
+        image: text('Template id (see `lium templates`)', { alias: 'template' }),
+        ttl: text('Remove the pod after this long: 30m, 6h, 2d'),
+        until: text('Remove the pod at: "today 23:00", "2026-07-01 18:00"'),
+        wait: flag('Wait until the pod is usable (--no-wait to return at once)', {
+          default: true,
+        }),
+        timeout: text('Give up waiting after this long (15m, 90s; a bare number is seconds)', {
+          default: '15m',
+        }),
+        gpu: text('Rent the best machine with this GPU instead of naming one'),
+        count: number('whole-positive', 'With --gpu: exact number of GPUs'),
+        'max-price': number('positive', 'With --gpu: highest $ per GPU-hour'),
+        country: text('With --gpu: country code'),
+      }),
+    )
+    .conflicts('ttl', 'until')
+    .example('lium up 1', 'rent row 1 of the last `lium ls` (asks first)')
+    .example('lium up 1,2,3 -y --prefix exp', 'rent three, no questions')
+    .example('lium up --gpu H100 --count 8 --ttl 6h', 'the best 8×H100, removed after 6 hours');
+
 export default defineCommand({
-  builder: (yargs) =>
-    yargs
-      .positional('targets', {
-        type: 'string',
-        describe: 'Machines: index from `lium ls` (1, 1,2,3, 1-3), HUID or id',
-      })
-      .option('name', { type: 'string', describe: 'Pod name (default: the machine HUID)' })
-      .option('prefix', { type: 'string', describe: 'Name pods <prefix>-<machine HUID>' })
-      .option('image', {
-        alias: 'template',
-        type: 'string',
-        describe: 'Template id (see `lium templates`)',
-      })
-      .option('ttl', { type: 'string', describe: 'Remove the pod after this long: 30m, 6h, 2d' })
-      .option('until', {
-        type: 'string',
-        describe: 'Remove the pod at: "today 23:00", "2026-07-01 18:00"',
-      })
-      .option('wait', {
-        type: 'boolean',
-        default: true,
-        describe: 'Wait until the pod is usable (--no-wait to return at once)',
-      })
-      .option('timeout', {
-        type: 'string',
-        default: '15m',
-        describe: 'Give up waiting after this long (15m, 90s; a bare number is seconds)',
-      })
-      .option('gpu', {
-        type: 'string',
-        describe: 'Rent the best machine with this GPU instead of naming one',
-      })
-      .option('count', { type: 'number', describe: 'With --gpu: exact number of GPUs' })
-      .option('max-price', { type: 'number', describe: 'With --gpu: highest $ per GPU-hour' })
-      .option('country', { type: 'string', describe: 'With --gpu: country code' })
-      .conflicts('ttl', 'until')
-      .check(checkNumbers({ count: 'whole-positive', 'max-price': 'positive' }))
-      .example('lium up 1', 'rent row 1 of the last `lium ls` (asks first)')
-      .example('lium up 1,2,3 -y --prefix exp', 'rent three, no questions')
-      .example('lium up --gpu H100 --count 8 --ttl 6h', 'the best 8×H100, removed after 6 hours'),
-  async handler(rawArgs, ctx) {
-    const args = rawArgs as unknown as UpArgs;
+  builder,
+  async handler(args, ctx) {
     const sdk = await import('@lium/sdk');
     // Check the time specs before renting anything: a typo must not cost money.
     const removalAt =
