@@ -109,6 +109,7 @@ export class CommandContext {
       env: this.io.env,
       ...(home ? { homeDir: home } : {}),
       shellPid: shellPid(),
+      listCommands: { executors: 'lium ls', pods: 'lium ps' },
       onWarning: (message) => out.warn(message),
       api: {
         source: 'cli',

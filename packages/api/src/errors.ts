@@ -6,6 +6,34 @@
  */
 import { LiumError } from '@lium/errors';
 
+/**
+ * Every `code` an `@lium/api` error can carry (see docs/architecture.md for the HTTP status of
+ * each): `bad_request` 400/4xx, `unauthenticated` 401, `permission_denied` 403,
+ * `insufficient_balance` 403 for money, `not_found` 404, `conflict` 409, `validation_failed` 422,
+ * `rate_limited` 429, `server_error` 5xx, `connection_failed` (no usable answer), `timeout`,
+ * `aborted`, `invalid_response` (a 2xx body that breaks the contract), `invalid_argument`
+ * (refused before sending).
+ */
+export const API_ERROR_CODES = [
+  'bad_request',
+  'unauthenticated',
+  'permission_denied',
+  'insufficient_balance',
+  'not_found',
+  'conflict',
+  'validation_failed',
+  'rate_limited',
+  'server_error',
+  'connection_failed',
+  'timeout',
+  'aborted',
+  'invalid_response',
+  'invalid_argument',
+] as const;
+
+/** One of {@link API_ERROR_CODES}. */
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
 export interface LiumApiErrorOptions {
   method: string;
   /** The endpoint path (no base URL, no query string), e.g. `/pods/123`. */
@@ -18,14 +46,20 @@ export interface LiumApiErrorOptions {
   cause?: unknown;
 }
 
-export class LiumApiError extends LiumError {
+/** The base of every error the API client throws for a request; `code` is an {@link ApiErrorCode}. */
+export class LiumApiError extends LiumError<ApiErrorCode> {
+  /** The HTTP method of the request, e.g. `GET`. */
   readonly method: string;
+  /** The endpoint path (no base URL, no query string). */
   readonly path: string;
+  /** The HTTP status when the server answered. */
   readonly status: number | undefined;
+  /** The `x-request-id` response header, to quote in a report. */
   readonly requestId: string | undefined;
+  /** The parsed error body (JSON) or its text. */
   readonly body: unknown;
 
-  constructor(message: string, code: string, options: LiumApiErrorOptions) {
+  constructor(message: string, code: ApiErrorCode, options: LiumApiErrorOptions) {
     super(message, { code, hint: options.hint, cause: options.cause });
     this.method = options.method;
     this.path = options.path;
@@ -47,14 +81,18 @@ export class LiumAuthenticationError extends LiumApiError {
   constructor(message: string, options: LiumApiErrorOptions) {
     super(message, 'unauthenticated', {
       ...options,
-      hint: options.hint ?? 'Check your API key: run `lium init` or set LIUM_API_KEY.',
+      hint: options.hint ?? 'Check the API key: it may be missing, mistyped or revoked.',
     });
   }
 }
 
 /** 403 for any reason but money. */
 export class LiumPermissionDeniedError extends LiumApiError {
-  constructor(message: string, options: LiumApiErrorOptions, code = 'permission_denied') {
+  constructor(
+    message: string,
+    options: LiumApiErrorOptions,
+    code: ApiErrorCode = 'permission_denied',
+  ) {
     super(message, code, options);
   }
 }
@@ -79,9 +117,7 @@ export class LiumInsufficientBalanceError extends LiumPermissionDeniedError {
       message,
       {
         ...options,
-        hint:
-          options.hint ??
-          'Add funds to your Lium account (`lium fund` or `lium topup`), then retry.',
+        hint: options.hint ?? 'Add funds to the Lium account, then retry.',
       },
       'insufficient_balance',
     );
@@ -137,10 +173,21 @@ export class LiumRateLimitError extends LiumApiError {
   ) {
     super(message, 'rate_limited', {
       ...options,
-      hint: options.hint ?? 'Slow down and try again in a moment.',
+      hint: options.hint ?? `Slow down and try again ${retryIn(options.retryAfterMs)}.`,
     });
     this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/** `in 2 minutes` for 120 000 ms; `in a moment` when the server gave no delay (or under 2 s). */
+export function retryIn(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 1_500) return 'in a moment';
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 90) return `in ${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `in ${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return `in ${hours} hours`;
 }
 
 /** 5xx. */
@@ -157,7 +204,11 @@ export class LiumServerError extends LiumApiError {
 
 /** No usable answer: DNS, refused or reset connection, TLS, a body cut off mid-way. */
 export class LiumConnectionError extends LiumApiError {
-  constructor(message: string, options: LiumApiErrorOptions, code = 'connection_failed') {
+  constructor(
+    message: string,
+    options: LiumApiErrorOptions,
+    code: ApiErrorCode = 'connection_failed',
+  ) {
     super(message, code, {
       ...options,
       hint: options.hint ?? 'Check your network connection and the API base URL.',
@@ -208,7 +259,7 @@ export class LiumResponseShapeError extends LiumApiError {
 }
 
 /** A call the client refuses before sending (bad id, missing pay key, unusable API key). */
-export class LiumInvalidArgumentError extends LiumError {
+export class LiumInvalidArgumentError extends LiumError<'invalid_argument'> {
   constructor(message: string, hint?: string) {
     super(message, { code: 'invalid_argument', hint });
   }

@@ -9,6 +9,8 @@ export {
 } from './client.ts';
 export { parseBalanceAmounts, readErrorBody } from './error-body.ts';
 export {
+  API_ERROR_CODES,
+  type ApiErrorCode,
   type BalanceAmounts,
   LiumAbortError,
   LiumApiError,
@@ -26,6 +28,7 @@ export {
   LiumServerError,
   LiumTimeoutError,
   LiumValidationError,
+  retryIn,
   type ShapeIssue,
   type ValidationDetail,
 } from './errors.ts';

@@ -198,7 +198,7 @@ async function lookUpRentedPod(
         path: request.path,
         status: original?.status,
         requestId: original?.requestId,
-        hint: `List your pods (\`lium ps\`) and look for "${input.podName}" before renting again.`,
+        hint: `List your pods (GET /pods) and look for "${input.podName}" before renting again.`,
         cause: error,
       },
     );

@@ -122,6 +122,14 @@ describe('status → error class', () => {
     expect(error).toMatchObject({ code: 'rate_limited', status: 429, retryAfterMs: 120_000 });
     // 120 s is above the 60 s we are willing to wait: fail fast, no retry.
     expect(t.server.requests).toHaveLength(1);
+    // ...and say how long the server asked for, not "in a moment" (issue #11 item 11).
+    expect(error.hint).toBe('Slow down and try again in 2 minutes.');
+  });
+
+  it('429 without Retry-After says "in a moment"', async () => {
+    t.server.route('GET /api/pods', json(429, { detail: 'slow down' }));
+    const error = await failure(t.client({ maxRetries: 0 }).getPods());
+    expect(error.hint).toBe('Slow down and try again in a moment.');
   });
 
   it('403 insufficient balance → amounts parsed from the wording', async () => {

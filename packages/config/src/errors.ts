@@ -9,13 +9,20 @@ import { LiumError } from '@lium/errors';
  * - `config_value_invalid`: a value that cannot be stored or used (the message never shows it);
  * - `ssh_key_missing`: no usable SSH key pair was found.
  */
-export type LiumConfigErrorCode =
-  | 'config_invalid'
-  | 'config_unreadable'
-  | 'config_write_failed'
-  | 'config_key_invalid'
-  | 'config_value_invalid'
-  | 'ssh_key_missing';
+export const CONFIG_ERROR_CODES = [
+  'config_invalid',
+  'config_unreadable',
+  'config_write_failed',
+  'config_key_invalid',
+  'config_value_invalid',
+  'ssh_key_missing',
+] as const;
+
+/** One of {@link CONFIG_ERROR_CODES}. */
+export type LiumConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
+
+/** Alias of {@link LiumConfigErrorCode}, named like the other packages' unions. */
+export type ConfigErrorCode = LiumConfigErrorCode;
 
 export interface LiumConfigErrorOptions {
   code: LiumConfigErrorCode;
@@ -27,9 +34,11 @@ export interface LiumConfigErrorOptions {
   line?: number | undefined;
 }
 
-export class LiumConfigError extends LiumError {
-  declare readonly code: LiumConfigErrorCode;
+/** A config file that cannot be read, parsed or written, a bad setting, or no SSH key. */
+export class LiumConfigError extends LiumError<LiumConfigErrorCode> {
+  /** The file the problem is in, when there is one. */
   readonly file: string | undefined;
+  /** 1-based line number in `file`, for `config_invalid`. */
   readonly line: number | undefined;
 
   constructor(message: string, options: LiumConfigErrorOptions) {

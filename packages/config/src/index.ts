@@ -7,6 +7,8 @@ export {
   WELL_KNOWN_KEYS,
 } from './config.ts';
 export {
+  CONFIG_ERROR_CODES,
+  type ConfigErrorCode,
   LiumConfigError,
   type LiumConfigErrorCode,
   type LiumConfigErrorOptions,

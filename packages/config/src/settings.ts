@@ -97,7 +97,7 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
       code: 'config_value_invalid',
       file: fromFile ? config.path : undefined,
       hint: fromFile
-        ? `Fix it with \`lium config set ${key} <value>\`.`
+        ? `Correct ${sectionAndOption(key)} in ${config.path}.`
         : `Correct ${fromOverride ? `the ${name} option` : `$${envVar}`}, or unset it to use the config file.`,
     });
   };

@@ -20,7 +20,7 @@ export interface FindSshKeyOptions {
 /** The keys tried, in order, when no key path is configured. */
 export const DEFAULT_KEY_NAMES = ['id_ed25519', 'id_ecdsa', 'id_rsa'] as const;
 
-const MAKE_ONE = 'Create one with `ssh-keygen -t ed25519` or run `lium init`';
+const MAKE_ONE = 'Create one with `ssh-keygen -t ed25519`';
 
 /**
  * Finds the SSH key pair to rent pods with and log in to them.
@@ -60,7 +60,7 @@ export async function findSshKey(options: FindSshKeyOptions = {}): Promise<SshKe
     `No SSH key found: looked for ${DEFAULT_KEY_NAMES.map((name) => join(sshDir, name)).join(', ')}.`,
     {
       code: 'ssh_key_missing',
-      hint: `${MAKE_ONE}, or point ssh.key_path at an existing key (\`lium config set ssh.key_path <path>\`).`,
+      hint: `${MAKE_ONE}, or point ssh.key_path (in config.ini or $LIUM_SSH_KEY_PATH) at an existing key.`,
     },
   );
 }
@@ -69,7 +69,7 @@ async function configuredPair(keyPath: string): Promise<SshKeyPair> {
   // A suffix, not a set of characters: Python's `rstrip('.pub')` turned `club.pub` into `cl`.
   const privateKeyPath = keyPath.endsWith('.pub') ? keyPath.slice(0, -'.pub'.length) : keyPath;
   const publicKeyPath = `${privateKeyPath}.pub`;
-  const fixIt = `Point ssh.key_path at an existing key (\`lium config set ssh.key_path <path>\`), or ${lowerFirst(MAKE_ONE)}.`;
+  const fixIt = `Point ssh.key_path (in config.ini or $LIUM_SSH_KEY_PATH) at an existing key, or ${lowerFirst(MAKE_ONE)}.`;
 
   if (!(await isFile(privateKeyPath))) {
     throw new LiumConfigError(

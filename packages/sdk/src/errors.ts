@@ -1,14 +1,79 @@
 import { LiumError } from '@lium/errors';
 
-export type LiumTargetErrorCode =
-  | 'target_not_found'
-  | 'target_ambiguous'
-  | 'no_snapshot'
-  | 'target_invalid';
+/** Codes of {@link LiumTargetError}. */
+export const TARGET_ERROR_CODES = [
+  'target_not_found',
+  'target_ambiguous',
+  'no_snapshot',
+  'target_invalid',
+] as const;
+
+/** One of {@link TARGET_ERROR_CODES}. */
+export type LiumTargetErrorCode = (typeof TARGET_ERROR_CODES)[number];
+
+/** Codes of {@link LiumPodError}. */
+export const POD_ERROR_CODES = ['pod_not_ready', 'pod_failed', 'pod_no_ssh'] as const;
+
+/** One of {@link POD_ERROR_CODES}. */
+export type LiumPodErrorCode = (typeof POD_ERROR_CODES)[number];
+
+/**
+ * Codes of {@link LiumUsageError} (bad input to an SDK method): `time_spec_invalid`,
+ * `time_spec_past`, `port_invalid`, `pod_exists` (a pod of that name is already there),
+ * `no_template` (nothing to start a pod from), `no_match` (no machine fits the filter).
+ */
+export const USAGE_ERROR_CODES = [
+  'time_spec_invalid',
+  'time_spec_past',
+  'port_invalid',
+  'pod_exists',
+  'no_template',
+  'no_match',
+] as const;
+
+/** One of {@link USAGE_ERROR_CODES}. */
+export type LiumUsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
+
+/**
+ * Codes of {@link LiumSdkError} (everything else the SDK itself throws): `api_key_missing`,
+ * `closed` (the instance was closed), `aborted`, `template_verify_failed`,
+ * `template_not_verified`, `backup_failed`, `backup_timeout`, `restore_failed`, `restore_timeout`.
+ */
+export const SDK_OWN_ERROR_CODES = [
+  'api_key_missing',
+  'closed',
+  'aborted',
+  'template_verify_failed',
+  'template_not_verified',
+  'backup_failed',
+  'backup_timeout',
+  'restore_failed',
+  'restore_timeout',
+] as const;
+
+/** One of {@link SDK_OWN_ERROR_CODES}. */
+export type LiumSdkErrorCode = (typeof SDK_OWN_ERROR_CODES)[number];
+
+/**
+ * Every code an error thrown by `@lium/sdk` itself can carry. Errors from `@lium/api`,
+ * `@lium/ssh` and `@lium/config` pass through unchanged with their own codes
+ * (`API_ERROR_CODES`, `SSH_ERROR_CODES`, `CONFIG_ERROR_CODES`).
+ */
+export const SDK_ERROR_CODES = [
+  ...TARGET_ERROR_CODES,
+  ...POD_ERROR_CODES,
+  ...USAGE_ERROR_CODES,
+  ...SDK_OWN_ERROR_CODES,
+] as const;
+
+/** One of {@link SDK_ERROR_CODES}. */
+export type SdkErrorCode = (typeof SDK_ERROR_CODES)[number];
+
+/** An SDK failure that is not about a target, a pod or the caller's input (see its codes). */
+export class LiumSdkError extends LiumError<LiumSdkErrorCode> {}
 
 /** A target (index, HUID, name, id) that names nothing, several things, or needs a list first. */
-export class LiumTargetError extends LiumError {
-  declare readonly code: LiumTargetErrorCode;
+export class LiumTargetError extends LiumError<LiumTargetErrorCode> {
   /** What the target matched (ambiguous) or what exists (not found), as HUID/name labels. */
   readonly candidates: readonly string[];
 
@@ -21,11 +86,9 @@ export class LiumTargetError extends LiumError {
   }
 }
 
-export type LiumPodErrorCode = 'pod_not_ready' | 'pod_failed' | 'pod_no_ssh';
-
 /** A pod that did not become usable, failed, vanished or cannot be reached yet. */
-export class LiumPodError extends LiumError {
-  declare readonly code: LiumPodErrorCode;
+export class LiumPodError extends LiumError<LiumPodErrorCode> {
+  /** The pod's id. */
   readonly podId: string;
   /** The last status the API reported, when known. */
   readonly status: string | undefined;
@@ -47,8 +110,8 @@ export class LiumPodError extends LiumError {
 }
 
 /** Bad input to an SDK method (a time spec, a port, a missing option). */
-export class LiumUsageError extends LiumError {
-  constructor(message: string, options: { code: string; hint?: string }) {
+export class LiumUsageError extends LiumError<LiumUsageErrorCode> {
+  constructor(message: string, options: { code: LiumUsageErrorCode; hint?: string | undefined }) {
     super(message, options);
   }
 }

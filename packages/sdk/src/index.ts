@@ -19,9 +19,18 @@ export { chooseDefaultTemplate, type DockerImageRef } from './default-template.t
 export {
   LiumPodError,
   type LiumPodErrorCode,
+  LiumSdkError,
+  type LiumSdkErrorCode,
   LiumTargetError,
   type LiumTargetErrorCode,
   LiumUsageError,
+  type LiumUsageErrorCode,
+  POD_ERROR_CODES,
+  SDK_ERROR_CODES,
+  SDK_OWN_ERROR_CODES,
+  type SdkErrorCode,
+  TARGET_ERROR_CODES,
+  USAGE_ERROR_CODES,
 } from './errors.ts';
 export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';

@@ -9,7 +9,7 @@ import {
   type User,
 } from '@lium/api';
 import { findSshKey, type LiumSettings, resolveSettings, type SshKeyPair } from '@lium/config';
-import { isLiumError, LiumError } from '@lium/errors';
+import { isLiumError } from '@lium/errors';
 // Only the pure target parser is imported up front: the pool and fan-out (and with them ssh2)
 // load on the first SSH call, so `lium ls` and other API-only work never pay for them.
 import {
@@ -25,7 +25,7 @@ import {
 } from '@lium/ssh';
 import { throwIfAborted } from './abort.ts';
 import { chooseDefaultTemplate } from './default-template.ts';
-import { LiumPodError, LiumTargetError, LiumUsageError } from './errors.ts';
+import { LiumPodError, LiumSdkError, LiumTargetError, LiumUsageError } from './errors.ts';
 import { filterExecutors, machineNamesFor } from './executor-filter.ts';
 import { generateHumanId, looksLikeHumanId } from './huid.ts';
 import {
@@ -141,9 +141,9 @@ export class Lium implements AsyncDisposable {
     this.#context ??= (async () => {
       const settings = await this.getSettings();
       if (!settings.apiKey) {
-        throw new LiumError('No Lium API key is configured', {
+        throw new LiumSdkError('No Lium API key is configured', {
           code: 'api_key_missing',
-          hint: 'Run `lium init`, set LIUM_API_KEY, or pass { apiKey } to new Lium().',
+          hint: 'Set api.api_key in config.ini or LIUM_API_KEY, or pass { apiKey } to new Lium().',
         });
       }
       const api = new LiumAPIClient({
@@ -217,7 +217,7 @@ export class Lium implements AsyncDisposable {
 
   #assertOpen(): void {
     if (this.#closed) {
-      throw new LiumError('This Lium instance is closed', {
+      throw new LiumSdkError('This Lium instance is closed', {
         code: 'closed',
         hint: 'Create a new Lium() after calling close().',
       });
@@ -310,7 +310,7 @@ export class Lium implements AsyncDisposable {
       live,
       snapshot: snapshot?.executors.map((e) => e.id),
       snapshotProblem: 'no executor list was shown yet',
-      listCommand: 'lium ls',
+      listCommand: this.#options.listCommands?.executors ?? 'lium.rememberExecutors()',
       allowAll: false,
     });
   }
@@ -332,7 +332,7 @@ export class Lium implements AsyncDisposable {
       snapshotProblem: own?.expired
         ? 'the last pod list is more than 10 minutes old'
         : 'no pod list was shown in the last 10 minutes',
-      listCommand: 'lium ps',
+      listCommand: this.#options.listCommands?.pods ?? 'lium.rememberPods()',
       allowAll: true,
     });
   }
@@ -360,7 +360,7 @@ export class Lium implements AsyncDisposable {
         if (typeof ref !== 'string') {
           throw new LiumTargetError(`Pod ${ref.name || ref.huid} no longer exists`, {
             code: 'target_not_found',
-            hint: 'Run `lium ps` to see your pods.',
+            hint: 'List your pods (lium.listPods()) to see what exists.',
           });
         }
       }
@@ -638,7 +638,7 @@ export class Lium implements AsyncDisposable {
           code: 'pod_failed',
           podId: now.id,
           status: now.status,
-          hint: 'Check the pod logs (lium logs) and try another port.',
+          hint: 'Check the pod logs (lium.streamLogs(pod)) and try another port.',
         });
       }
       return undefined;
@@ -946,7 +946,7 @@ export class Lium implements AsyncDisposable {
       if (template.status === 'VERIFY_SUCCESS') return template;
       if (template.status === 'VERIFY_FAILED') {
         const logs = (template.raw as { verification_logs?: unknown }).verification_logs;
-        throw new LiumError(
+        throw new LiumSdkError(
           `Template ${template.name} failed verification${typeof logs === 'string' && logs ? `: ${logs}` : ''}`,
           {
             code: 'template_verify_failed',
@@ -957,7 +957,7 @@ export class Lium implements AsyncDisposable {
       return undefined;
     });
     if (verified) return verified;
-    throw new LiumError(`Template ${id} was not verified in time`, {
+    throw new LiumSdkError(`Template ${id} was not verified in time`, {
       code: 'template_not_verified',
       hint: 'Verification can take minutes for large images; wait longer (timeoutMs).',
     });
@@ -1125,16 +1125,16 @@ export class Lium implements AsyncDisposable {
       if (log && (status === 'COMPLETED' || status === 'SUCCESS')) return log;
       if (status === 'FAILED' || status === 'ERROR') {
         const reason = typeof log?.error_message === 'string' ? `: ${log.error_message}` : '';
-        throw new LiumError(`The ${what} failed${reason}`, {
-          code: `${what}_failed`,
+        throw new LiumSdkError(`The ${what} failed${reason}`, {
+          code: what === 'backup' ? 'backup_failed' : 'restore_failed',
           hint: `See lium.list${what === 'backup' ? 'Backup' : 'Restore'}Logs(pod) for details.`,
         });
       }
       return undefined;
     });
     if (done) return done;
-    throw new LiumError(`The ${what} did not finish in time`, {
-      code: `${what}_timeout`,
+    throw new LiumSdkError(`The ${what} did not finish in time`, {
+      code: what === 'backup' ? 'backup_timeout' : 'restore_timeout',
       hint: 'It may still finish; check its log later, or wait longer (timeoutMs).',
     });
   }

@@ -33,6 +33,11 @@ export interface LiumOptions {
   pollIntervalMs?: number | undefined;
   /** Longest poll interval of the waits; default 10 s. */
   maxPollIntervalMs?: number | undefined;
+  /**
+   * How the caller's user makes the lists that indices refer to, for messages and hints
+   * (the CLI passes `{ executors: 'lium ls', pods: 'lium ps' }`); default the SDK methods.
+   */
+  listCommands?: { executors?: string | undefined; pods?: string | undefined } | undefined;
   /** Pod snapshots are per shell: the CLI's parent process id by default. */
   shellPid?: number | undefined;
   /** Name of SSH keys this SDK adds to the account; default `cli-<user>@<host>`. */

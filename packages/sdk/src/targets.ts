@@ -73,7 +73,10 @@ export interface ResolveOptions<T extends Targetable> {
   snapshot: readonly string[] | undefined;
   /** Why there is no usable snapshot, for the error (missing, expired). */
   snapshotProblem?: string;
-  /** The command that makes a snapshot, for hints (`lium ps`). */
+  /**
+   * What makes a snapshot, as the caller's user knows it: the CLI passes `lium ps`; the SDK's
+   * default is the method (`lium.rememberPods()`).
+   */
   listCommand: string;
   /** Whether `all` is accepted. */
   allowAll: boolean;

@@ -121,7 +121,7 @@ export async function waitForPodReady(
           throw new LiumPodError(`Pod ${podId} was never listed by the API`, {
             code: 'pod_failed',
             podId,
-            hint: 'Check `lium ps`; the rent may not have gone through.',
+            hint: 'List your pods (GET /pods); the rent may not have gone through.',
           });
         }
       } else {
@@ -168,7 +168,7 @@ export async function waitForPodReady(
       code: 'pod_not_ready',
       podId,
       ...(last ? { status: last.status } : {}),
-      hint: 'Wait longer (timeoutMs) or check the pod with `lium ps` and `lium logs`.',
+      hint: "Wait longer (timeoutMs), or check the pod's status and logs.",
     },
   );
 }

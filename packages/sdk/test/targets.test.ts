@@ -82,7 +82,7 @@ describe('resolvePods', () => {
     const fresh = h.newLium({ configDir: join(h.dir, 'empty-config'), shellPid: 999 });
     await expect(fresh.resolvePods('1')).rejects.toMatchObject({
       code: 'no_snapshot',
-      hint: expect.stringContaining('lium ps'),
+      hint: expect.stringContaining('lium.rememberPods()'),
     });
   });
 

@@ -41,7 +41,7 @@ export async function resolveAuth(options: AuthOptions, env = process.env): Prom
     } catch (cause) {
       throw new SshAuthError(`Cannot read the SSH private key ${options.privateKeyPath}`, {
         cause,
-        hint: 'Check the path (lium config set ssh.key_path <file>) and its permissions.',
+        hint: 'Check the path (privateKeyPath) and its permissions.',
       });
     }
   }

@@ -165,7 +165,7 @@ export class SshConnection {
                 .join(', ');
               const actual = `${verdict.presentedType} ${fingerprint(key.toString('base64'))}`;
               const resetHint = target.hostKeyId
-                ? `forgetHostKey('${target.hostKeyId}') or \`lium ssh --reset-host-key\``
+                ? `pool.forgetHostKey('${target.hostKeyId}') (or delete ${verdict.path})`
                 : `delete ${verdict.path}`;
               mismatch = new SshHostKeyMismatchError(
                 `The host key of ${target.user}@${target.host}:${target.port}${target.hostKeyId ? ` (pod ${target.hostKeyId})` : ''} changed: pinned ${expected}, presented ${actual}. Refusing to connect: this is either a rebuilt pod or someone intercepting the connection.`,

@@ -1,5 +1,29 @@
 import { LiumError } from '@lium/errors';
 
+/**
+ * Every `code` an `@lium/ssh` error can carry: `ssh_auth_failed`, `ssh_host_key_mismatch`,
+ * `ssh_timeout` (connecting), `ssh_connect_failed`, `ssh_disconnected`, `ssh_target_invalid`,
+ * `ssh_channel_open_failed` (the server refused another session channel), `transfer_failed`,
+ * `command_timeout` (a remote command outran its `timeoutMs`), `env_invalid` (a bad environment
+ * variable name or value), `aborted` (the caller's signal fired).
+ */
+export const SSH_ERROR_CODES = [
+  'ssh_auth_failed',
+  'ssh_host_key_mismatch',
+  'ssh_timeout',
+  'ssh_connect_failed',
+  'ssh_disconnected',
+  'ssh_target_invalid',
+  'ssh_channel_open_failed',
+  'transfer_failed',
+  'command_timeout',
+  'env_invalid',
+  'aborted',
+] as const;
+
+/** One of {@link SSH_ERROR_CODES}. */
+export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];
+
 /** Where an SSH error happened; every field is optional because some errors precede a target. */
 export interface SshErrorContext {
   host?: string | undefined;
@@ -8,15 +32,18 @@ export interface SshErrorContext {
 }
 
 interface SshErrorOptions extends SshErrorContext {
-  code: string;
+  code: SshErrorCode;
   hint?: string | undefined;
   cause?: unknown;
 }
 
 /** The root of every error thrown by `@lium/ssh`. */
-export class LiumSshError extends LiumError {
+export class LiumSshError extends LiumError<SshErrorCode> {
+  /** The pod's SSH host, when the error happened on a target. */
   readonly host: string | undefined;
+  /** The pod's SSH port. */
   readonly port: number | undefined;
+  /** The SSH user. */
   readonly user: string | undefined;
 
   constructor(message: string, options: SshErrorOptions) {
@@ -119,7 +146,7 @@ export class SshAbortError extends LiumSshError {
 
 /** A non-sftp server or a disabled sftp subsystem. */
 export function sftpUnavailableHint(): string {
-  return 'Enable it in the pod\'s sshd_config (`Subsystem sftp internal-sftp`, then reload sshd), or copy with `lium rsync` / sync method "rsync", or use `lium exec`.';
+  return 'Enable it in the pod\'s sshd_config (`Subsystem sftp internal-sftp`, then reload sshd), or copy with sync method "rsync", or run the command over exec.';
 }
 
 /** True for an error thrown by this copy of `@lium/ssh` (use `isLiumError` across copies). */

@@ -3,11 +3,13 @@ export type { SshConnection } from './connection.ts';
 export {
   isLiumSshError,
   LiumSshError,
+  SSH_ERROR_CODES,
   SshAbortError,
   SshAuthError,
   SshCommandTimeoutError,
   SshConnectError,
   SshDisconnectedError,
+  type SshErrorCode,
   type SshErrorContext,
   SshHostKeyMismatchError,
   SshTargetError,

@@ -38,7 +38,7 @@ export function mapSsh2Error(
     case 'agent':
       return new SshAuthError(`${where} refused our SSH key (${err.message})`, {
         ...options,
-        hint: 'Make sure the public key is registered (lium ssh-keys) and was on the pod when it was created.',
+        hint: 'Make sure the public key is registered with the account (POST /ssh-keys) and was on the pod when it was created.',
       });
     case 'client-timeout':
       return /keepalive/i.test(err.message)
