@@ -56,7 +56,15 @@ function createOutput(io: CliIO, globals: Pick<GlobalArgs, 'json' | 'debug' | 'c
   });
 }
 
-function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): Argv<GlobalArgs> {
+/** Thrown instead of running a handler when the parser only checks a command line. */
+class ParsedOnly extends Error {}
+
+function buildParser(
+  io: CliIO,
+  argv: readonly string[],
+  ctx: CommandContext,
+  parseOnly = false,
+): Argv<GlobalArgs> {
   const parser = yargs()
     .scriptName('lium')
     .usage('lium <command> [options]\n\nRent GPU pods on Lium and work on them from your terminal.')
@@ -95,6 +103,12 @@ function buildParser(io: CliIO, argv: readonly string[], ctx: CommandContext): A
       );
     }) as unknown as Argv<GlobalArgs>;
 
+  // After validation, before any handler (subcommands' too): stop when only checking.
+  if (parseOnly) {
+    parser.middleware(() => {
+      throw new ParsedOnly();
+    }, false);
+  }
   for (const entry of commands) {
     parser.command({
       command: entry.command,
@@ -132,6 +146,33 @@ function printHelpOrVersion(text: string, out: Output): void {
   if (!out.json) out.print(text);
   else if (text.trim() === VERSION) out.printJson({ version: VERSION });
   else out.printJson({ help: text.trimEnd() });
+}
+
+/**
+ * Checks that `argv` is a command line lium accepts (known command, known options, valid
+ * values) without running anything: undefined if so, else the usage error's message. The
+ * tests run every `lium …` that a hint or README mentions through it.
+ */
+export async function checkCommandLine(argv: string[], io: CliIO): Promise<string | undefined> {
+  const out = createOutput(io, prescanGlobals(argv, io.env));
+  const ctx = new CommandContext(io, out, {
+    json: false,
+    debug: false,
+    yes: false,
+    color: undefined,
+    apiKey: undefined,
+  });
+  try {
+    let printed = '';
+    const parsed = await buildParser(io, argv, ctx, true).parseAsync(argv, {}, (_e, _a, output) => {
+      printed = output;
+    });
+    return parsed._.length === 0 && !printed ? 'Name a command.' : undefined;
+  } catch (error) {
+    if (error instanceof ParsedOnly) return undefined;
+    const usage = asUsageError(error);
+    return usage instanceof Error ? usage.message : String(usage);
+  }
 }
 
 /** Parses `argv`, runs the command, reports any error, and returns the exit code. */

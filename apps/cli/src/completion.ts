@@ -60,6 +60,8 @@ export interface CommandOption {
   /** The long name, without `--`. */
   name: string;
   boolean: boolean;
+  /** Other names for it (`-e` for `--env`), without dashes. */
+  aliases: string[];
 }
 
 interface ParsedOptions {
@@ -83,7 +85,11 @@ export async function commandOptions(
   const skip = new Set([...Object.keys(GLOBAL_OPTIONS), ...positionals, ...aliases]);
   return Object.keys(declared.key)
     .filter((key) => key.length > 1 && !/[A-Z]/.test(key) && !skip.has(key))
-    .map((name) => ({ name, boolean: declared.boolean.includes(name) }));
+    .map((name) => ({
+      name,
+      boolean: declared.boolean.includes(name),
+      aliases: declared.alias[name] ?? [],
+    }));
 }
 
 async function optionNames(command: string, ctx: CommandContext): Promise<string[]> {

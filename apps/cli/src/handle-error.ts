@@ -1,4 +1,5 @@
 import { isLiumError, type LiumError } from '@lium/errors';
+import type { ErrorCode } from './error-codes.ts';
 import type { Output } from './output/output.ts';
 
 export const EXIT_OK = 0;
@@ -7,7 +8,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
 /** What the user should do for errors whose own hint is missing or too generic for a CLI. */
-const CLI_HINTS: Record<string, string> = {
+const CLI_HINTS: Partial<Record<ErrorCode, string>> = {
   unauthenticated: 'Run `lium init` or set LIUM_API_KEY.',
   api_key_missing: 'Run `lium init` or set LIUM_API_KEY.',
   connection_failed: 'Check your network, and LIUM_BASE_URL if you set it.',
@@ -20,12 +21,12 @@ const CLI_HINTS: Record<string, string> = {
   pod_exists: 'Pick another --name, or use that pod (see `lium ps`).',
 };
 
-const DEFAULT_HINTS: Record<string, string> = {
+const DEFAULT_HINTS: Partial<Record<ErrorCode, string>> = {
   no_snapshot: 'Run `lium ls` (for machines) or `lium ps` (for pods) first.',
 };
 
 /** Codes that mean the command line itself was wrong (exit 2), wherever they were found. */
-const USAGE_CODES = new Set([
+const USAGE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'usage_error',
   'time_spec_invalid',
   'time_spec_past',
@@ -47,7 +48,8 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
       : error.code === 'interrupted' || (interrupted && error.code === 'aborted')
         ? EXIT_INTERRUPTED
         : EXIT_FAILURE;
-    const hint = CLI_HINTS[error.code] ?? error.hint ?? DEFAULT_HINTS[error.code];
+    const code = error.code as ErrorCode;
+    const hint = CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
     return { exitCode, code: error.code, message: error.message, hint };
   }
   if (interrupted) {

@@ -2,6 +2,7 @@ import type { ExecutorInfo, Lium, PodInfo } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
@@ -149,7 +150,7 @@ export default defineCommand({
 });
 
 /** Errors after which a rent may or may not have happened on the server. */
-const UNCERTAIN = new Set([
+const UNCERTAIN: ReadonlySet<string> = new Set<ErrorCode>([
   'connection_failed',
   'timeout',
   'server_error',
