@@ -1,7 +1,7 @@
-import { completionScript } from '../completion.ts';
+import { SHELLS } from '../command-words.ts';
+import { completionScript } from '../completion-script.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
-import { SHELLS } from './index.ts';
 
 export default defineCommand({
   builder: (yargs) =>

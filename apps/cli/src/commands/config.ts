@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Argv } from 'yargs';
+import { CONFIG_ACTIONS } from '../command-words.ts';
 import { type ConfigStore, openConfig } from '../config-store.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
 import { renderTable } from '../output/table.ts';
-import { CONFIG_ACTIONS } from './index.ts';
 
 /** Keys whose values are secrets: `show` masks them, so they never land in scrollback. */
 const SECRET_KEYS = /(^|\.)(api_key|.*secret.*|.*token.*|.*password.*)$/i;

@@ -1,3 +1,4 @@
+import { CONFIG_ACTIONS, SHELLS } from '../command-words.ts';
 import type { CommandModule } from '../define-command.ts';
 import { flag, optionalFlag, options, text } from '../options.ts';
 
@@ -34,11 +35,6 @@ export interface CommandEntry {
   // biome-ignore lint/suspicious/noExplicitAny: each module has its own argument type
   load: () => Promise<{ default: CommandModule<any> }>;
 }
-
-/** `lium config <action>`: config.ts declares one yargs subcommand for each. */
-export const CONFIG_ACTIONS = ['set', 'get', 'unset', 'show', 'path', 'edit'] as const;
-/** Shells `lium completion` writes a script for. */
-export const SHELLS = ['bash', 'zsh'] as const;
 
 export const commands: readonly CommandEntry[] = [
   {
