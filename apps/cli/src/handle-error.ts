@@ -69,6 +69,26 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
   };
 }
 
+/** An error as `--json` shows it, whole-run (`{"error": …}`) or per pod (`"error": …`). */
+export interface ErrorJson {
+  code: string;
+  message: string;
+  hint?: string;
+  status?: number;
+  requestId?: string;
+}
+
+/** The one builder of error JSON: the same fields for a failed run and for one failed pod. */
+export function errorJson(error: unknown, interrupted = false): ErrorJson {
+  const report = describeError(error, interrupted);
+  return {
+    code: report.code,
+    message: report.message,
+    ...(report.hint ? { hint: report.hint } : {}),
+    ...(isLiumError(error) ? apiDetails(error) : {}),
+  };
+}
+
 /**
  * The one place errors become output: one line (what went wrong, then what to do) on stderr,
  * or `{"error": {...}}` on stdout with `--json`; the stack only with `--debug`.
@@ -76,15 +96,7 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
 export function reportError(error: unknown, out: Output, interrupted: boolean): number {
   const report = describeError(error, interrupted);
   if (out.json) {
-    const extra = isLiumError(error) ? apiDetails(error) : {};
-    out.printJson({
-      error: {
-        code: report.code,
-        message: report.message,
-        ...(report.hint ? { hint: report.hint } : {}),
-        ...extra,
-      },
-    });
+    out.printJson({ error: errorJson(error, interrupted) });
   } else {
     out.error(report.message, report.hint);
   }

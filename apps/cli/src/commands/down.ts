@@ -1,6 +1,7 @@
 import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
+import { errorJson } from '../handle-error.ts';
 import { flag, options } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
@@ -62,7 +63,7 @@ export default defineCommand({
           id: pod.id,
           huid: pod.huid,
           name: pod.name,
-          error: { code: (error as { code?: string }).code ?? 'error', message: error?.message },
+          error: errorJson(error),
         })),
       });
       if (failed.length > 0) ctx.exitCode = 1;

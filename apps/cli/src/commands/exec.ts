@@ -5,6 +5,7 @@ import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { parseEnvArgs } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
+import { errorJson } from '../handle-error.ts';
 import { localPath, readLocalText } from '../local-files.ts';
 import { number, options, repeatable, text } from '../options.ts';
 import { plural, podLabel } from '../pods.ts';
@@ -25,17 +26,6 @@ async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
     );
   }
   return words.join(' ');
-}
-
-function errorJson(error: unknown): { code: string; message: string } {
-  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as {
-    code?: unknown;
-    message?: unknown;
-  };
-  return {
-    code: typeof code === 'string' ? code : 'error',
-    message: typeof message === 'string' ? message : String(error),
-  };
 }
 
 /**

@@ -2,7 +2,6 @@ import type { ExecutorInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { number, oneOf, options, text } from '../options.ts';
 import { formatNumber, formatUsd } from '../output/format.ts';
-import { renderTable } from '../output/table.ts';
 import { executorRow } from '../rows.ts';
 
 const SORTS = [
@@ -73,55 +72,57 @@ export default defineCommand({
     // Remember exactly the rows on screen, so `lium up 2` means row 2 of this table.
     await lium.rememberExecutors(shown.map((row) => row.executor));
 
-    const { out } = ctx;
-    if (out.json) {
-      out.printJson(shown.map((row, i) => executorRow(row.executor, i + 1, row.star)));
-      return;
-    }
-    if (shown.length === 0) {
-      out.warn('No machines match.');
-      out.info(out.c.dim('Try fewer filters, or another GPU type (`lium ls` lists all).'));
-      return;
-    }
-    const c = out.data;
-    out.print(
-      renderTable(
-        [
-          { header: '#', align: 'right' },
-          { header: 'HUID' },
-          { header: 'GPU' },
-          { header: 'N', align: 'right' },
-          { header: '$/GPU·h', align: 'right' },
-          { header: '$/h', align: 'right' },
-          { header: 'LOC' },
-          { header: 'VRAM', align: 'right' },
-          { header: 'RAM', align: 'right' },
-          { header: 'DISK', align: 'right' },
-          { header: 'NET ↓/↑ Mbps', align: 'right' },
-          { header: '★' },
-        ],
-        shown.map(({ executor: e, star }, i) => [
-          String(i + 1),
-          c.cyan(e.huid),
-          e.gpuType,
-          String(e.gpuCount),
-          formatUsd(e.pricePerGpuHour),
-          c.bold(formatUsd(e.pricePerHour)),
-          locationOf(e) || '—',
-          formatNumber(e.specs.vramGb, 'G'),
-          formatNumber(e.specs.ramGb, 'G'),
-          formatNumber(e.specs.diskGb, 'G'),
-          `${formatNumber(e.downloadMbps)}/${formatNumber(e.uploadMbps)}`,
-          star ? c.yellow('★') : '',
-        ]),
-        c,
-      ),
-    );
     const hidden = ranked.length - shown.length;
-    out.info(
-      out.c.dim(
-        `${shown.length} machine${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} more; raise --limit)` : ''}. Rent one with \`lium up <#>\`.`,
-      ),
+    ctx.out.result(
+      shown.map((row, i) => ({ ...row, index: i + 1 })),
+      {
+        json: ({ executor, index, star }) => executorRow(executor, index, star),
+        columns: [
+          { header: '#', align: 'right', cell: ({ index }) => String(index) },
+          { header: 'HUID', cell: ({ executor }, c) => c.cyan(executor.huid) },
+          { header: 'GPU', cell: ({ executor }) => executor.gpuType },
+          { header: 'N', align: 'right', cell: ({ executor }) => String(executor.gpuCount) },
+          {
+            header: '$/GPU·h',
+            align: 'right',
+            cell: ({ executor }) => formatUsd(executor.pricePerGpuHour),
+          },
+          {
+            header: '$/h',
+            align: 'right',
+            cell: ({ executor }, c) => c.bold(formatUsd(executor.pricePerHour)),
+          },
+          { header: 'LOC', cell: ({ executor }) => locationOf(executor) || '—' },
+          {
+            header: 'VRAM',
+            align: 'right',
+            cell: ({ executor }) => formatNumber(executor.specs.vramGb, 'G'),
+          },
+          {
+            header: 'RAM',
+            align: 'right',
+            cell: ({ executor }) => formatNumber(executor.specs.ramGb, 'G'),
+          },
+          {
+            header: 'DISK',
+            align: 'right',
+            cell: ({ executor }) => formatNumber(executor.specs.diskGb, 'G'),
+          },
+          {
+            header: 'NET ↓/↑ Mbps',
+            align: 'right',
+            cell: ({ executor: e }) =>
+              `${formatNumber(e.downloadMbps)}/${formatNumber(e.uploadMbps)}`,
+          },
+          { header: '★', cell: ({ star }, c) => (star ? c.yellow('★') : '') },
+        ],
+        empty: {
+          message: 'No machines match.',
+          hint: 'Try fewer filters, or another GPU type (`lium ls` lists all).',
+          warn: true,
+        },
+        footer: `${shown.length} machine${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} more; raise --limit)` : ''}. Rent one with \`lium up <#>\`.`,
+      },
     );
   },
 });

@@ -2,7 +2,6 @@ import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
-import { renderTable } from '../output/table.ts';
 import { podRow, podSpentUsd, podUptimeMs } from '../rows.ts';
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
@@ -40,49 +39,29 @@ export default defineCommand({
       .map((pod, i) => ({ pod, index: i + 1 }))
       .filter(({ pod }) => !wanted || wanted.has(pod.id));
 
-    const { out } = ctx;
-    if (out.json) {
-      out.printJson(rows.map(({ pod, index }) => podRow(pod, index, now)));
-      return;
-    }
-    if (rows.length === 0) {
-      out.info('No pods. Find a machine with `lium ls`, then `lium up <#>`.');
-      return;
-    }
-    const c = out.data;
-    out.print(
-      renderTable(
-        [
-          { header: '#', align: 'right' },
-          { header: 'HUID' },
-          { header: 'NAME' },
-          { header: 'STATUS' },
-          { header: 'GPU' },
-          { header: '$/h', align: 'right' },
-          { header: 'SPENT', align: 'right' },
-          { header: 'UPTIME', align: 'right' },
-          { header: 'SSH' },
-        ],
-        rows.map(({ pod, index }) => {
-          const uptime = podUptimeMs(pod, now);
-          return [
-            String(index),
-            c.cyan(pod.huid),
-            pod.name,
-            paintStatus(pod.status, c),
-            `${pod.gpuCount}×${pod.gpuType}`,
-            formatUsd(pod.pricePerHour),
-            formatUsd(podSpentUsd(pod, now)),
-            uptime === undefined ? '—' : formatDuration(uptime),
-            pod.sshCmd ? c.dim(pod.sshCmd) : '—',
-          ];
-        }),
-        c,
-      ),
-    );
     const hourly = rows.reduce((sum, { pod }) => sum + pod.pricePerHour, 0);
-    out.info(
-      out.c.dim(`${rows.length} pod${rows.length === 1 ? '' : 's'}, ${formatUsd(hourly)}/h.`),
-    );
+    ctx.out.result(rows, {
+      json: ({ pod, index }) => podRow(pod, index, now),
+      columns: [
+        { header: '#', align: 'right', cell: ({ index }) => String(index) },
+        { header: 'HUID', cell: ({ pod }, c) => c.cyan(pod.huid) },
+        { header: 'NAME', cell: ({ pod }) => pod.name },
+        { header: 'STATUS', cell: ({ pod }, c) => paintStatus(pod.status, c) },
+        { header: 'GPU', cell: ({ pod }) => `${pod.gpuCount}×${pod.gpuType}` },
+        { header: '$/h', align: 'right', cell: ({ pod }) => formatUsd(pod.pricePerHour) },
+        { header: 'SPENT', align: 'right', cell: ({ pod }) => formatUsd(podSpentUsd(pod, now)) },
+        {
+          header: 'UPTIME',
+          align: 'right',
+          cell: ({ pod }) => {
+            const uptime = podUptimeMs(pod, now);
+            return uptime === undefined ? '—' : formatDuration(uptime);
+          },
+        },
+        { header: 'SSH', cell: ({ pod }, c) => (pod.sshCmd ? c.dim(pod.sshCmd) : '—') },
+      ],
+      empty: { message: 'No pods. Find a machine with `lium ls`, then `lium up <#>`.' },
+      footer: `${rows.length} pod${rows.length === 1 ? '' : 's'}, ${formatUsd(hourly)}/h.`,
+    });
   },
 });

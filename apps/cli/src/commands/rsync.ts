@@ -3,6 +3,7 @@ import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { asList } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
+import { errorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
@@ -108,7 +109,7 @@ export default defineCommand({
         rows.push({
           pod: pod.huid,
           pod_id: pod.id,
-          error: { code: error.code ?? 'error', message: error.message },
+          error: errorJson(error),
         });
         if (!out.json) out.error(`${podLabel(pod)}: ${error.message}`);
         continue;

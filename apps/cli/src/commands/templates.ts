@@ -1,5 +1,4 @@
 import { defineCommand } from '../define-command.ts';
-import { renderTable } from '../output/table.ts';
 import { templateRow } from '../rows.ts';
 
 export default defineCommand({
@@ -16,35 +15,26 @@ export default defineCommand({
         `${template.name} ${template.dockerImage}:${template.dockerImageTag} ${template.category ?? ''}`.toLowerCase();
       return words.every((word) => text.includes(word));
     });
-    const { out } = ctx;
-    if (out.json) {
-      out.printJson(matching.map((template, i) => templateRow(template, i + 1)));
-      return;
-    }
-    if (matching.length === 0) {
-      out.warn(args.search ? `No template matches "${args.search}".` : 'No templates.');
-      return;
-    }
-    const c = out.data;
-    out.print(
-      renderTable(
-        [
-          { header: '#', align: 'right' },
-          { header: 'ID' },
-          { header: 'NAME' },
-          { header: 'IMAGE' },
-          { header: 'CATEGORY' },
+    ctx.out.result(
+      matching.map((template, i) => ({ template, index: i + 1 })),
+      {
+        json: ({ template, index }) => templateRow(template, index),
+        columns: [
+          { header: '#', align: 'right', cell: ({ index }) => String(index) },
+          { header: 'ID', cell: ({ template }, c) => c.dim(template.id) },
+          { header: 'NAME', cell: ({ template }) => template.name },
+          {
+            header: 'IMAGE',
+            cell: ({ template }) => `${template.dockerImage}:${template.dockerImageTag}`,
+          },
+          { header: 'CATEGORY', cell: ({ template }) => template.category ?? '' },
         ],
-        matching.map((template, i) => [
-          String(i + 1),
-          c.dim(template.id),
-          template.name,
-          `${template.dockerImage}:${template.dockerImageTag}`,
-          template.category ?? '',
-        ]),
-        c,
-      ),
+        empty: {
+          message: args.search ? `No template matches "${args.search}".` : 'No templates.',
+          warn: true,
+        },
+        footer: 'Use one with `lium up <#> --image <ID>`.',
+      },
     );
-    out.info(out.c.dim('Use one with `lium up <#> --image <ID>`.'));
   },
 });

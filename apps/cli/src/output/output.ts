@@ -1,6 +1,22 @@
 import type { OutputStream } from '../io.ts';
 import { createPalette, type Palette } from './color.ts';
 import { formatBytes } from './format.ts';
+import { type Column, renderTable } from './table.ts';
+
+/** One column of a listing: its header and how a row fills the cell (with stdout's colours). */
+export interface ResultColumn<Row> extends Column {
+  cell(row: Row, c: Palette): string;
+}
+
+export interface ResultOptions<Row> {
+  /** The row's stable `--json` fields (the whole document is the array of them). */
+  json(row: Row): unknown;
+  columns: readonly ResultColumn<Row>[];
+  /** What to say on stderr when there are no rows: a warning, then an optional hint. */
+  empty: { message: string; hint?: string | undefined; warn?: boolean | undefined };
+  /** A dim line on stderr under the table (counts, what to do next). */
+  footer?: string | undefined;
+}
 
 export interface OutputOptions {
   stdout: OutputStream;
@@ -88,6 +104,33 @@ export class Output {
   /** Writes one compact JSON object per line (NDJSON), for streams of events. */
   printJsonLine(value: unknown): void {
     this.#stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /**
+   * A listing: the JSON array with `--json`, the `empty` message when there is nothing, else a
+   * table on stdout and the footer on stderr. `ls`, `ps` and `templates` all end this way.
+   */
+  result<Row>(rows: readonly Row[], options: ResultOptions<Row>): void {
+    if (this.json) {
+      this.printJson(rows.map((row) => options.json(row)));
+      return;
+    }
+    if (rows.length === 0) {
+      const { message, hint, warn } = options.empty;
+      if (warn) this.warn(message);
+      else this.info(message);
+      if (hint) this.info(this.c.dim(hint));
+      return;
+    }
+    const c = this.data;
+    this.print(
+      renderTable(
+        options.columns.map(({ header, align }) => (align ? { header, align } : { header })),
+        rows.map((row) => options.columns.map((column) => column.cell(row, c))),
+        c,
+      ),
+    );
+    if (options.footer) this.info(this.c.dim(options.footer));
   }
 
   info(message: string): void {
