@@ -59,6 +59,32 @@ describe('ssh, scripts, progress and failing rents', () => {
     expect(result.stdout).toBe('batch=64\nline2\n');
   });
 
+  it('exec -e NAME and --env-file keep values out of argv and deliver them exactly', async () => {
+    const file = join(world.sandbox.dir, 'job.env');
+    writeFileSync(file, '# for the job\nFROM_FILE=file value\nOVERRIDDEN=file\n');
+    const result = await lium(
+      [
+        'exec',
+        'box',
+        '-e',
+        'HF_TOKEN',
+        '--env-file',
+        'job.env',
+        '-e',
+        'OVERRIDDEN=flag',
+        '--',
+        'printf "%s|%s|%s" "$HF_TOKEN" "$FROM_FILE" "$OVERRIDDEN"',
+      ],
+      { env: { HF_TOKEN: 'hf_s3cret value' } },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('hf_s3cret value|file value|flag');
+    const unset = await lium(['exec', 'box', '-e', 'NOT_SET_ANYWHERE', 'true']);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('NOT_SET_ANYWHERE is not set');
+    expect((await lium(['exec', 'box', '--help'])).stdout).toMatch(/out of lium's argv/);
+  });
+
   it('scp draws a progress bar on a terminal and a single line elsewhere', async () => {
     const local = join(world.sandbox.dir, 'big.bin');
     writeFileSync(local, Buffer.alloc(3_000_000, 7));

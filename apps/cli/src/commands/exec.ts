@@ -3,7 +3,7 @@ import type { PodInfo } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
-import { parseEnvArgs } from '../env-args.ts';
+import { parseEnvArgs, parseEnvFile } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { errorJson } from '../handle-error.ts';
 import { localPath, readLocalText } from '../local-files.ts';
@@ -11,6 +11,16 @@ import { number, options, repeatable, text } from '../options.ts';
 import { plural, podLabel } from '../pods.ts';
 
 type ExecArgs = ArgsOf<typeof builder>;
+
+/** The command's environment: every --env-file in order, then --env on top. */
+async function envOf(args: ExecArgs, ctx: CommandContext): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const file of args.envFile ?? []) {
+    const path = localPath(file, ctx.io);
+    Object.assign(env, parseEnvFile(await readLocalText(path, 'Env file'), ctx.io.env, file));
+  }
+  return Object.assign(env, parseEnvArgs(args.env ?? [], ctx.io.env));
+}
 
 /** The remote command: the words after the targets (and after `--`), or a local script's text. */
 async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
@@ -55,20 +65,23 @@ const builder = (yargs: Argv<GlobalArgs>) =>
     .options(
       options({
         script: text('Run this local script file instead'),
-        env: repeatable('Set NAME=VALUE for the command (repeatable; never shown in logs)', {
-          alias: 'e',
-        }),
+        env: repeatable(
+          "Set NAME=VALUE for the command, or NAME to pass your own $NAME: that keeps the value out of lium's argv, which other users can read (repeatable; never shown in logs)",
+          { alias: 'e' },
+        ),
+        'env-file': repeatable('Read NAME=VALUE lines from this file (# comments; --env wins)'),
         concurrency: number('whole-positive', 'Pods to run on at once (default 32)'),
       }),
     )
     .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
     .example('lium exec all "python train.py" -e BATCH=64', 'on every pod, output prefixed per pod')
-    .example('lium exec 1,2 --script setup.sh', 'run a local script on two pods');
+    .example('lium exec 1,2 --script setup.sh', 'run a local script on two pods')
+    .example('lium exec 1 -e HF_TOKEN python fetch.py', 'pass $HF_TOKEN without typing it');
 
 export default defineCommand({
   builder,
   async handler(args, ctx) {
-    const env = parseEnvArgs(args.env ?? []);
+    const env = await envOf(args, ctx);
     const command = await commandOf(args, ctx);
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(args.targets, { signal: ctx.signal });
