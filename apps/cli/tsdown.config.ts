@@ -61,7 +61,14 @@ export default defineConfig({
   // Error classes name themselves after their class (`LiumAuthenticationError`): keep names.
   outputOptions: { keepNames: true },
   deps: {
-    alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', '@clack/prompts'],
+    alwaysBundle: [
+      /^@lium\//,
+      'yargs',
+      /^yargs\//,
+      'kleur',
+      '@clack/prompts',
+      'get-east-asian-width',
+    ],
     neverBundle: ['ssh2', 'cpu-features'],
   },
   plugins: [

@@ -44,7 +44,7 @@ export interface LiumConfig {
   unset(key: string): boolean;
   /**
    * Every key in the file in file order with its effective value, then the well-known keys that
-   * only the environment sets (`api.api_key`, `api.base_url`, `ssh.key_path`, `ssh.user`,
+   * only the environment sets (`api.api_key`, `api.base_url`, `ssh.key_path`,
    * `template.default_id`).
    */
   list(): ConfigEntry[];
@@ -64,7 +64,6 @@ export const WELL_KNOWN_KEYS = [
   'api.api_key',
   'api.base_url',
   'ssh.key_path',
-  'ssh.user',
   'template.default_id',
 ] as const;
 

@@ -17,7 +17,6 @@ export { envVarNames, NO_DOT_SECTION } from './keys.ts';
 export { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
 export {
   DEFAULT_BASE_URL,
-  DEFAULT_SSH_USER,
   type LiumSettings,
   type ResolveSettingsOptions,
   resolveSettings,

@@ -4,7 +4,6 @@ import { LiumConfigError } from './errors.ts';
 import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
 
 export const DEFAULT_BASE_URL = 'https://lium.io/api';
-export const DEFAULT_SSH_USER = 'root';
 
 export interface LiumSettings {
   apiKey?: string;
@@ -12,8 +11,6 @@ export interface LiumSettings {
   baseUrl: string;
   /** `ssh.key_path` with `~` expanded; pass it to `findSshKey({ keyPath })`. */
   sshKeyPath?: string;
-  /** Default `root`. */
-  sshUser: string;
   defaultTemplateId?: string;
   configDir: string;
 }
@@ -23,7 +20,6 @@ export interface SettingsOverrides {
   apiKey?: string | undefined;
   baseUrl?: string | undefined;
   sshKeyPath?: string | undefined;
-  sshUser?: string | undefined;
   defaultTemplateId?: string | undefined;
 }
 
@@ -40,7 +36,6 @@ export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {
   apiKey: 'api.api_key',
   baseUrl: 'api.base_url',
   sshKeyPath: 'ssh.key_path',
-  sshUser: 'ssh.user',
   defaultTemplateId: 'template.default_id',
 };
 
@@ -57,11 +52,6 @@ const FIELD_SCHEMAS = {
     v.transform((url: string) => url.replace(/\/+$/, '')),
   ),
   sshKeyPath: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
-  sshUser: v.pipe(
-    v.string(),
-    v.trim(),
-    v.regex(/^[^\s@:]+$/, 'must be a user name without spaces, "@" or ":"'),
-  ),
   defaultTemplateId: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
 } satisfies Record<SettingName, v.GenericSchema<string, string>>;
 
@@ -104,7 +94,6 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
 
   const settings: LiumSettings = {
     baseUrl: resolve('baseUrl') ?? DEFAULT_BASE_URL,
-    sshUser: resolve('sshUser') ?? DEFAULT_SSH_USER,
     configDir,
   };
   const apiKey = resolve('apiKey');

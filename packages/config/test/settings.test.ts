@@ -15,7 +15,6 @@ describe('resolveSettings', () => {
     const configDir = await dirWith();
     expect(await resolveSettings({ configDir, env: {} })).toEqual({
       baseUrl: 'https://lium.io/api',
-      sshUser: 'root',
       configDir,
     });
   });
@@ -38,26 +37,29 @@ describe('resolveSettings', () => {
       apiKey: 'sk-file',
       baseUrl: 'http://127.0.0.1:8080/api',
       sshKeyPath: '/home/alice/.ssh/lium.pub',
-      sshUser: 'ubuntu',
       defaultTemplateId: 'tmpl-1',
       configDir,
     });
   });
 
   it('takes overrides over the environment over the file; empty values count as unset', async () => {
-    const configDir = await dirWith('[api]\napi_key = sk-file\n[ssh]\nuser = file-user\n');
-    const env = { LIUM_API_KEY: 'sk-env', LIUM_SSH_USER: 'env-user', LIUM_TEMPLATE_DEFAULT_ID: '' };
+    const configDir = await dirWith('[api]\napi_key = sk-file\n[ssh]\nkey_path = /file/key\n');
+    const env = {
+      LIUM_API_KEY: 'sk-env',
+      LIUM_SSH_KEY_PATH: '/env/key',
+      LIUM_TEMPLATE_DEFAULT_ID: '',
+    };
     const fromEnv = await resolveSettings({ configDir, env });
-    expect(fromEnv).toMatchObject({ apiKey: 'sk-env', sshUser: 'env-user' });
+    expect(fromEnv).toMatchObject({ apiKey: 'sk-env', sshKeyPath: '/env/key' });
     expect(fromEnv.defaultTemplateId).toBeUndefined();
     const overridden = await resolveSettings({
       configDir,
       env,
-      overrides: { apiKey: 'sk-flag', sshUser: '', baseUrl: 'https://staging.example/api' },
+      overrides: { apiKey: 'sk-flag', sshKeyPath: '', baseUrl: 'https://staging.example/api' },
     });
     expect(overridden).toMatchObject({
       apiKey: 'sk-flag',
-      sshUser: 'env-user',
+      sshKeyPath: '/env/key',
       baseUrl: 'https://staging.example/api',
     });
   });

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import kleur from 'kleur';
 
 /**
@@ -67,10 +68,7 @@ export function createPalette(enabled: boolean): Palette {
   };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-
-/** Removes ANSI colour codes, for anything that must stay plain (JSON, widths). */
+/** Removes ANSI colour and cursor codes, for anything that must stay plain (JSON, widths). */
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  return stripVTControlCharacters(text);
 }

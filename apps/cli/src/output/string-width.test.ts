@@ -6,6 +6,7 @@ describe('stringWidth', () => {
     expect(stringWidth('')).toBe(0);
     expect(stringWidth('lium ls [gpu]')).toBe(13);
     expect(stringWidth('\u001b[31mred\u001b[39m')).toBe(3);
+    expect(stringWidth('\u001b]8;;https://lium.io\u0007link\u001b]8;;\u0007')).toBe(4);
   });
 
   it('counts the symbols lium prints as one column, wide characters as two', () => {
@@ -13,5 +14,8 @@ describe('stringWidth', () => {
     expect(stringWidth('日本')).toBe(4);
     expect(stringWidth('🚀')).toBe(2);
     expect(stringWidth('e\u0301')).toBe(1);
+    expect(stringWidth('⌚')).toBe(2);
+    expect(stringWidth('⚡ x')).toBe(4);
+    expect(stringWidth('a\u200bb')).toBe(2);
   });
 });

@@ -1,12 +1,14 @@
+import { eastAsianWidth } from 'get-east-asian-width';
 import { stripAnsi } from './color.ts';
 
 /**
- * Display width of a string in terminal columns, for the help layout (yargs' cliui and
- * wrap-ansi are bundled with this in place of `string-width`, whose per-character emoji regex
- * made `lium --help` spend a quarter of its time measuring ASCII).
+ * Display width of a string in terminal columns, for tables and the help layout (yargs' cliui
+ * and wrap-ansi are bundled with this in place of `string-width`, whose per-character emoji
+ * regex made `lium --help` spend a quarter of its time measuring ASCII).
  *
- * Printable ASCII is one column each; East Asian wide and fullwidth characters and emoji two;
- * combining marks and zero-width characters none; everything else one.
+ * Printable ASCII is one column each (the fast path); otherwise Unicode's East Asian Width
+ * (`get-east-asian-width`: wide and fullwidth characters, and emoji such as ⌚ and ⚡, are two
+ * columns) with combining marks, variation selectors and zero-width characters at none.
  */
 export default function stringWidth(text: string): number {
   if (typeof text !== 'string' || text.length === 0) return 0;
@@ -18,21 +20,10 @@ export default function stringWidth(text: string): number {
   return width;
 }
 
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]$/u;
+
 function charWidth(code: number): number {
-  if (code < 32 || (code >= 0x7f && code < 0xa0)) return 0;
-  if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || code === 0xfeff) {
-    return 0;
-  }
   if (code >= 0xfe00 && code <= 0xfe0f) return 0;
-  const wide =
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x1f300 && code <= 0x1faff) ||
-    (code >= 0x20000 && code <= 0x3fffd);
-  return wide ? 2 : 1;
+  if (ZERO_WIDTH.test(String.fromCodePoint(code))) return 0;
+  return eastAsianWidth(code);
 }
