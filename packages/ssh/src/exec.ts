@@ -5,6 +5,7 @@ import type { SshConnection } from './connection.ts';
 import { envAssignments } from './env.ts';
 import { type LiumSshError, SshAbortError, SshCommandTimeoutError } from './errors.ts';
 import { shQuote } from './shell-quote.ts';
+import { channelInternalsOf } from './ssh2-internals.ts';
 
 export interface ExecOptions {
   /** Variables for the remote command; sent over stdin, never in the remote argv or logs. */
@@ -122,18 +123,13 @@ export class PidLineFilter {
   }
 }
 
-interface ChannelInternals {
-  outgoing?: { id?: number; state?: string };
-  _client?: { _protocol?: { signal?: (id: number, name: string) => void } };
-}
-
 /**
  * Sends an ssh `signal` request. ssh2's `channel.signal()` silently does nothing once our side
  * of the channel is ended (stdin EOF), which is exactly when a running command needs stopping,
  * so the request goes straight to the protocol layer while the channel is open.
  */
 export function sendSignal(channel: ClientChannel, name: string): void {
-  const internals = channel as unknown as ChannelInternals;
+  const internals = channelInternalsOf(channel);
   const id = internals.outgoing?.id;
   const protocol = internals._client?._protocol;
   try {

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { InputAttributes, SFTPWrapper, Stats } from 'ssh2';
+import { sftpLimitsOf } from './ssh2-internals.ts';
 
 /** SFTP status code for "no such file". */
 const NO_SUCH_FILE = 2;
@@ -38,13 +39,6 @@ export function resolveRemotePath(home: string, path: string): string {
 /** The payload size every SFTP server accepts (the SFTP drafts require 32 KiB). */
 export const SAFE_REQUEST_BYTES = 32 * 1024;
 
-interface Ssh2SftpInternals {
-  _extensions?: Record<string, string>;
-  _isOpenSSH?: boolean;
-  _maxReadLen?: number;
-  _maxWriteLen?: number;
-}
-
 /** Promise wrappers over ssh2's callback SFTP API, plus the few compound operations we need. */
 export class RemoteFs {
   #closed = false;
@@ -66,7 +60,7 @@ export class RemoteFs {
    * 32 KiB. ssh2 would split a bigger request into sequential pieces, losing the parallelism.
    */
   requestLimits(): { read: number; write: number } {
-    const internals = this.sftp as unknown as Ssh2SftpInternals;
+    const internals = sftpLimitsOf(this.sftp);
     const known = internals._extensions?.['limits@openssh.com'] === '1' || internals._isOpenSSH;
     const limit = (value: number | undefined) =>
       known && typeof value === 'number' && value > 0 ? value : SAFE_REQUEST_BYTES;
