@@ -58,6 +58,7 @@ import type {
   TransferCallOptions,
 } from './options.ts';
 import { pollUntil, settleEach } from './poll.ts';
+import { rankExecutors } from './rank.ts';
 import {
   readExecutorSnapshot,
   readNewestPodSnapshot,
@@ -66,6 +67,12 @@ import {
   writePodSnapshot,
 } from './snapshots.ts';
 import { type RegisterKeysResult, registerSshKeys } from './ssh-key-registration.ts';
+import {
+  type PodSpec,
+  type StartPodOutcome,
+  type StartPodsOptions,
+  startPods,
+} from './start-pods.ts';
 import { resolveTargets, resolveText } from './targets.ts';
 import { type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 import { TERMINAL_POD_STATUSES, type WaitForReadyOptions, waitForPodReady } from './wait-ready.ts';
@@ -268,6 +275,47 @@ export class Lium implements AsyncDisposable {
   }
 
   /** One executor by id or HUID (a HUID matching several executors is refused). */
+  /**
+   * The best machine matching the filter: the first of {@link rankExecutors} (a Pareto-optimal
+   * one, cheapest per GPU-hour), which is also row 1 of `lium ls`. Throws `LiumUsageError`
+   * `no_match` when nothing matches.
+   */
+  async bestExecutor(filter: ListExecutorsOptions = {}): Promise<ExecutorInfo> {
+    const [best] = rankExecutors(await this.listExecutors(filter));
+    if (!best) {
+      throw new LiumUsageError(
+        `No ${filter.gpuType ? `${filter.gpuType} ` : ''}machine matches the filter`,
+        {
+          code: 'no_match',
+          hint: 'Loosen the filter (gpuCount, maxPricePerGpuHour, country), or list what exists with listExecutors().',
+        },
+      );
+    }
+    return best.executor;
+  }
+
+  /**
+   * Rents several pods as one operation (bounded), schedules their removal, waits for them,
+   * and reports per pod what happened, including pods that may have been rented when an
+   * answer was lost. When `signal` aborts, what was started is stopped; what could not be
+   * confirmed gone is reported `unconfirmed`. Never throws for one pod: read the outcomes.
+   */
+  startPods(specs: readonly PodSpec[], options: StartPodsOptions = {}): Promise<StartPodOutcome[]> {
+    return startPods(
+      {
+        startPod: (o) => this.startPod(o),
+        scheduleRemoval: async (pod, at, o) => {
+          await this.scheduleRemoval(pod, { until: at, signal: o.signal });
+        },
+        waitForPodReady: (pod, o) => this.waitForPodReady(pod, o),
+        stopPod: (pod, o) => this.stopPod(pod, o),
+        getPodByName: (name, o) => this.getPodByName(name, o),
+      },
+      specs,
+      options,
+    );
+  }
+
   async getExecutor(idOrHuid: string, options?: CallOptions): Promise<ExecutorInfo> {
     return resolveText(idOrHuid, await this.listExecutors(options), 'executor');
   }
@@ -609,7 +657,7 @@ export class Lium implements AsyncDisposable {
    */
   async installJupyter(
     pod: PodRef,
-    options: CallOptions & { port?: number; wait?: boolean; timeoutMs?: number } = {},
+    options: CallOptions & { port?: number; wait?: boolean; timeoutMs?: number | undefined } = {},
   ): Promise<PodInfo> {
     const { api } = await this.#ctx();
     const target = await this.#podOf(pod, options);
@@ -939,7 +987,7 @@ export class Lium implements AsyncDisposable {
   /** Polls until the template is VERIFY_SUCCESS; VERIFY_FAILED throws with the logs. */
   async waitForTemplateVerified(
     id: string,
-    options: CallOptions & { timeoutMs?: number } = {},
+    options: CallOptions & { timeoutMs?: number | undefined } = {},
   ): Promise<TemplateInfo> {
     const verified = await this.#poll(options.timeoutMs ?? 300_000, options, async () => {
       const template = await this.getTemplate(id, options);
@@ -1089,7 +1137,7 @@ export class Lium implements AsyncDisposable {
       name?: string;
       description?: string;
       wait?: boolean;
-      timeoutMs?: number;
+      timeoutMs?: number | undefined;
     } = {},
   ): Promise<{ backupLogId: string; log?: BackupLog }> {
     const { api } = await this.#ctx();
@@ -1117,7 +1165,7 @@ export class Lium implements AsyncDisposable {
   async #untilDone<T extends { status?: string | null | undefined; error_message?: unknown }>(
     what: 'backup' | 'restore',
     read: () => Promise<T | undefined>,
-    options: CallOptions & { timeoutMs?: number },
+    options: CallOptions & { timeoutMs?: number | undefined },
   ): Promise<T> {
     const done = await this.#poll(options.timeoutMs ?? 600_000, options, async () => {
       const log = await read();
@@ -1155,7 +1203,7 @@ export class Lium implements AsyncDisposable {
       backupId: string;
       restorePath?: string;
       wait?: boolean;
-      timeoutMs?: number;
+      timeoutMs?: number | undefined;
     },
   ): Promise<{ restoreLogId: string; log?: RestoreLog }> {
     const { api } = await this.#ctx();

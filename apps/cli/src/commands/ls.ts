@@ -1,10 +1,14 @@
-import type { ExecutorInfo } from '@lium/sdk';
+import type { ExecutorInfo, ExecutorSortKey } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { formatNumber, formatUsd } from '../output/format.ts';
 import { renderTable } from '../output/table.ts';
 import { executorRow } from '../rows.ts';
 import { checkNumbers } from './numeric-options.ts';
 
+/**
+ * The SDK's `EXECUTOR_SORT_KEYS`, spelt out so `--help` does not load the SDK; the compiler
+ * checks each is a key the SDK ranks by.
+ */
 const SORTS = [
   'price',
   'price-total',
@@ -14,19 +18,7 @@ const SORTS = [
   'vram',
   'location',
   'id',
-] as const;
-type SortKey = (typeof SORTS)[number];
-
-const byKey: Record<SortKey, (a: ExecutorInfo, b: ExecutorInfo) => number> = {
-  price: (a, b) => a.pricePerGpuHour - b.pricePerGpuHour,
-  'price-total': (a, b) => a.pricePerHour - b.pricePerHour,
-  gpus: (a, b) => b.gpuCount - a.gpuCount,
-  download: (a, b) => (b.downloadMbps ?? 0) - (a.downloadMbps ?? 0),
-  upload: (a, b) => (b.uploadMbps ?? 0) - (a.uploadMbps ?? 0),
-  vram: (a, b) => b.specs.vramGb - a.specs.vramGb,
-  location: (a, b) => locationOf(a).localeCompare(locationOf(b)),
-  id: (a, b) => a.id.localeCompare(b.id),
-};
+] as const satisfies readonly ExecutorSortKey[];
 
 function locationOf(executor: ExecutorInfo): string {
   return executor.location.countryCode ?? executor.location.country ?? '';
@@ -38,7 +30,7 @@ export default defineCommand({
       .positional('gpu', { type: 'string', describe: 'GPU type, e.g. H100, A100, RTX4090' })
       .option('sort', {
         choices: SORTS,
-        default: 'price' as SortKey,
+        default: 'price' as ExecutorSortKey,
         describe: 'Order (best-value ★ machines first)',
       })
       .option('limit', { type: 'number', describe: 'Show at most N machines' })
@@ -74,19 +66,16 @@ export default defineCommand({
         signal: ctx.signal,
       })
       .finally(() => busy.stop());
-    const { paretoFrontier } = await import('@lium/sdk');
-    const optimal = paretoFrontier(found);
-    const compare = byKey[args.sort];
-    const ranked = found
-      .map((executor, i) => ({ executor, star: optimal[i] === true }))
-      .sort((a, b) => Number(b.star) - Number(a.star) || compare(a.executor, b.executor));
+    // The SDK's one ranking: `lium up --gpu` rents row 1 of this same order.
+    const { rankExecutors } = await import('@lium/sdk');
+    const ranked = rankExecutors(found, { sort: args.sort });
     const shown = args.limit !== undefined ? ranked.slice(0, Math.max(0, args.limit)) : ranked;
     // Remember exactly the rows on screen, so `lium up 2` means row 2 of this table.
     await lium.rememberExecutors(shown.map((row) => row.executor));
 
     const { out } = ctx;
     if (out.json) {
-      out.printJson(shown.map((row, i) => executorRow(row.executor, i + 1, row.star)));
+      out.printJson(shown.map((row, i) => executorRow(row.executor, i + 1, row.pareto)));
       return;
     }
     if (shown.length === 0) {
@@ -111,7 +100,7 @@ export default defineCommand({
           { header: 'NET ↓/↑ Mbps', align: 'right' },
           { header: '★' },
         ],
-        shown.map(({ executor: e, star }, i) => [
+        shown.map(({ executor: e, pareto: star }, i) => [
           String(i + 1),
           c.cyan(e.huid),
           e.gpuType,
