@@ -54,6 +54,20 @@ describe('lium up lists the market once', () => {
     expect(pods.length).toBeGreaterThan(0);
   });
 
+  it('a 404 on rent says to list the machines again (issue #11 item 11)', async () => {
+    expect((await world.lium(['ls', '--limit', '8'])).code).toBe(0);
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/executors/*/rent',
+      status: 404,
+      body: { detail: 'Executor not found' },
+    });
+    const up = await world.lium(['up', '8', '-y', '--no-wait', '--name', 'gone-away']);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain('Executor not found');
+    expect(up.stderr).toContain('lium ls');
+  });
+
   it('prints indices that the next command resolves to the same pods (issue #11 item 3)', async () => {
     expect((await world.lium(['ls', '--limit', '8'])).code).toBe(0);
     const up = await world.lium(['up', '7', '-y', '--no-wait', '--json', '--name', 'indexed']);
