@@ -14,3 +14,8 @@ export function listLabels(labels: readonly string[], max = 5): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** The order `lium ps` lists pods in (oldest first), which its indices refer to. */
+export function byAge(a: PodInfo, b: PodInfo): number {
+  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name);
+}

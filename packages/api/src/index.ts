@@ -33,7 +33,7 @@ export {
   type ValidationDetail,
 } from './errors.ts';
 export { parseLogLine } from './log-stream.ts';
-export type { RentPodInput, RentResult } from './rent.ts';
+export { isLostAnswer, mayHaveRented, type RentPodInput, type RentResult } from './rent.ts';
 export * from './schemas/account.ts';
 export * from './schemas/backup.ts';
 export * from './schemas/executor.ts';

@@ -3,18 +3,18 @@ import type { ExecutorInfo } from './models.ts';
 
 export interface ExecutorFilter {
   /** Short (`H100`, `rtx4090`) or full machine name (`NVIDIA H100 80GB HBM3`). */
-  gpuType?: string;
+  gpuType?: string | undefined;
   /** Exactly this many GPUs on the node. */
-  gpuCount?: number;
-  maxPricePerGpuHour?: number;
+  gpuCount?: number | undefined;
+  maxPricePerGpuHour?: number | undefined;
   /** ISO country code (`US`) or country name, case-insensitive. */
-  country?: string;
+  country?: string | undefined;
   /** Drop nodes whose max CUDA version is unknown or lower. */
-  minCudaVersion?: number;
-  minDownloadMbps?: number;
+  minCudaVersion?: number | undefined;
+  minDownloadMbps?: number | undefined;
   /** Only nodes with at least this many free external ports. */
-  minPorts?: number;
-  tier?: 'spot' | 'secure';
+  minPorts?: number | undefined;
+  tier?: 'spot' | 'secure' | undefined;
 }
 
 /**

@@ -69,6 +69,12 @@ export type {
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
 export {
+  EXECUTOR_SORT_KEYS,
+  type ExecutorSortKey,
+  type RankedExecutor,
+  rankExecutors,
+} from './rank.ts';
+export {
   type ExecutorSnapshot,
   type ExecutorSnapshotEntry,
   POD_SNAPSHOT_MAX_AGE_MS,
@@ -77,6 +83,13 @@ export {
 } from './snapshots.ts';
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
+export {
+  type PodSpec,
+  removalTimeOf,
+  type StartPodOutcome,
+  type StartPodsEvent,
+  type StartPodsOptions,
+} from './start-pods.ts';
 export {
   parseTargetSpec,
   type ResolveOptions,

@@ -58,14 +58,21 @@ import type {
   TransferCallOptions,
 } from './options.ts';
 import { pollUntil, settleEach } from './poll.ts';
+import { rankExecutors } from './rank.ts';
 import {
-  readExecutorSnapshot,
-  readNewestPodSnapshot,
-  readPodSnapshot,
-  writeExecutorSnapshot,
-  writePodSnapshot,
-} from './snapshots.ts';
+  chooseScopedSnapshot,
+  type SnapshotKind,
+  snapshotScope,
+  writeScopedSnapshot,
+} from './scoped-snapshots.ts';
+import { readExecutorSnapshot, writeExecutorSnapshot } from './snapshots.ts';
 import { type RegisterKeysResult, registerSshKeys } from './ssh-key-registration.ts';
+import {
+  type PodSpec,
+  type StartPodOutcome,
+  type StartPodsOptions,
+  startPods,
+} from './start-pods.ts';
 import { resolveTargets, resolveText } from './targets.ts';
 import { type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 import { TERMINAL_POD_STATUSES, type WaitForReadyOptions, waitForPodReady } from './wait-ready.ts';
@@ -268,6 +275,47 @@ export class Lium implements AsyncDisposable {
   }
 
   /** One executor by id or HUID (a HUID matching several executors is refused). */
+  /**
+   * The best machine matching the filter: the first of {@link rankExecutors} (a Pareto-optimal
+   * one, cheapest per GPU-hour), which is also row 1 of `lium ls`. Throws `LiumUsageError`
+   * `no_match` when nothing matches.
+   */
+  async bestExecutor(filter: ListExecutorsOptions = {}): Promise<ExecutorInfo> {
+    const [best] = rankExecutors(await this.listExecutors(filter));
+    if (!best) {
+      throw new LiumUsageError(
+        `No ${filter.gpuType ? `${filter.gpuType} ` : ''}machine matches the filter`,
+        {
+          code: 'no_match',
+          hint: 'Loosen the filter (gpuCount, maxPricePerGpuHour, country), or list what exists with listExecutors().',
+        },
+      );
+    }
+    return best.executor;
+  }
+
+  /**
+   * Rents several pods as one operation (bounded), schedules their removal, waits for them,
+   * and reports per pod what happened, including pods that may have been rented when an
+   * answer was lost. When `signal` aborts, what was started is stopped; what could not be
+   * confirmed gone is reported `unconfirmed`. Never throws for one pod: read the outcomes.
+   */
+  startPods(specs: readonly PodSpec[], options: StartPodsOptions = {}): Promise<StartPodOutcome[]> {
+    return startPods(
+      {
+        startPod: (o) => this.startPod(o),
+        scheduleRemoval: async (pod, at, o) => {
+          await this.scheduleRemoval(pod, { until: at, signal: o.signal });
+        },
+        waitForPodReady: (pod, o) => this.waitForPodReady(pod, o),
+        stopPod: (pod, o) => this.stopPod(pod, o),
+        getPodByName: (name, o) => this.getPodByName(name, o),
+      },
+      specs,
+      options,
+    );
+  }
+
   async getExecutor(idOrHuid: string, options?: CallOptions): Promise<ExecutorInfo> {
     return resolveText(idOrHuid, await this.listExecutors(options), 'executor');
   }
@@ -284,32 +332,108 @@ export class Lium implements AsyncDisposable {
 
   // ---------------------------------------------------------------- snapshots and targets
 
-  /** Remembers the executors as shown (for `up 2`): `<configDir>/last_selection.json`. */
+  /**
+   * Remembers the executors as shown (for `up 2`): this shell's `<configDir>/last_ls.<pid>.json`
+   * (scoped to the base URL and account), and `last_selection.json` for the Python CLI.
+   */
   async rememberExecutors(executors: readonly ExecutorInfo[]): Promise<void> {
     const { configDir } = await this.getSettings();
-    await writeExecutorSnapshot(configDir, executors);
+    const scope = await this.#scope();
+    await writeExecutorSnapshot(configDir, executors, new Date(), scope);
+    await writeScopedSnapshot(
+      configDir,
+      'ls',
+      executors.map((e) => e.id),
+      {
+        shellPid: this.#shellPid(),
+        scope,
+      },
+    );
   }
 
-  /** Remembers the pods as shown (for `exec 1`): `<configDir>/last_ps.<shell pid>.json`, 10 min. */
+  /** Remembers the pods as shown (for `exec 1`): this shell's `last_ps.<pid>.json`, 10 min. */
   async rememberPods(pods: readonly PodInfo[]): Promise<void> {
     const { configDir } = await this.getSettings();
-    await writePodSnapshot(configDir, pods, { shellPid: this.#shellPid() });
+    await writeScopedSnapshot(
+      configDir,
+      'ps',
+      pods.map((p) => p.id),
+      {
+        shellPid: this.#shellPid(),
+        scope: await this.#scope(),
+      },
+    );
   }
 
   #shellPid(): number {
     return this.#options.shellPid ?? process.ppid;
   }
 
-  /** Executors named by `1`, `1,2`, `1-3` (from the last `ls`), HUIDs or ids. */
-  async resolveExecutors(spec: string, options?: CallOptions): Promise<ExecutorInfo[]> {
+  async #scope(): Promise<string> {
+    const settings = await this.getSettings();
+    return snapshotScope(settings.baseUrl, settings.apiKey ?? '');
+  }
+
+  /**
+   * The ids an index refers to: this shell's list; else another shell's when unambiguous
+   * (said through `onWarning`); else, for machines, a `last_selection.json` of the Python CLI.
+   */
+  async #snapshotIds(
+    kind: SnapshotKind,
+  ): Promise<{ ids: string[] | undefined; problem: string | undefined }> {
     const { configDir } = await this.getSettings();
-    const snapshot = await readExecutorSnapshot(configDir);
-    const live = await this.listExecutors(options ?? {});
+    const scope = await this.#scope();
+    const noun = kind === 'ls' ? 'machine' : 'pod';
+    const choice = await chooseScopedSnapshot(configDir, kind, {
+      shellPid: this.#shellPid(),
+      scope,
+    });
+    if (choice.kind === 'own') {
+      // A machine list stays this shell's until replaced; a pod list goes stale in 10 minutes.
+      if (kind === 'ps' && choice.snapshot.expired) {
+        return { ids: undefined, problem: 'the last pod list is more than 10 minutes old' };
+      }
+      return { ids: choice.snapshot.ids, problem: undefined };
+    }
+    if (choice.kind === 'other') {
+      this.#warn(
+        `Using the ${noun} list shown in another shell (pid ${choice.snapshot.shellPid}) at ${choice.snapshot.takenAt.toLocaleTimeString()}.`,
+      );
+      return { ids: choice.snapshot.ids, problem: undefined };
+    }
+    if (choice.kind === 'ambiguous') {
+      return {
+        ids: undefined,
+        problem: `this shell has no ${noun} list, and ${choice.shells.length} other shells showed different ones`,
+      };
+    }
+    if (kind === 'ls') {
+      const python = await readExecutorSnapshot(configDir);
+      if (python && python.scope === undefined && python.executors.length > 0) {
+        this.#warn('Using the machine list of the Python lium CLI (last_selection.json).');
+        return { ids: python.executors.map((e) => e.id), problem: undefined };
+      }
+    }
+    return {
+      ids: undefined,
+      problem:
+        kind === 'ls'
+          ? 'no machine list was shown in this shell yet'
+          : 'no pod list was shown in the last 10 minutes',
+    };
+  }
+
+  /** Executors named by `1`, `1,2`, `1-3` (from this shell's last `ls`), HUIDs or ids. */
+  async resolveExecutors(spec: string, options?: CallOptions): Promise<ExecutorInfo[]> {
+    const [snapshot, live] = await Promise.all([
+      this.#snapshotIds('ls'),
+      this.listExecutors(options ?? {}),
+    ]);
     return resolveTargets(spec, {
       noun: 'executor',
       live,
-      snapshot: snapshot?.executors.map((e) => e.id),
-      snapshotProblem: 'no executor list was shown yet',
+      snapshot: snapshot.ids,
+      snapshotProblem: snapshot.problem,
       listCommand: this.#options.listCommands?.executors ?? 'lium.rememberExecutors()',
       allowAll: false,
     });
@@ -317,21 +441,12 @@ export class Lium implements AsyncDisposable {
 
   /** Pods named by `1`, `1,2`, `1-3` (from this shell's last `ps`), `all`, HUIDs, names or ids. */
   async resolvePods(spec: string, options?: CallOptions): Promise<PodInfo[]> {
-    const { configDir } = await this.getSettings();
-    const [own, live] = await Promise.all([
-      readPodSnapshot(configDir, { shellPid: this.#shellPid() }),
-      this.listPods(options),
-    ]);
-    // A shell with no `ps` of its own (`timeout 20 lium exec 1`, one `sh -c` per command) uses
-    // the newest unexpired `ps` of any shell; indices still map to the ids that listing showed.
-    const usable = own ? (own.expired ? undefined : own) : await readNewestPodSnapshot(configDir);
+    const [snapshot, live] = await Promise.all([this.#snapshotIds('ps'), this.listPods(options)]);
     return resolveTargets(spec, {
       noun: 'pod',
       live,
-      snapshot: usable?.pods.map((p) => p.id),
-      snapshotProblem: own?.expired
-        ? 'the last pod list is more than 10 minutes old'
-        : 'no pod list was shown in the last 10 minutes',
+      snapshot: snapshot.ids,
+      snapshotProblem: snapshot.problem,
       listCommand: this.#options.listCommands?.pods ?? 'lium.rememberPods()',
       allowAll: true,
     });
@@ -609,7 +724,7 @@ export class Lium implements AsyncDisposable {
    */
   async installJupyter(
     pod: PodRef,
-    options: CallOptions & { port?: number; wait?: boolean; timeoutMs?: number } = {},
+    options: CallOptions & { port?: number; wait?: boolean; timeoutMs?: number | undefined } = {},
   ): Promise<PodInfo> {
     const { api } = await this.#ctx();
     const target = await this.#podOf(pod, options);
@@ -939,7 +1054,7 @@ export class Lium implements AsyncDisposable {
   /** Polls until the template is VERIFY_SUCCESS; VERIFY_FAILED throws with the logs. */
   async waitForTemplateVerified(
     id: string,
-    options: CallOptions & { timeoutMs?: number } = {},
+    options: CallOptions & { timeoutMs?: number | undefined } = {},
   ): Promise<TemplateInfo> {
     const verified = await this.#poll(options.timeoutMs ?? 300_000, options, async () => {
       const template = await this.getTemplate(id, options);
@@ -1089,7 +1204,7 @@ export class Lium implements AsyncDisposable {
       name?: string;
       description?: string;
       wait?: boolean;
-      timeoutMs?: number;
+      timeoutMs?: number | undefined;
     } = {},
   ): Promise<{ backupLogId: string; log?: BackupLog }> {
     const { api } = await this.#ctx();
@@ -1117,7 +1232,7 @@ export class Lium implements AsyncDisposable {
   async #untilDone<T extends { status?: string | null | undefined; error_message?: unknown }>(
     what: 'backup' | 'restore',
     read: () => Promise<T | undefined>,
-    options: CallOptions & { timeoutMs?: number },
+    options: CallOptions & { timeoutMs?: number | undefined },
   ): Promise<T> {
     const done = await this.#poll(options.timeoutMs ?? 600_000, options, async () => {
       const log = await read();
@@ -1155,7 +1270,7 @@ export class Lium implements AsyncDisposable {
       backupId: string;
       restorePath?: string;
       wait?: boolean;
-      timeoutMs?: number;
+      timeoutMs?: number | undefined;
     },
   ): Promise<{ restoreLogId: string; log?: RestoreLog }> {
     const { api } = await this.#ctx();

@@ -49,8 +49,10 @@ export interface LiumOptions {
 /** A pod, or anything that names one: an id, HUID or name. */
 export type PodRef = PodInfo | string;
 
+/** The last argument of every SDK method. */
 export interface CallOptions {
-  signal?: AbortSignal;
+  /** Aborts the call (and any wait); the error has code `aborted`. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
@@ -58,23 +60,23 @@ export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
    * Page size asked of the server. Default 1000, what the official client always sends (the
    * server's own default is undocumented, reference §2.2.1).
    */
-  size?: number;
+  size?: number | undefined;
 }
 
 export interface StartPodOptions extends CallOptions {
   /** An executor id or HUID, or the executor itself. */
   executorId: string | ExecutorInfo;
   /** Default: the executor's HUID (as the official CLI names pods). */
-  podName?: string;
+  podName?: string | undefined;
   /** Default: `template.default_id` from the config, else chosen as the reference §3.5 says. */
-  templateId?: string;
-  volumeId?: string;
+  templateId?: string | undefined;
+  volumeId?: string | undefined;
   /** Number of external ports to map. */
-  initialPortCount?: number;
+  initialPortCount?: number | undefined;
   /** `reuse` returns the existing pod of that name instead of renting another; `error` refuses. */
-  ifExists?: 'create' | 'reuse' | 'error';
+  ifExists?: 'create' | 'reuse' | 'error' | undefined;
   /** Public keys to authorise, default the configured key's `.pub` lines. */
-  publicKeys?: string[];
+  publicKeys?: string[] | undefined;
 }
 
 export interface CommandResult extends ExecResult {
@@ -82,18 +84,18 @@ export interface CommandResult extends ExecResult {
 }
 
 export interface ExecuteOptions extends CallOptions {
-  env?: Record<string, string>;
-  timeoutMs?: number;
-  stdin?: string | Buffer;
-  onStdout?: (chunk: Buffer) => void;
-  onStderr?: (chunk: Buffer) => void;
+  env?: Record<string, string> | undefined;
+  timeoutMs?: number | undefined;
+  stdin?: string | Buffer | undefined;
+  onStdout?: ((chunk: Buffer) => void) | undefined;
+  onStderr?: ((chunk: Buffer) => void) | undefined;
 }
 
 export interface ExecuteManyOptions extends CallOptions {
   /** Pods running at once (default 32). */
-  concurrency?: number;
-  env?: Record<string, string>;
-  timeoutMs?: number;
+  concurrency?: number | undefined;
+  env?: Record<string, string> | undefined;
+  timeoutMs?: number | undefined;
 }
 
 export type ExecuteManyEvent =
@@ -101,13 +103,13 @@ export type ExecuteManyEvent =
   | { type: 'result'; pod: PodInfo; result?: CommandResult; error?: unknown };
 
 export interface TransferCallOptions extends CallOptions {
-  onProgress?: (progress: TransferProgress) => void;
+  onProgress?: ((progress: TransferProgress) => void) | undefined;
 }
 
 export interface ManyTransferOptions extends CallOptions {
   /** Pods transferring at once (default 8). */
-  concurrency?: number;
-  onProgress?: (pod: PodInfo, progress: TransferProgress) => void;
+  concurrency?: number | undefined;
+  onProgress?: ((pod: PodInfo, progress: TransferProgress) => void) | undefined;
 }
 
 /** What happened on one pod of a many-pod operation. */
@@ -119,12 +121,12 @@ export interface SyncDirectoryOptions extends TransferCallOptions {
   localPath: string;
   remotePath: string;
   direction: 'up' | 'down';
-  delete?: boolean;
-  exclude?: string[];
-  compress?: boolean;
-  dryRun?: boolean;
-  checksum?: boolean;
-  method?: 'auto' | 'rsync' | 'sftp';
+  delete?: boolean | undefined;
+  exclude?: string[] | undefined;
+  compress?: boolean | undefined;
+  dryRun?: boolean | undefined;
+  checksum?: boolean | undefined;
+  method?: 'auto' | 'rsync' | 'sftp' | undefined;
 }
 
 export interface CreateTemplateOptions extends CallOptions {
@@ -132,33 +134,33 @@ export interface CreateTemplateOptions extends CallOptions {
   /** `image` or `image:tag`. */
   image: string;
   /** Default `latest` (or the tag in `image`). */
-  tag?: string;
-  internalPorts?: number[];
-  environment?: Record<string, string>;
-  startupCommands?: string;
-  entrypoint?: string;
-  volumes?: string[];
-  isPrivate?: boolean;
-  category?: string;
-  description?: string;
+  tag?: string | undefined;
+  internalPorts?: number[] | undefined;
+  environment?: Record<string, string> | undefined;
+  startupCommands?: string | undefined;
+  entrypoint?: string | undefined;
+  volumes?: string[] | undefined;
+  isPrivate?: boolean | undefined;
+  category?: string | undefined;
+  description?: string | undefined;
   /** Wait for the platform to verify the image (default true). */
-  wait?: boolean;
-  timeoutMs?: number;
+  wait?: boolean | undefined;
+  timeoutMs?: number | undefined;
 }
 
 export interface BackupConfigOptions extends CallOptions {
   /** Default `/root` (the CLI's default). */
-  path?: string;
+  path?: string | undefined;
   /** Default 6. */
-  frequencyHours?: number;
+  frequencyHours?: number | undefined;
   /** Default 7. */
-  retentionDays?: number;
+  retentionDays?: number | undefined;
 }
 
 /** Like `@lium/ssh`'s ShellOptions, but any Node stream will do (a CLI's injected io). */
 export interface LiumShellOptions {
-  stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream | undefined;
+  stdout?: NodeJS.WritableStream | undefined;
   /** Use the system `ssh` for full terminal behaviour when possible (default true). */
-  preferSystemSsh?: boolean;
+  preferSystemSsh?: boolean | undefined;
 }

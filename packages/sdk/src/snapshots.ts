@@ -27,6 +27,8 @@ export interface ExecutorSnapshotEntry {
 
 export interface ExecutorSnapshot {
   takenAt: Date | undefined;
+  /** The scope lium wrote it for (see scoped-snapshots.ts); undefined from the Python CLI. */
+  scope: string | undefined;
   executors: ExecutorSnapshotEntry[];
 }
 
@@ -78,9 +80,11 @@ export async function writeExecutorSnapshot(
     location: { country: string | undefined };
   }[],
   now: Date = new Date(),
+  scope?: string | undefined,
 ): Promise<void> {
   const data = {
     timestamp: localIsoTimestamp(now),
+    ...(scope === undefined ? {} : { scope }),
     executors: executors.map((e) => ({
       id: e.id,
       huid: e.huid,
@@ -115,7 +119,7 @@ export async function readExecutorSnapshot(
       location: str(entry.location) ?? 'Unknown',
     });
   }
-  return { takenAt: parseDate(data.timestamp), executors };
+  return { takenAt: parseDate(data.timestamp), scope: str(data.scope), executors };
 }
 
 const POD_SNAPSHOT_NAME = /^last_ps\.\d+\.json$/;

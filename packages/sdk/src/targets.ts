@@ -72,7 +72,7 @@ export interface ResolveOptions<T extends Targetable> {
   /** Ids in the order the user last saw them; undefined when there is no snapshot. */
   snapshot: readonly string[] | undefined;
   /** Why there is no usable snapshot, for the error (missing, expired). */
-  snapshotProblem?: string;
+  snapshotProblem?: string | undefined;
   /**
    * What makes a snapshot, as the caller's user knows it: the CLI passes `lium ps`; the SDK's
    * default is the method (`lium.rememberPods()`).

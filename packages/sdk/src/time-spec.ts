@@ -10,7 +10,7 @@ export interface ParseDurationOptions {
    * Accept `90s` and a bare `90` (seconds) too: for waits such as `lium up --timeout`. Off for
    * `--ttl`, which keeps the official client's `^\d+(\.\d+)?(m|h|d)$`.
    */
-  seconds?: boolean;
+  seconds?: boolean | undefined;
 }
 
 /** `30m`, `6h`, `1.5d` → milliseconds (reference Appendix A: `^\d+(\.\d+)?(m|h|d)$`). */
@@ -84,9 +84,9 @@ export function parseUntil(spec: string, now: Date = new Date()): Date {
 
 export interface RemovalSpec {
   /** Remove after this long, e.g. `6h`, or a number of milliseconds. */
-  ttl?: string | number;
+  ttl?: string | number | undefined;
   /** Remove at this time: a Date or a spec accepted by {@link parseUntil}. */
-  until?: string | Date;
+  until?: string | Date | undefined;
 }
 
 /** The removal time a `ttl`/`until` pair asks for; exactly one must be given, in the future. */

@@ -29,15 +29,15 @@ const FATAL_SSH_CODES: ReadonlySet<string> = new Set([
 
 export interface WaitForReadyOptions {
   /** Give up after this long (default 300 000 ms, the official SDK's). */
-  timeoutMs?: number;
-  signal?: AbortSignal;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
   /** First poll interval; grows to `maxPollIntervalMs`. */
-  pollIntervalMs?: number;
-  maxPollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
+  maxPollIntervalMs?: number | undefined;
   /** How long a pod may be missing from the API before it counts as never created. */
-  notListedGraceMs?: number;
+  notListedGraceMs?: number | undefined;
   /** Called with every status seen, e.g. to show `phase` while pending. */
-  onStatus?: (pod: PodInfo) => void;
+  onStatus?: ((pod: PodInfo) => void) | undefined;
 }
 
 export interface WaitDeps {

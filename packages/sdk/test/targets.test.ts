@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lium, PodInfo } from '../src/index.ts';
+import { chooseScopedSnapshot, snapshotScope } from '../src/scoped-snapshots.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 // Target resolution the way the CLI uses it: snapshots of what the user saw, against the live
@@ -65,17 +66,72 @@ describe('resolvePods', () => {
     });
   });
 
-  it('falls back to the newest unexpired ps of another shell (timeout, sh -c per command)', async () => {
+  it("uses another shell's ps only when unambiguous, and says so (issue #11 item 2)", async () => {
     const dir = join(h.dir, 'fallback-config');
+    const warnings: string[] = [];
     const first = h.newLium({ configDir: dir, shellPid: 100 });
     await first.rememberPods([pods[0]!, pods[3]!]);
-    await new Promise((resolve) => setTimeout(resolve, 10)); // a strictly newer timestamp
-    const newest = h.newLium({ configDir: dir, shellPid: 101 });
-    await newest.rememberPods([pods[3]!, pods[0]!]);
-    const other = h.newLium({ configDir: dir, shellPid: 102 });
-    expect(ids(await other.resolvePods('1'))).toEqual([pods[3]!.id]);
-    // This shell's own listing still comes first.
+    const second = h.newLium({ configDir: dir, shellPid: 101 });
+    await second.rememberPods([pods[3]!, pods[0]!]);
+    const other = h.newLium({
+      configDir: dir,
+      shellPid: 102,
+      onWarning: (message) => warnings.push(message),
+    });
+    // Two shells showed different lists: which "1" is meant is unknowable.
+    await expect(other.resolvePods('1')).rejects.toMatchObject({
+      code: 'no_snapshot',
+      message: expect.stringContaining('2 other shells showed different ones'),
+    });
+    // Each shell's own listing always wins.
     expect(ids(await first.resolvePods('1'))).toEqual([pods[0]!.id]);
+    expect(ids(await second.resolvePods('1'))).toEqual([pods[3]!.id]);
+    await second.rememberPods([pods[0]!, pods[3]!]);
+    expect(ids(await other.resolvePods('1'))).toEqual([pods[0]!.id]);
+    expect(warnings).toEqual([expect.stringContaining('another shell')]);
+  });
+
+  it('keeps lists of other APIs and accounts apart (issue #11 item 2)', async () => {
+    const dir = join(h.dir, 'scope-config');
+    const mine = h.newLium({ configDir: dir, shellPid: 200 });
+    await mine.rememberPods([pods[3]!]);
+    const [file] = (await readdir(dir)).filter((name) => name.startsWith('last_ps.'));
+    const written = JSON.parse(await readFile(join(dir, file!), 'utf8')) as { scope: string };
+    for (const scope of [
+      snapshotScope('http://127.0.0.1:1/api', 'key-a'),
+      snapshotScope('https://lium.io/api', 'key-a'),
+      snapshotScope('http://127.0.0.1:1/api', 'key-b'),
+    ]) {
+      expect(scope).not.toBe(written.scope);
+      expect(await chooseScopedSnapshot(dir, 'ps', { shellPid: 200, scope })).toEqual({
+        kind: 'none',
+      });
+    }
+    expect(
+      await chooseScopedSnapshot(dir, 'ps', { shellPid: 200, scope: written.scope }),
+    ).toMatchObject({
+      kind: 'own',
+      snapshot: { ids: [pods[3]!.id] },
+    });
+    // The scope is a hash: the file never holds the API key.
+    expect(JSON.stringify(written)).not.toMatch(/key/i);
+  });
+
+  it('deletes expired lists of shells that have exited when writing', async () => {
+    const dir = join(h.dir, 'prune-config');
+    const live = h.newLium({ configDir: dir, shellPid: process.pid });
+    await live.rememberPods([pods[0]!]);
+    const dead = join(dir, 'last_ps.2147483646.json');
+    const alive = join(dir, `last_ps.${process.ppid}.json`);
+    for (const file of [dead, alive]) {
+      await writeFile(file, '{}');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(file, hourAgo, hourAgo);
+    }
+    await live.rememberPods([pods[0]!]);
+    const files = await readdir(dir);
+    expect(files).not.toContain('last_ps.2147483646.json');
+    expect(files).toContain(`last_ps.${process.ppid}.json`);
   });
 
   it('refuses indices when no shell has a recent snapshot', async () => {
@@ -88,13 +144,11 @@ describe('resolvePods', () => {
 
   it('refuses indices from a snapshot older than 10 minutes', async () => {
     const old = h.newLium({ shellPid: 777 });
-    await writeFile(
-      join(h.configDir, 'last_ps.777.json'),
-      JSON.stringify({
-        timestamp: new Date(Date.now() - 11 * 60_000).toISOString(),
-        pods: [{ id: pods[0]!.id, huid: pods[0]!.huid, name: 'alpha' }],
-      }),
-    );
+    await old.rememberPods([pods[0]!]);
+    const file = join(h.configDir, 'last_ps.777.json');
+    const written = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    written.timestamp = new Date(Date.now() - 11 * 60_000).toISOString();
+    await writeFile(file, JSON.stringify(written));
     await expect(old.resolvePods('1')).rejects.toMatchObject({
       code: 'no_snapshot',
       message: expect.stringContaining('10 minutes'),
@@ -144,7 +198,7 @@ describe('resolveExecutors', () => {
     const dir = join(h.dir, 'python-config');
     const own = h.newLium({ configDir: dir });
     const [executor] = await own.listExecutors();
-    await own.rememberExecutors([]); // creates the directory
+    await mkdir(dir, { recursive: true });
     await writeFile(
       join(dir, 'last_selection.json'),
       JSON.stringify({

@@ -1,9 +1,13 @@
-import type { ExecutorInfo } from '@lium/sdk';
+import type { ExecutorInfo, ExecutorSortKey } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { number, oneOf, options, text } from '../options.ts';
 import { formatNumber, formatUsd } from '../output/format.ts';
 import { executorRow } from '../rows.ts';
 
+/**
+ * The SDK's `EXECUTOR_SORT_KEYS`, spelt out so `--help` does not load the SDK; the compiler
+ * checks each is a key the SDK ranks by.
+ */
 const SORTS = [
   'price',
   'price-total',
@@ -13,19 +17,7 @@ const SORTS = [
   'vram',
   'location',
   'id',
-] as const;
-type SortKey = (typeof SORTS)[number];
-
-const byKey: Record<SortKey, (a: ExecutorInfo, b: ExecutorInfo) => number> = {
-  price: (a, b) => a.pricePerGpuHour - b.pricePerGpuHour,
-  'price-total': (a, b) => a.pricePerHour - b.pricePerHour,
-  gpus: (a, b) => b.gpuCount - a.gpuCount,
-  download: (a, b) => (b.downloadMbps ?? 0) - (a.downloadMbps ?? 0),
-  upload: (a, b) => (b.uploadMbps ?? 0) - (a.uploadMbps ?? 0),
-  vram: (a, b) => b.specs.vramGb - a.specs.vramGb,
-  location: (a, b) => locationOf(a).localeCompare(locationOf(b)),
-  id: (a, b) => a.id.localeCompare(b.id),
-};
+] as const satisfies readonly ExecutorSortKey[];
 
 function locationOf(executor: ExecutorInfo): string {
   return executor.location.countryCode ?? executor.location.country ?? '';
@@ -62,12 +54,9 @@ export default defineCommand({
         signal: ctx.signal,
       })
       .finally(() => busy.stop());
-    const { paretoFrontier } = await import('@lium/sdk');
-    const optimal = paretoFrontier(found);
-    const compare = byKey[args.sort];
-    const ranked = found
-      .map((executor, i) => ({ executor, star: optimal[i] === true }))
-      .sort((a, b) => Number(b.star) - Number(a.star) || compare(a.executor, b.executor));
+    // The SDK's one ranking: `lium up --gpu` rents row 1 of this same order.
+    const { rankExecutors } = await import('@lium/sdk');
+    const ranked = rankExecutors(found, { sort: args.sort });
     const shown = args.limit !== undefined ? ranked.slice(0, Math.max(0, args.limit)) : ranked;
     // Remember exactly the rows on screen, so `lium up 2` means row 2 of this table.
     await lium.rememberExecutors(shown.map((row) => row.executor));
@@ -76,7 +65,7 @@ export default defineCommand({
     ctx.out.result(
       shown.map((row, i) => ({ ...row, index: i + 1 })),
       {
-        json: ({ executor, index, star }) => executorRow(executor, index, star),
+        json: ({ executor, index, pareto }) => executorRow(executor, index, pareto),
         columns: [
           { header: '#', align: 'right', cell: ({ index }) => String(index) },
           { header: 'HUID', cell: ({ executor }, c) => c.cyan(executor.huid) },
@@ -114,7 +103,7 @@ export default defineCommand({
             cell: ({ executor: e }) =>
               `${formatNumber(e.downloadMbps)}/${formatNumber(e.uploadMbps)}`,
           },
-          { header: '★', cell: ({ star }, c) => (star ? c.yellow('★') : '') },
+          { header: '★', cell: ({ pareto }, c) => (pareto ? c.yellow('★') : '') },
         ],
         empty: {
           message: 'No machines match.',

@@ -2,13 +2,10 @@ import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
+import { byAge } from '../pods.ts';
 import { podRow, podSpentUsd, podUptimeMs } from '../rows.ts';
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
-function byAge(a: PodInfo, b: PodInfo): number {
-  return (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.name.localeCompare(b.name);
-}
-
 export default defineCommand({
   builder: (yargs) =>
     yargs

@@ -1,17 +1,17 @@
-import type { ExecutorInfo, Lium, PodInfo } from '@lium/sdk';
+import { isLiumError } from '@lium/errors';
+import type { ExecutorInfo, Lium, PodInfo, StartPodsEvent } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
-import type { ErrorCode } from '../error-codes.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
-import { plural, podLabel } from '../pods.ts';
+import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
 
-/** Which machines to rent: the named ones, or the best match for `--gpu`. */
+/** Which machines to rent: the named ones, or the best match for `--gpu` (row 1 of `lium ls`). */
 async function chooseExecutors(
   lium: Lium,
   args: UpArgs,
@@ -27,26 +27,23 @@ async function chooseExecutors(
       'e.g. `lium up 1` (row 1 of `lium ls`) or `lium up --gpu H100 --count 8`.',
     );
   }
-  const found = await lium.listExecutors({
-    gpuType: args.gpu,
-    ...(args.count !== undefined ? { gpuCount: args.count } : {}),
-    ...(args.maxPrice !== undefined ? { maxPricePerGpuHour: args.maxPrice } : {}),
-    ...(args.country ? { country: args.country } : {}),
-    signal: ctx.signal,
-  });
-  if (found.length === 0) {
+  try {
+    return [
+      await lium.bestExecutor({
+        gpuType: args.gpu,
+        gpuCount: args.count,
+        maxPricePerGpuHour: args.maxPrice,
+        country: args.country,
+        signal: ctx.signal,
+      }),
+    ];
+  } catch (error) {
+    if (!(isLiumError(error) && error.code === 'no_match')) throw error;
     throw new CliError(`No ${args.gpu} machine matches`, {
       code: 'no_match',
       hint: 'Loosen --count/--max-price/--country, or see what exists with `lium ls`.',
     });
   }
-  // The official client's rule: the first best-value (Pareto) machine, else the cheapest.
-  const { paretoFrontier } = await import('@lium/sdk');
-  const optimal = paretoFrontier(found);
-  const best = found
-    .filter((_, i) => optimal[i])
-    .sort((a, b) => a.pricePerGpuHour - b.pricePerGpuHour)[0];
-  return [best ?? [...found].sort((a, b) => a.pricePerGpuHour - b.pricePerGpuHour)[0]!];
 }
 
 function podNameFor(executor: ExecutorInfo, index: number, total: number, args: UpArgs): string {
@@ -91,10 +88,7 @@ export default defineCommand({
     // Check the time specs before renting anything: a typo must not cost money.
     const removalAt =
       args.ttl !== undefined || args.until !== undefined
-        ? sdk.resolveRemovalTime({
-            ...(args.ttl ? { ttl: args.ttl } : {}),
-            ...(args.until ? { until: args.until } : {}),
-          })
+        ? sdk.removalTimeOf({ ttl: args.ttl, until: args.until })
         : undefined;
     const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
     if (args.name && args.prefix) throw new CliUsageError('Give --name or --prefix, not both');
@@ -115,25 +109,21 @@ export default defineCommand({
       `rent ${plural(executors.length, 'pod')}`,
     );
 
-    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs);
-    if (removalAt) {
-      try {
-        await Promise.all(
-          pods.map((pod) => lium.scheduleRemoval(pod, { until: removalAt, signal: ctx.signal })),
-        );
-      } catch (error) {
-        mentionLeftovers(
-          ctx,
-          pods.map((pod) => pod.name),
-          [],
-        );
-        throw error;
-      }
-      out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
-    }
+    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt);
+    if (removalAt) out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
+    // Indices must mean the same pods to the next `lium exec 2`: number them as `lium ps`
+    // does, and remember that list as `ps` would (issue #11 item 3).
+    const listed = [...(await lium.listPods({ signal: ctx.signal }))].sort(byAge);
+    await lium.rememberPods(listed);
+    const indexOf = (pod: PodInfo) => listed.findIndex((p) => p.id === pod.id) + 1;
     if (out.json) {
       const now = new Date();
-      out.printJson(pods.map((pod, i) => podRow(pod, i + 1, now)));
+      out.printJson(
+        pods.map((pod) => {
+          const { index, ...row } = podRow(pod, indexOf(pod), now);
+          return index > 0 ? { index, ...row } : row;
+        }),
+      );
       return;
     }
     for (const pod of pods) {
@@ -149,25 +139,11 @@ export default defineCommand({
   },
 });
 
-/** Errors after which a rent may or may not have happened on the server. */
-const UNCERTAIN: ReadonlySet<string> = new Set<ErrorCode>([
-  'connection_failed',
-  'timeout',
-  'server_error',
-  'aborted',
-  'interrupted',
-]);
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null
-    ? (error as { code?: string }).code
-    : undefined;
-}
-
 /**
- * Rents every machine, then waits for each pod to be usable. Pods are never left
- * unmentioned: after Ctrl-C the ones this command started are stopped (any that could not be
- * are named); after a failure the ones that exist, or may, are named with how to stop them.
+ * Rents every machine through `lium.startPods` and waits for each pod to be usable. Pods are
+ * never left unmentioned: the moment Ctrl-C arrives, every pod rented (or in flight) and not
+ * confirmed gone is named with how to stop it, before any DELETE is sent, so a second Ctrl-C
+ * (which exits at once) cannot hide one; after a failure the ones that exist, or may, are named.
  */
 async function rentAll(
   lium: Lium,
@@ -176,86 +152,127 @@ async function rentAll(
   args: UpArgs,
   ctx: CommandContext,
   timeoutMs: number,
+  removalAt: Date | undefined,
 ): Promise<PodInfo[]> {
   const { out } = ctx;
   const spinner = out.spinner(`Renting ${plural(executors.length, 'pod')}…`);
-  const rents = await Promise.allSettled(
-    executors.map((executor, i) =>
-      lium.startPod({
-        executorId: executor.id,
+  const ledger = new PodLedger();
+  const onInterrupt = () => {
+    spinner.stop();
+    const { rented, inFlight } = ledger.outstanding();
+    out.warn(
+      rented.length > 0
+        ? `Interrupted: stopping the pods this command started: ${rented.map(podLabel).join(', ')}. If this is cut short, stop them with \`lium down ${rented.map((pod) => pod.huid).join(',')}\`.`
+        : 'Interrupted: stopping the pods this command started…',
+    );
+    if (inFlight.length > 0) {
+      out.warn(
+        `May have been rented: ${inFlight.join(', ')}. If this is cut short, check \`lium ps\` and stop them with \`lium down <name>\`.`,
+      );
+    }
+  };
+  if (ctx.signal.aborted) onInterrupt();
+  else ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+  let ready = 0;
+  let waiting = false;
+  const outcomes = await lium
+    .startPods(
+      executors.map((executor, i) => ({
+        executor,
         podName: names[i]!,
+        templateId: args.image,
+      })),
+      {
+        wait: args.wait,
+        waitTimeoutMs: timeoutMs,
+        removeAfter: removalAt,
         // Pods are named on the command line later (`lium exec my-pod`): keep names unique.
         ifExists: 'error',
-        ...(args.image ? { templateId: args.image } : {}),
         signal: ctx.signal,
-      }),
-    ),
-  );
-  const started = rents.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const rentErrors = rents.flatMap((r, i) =>
-    r.status === 'rejected' ? [{ name: names[i]!, error: r.reason as unknown }] : [],
-  );
+        onProgress: (event) => {
+          ledger.record(event);
+          if (ctx.interrupted) {
+            if (event.type === 'stopped' && event.pod) out.info(`  stopped ${podLabel(event.pod)}`);
+            return;
+          }
+          if (event.type === 'rented' && args.wait && !waiting) {
+            waiting = true;
+            spinner.update(`Waiting for ${plural(executors.length, 'pod')} to be ready…`);
+          }
+          if (event.type === 'status' && executors.length === 1 && event.pod.phase)
+            spinner.update(`Waiting for ${event.pod.huid}: ${event.pod.phase}…`);
+          if (event.type === 'ready' && executors.length > 1) {
+            ready += 1;
+            spinner.update(`Waiting for pods to be ready (${ready}/${executors.length})…`);
+          }
+        },
+      },
+    )
+    .finally(() => ctx.signal.removeEventListener('abort', onInterrupt));
+
   if (ctx.interrupted) {
     spinner.stop();
-    await cleanUpAfterInterrupt(
-      lium,
-      started,
-      rentErrors.map((e) => e.name),
-      ctx,
+    const left = outcomes.filter((o) => o.state === 'unconfirmed');
+    if (left.length > 0) {
+      const labels = left.map((o) => (o.pod ? podLabel(o.pod) : o.spec.podName));
+      out.warn(
+        `Could not confirm these pods are gone: ${labels.join(', ')}. Check \`lium ps\` and stop them with \`lium down ${left.map((o) => o.pod?.huid ?? o.spec.podName).join(',')}\`.`,
+      );
+    }
+    throw new CliInterruptedError(
+      waiting ? 'Interrupted while waiting for pods' : 'Interrupted while renting',
     );
-    throw new CliInterruptedError('Interrupted while renting');
   }
-  if (rentErrors.length > 0) {
+  const failure = outcomes.find((o) => o.error !== undefined);
+  if (failure) {
     // The error itself is the one ✘ line; the spinner just goes away.
     spinner.stop();
-    const maybe = rentErrors.filter((e) => UNCERTAIN.has(codeOf(e.error) ?? '')).map((e) => e.name);
-    mentionLeftovers(
-      ctx,
-      started.map((pod) => pod.name),
-      maybe,
-    );
-    throw rentErrors[0]!.error;
+    const existing = outcomes.flatMap((o) => (o.pod ? [o.pod.name || o.pod.huid] : []));
+    const maybe = outcomes.filter((o) => o.state === 'maybe_rented').map((o) => o.spec.podName);
+    mentionLeftovers(ctx, existing, maybe);
+    throw notFoundHint(failure.error);
   }
-  if (!args.wait) {
-    spinner.succeed(`Rented ${plural(started.length, 'pod')}`);
-    return started;
-  }
-  spinner.update(`Waiting for ${plural(started.length, 'pod')} to be ready…`);
-  let ready = 0;
-  const waits = await Promise.allSettled(
-    started.map(async (pod) => {
-      const result = await lium.waitForPodReady(pod, {
-        timeoutMs,
-        signal: ctx.signal,
-        onStatus: (now: PodInfo) => {
-          if (started.length === 1 && now.phase)
-            spinner.update(`Waiting for ${now.huid}: ${now.phase}…`);
-        },
-      });
-      ready += 1;
-      if (started.length > 1)
-        spinner.update(`Waiting for pods to be ready (${ready}/${started.length})…`);
-      return result;
-    }),
+  const pods = outcomes.flatMap((o) => (o.pod ? [o.pod] : []));
+  spinner.succeed(
+    args.wait ? `${plural(pods.length, 'pod')} ready` : `Rented ${plural(pods.length, 'pod')}`,
   );
-  if (ctx.interrupted) {
-    spinner.stop();
-    await cleanUpAfterInterrupt(lium, started, [], ctx);
-    throw new CliInterruptedError('Interrupted while waiting for pods');
+  return pods;
+}
+
+/** A rent refused with 404 means the machine is gone from the market since it was listed. */
+function notFoundHint(error: unknown): unknown {
+  if (!(isLiumError(error) && error.code === 'not_found')) return error;
+  const status = (error as { status?: unknown }).status;
+  if (status !== 404) return error;
+  return new CliError(error.message, {
+    code: 'not_found',
+    hint: 'The machine may have been rented by someone else: run `lium ls` again and pick another.',
+    cause: error,
+  });
+}
+
+/** Which pods this run has rented or has in flight, and which are confirmed gone. */
+class PodLedger {
+  readonly #rented = new Map<string, PodInfo>();
+  readonly #inFlight = new Set<string>();
+
+  record(event: StartPodsEvent): void {
+    const name = event.spec.podName;
+    if (event.type === 'renting') this.#inFlight.add(name);
+    if (event.type === 'rented') {
+      this.#inFlight.delete(name);
+      this.#rented.set(name, event.pod);
+    }
+    if (event.type === 'stopped') {
+      this.#inFlight.delete(name);
+      this.#rented.delete(name);
+    }
   }
-  const waitErrors = waits.flatMap((w) => (w.status === 'rejected' ? [w.reason as unknown] : []));
-  if (waitErrors.length > 0) {
-    spinner.stop();
-    mentionLeftovers(
-      ctx,
-      started.map((pod) => pod.name),
-      [],
-    );
-    throw waitErrors[0];
+
+  /** Rented and not confirmed gone; rents sent but not answered (by pod name). */
+  outstanding(): { rented: PodInfo[]; inFlight: string[] } {
+    return { rented: [...this.#rented.values()], inFlight: [...this.#inFlight] };
   }
-  const readyPods = waits.flatMap((w) => (w.status === 'fulfilled' ? [w.value] : []));
-  spinner.succeed(`${plural(readyPods.length, 'pod')} ready`);
-  return readyPods;
 }
 
 function mentionLeftovers(
@@ -270,47 +287,5 @@ function mentionLeftovers(
   }
   if (uncertain.length > 0) {
     ctx.out.warn(`May have been rented: ${uncertain.join(', ')}. Check \`lium ps\` in a minute.`);
-  }
-}
-
-/** How long clean-up keeps looking for a pod whose rent was cut off mid-request. */
-const IN_FLIGHT_LOOKUPS = [0, 1_000, 2_000, 3_000];
-
-/**
- * After Ctrl-C: stop the pods this command rented, and look for the ones whose rent request was
- * cut off (the server may still have created them). Whatever cannot be confirmed gone is named.
- */
-async function cleanUpAfterInterrupt(
-  lium: Lium,
-  rented: readonly PodInfo[],
-  inFlight: readonly string[],
-  ctx: CommandContext,
-): Promise<void> {
-  const { out } = ctx;
-  out.warn('Interrupted: stopping the pods this command started…');
-  // The run's signal is aborted; clean-up gets its own deadline instead.
-  const signal = AbortSignal.timeout(30_000);
-  const leftovers: string[] = [];
-  const stop = async (pod: PodInfo) => {
-    try {
-      await lium.stopPod(pod, { signal });
-      out.info(`  stopped ${podLabel(pod)}`);
-    } catch {
-      leftovers.push(pod.name || pod.huid);
-    }
-  };
-  const findAndStop = async (name: string) => {
-    for (const delay of IN_FLIGHT_LOOKUPS) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      const pod = await lium.getPodByName(name, { signal }).catch(() => undefined);
-      if (pod) return stop(pod);
-    }
-    leftovers.push(name);
-  };
-  await Promise.all([...rented.map(stop), ...inFlight.map(findAndStop)]);
-  if (leftovers.length > 0) {
-    out.warn(
-      `Could not confirm these pods are gone: ${leftovers.join(', ')}. Check \`lium ps\` and stop them with \`lium down <name>\`.`,
-    );
   }
 }

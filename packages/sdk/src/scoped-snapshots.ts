@@ -1,0 +1,159 @@
+/**
+ * Index snapshots that belong to one shell, one API base URL and one account: `lium up 1` in
+ * shell A must mean row 1 of A's last `lium ls`, never the list another shell (or another API,
+ * or another account) showed since (issue #11 item 2).
+ *
+ * Files: `<configDir>/last_<kind>.<shell pid>.json` = `{ timestamp, scope, ids }`, where `kind`
+ * is `ls` or `ps` and `scope` is a hash of the base URL and the API key (never the key). A shell
+ * without a snapshot of its own may use another shell's only when that is unambiguous: every
+ * unexpired snapshot of the same scope lists the same ids. Expired snapshots of shells that have
+ * exited (and any older than a day) are deleted on the next write, so they do not pile up.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@lium/config';
+
+/** Which list a snapshot holds: machines (`ls`) or pods (`ps`). */
+export type SnapshotKind = 'ls' | 'ps';
+
+/** How long another shell's snapshot may be used for (and how long any is kept). */
+export const SNAPSHOT_MAX_AGE_MS = 600_000;
+
+/** The longest a snapshot of a shell that is still running is kept. */
+const KEEP_LIVE_MS = 86_400_000;
+
+/** One shell's snapshot as read back. */
+export interface ScopedSnapshot {
+  shellPid: number;
+  takenAt: Date;
+  ids: string[];
+  expired: boolean;
+}
+
+/** What a resolver may use: this shell's list, or an unambiguous one of another shell. */
+export type SnapshotChoice =
+  | { kind: 'own'; snapshot: ScopedSnapshot }
+  | { kind: 'other'; snapshot: ScopedSnapshot }
+  | { kind: 'ambiguous'; shells: number[] }
+  | { kind: 'none' };
+
+/** The scope of a base URL and API key: a short hash that reveals neither. */
+export function snapshotScope(baseUrl: string, apiKey: string): string {
+  return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 16);
+}
+
+const NAME = /^last_(ls|ps)\.(\d+)\.json$/;
+
+function fileOf(configDir: string, kind: SnapshotKind, shellPid: number): string {
+  return join(configDir, `last_${kind}.${shellPid}.json`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes this shell's snapshot and deletes expired ones and those of exited shells. */
+export async function writeScopedSnapshot(
+  configDir: string,
+  kind: SnapshotKind,
+  ids: readonly string[],
+  options: { shellPid: number; scope: string; now?: Date | undefined },
+): Promise<void> {
+  const now = options.now ?? new Date();
+  const file = fileOf(configDir, kind, options.shellPid);
+  const data = { timestamp: now.toISOString(), scope: options.scope, ids };
+  await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
+  await prune(configDir, file, now);
+}
+
+async function prune(configDir: string, keep: string, now: Date): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(configDir);
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names.map(async (name) => {
+      const match = NAME.exec(name);
+      if (!match) return;
+      const file = join(configDir, name);
+      if (file === keep) return;
+      const pid = Number(match[2]);
+      try {
+        const info = await stat(file);
+        const age = now.getTime() - info.mtimeMs;
+        // A live shell keeps its list for a day; an exited one's goes once it has expired.
+        if (age > KEEP_LIVE_MS || (age > SNAPSHOT_MAX_AGE_MS && !isAlive(pid))) await unlink(file);
+      } catch {
+        // Another shell may have removed it first.
+      }
+    }),
+  );
+}
+
+async function readOne(
+  file: string,
+  shellPid: number,
+  scope: string,
+  now: Date,
+): Promise<ScopedSnapshot | undefined> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { timestamp, scope: own, ids } = data as Record<string, unknown>;
+  if (own !== scope || typeof timestamp !== 'string' || !Array.isArray(ids)) return undefined;
+  const takenAt = new Date(timestamp);
+  if (Number.isNaN(takenAt.getTime())) return undefined;
+  const list = ids.filter((id): id is string => typeof id === 'string');
+  const expired = now.getTime() - takenAt.getTime() > SNAPSHOT_MAX_AGE_MS;
+  return { shellPid, takenAt, ids: list, expired };
+}
+
+/** This shell's snapshot of the scope, else another shell's when unambiguous. */
+export async function chooseScopedSnapshot(
+  configDir: string,
+  kind: SnapshotKind,
+  options: { shellPid: number; scope: string; now?: Date | undefined },
+): Promise<SnapshotChoice> {
+  const now = options.now ?? new Date();
+  const own = await readOne(
+    fileOf(configDir, kind, options.shellPid),
+    options.shellPid,
+    options.scope,
+    now,
+  );
+  if (own) return { kind: 'own', snapshot: own };
+  let names: string[];
+  try {
+    names = await readdir(configDir);
+  } catch {
+    return { kind: 'none' };
+  }
+  const others = (
+    await Promise.all(
+      names.map((name) => {
+        const match = NAME.exec(name);
+        if (!match || match[1] !== kind) return undefined;
+        return readOne(join(configDir, name), Number(match[2]), options.scope, now);
+      }),
+    )
+  ).filter((s): s is ScopedSnapshot => s !== undefined && !s.expired);
+  if (others.length === 0) return { kind: 'none' };
+  const first = others[0] as ScopedSnapshot;
+  const same = others.every((s) => s.ids.join('\n') === first.ids.join('\n'));
+  if (!same) return { kind: 'ambiguous', shells: others.map((s) => s.shellPid) };
+  const newest = others.reduce((a, b) => (b.takenAt > a.takenAt ? b : a));
+  return { kind: 'other', snapshot: newest };
+}
