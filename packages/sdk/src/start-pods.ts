@@ -206,9 +206,9 @@ async function stopAfterAbort(
         case 'cut_off':
         case 'maybe_rented':
           return findAndStop(spec, now.error);
-        case 'not_rented':
-          return { spec, state: 'not_rented', error: now.error } as StartPodOutcome;
       }
+      // 'not_rented' (after the switch, so every path returns a value).
+      return { spec, state: 'not_rented', error: now.error } as StartPodOutcome;
     }),
   );
 }
