@@ -42,6 +42,7 @@ const SAMPLES: Record<string, [string, string]> = {
   gpu: ['H100', 'A100'],
   script: ['a.sh', 'b.sh'],
   env: ['A=1', 'B=2'],
+  'env-file': ['a.env', 'b.env'],
   concurrency: ['1', '2'],
   exclude: ['a', 'b'],
   'ssh-key': ['k1', 'k2'],
@@ -107,7 +108,7 @@ describe('every option of every command, repeated', () => {
       const body = JSON.stringify(request.body ?? {});
       expect(body, `${request.method} ${request.path}`).not.toMatch(/"(name|gpu_count)":\[/);
     }
-  });
+   }, 240_000);
 
   it('ls --limit 1 --limit 2 shows two machines; --tier spot --tier secure filters by secure', async () => {
     const two = await world.lium(['ls', '--json', '--limit', '1', '--limit', '2']);
