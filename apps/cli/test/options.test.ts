@@ -108,7 +108,7 @@ describe('every option of every command, repeated', () => {
       const body = JSON.stringify(request.body ?? {});
       expect(body, `${request.method} ${request.path}`).not.toMatch(/"(name|gpu_count)":\[/);
     }
-   }, 240_000);
+  }, 240_000);
 
   it('ls --limit 1 --limit 2 shows two machines; --tier spot --tier secure filters by secure', async () => {
     const two = await world.lium(['ls', '--json', '--limit', '1', '--limit', '2']);
