@@ -206,7 +206,7 @@ async function stopAfterAbort(
         case 'cut_off':
         case 'maybe_rented':
           return findAndStop(spec, now.error);
-        case 'not_rented':
+        default:
           return { spec, state: 'not_rented', error: now.error } as StartPodOutcome;
       }
     }),
