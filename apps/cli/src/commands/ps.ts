@@ -4,7 +4,7 @@ import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
 import { renderTable } from '../output/table.ts';
 import { byAge } from '../pods.ts';
-import { podRow, podSpentUsd, podUptimeMs } from '../rows.ts';
+import { podRow } from '../rows.ts';
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
 export default defineCommand({
@@ -32,14 +32,13 @@ export default defineCommand({
     // The snapshot makes `lium exec 2` mean row 2 of this table, not of a fresh unordered list.
     await lium.rememberPods(pods);
     const wanted = selected ? new Set(selected.map((pod) => pod.id)) : undefined;
-    const now = new Date();
     const rows = pods
       .map((pod, i) => ({ pod, index: i + 1 }))
       .filter(({ pod }) => !wanted || wanted.has(pod.id));
 
     const { out } = ctx;
     if (out.json) {
-      out.printJson(rows.map(({ pod, index }) => podRow(pod, index, now)));
+      out.printJson(rows.map(({ pod, index }) => podRow(pod, index)));
       return;
     }
     if (rows.length === 0) {
@@ -61,7 +60,7 @@ export default defineCommand({
           { header: 'SSH' },
         ],
         rows.map(({ pod, index }) => {
-          const uptime = podUptimeMs(pod, now);
+          const uptime = pod.uptimeMs;
           return [
             String(index),
             c.cyan(pod.huid),
@@ -69,7 +68,7 @@ export default defineCommand({
             paintStatus(pod.status, c),
             `${pod.gpuCount}×${pod.gpuType}`,
             formatUsd(pod.pricePerHour),
-            formatUsd(podSpentUsd(pod, now)),
+            formatUsd(pod.spentUsd),
             uptime === undefined ? '—' : formatDuration(uptime),
             pod.sshCmd ? c.dim(pod.sshCmd) : '—',
           ];
