@@ -79,24 +79,10 @@ export interface PodRow {
   jupyter_url: string | null;
 }
 
-/** Milliseconds the pod has existed, or undefined without a creation time. */
-export function podUptimeMs(pod: PodInfo, now: Date): number | undefined {
-  if (!pod.createdAt) return undefined;
-  const created = Date.parse(
-    /[zZ]|[+-]\d\d:?\d\d$/.test(pod.createdAt) ? pod.createdAt : `${pod.createdAt}Z`,
-  );
-  return Number.isNaN(created) ? undefined : Math.max(0, now.getTime() - created);
-}
-
-/** What the pod has cost so far: hours since creation × its price (reference Appendix A). */
-export function podSpentUsd(pod: PodInfo, now: Date): number {
-  const uptime = podUptimeMs(pod, now);
-  return uptime === undefined ? 0 : Math.round((uptime / 3_600_000) * pod.pricePerHour * 100) / 100;
-}
-
-export function podRow(pod: PodInfo, index: number, now: Date): PodRow {
+/** The `--json` row of a pod; uptime and spend are the SDK's, as of when the pod was read. */
+export function podRow(pod: PodInfo, index: number): PodRow {
   const template = pod.template;
-  const uptime = podUptimeMs(pod, now);
+  const uptime = pod.uptimeMs;
   return {
     index,
     id: pod.id,
@@ -108,7 +94,7 @@ export function podRow(pod: PodInfo, index: number, now: Date): PodRow {
     config: `${pod.gpuCount}x${pod.gpuType}`,
     template: template?.name ?? template?.dockerImage ?? null,
     price_per_hour: pod.pricePerHour,
-    spent_usd: podSpentUsd(pod, now),
+    spent_usd: pod.spentUsd,
     uptime: uptime === undefined ? null : formatDuration(uptime),
     uptime_ms: uptime ?? null,
     created_at: pod.createdAt ?? null,

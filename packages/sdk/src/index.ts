@@ -68,6 +68,7 @@ export type {
   TransferCallOptions,
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
+export { podSpentUsd, podUptimeMs } from './pod-cost.ts';
 export {
   EXECUTOR_SORT_KEYS,
   type ExecutorSortKey,

@@ -1,6 +1,7 @@
 import type { Executor, Pod, Template, Volume } from '@lium/api';
 import { extractGpuModel } from './gpu.ts';
 import { generateHumanId } from './huid.ts';
+import { podSpentUsd, podUptimeMs } from './pod-cost.ts';
 import { type Bag, bag, bool, firstOf, num, path, str } from './read.ts';
 
 /** Where a node is, as far as the API says. */
@@ -113,6 +114,10 @@ export interface PodInfo {
   estimatedReadySeconds: number | undefined;
   /** The host from the SSH command, else the node's IP. */
   host: string | undefined;
+  /** Milliseconds since creation, when the pod was read (`podUptimeMs(pod, now)` for another time). */
+  uptimeMs: number | undefined;
+  /** $ spent so far, when the pod was read (`podSpentUsd(pod, now)` for another time). */
+  spentUsd: number;
   raw: Pod;
 }
 
@@ -294,7 +299,9 @@ function hostOf(sshCmd: string | null): string | undefined {
 }
 
 export function toPodInfo(pod: Pod): PodInfo {
+  const now = new Date();
   const wire = pod as unknown as Bag;
+  const createdAt = str(wire.created_at);
   const id = str(wire.id) ?? '';
   const executorWire = bag(wire.executor);
   const executor =
@@ -313,7 +320,7 @@ export function toPodInfo(pod: Pod): PodInfo {
     huid: generateHumanId(id),
     sshCmd,
     ports: toPorts(wire.ports_mapping),
-    createdAt: str(wire.created_at),
+    createdAt,
     updatedAt: str(wire.updated_at),
     executor,
     template: toPodTemplate(wire.template),
@@ -327,6 +334,8 @@ export function toPodInfo(pod: Pod): PodInfo {
     phase: str(wire.phase),
     estimatedReadySeconds: num(wire.estimated_ready_seconds),
     host: hostOf(sshCmd) ?? executor?.ip,
+    uptimeMs: podUptimeMs({ createdAt }, now),
+    spentUsd: podSpentUsd({ createdAt, pricePerHour: total }, now),
     raw: pod,
   };
 }

@@ -3,7 +3,7 @@ import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
 import { byAge } from '../pods.ts';
-import { podRow, podSpentUsd, podUptimeMs } from '../rows.ts';
+import { podRow } from '../rows.ts';
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
 export default defineCommand({
@@ -31,14 +31,13 @@ export default defineCommand({
     // The snapshot makes `lium exec 2` mean row 2 of this table, not of a fresh unordered list.
     await lium.rememberPods(pods);
     const wanted = selected ? new Set(selected.map((pod) => pod.id)) : undefined;
-    const now = new Date();
     const rows = pods
       .map((pod, i) => ({ pod, index: i + 1 }))
       .filter(({ pod }) => !wanted || wanted.has(pod.id));
 
     const hourly = rows.reduce((sum, { pod }) => sum + pod.pricePerHour, 0);
     ctx.out.result(rows, {
-      json: ({ pod, index }) => podRow(pod, index, now),
+      json: ({ pod, index }) => podRow(pod, index),
       columns: [
         { header: '#', align: 'right', cell: ({ index }) => String(index) },
         { header: 'HUID', cell: ({ pod }, c) => c.cyan(pod.huid) },
@@ -46,12 +45,12 @@ export default defineCommand({
         { header: 'STATUS', cell: ({ pod }, c) => paintStatus(pod.status, c) },
         { header: 'GPU', cell: ({ pod }) => `${pod.gpuCount}×${pod.gpuType}` },
         { header: '$/h', align: 'right', cell: ({ pod }) => formatUsd(pod.pricePerHour) },
-        { header: 'SPENT', align: 'right', cell: ({ pod }) => formatUsd(podSpentUsd(pod, now)) },
+        { header: 'SPENT', align: 'right', cell: ({ pod }) => formatUsd(pod.spentUsd) },
         {
           header: 'UPTIME',
           align: 'right',
           cell: ({ pod }) => {
-            const uptime = podUptimeMs(pod, now);
+            const uptime = pod.uptimeMs;
             return uptime === undefined ? '—' : formatDuration(uptime);
           },
         },

@@ -117,10 +117,9 @@ export default defineCommand({
     await lium.rememberPods(listed);
     const indexOf = (pod: PodInfo) => listed.findIndex((p) => p.id === pod.id) + 1;
     if (out.json) {
-      const now = new Date();
       out.printJson(
         pods.map((pod) => {
-          const { index, ...row } = podRow(pod, indexOf(pod), now);
+          const { index, ...row } = podRow(pod, indexOf(pod));
           return index > 0 ? { index, ...row } : row;
         }),
       );
