@@ -2,8 +2,8 @@
 // temp dir (no node_modules above it, nothing of the workspace reachable) with a throwaway HOME,
 // and checks that they work there against `npx @lium/emulator` started from the registry.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { run, startBackground, stop } from './proc.mjs';
 import { check, ok, section } from './report.mjs';
@@ -14,7 +14,12 @@ const INSTALL_TIMEOUT_MS = 300_000;
 function project(env, name, manifest = {}) {
   const dir = mkdtempSync(join(env.TMPDIR, `lium-consumer-${name}-`));
   check(
-    !spawnSync('sh', ['-c', 'd="$1"; while [ "$d" != / ]; do d=$(dirname "$d"); [ -e "$d/node_modules" ] && exit 1; done; exit 0', 'sh', dir]).status,
+    !spawnSync('sh', [
+      '-c',
+      'd="$1"; while [ "$d" != / ]; do d=$(dirname "$d"); [ -e "$d/node_modules" ] && exit 1; done; exit 0',
+      'sh',
+      dir,
+    ]).status,
     `${dir} has a node_modules above it; consumers must not see the workspace`,
   );
   writeFileSync(
@@ -37,7 +42,17 @@ function makeSshKey(home) {
   const sshDir = join(home, '.ssh');
   mkdirSync(sshDir, { recursive: true, mode: 0o700 });
   const key = join(sshDir, 'id_ed25519');
-  const made = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'release-test', '-f', key]);
+  const made = spawnSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'release-test',
+    '-f',
+    key,
+  ]);
   check(made.status === 0, `ssh-keygen failed: ${made.stderr}`);
 }
 
@@ -45,14 +60,21 @@ async function checkCliAndEmulator({ versions, env }) {
   section('npx @lium/cli and npx @lium/emulator from the registry');
   const dir = project(env, 'cli');
   const cli = `@lium/cli@${versions['@lium/cli']}`;
-  const version = await run('npx', ['-y', cli, '--version'], { cwd: dir, env, timeoutMs: INSTALL_TIMEOUT_MS });
+  const version = await run('npx', ['-y', cli, '--version'], {
+    cwd: dir,
+    env,
+    timeoutMs: INSTALL_TIMEOUT_MS,
+  });
   check(
     version.stdout.trim() === versions['@lium/cli'],
     `npx ${cli} --version printed ${JSON.stringify(version.stdout.trim())}`,
   );
   ok(`npx ${cli} --version → ${version.stdout.trim()}`);
   const help = await run('npx', ['-y', cli, '--help'], { cwd: dir, env, timeoutMs: 120_000 });
-  check(/\blium ls\b/.test(help.stdout) && /\bup\b/.test(help.stdout), `lium --help does not list the commands:\n${help.stdout}`);
+  check(
+    /\blium ls\b/.test(help.stdout) && /\bup\b/.test(help.stdout),
+    `lium --help does not list the commands:\n${help.stdout}`,
+  );
   ok(`npx ${cli} --help lists the commands`);
 
   const emulatorSpec = `@lium/emulator@${versions['@lium/emulator']}`;
@@ -72,7 +94,10 @@ async function checkCliAndEmulator({ versions, env }) {
 
     const ls = await lium(['ls', '--limit', '3', '--json']);
     const rows = JSON.parse(ls.stdout);
-    check(Array.isArray(rows) && rows.length === 3, `lium ls --json gave ${ls.stdout.slice(0, 200)}`);
+    check(
+      Array.isArray(rows) && rows.length === 3,
+      `lium ls --json gave ${ls.stdout.slice(0, 200)}`,
+    );
     await lium(['ls', '--limit', '3']);
     ok(`lium ls → ${rows.length} executors`);
     await lium(['up', '1', '-y']);
@@ -84,7 +109,10 @@ async function checkCliAndEmulator({ versions, env }) {
     check(failed.code === 3, `lium exec 1 'exit 3' exited ${failed.code}`);
     await lium(['down', '1', '-y']);
     const ps = JSON.parse((await lium(['ps', '--json'])).stdout);
-    check(ps.length === 0, `after lium down 1 -y, lium ps --json still lists ${JSON.stringify(ps)}`);
+    check(
+      ps.length === 0,
+      `after lium down 1 -y, lium ps --json still lists ${JSON.stringify(ps)}`,
+    );
     ok('lium down 1 -y → no pods left');
   } finally {
     await stop(emulator.child);
@@ -94,12 +122,16 @@ async function checkCliAndEmulator({ versions, env }) {
 /** Starts the published emulator for the library checks; resolves `{ baseUrl, apiKey, close }`. */
 async function startEmulatorFromRegistry({ versions, env }) {
   const dir = project(env, 'emulator');
-  const emulator = await startBackground('npx', ['-y', `@lium/emulator@${versions['@lium/emulator']}`], {
-    cwd: dir,
-    env,
-    timeoutMs: INSTALL_TIMEOUT_MS,
-    ready: (output) => /LIUM_BASE_URL=(\S+) LIUM_API_KEY=(\S+)/.exec(output),
-  });
+  const emulator = await startBackground(
+    'npx',
+    ['-y', `@lium/emulator@${versions['@lium/emulator']}`],
+    {
+      cwd: dir,
+      env,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+      ready: (output) => /LIUM_BASE_URL=(\S+) LIUM_API_KEY=(\S+)/.exec(output),
+    },
+  );
   const [, baseUrl, apiKey] = emulator.value;
   return { baseUrl, apiKey, close: () => stop(emulator.child) };
 }
@@ -124,7 +156,10 @@ async function checkApi({ versions, env, root, emulator }) {
   const names = treeNames(JSON.parse(ls.stdout));
   check(!names.has('ssh2'), 'npm ls --all under @lium/api has ssh2');
   const foreign = [...names].filter((name) => !PORTABLE.has(name));
-  check(foreign.length === 0, `@lium/api pulls in packages not known to be portable: ${foreign.join(', ')}`);
+  check(
+    foreign.length === 0,
+    `@lium/api pulls in packages not known to be portable: ${foreign.join(', ')}`,
+  );
   ok(`npm ls --all: ${[...names].sort().join(', ')} (no ssh2, nothing Node-only)`);
 
   writeFileSync(
@@ -152,14 +187,29 @@ async function checkApi({ versions, env, root, emulator }) {
     metafile: true,
     logLevel: 'silent',
   });
-  check(result.errors.length === 0, `esbuild --platform=browser failed: ${JSON.stringify(result.errors)}`);
+  check(
+    result.errors.length === 0,
+    `esbuild --platform=browser failed: ${JSON.stringify(result.errors)}`,
+  );
   const inputs = Object.keys(result.metafile.inputs);
-  const builtins = inputs.filter((input) => input.startsWith('node:') || !input.includes('/') && !input.endsWith('.js'));
-  const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
-  check(builtins.length === 0 && imports.length === 0, `the browser bundle needs Node built-ins: ${[...builtins, ...imports].join(', ')}`);
+  const builtins = inputs.filter(
+    (input) => input.startsWith('node:') || (!input.includes('/') && !input.endsWith('.js')),
+  );
+  const imports = Object.values(result.metafile.outputs).flatMap((output) =>
+    output.imports.map((i) => i.path),
+  );
+  check(
+    builtins.length === 0 && imports.length === 0,
+    `the browser bundle needs Node built-ins: ${[...builtins, ...imports].join(', ')}`,
+  );
   const bundle = readFileSync(join(dir, 'bundle.js'), 'utf8');
-  check(!/\bfrom\s*["']node:|require\(["']node:/.test(bundle), 'the browser bundle imports node: modules');
-  ok(`esbuild --bundle --platform=browser: ${inputs.length} inputs, ${(bundle.length / 1000).toFixed(1)} kB, 0 Node built-ins`);
+  check(
+    !/\bfrom\s*["']node:|require\(["']node:/.test(bundle),
+    'the browser bundle imports node: modules',
+  );
+  ok(
+    `esbuild --bundle --platform=browser: ${inputs.length} inputs, ${(bundle.length / 1000).toFixed(1)} kB, 0 Node built-ins`,
+  );
 
   writeFileSync(
     join(dir, 'run-bundle.mjs'),
@@ -181,7 +231,7 @@ async function checkApi({ versions, env, root, emulator }) {
 }
 
 const SDK_PROBE = [
-  "const ssh2Loaded = () => Object.keys(require.cache).filter((file) => /[\\\\/]ssh2[\\\\/]/.test(file)).length;",
+  'const ssh2Loaded = () => Object.keys(require.cache).filter((file) => /[\\\\/]ssh2[\\\\/]/.test(file)).length;',
   'const lium = new Lium({ baseUrl: process.env.LIUM_BASE_URL, apiKey: process.env.LIUM_API_KEY });',
   'const executors = await lium.listExecutors();',
   'console.log(JSON.stringify({ count: executors.length, ssh2: ssh2Loaded() }));',
@@ -204,22 +254,36 @@ async function checkSdk({ versions, env, emulator }) {
       '',
     ].join('\n'),
   );
-  const esmResult = JSON.parse((await run(process.execPath, ['index.js'], { cwd: esm, env: probeEnv, timeoutMs: 60_000 })).stdout);
+  const esmResult = JSON.parse(
+    (await run(process.execPath, ['index.js'], { cwd: esm, env: probeEnv, timeoutMs: 60_000 }))
+      .stdout,
+  );
   check(esmResult.count > 0, `ESM: the SDK listed ${esmResult.count} executors`);
-  check(esmResult.ssh2 === 0, `ESM: importing the SDK and listing executors loaded ${esmResult.ssh2} ssh2 modules`);
+  check(
+    esmResult.ssh2 === 0,
+    `ESM: importing the SDK and listing executors loaded ${esmResult.ssh2} ssh2 modules`,
+  );
   ok(`ESM import: ${esmResult.count} executors listed, ssh2 not loaded`);
 
   const cjs = project(env, 'sdk-cjs', { type: 'commonjs' });
   await npmInstall(cjs, env, [spec]);
   writeFileSync(
     join(cjs, 'index.js'),
-    ["const { Lium } = require('@lium/sdk');", '(async () => {', ...SDK_PROBE, '})();', ''].join('\n'),
+    ["const { Lium } = require('@lium/sdk');", '(async () => {', ...SDK_PROBE, '})();', ''].join(
+      '\n',
+    ),
   );
-  const cjsRun = await run(process.execPath, ['index.js'], { cwd: cjs, env: probeEnv, timeoutMs: 60_000 });
+  const cjsRun = await run(process.execPath, ['index.js'], {
+    cwd: cjs,
+    env: probeEnv,
+    timeoutMs: 60_000,
+  });
   const cjsResult = JSON.parse(cjsRun.stdout);
   check(cjsResult.count > 0, `CommonJS: the SDK listed ${cjsResult.count} executors`);
   check(cjsResult.ssh2 === 0, `CommonJS: requiring the SDK loaded ${cjsResult.ssh2} ssh2 modules`);
-  ok(`CommonJS require() on Node ${process.versions.node}: ${cjsResult.count} executors listed, ssh2 not loaded`);
+  ok(
+    `CommonJS require() on Node ${process.versions.node}: ${cjsResult.count} executors listed, ssh2 not loaded`,
+  );
 }
 
 const TS_CONSUMER = `import { LiumAPIClient, type Executor } from '@lium/api';
@@ -248,12 +312,26 @@ export async function main(): Promise<number> {
 async function checkTypeScript({ versions, env, root }) {
   section('tsc --noEmit, strict, skipLibCheck false: node16, nodenext, bundler');
   const dir = project(env, 'ts', { type: 'module' });
-  const names = ['@lium/api', '@lium/config', '@lium/errors', '@lium/emulator', '@lium/sdk', '@lium/ssh'];
-  await npmInstall(dir, env, [...names.map((name) => `${name}@${versions[name]}`), '@types/node@^20.19.0']);
+  const names = [
+    '@lium/api',
+    '@lium/config',
+    '@lium/errors',
+    '@lium/emulator',
+    '@lium/sdk',
+    '@lium/ssh',
+  ];
+  await npmInstall(dir, env, [
+    ...names.map((name) => `${name}@${versions[name]}`),
+    '@types/node@^20.19.0',
+  ]);
   writeFileSync(join(dir, 'index.ts'), TS_CONSUMER);
   // The workspace's TypeScript compiler, run on the consumer's project: types resolve from the
   // consumer's own node_modules only.
-  const tsc = join(dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
+  const tsc = join(
+    dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')),
+    'bin',
+    'tsc',
+  );
   for (const [module, moduleResolution] of [
     ['node16', 'node16'],
     ['nodenext', 'nodenext'],
@@ -283,9 +361,17 @@ async function checkTypeScript({ versions, env, root }) {
         2,
       )}\n`,
     );
-    const result = await run(process.execPath, [tsc, '-p', config], { cwd: dir, env, timeoutMs: 180_000, allowFailure: true });
+    const result = await run(process.execPath, [tsc, '-p', config], {
+      cwd: dir,
+      env,
+      timeoutMs: 180_000,
+      allowFailure: true,
+    });
     const errors = (result.stdout.match(/error TS\d+/g) ?? []).length;
-    check(result.code === 0, `tsc (${moduleResolution}) found ${errors} errors:\n${result.stdout.slice(0, 4000)}`);
+    check(
+      result.code === 0,
+      `tsc (${moduleResolution}) found ${errors} errors:\n${result.stdout.slice(0, 4000)}`,
+    );
     ok(`moduleResolution ${moduleResolution}: 0 errors`);
   }
 }

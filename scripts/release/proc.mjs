@@ -88,7 +88,11 @@ export function startBackground(command, args, { cwd, env, ready, timeoutMs = 60
       ? setTimeout(() => {
           if (settled) return;
           settled = true;
-          reject(new CommandError(`${command} did not get ready in ${timeoutMs / 1000} s:\n${tail(output)}`));
+          reject(
+            new CommandError(
+              `${command} did not get ready in ${timeoutMs / 1000} s:\n${tail(output)}`,
+            ),
+          );
         }, timeoutMs)
       : undefined;
     const onData = (chunk) => {
@@ -108,7 +112,11 @@ export function startBackground(command, args, { cwd, env, ready, timeoutMs = 60
       clearTimeout(timer);
       if (settled) return;
       settled = true;
-      reject(new CommandError(`${command} exited (${code ?? signal}) before it was ready:\n${tail(output)}`));
+      reject(
+        new CommandError(
+          `${command} exited (${code ?? signal}) before it was ready:\n${tail(output)}`,
+        ),
+      );
     });
   });
 }

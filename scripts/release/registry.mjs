@@ -46,10 +46,14 @@ async function ensureVerdaccio() {
       2,
     )}\n`,
   );
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], {
-    cwd: TOOLS_DIR,
-    timeoutMs: 600_000,
-  });
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'],
+    {
+      cwd: TOOLS_DIR,
+      timeoutMs: 600_000,
+    },
+  );
   return bin;
 }
 
@@ -101,7 +105,7 @@ export async function startRegistry(dir) {
       'web:',
       '  enable: false',
       'max_body_size: 50mb',
-      'log: { type: stdout, format: json, level: warn }',
+      'log: { type: stdout, format: pretty, level: http }',
       '',
     ].join('\n'),
   );
@@ -120,7 +124,7 @@ export async function startRegistry(dir) {
       `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\naudit=false\nfund=false\nupdate-notifier=false\n`,
       { mode: 0o600 },
     );
-    return { url, port, token, npmrc, close };
+    return { url, port, token, npmrc, close, log: output };
   } catch (error) {
     await close();
     throw error;
@@ -130,7 +134,8 @@ export async function startRegistry(dir) {
 async function waitForPing(url, child, output) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`verdaccio exited (${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`verdaccio exited (${child.exitCode}):\n${output()}`);
     try {
       const response = await fetch(`${url}-/ping`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
@@ -153,7 +158,9 @@ async function addUser(url) {
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok || typeof body.token !== 'string') {
-    throw new Error(`verdaccio refused to add a user: HTTP ${response.status} ${JSON.stringify(body)}`);
+    throw new Error(
+      `verdaccio refused to add a user: HTTP ${response.status} ${JSON.stringify(body)}`,
+    );
   }
   return body.token;
 }

@@ -2,7 +2,7 @@
 // `pnpm release`: version every package with pending changesets, build everything from the
 // versioned manifests, keep the CLI's source maps as a separate artifact, then publish every
 // public package with changesets (pnpm publish, which turns `workspace:` and `catalog:` ranges
-// into real ones; each package's `prepack` builds its dist/ once more, so a pack is never stale).
+// into real ones). Outside a release, each package's `prepack` builds its dist/ before a pack.
 //
 // Building all packages before publishing any means a build error cannot leave half a release
 // on the registry. The registry and its credentials come from npm's configuration as usual
@@ -22,7 +22,9 @@ function step(title, command, args, options = {}) {
   process.stdout.write(`\n▶ ${title}\n`);
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
   if (result.status !== 0) {
-    process.stderr.write(`✘ ${title} failed (exit ${result.status ?? result.signal}); nothing more was done.\n`);
+    process.stderr.write(
+      `✘ ${title} failed (exit ${result.status ?? result.signal}); nothing more was done.\n`,
+    );
     process.exit(result.status || 1);
   }
 }
@@ -38,10 +40,15 @@ const maps = readdirSync(join(ROOT, 'apps/cli/dist')).filter((file) => file.ends
 if (maps.length > 0) {
   mkdirSync(join(ROOT, 'release-artifacts'), { recursive: true });
   const artifact = join(ROOT, 'release-artifacts', `lium-cli-${cli.version}-sourcemaps.tgz`);
-  step(
-    `Keep the CLI's source maps apart (${artifact})`,
-    'tar',
-    ['-czf', artifact, '-C', join(ROOT, 'apps/cli'), ...maps.map((file) => `dist/${file}`)],
-  );
+  step(`Keep the CLI's source maps apart (${artifact})`, 'tar', [
+    '-czf',
+    artifact,
+    '-C',
+    join(ROOT, 'apps/cli'),
+    ...maps.map((file) => `dist/${file}`),
+  ]);
 }
-step('Publish every public package', bin('changeset'), ['publish']);
+// Each package's prepack would build again; it skips when told that this build is fresh.
+step('Publish every public package', bin('changeset'), ['publish'], {
+  env: { ...process.env, LIUM_RELEASE_BUILT: '1' },
+});

@@ -33,7 +33,8 @@ function satisfiesCaret(range, version) {
   if (!match) return false;
   const [major, minor, patch] = match.slice(1).map(Number);
   const [vMajor, vMinor, vPatch] = version.split(/[.-]/).map(Number);
-  if (major > 0) return vMajor === major && (vMinor > minor || (vMinor === minor && vPatch >= patch));
+  if (major > 0)
+    return vMajor === major && (vMinor > minor || (vMinor === minor && vPatch >= patch));
   if (minor > 0) return vMajor === 0 && vMinor === minor && vPatch >= patch;
   return vMajor === 0 && vMinor === 0 && vPatch === patch;
 }
@@ -49,11 +50,15 @@ export async function checkTarballs({ work, versions, env, root }) {
   const tarballs = {};
   const sizes = [];
   for (const [name, version] of Object.entries(versions)) {
-    const { stdout } = await run('npm', ['pack', `${name}@${version}`, '--json', '--pack-destination', dir], {
-      cwd: dir,
-      env,
-      timeoutMs: 120_000,
-    });
+    const { stdout } = await run(
+      'npm',
+      ['pack', `${name}@${version}`, '--json', '--pack-destination', dir],
+      {
+        cwd: dir,
+        env,
+        timeoutMs: 120_000,
+      },
+    );
     const [info] = JSON.parse(stdout);
     const tarball = join(dir, info.filename);
     tarballs[name] = tarball;
@@ -64,9 +69,15 @@ export async function checkTarballs({ work, versions, env, root }) {
     for (const file of [...REQUIRED, ...(EXTRA_REQUIRED[name] ?? [])]) {
       check(files.includes(file), `${name}: the tarball has no ${file}`);
     }
-    check(files.some((file) => file.startsWith('dist/')), `${name}: the tarball has no dist/`);
+    check(
+      files.some((file) => file.startsWith('dist/')),
+      `${name}: the tarball has no dist/`,
+    );
     const sources = files.filter((file) => file.startsWith('src/'));
-    check(sources.length === 0, `${name}: the tarball ships sources (${sources.slice(0, 3).join(', ')}…)`);
+    check(
+      sources.length === 0,
+      `${name}: the tarball ships sources (${sources.slice(0, 3).join(', ')}…)`,
+    );
     if (name === '@lium/cli') {
       const maps = files.filter((file) => file.endsWith('.map'));
       check(maps.length === 0, `@lium/cli: the tarball ships ${maps.length} source maps`);
@@ -80,10 +91,24 @@ export async function checkTarballs({ work, versions, env, root }) {
       `${name}: the published package.json still has workspace: or catalog: ranges`,
     );
     const manifest = JSON.parse(manifestText);
-    check(manifest.version === version, `${name}: published version ${manifest.version} ≠ ${version}`);
+    check(
+      manifest.version === version,
+      `${name}: published version ${manifest.version} ≠ ${version}`,
+    );
     const conditions = exportConditions(manifest.exports);
-    check(!conditions.has('source'), `${name}: the published exports still have the "source" condition`);
-    for (const field of ['description', 'license', 'repository', 'homepage', 'bugs', 'keywords', 'engines']) {
+    check(
+      !conditions.has('source'),
+      `${name}: the published exports still have the "source" condition`,
+    );
+    for (const field of [
+      'description',
+      'license',
+      'repository',
+      'homepage',
+      'bugs',
+      'keywords',
+      'engines',
+    ]) {
       check(manifest[field] !== undefined, `${name}: the published package.json has no "${field}"`);
     }
     for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
@@ -116,16 +141,24 @@ export async function checkTarballs({ work, versions, env, root }) {
   section('publint --strict and arethetypeswrong (esm-only)');
   const bin = (tool) => join(root, 'node_modules', '.bin', tool);
   for (const [name, tarball] of Object.entries(tarballs)) {
-    const lint = await run(bin('publint'), ['run', tarball, '--strict'], { cwd: dir, timeoutMs: 120_000 });
+    const lint = await run(bin('publint'), ['run', tarball, '--strict'], {
+      cwd: dir,
+      timeoutMs: 120_000,
+    });
     // publint exits non-zero on an error, and with --strict on a warning; suggestions must go too.
-    check(!/Suggestions?:/i.test(lint.stdout), `${name}: publint --strict suggests:\n${lint.stdout}`);
+    check(
+      !/Suggestions?:/i.test(lint.stdout),
+      `${name}: publint --strict suggests:\n${lint.stdout}`,
+    );
     ok(`${name}: publint --strict clean`);
     const attw = await run(
       bin('attw'),
       [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color', '--no-emoji'],
       { cwd: dir, timeoutMs: 120_000 },
     );
-    ok(`${name}: arethetypeswrong (esm-only) ${attw.stdout.includes('No problems found') ? 'no problems found' : 'clean'}`);
+    ok(
+      `${name}: arethetypeswrong (esm-only) ${attw.stdout.includes('No problems found') ? 'no problems found' : 'clean'}`,
+    );
   }
   return tarballs;
 }

@@ -19,10 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkConsumers } from './consumers.mjs';
-import { checkTarballs } from './tarballs.mjs';
 import { killAllNow, run, stopAll } from './proc.mjs';
 import { startRegistry } from './registry.mjs';
 import { ok, section } from './report.mjs';
+import { checkTarballs } from './tarballs.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const started = Date.now();
@@ -44,16 +44,23 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 /** How this process's pnpm is started again (the one that runs this script, else npx). */
 function pnpmCommand() {
   const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(execPath)) return [process.execPath, [execPath]];
+  if (execPath && /pnpm/.test(execPath)) {
+    // pnpm 12 is a single executable; older ones are a JavaScript file for node.
+    return /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath]] : [execPath, []];
+  }
   return ['npx', ['-y', 'pnpm@12.4.2']];
 }
 
 async function copyRepository() {
   section('Copy the repository and install it');
   const copy = join(work, 'repo');
-  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: ROOT,
-  });
+  const { stdout } = await run(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    {
+      cwd: ROOT,
+    },
+  );
   const files = stdout.split('\0').filter(Boolean);
   for (const file of files) {
     try {
@@ -140,7 +147,13 @@ try {
   await registry?.close();
   section(`test:release passed in ${Math.round((Date.now() - started) / 1000)} s`);
 } catch (error) {
-  process.stderr.write(`\n✘ test:release FAILED: ${error instanceof Error ? error.message : error}\n`);
+  process.stderr.write(
+    `\n✘ test:release FAILED: ${error instanceof Error ? error.message : error}\n`,
+  );
+  if (registry) {
+    const log = registry.log().trimEnd().split('\n').slice(-60).join('\n');
+    process.stderr.write(`--- verdaccio log (end) ---\n${log}\n`);
+  }
   await stopAll().catch(() => {});
   await registry?.close().catch(() => {});
   process.exitCode = 1;
