@@ -14,14 +14,14 @@
 //
 // Everything it starts is stopped and every directory it makes is removed, also on failure and
 // Ctrl-C. It exits non-zero, naming the check, on the first miss.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkConsumers } from './consumers.mjs';
 import { killAllNow, run, stopAll } from './proc.mjs';
 import { startRegistry } from './registry.mjs';
-import { ok, section } from './report.mjs';
+import { check, ok, section } from './report.mjs';
 import { checkTarballs } from './tarballs.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -98,6 +98,9 @@ async function publish(copy) {
   ok(`verdaccio listening at ${registry.url}`);
   const home = join(work, 'publish-home');
   mkdirSync(home, { recursive: true });
+  // pnpm 12 in an installed workspace reads neither NPM_CONFIG_USERCONFIG nor
+  // npm_config_registry; it does read the (throwaway) HOME's .npmrc.
+  copyFileSync(registry.npmrc, join(home, '.npmrc'));
   const [pnpm, pnpmArgs] = pnpmCommand();
   const env = {
     ...process.env,
@@ -106,13 +109,18 @@ async function publish(copy) {
     npm_config_registry: registry.url,
     CI: '1',
   };
-  const result = await run(pnpm, [...pnpmArgs, 'run', 'release'], {
+  const result = await run(pnpm, [...pnpmArgs, 'run', 'release', `--registry=${registry.url}`], {
     cwd: copy,
     env,
     timeoutMs: 1_200_000,
   });
-  const published = [...result.stdout.matchAll(/New tag:\s+(@lium\/[a-z-]+)@(\S+)/g)].map(
-    ([, name, version]) => ({ name, version }),
+  // `changeset tag` prints one "New tag:" per published package.
+  const published = [
+    ...`${result.stdout}\n${result.stderr}`.matchAll(/New tag:\s+(@lium\/[a-z-]+)@(\S+)/g),
+  ].map(([, name, version]) => ({ name, version }));
+  check(
+    published.length === 7,
+    `expected 7 published packages, got ${published.map((p) => p.name).join(', ') || 'none'}:\n${result.stdout}`,
   );
   if (published.length === 0) {
     throw new Error(`pnpm release published nothing:\n${result.stdout}\n${result.stderr}`);
@@ -127,6 +135,7 @@ async function main() {
   const versions = Object.fromEntries(published.map(({ name, version }) => [name, version]));
   const consumerHome = join(work, 'consumer-home');
   mkdirSync(consumerHome, { recursive: true });
+  copyFileSync(registry.npmrc, join(consumerHome, '.npmrc'));
   const consumerEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: consumerHome,

@@ -6,6 +6,7 @@
  */
 const BRAND = Symbol.for('lium.error');
 
+/** What every `LiumError` carries besides its message. */
 export interface LiumErrorOptions {
   /** Stable machine-readable code, e.g. `unauthenticated`, `not_found`, `ssh_auth_failed`. */
   code: string;
@@ -14,11 +15,18 @@ export interface LiumErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * The base class of every error an `@lium/*` package throws: a human `message`, a stable
+ * machine-readable `code` and an optional `hint` saying what to do next.
+ */
 export class LiumError extends Error {
+  /** Stable machine-readable code; switch on this, not on `message`. */
   readonly code: string;
+  /** One short sentence telling the user what to do about it, when there is one. */
   readonly hint: string | undefined;
   declare readonly [BRAND]: true;
 
+  /** @param message For people; may change between versions. */
   constructor(message: string, options: LiumErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
