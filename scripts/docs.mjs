@@ -16,7 +16,8 @@ const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/typedoc/bin
   encoding: 'utf8',
   env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
 });
-const output = `${result.stdout}\n${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
+const ESC = String.fromCharCode(27);
+const output = `${result.stdout}\n${result.stderr}`.replaceAll(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '');
 const lines = output.split('\n').filter((line) => line.trim() !== '');
 const undocumented = new Map();
 const failures = [];
