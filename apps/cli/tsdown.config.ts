@@ -59,7 +59,9 @@ export default defineConfig({
   // Half the bytes for Node to compile at every start; --debug turns source maps on for stacks.
   minify: true,
   // Error classes name themselves after their class (`LiumAuthenticationError`): keep names.
-  outputOptions: { keepNames: true },
+  // Maps without the sources they came from: `--debug` stacks still point at src/ files and
+  // lines, and the tarball carries no second copy of the code (1.4 MB of 1.8 MB before).
+  outputOptions: { keepNames: true, sourcemapExcludeSources: true },
   deps: {
     alwaysBundle: [
       /^@lium\//,

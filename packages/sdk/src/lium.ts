@@ -10,19 +10,19 @@ import {
 } from '@lium/api';
 import { findSshKey, type LiumSettings, resolveSettings, type SshKeyPair } from '@lium/config';
 import { isLiumError } from '@lium/errors';
-// Only the pure target parser is imported up front: the pool and fan-out (and with them ssh2)
-// load on the first SSH call, so `lium ls` and other API-only work never pay for them.
-import {
-  type ForwardOptions,
-  type PortForward,
-  parseSshConnectCmd,
-  type ShellOptions,
-  type SshPool,
-  type SshTarget,
-  type SyncResult,
-  type TransferProgress,
-  type TransferResult,
+// Only the pure target parser is imported up front, from the subpath that does not load ssh2:
+// the pool and fan-out (and with them ssh2) load on the first SSH call, so `lium ls` and other
+// API-only work never pay for them.
+import type {
+  ForwardOptions,
+  PortForward,
+  ShellOptions,
+  SshPool,
+  SyncResult,
+  TransferProgress,
+  TransferResult,
 } from '@lium/ssh';
+import { parseSshConnectCmd, type SshTarget } from '@lium/ssh/target';
 import { throwIfAborted } from './abort.ts';
 import { chooseDefaultTemplate } from './default-template.ts';
 import { LiumPodError, LiumSdkError, LiumTargetError, LiumUsageError } from './errors.ts';
