@@ -1,6 +1,7 @@
 import ssh2 from 'ssh2';
 import type { App } from '../app.ts';
 import { EmulatorError } from '../errors.ts';
+import type { Isolation } from '../pods/index.ts';
 import type { PodFaultSpec } from '../runtime/fleet.ts';
 import type { PodStatus } from '../state/types.ts';
 import type { RouteFault, RouteFaultSpec } from './faults.ts';
@@ -15,7 +16,7 @@ export interface PodInspection {
   /** `ssh-ed25519 AAAA…`: what a client should see when it connects. */
   hostPublicKey: string;
   /** What the pod's commands run in, once running. */
-  isolation: 'bwrap' | 'none' | null;
+  isolation: Isolation | null;
   faults: PodFaultSpec;
 }
 

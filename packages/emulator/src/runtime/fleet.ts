@@ -303,7 +303,12 @@ export class Fleet {
         current.status = 'RUNNING';
         current.deployed = true;
         current.updated_at = new Date().toISOString();
-        this.event(current, 'pod.running', 'Started', 'Container running; SSH is ready');
+        this.event(
+          current,
+          'pod.running',
+          'Started',
+          `Container running; SSH is ready (isolation: ${started.isolation}${started.isolation === 'none' ? ', NOT sandboxed: commands run on the host' : ''})`,
+        );
         this.logs.append(current, `Container started (isolation: ${started.isolation})`);
         if (template?.startup_commands) {
           this.logs.append(current, `Running startup commands: ${template.startup_commands}`);

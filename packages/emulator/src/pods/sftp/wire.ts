@@ -59,7 +59,10 @@ export function announceExtensions(
     if (data.equals(BARE_VERSION)) {
       channel._protocol = protocol;
       // ssh2 counted 9 bytes against the peer's window; count the rest.
-      channel.outgoing.window = Math.max(0, channel.outgoing.window - (packet.length - data.length));
+      channel.outgoing.window = Math.max(
+        0,
+        channel.outgoing.window - (packet.length - data.length),
+      );
       protocol.channelData(id, packet);
     } else protocol.channelData(id, data);
   };
@@ -129,7 +132,6 @@ export function uint64s(values: readonly (number | bigint)[]): Buffer {
   });
   return buf;
 }
-
 
 /**
  * Like sftp-server exiting 0: `scp` (SFTP mode) fails a transfer whose channel closes without
