@@ -1,7 +1,7 @@
-import ssh2 from 'ssh2';
 import type { App } from '../app.ts';
 import { EmulatorError } from '../errors.ts';
 import type { Isolation } from '../pods/index.ts';
+import ssh2 from '../pods/ssh2.ts';
 import type { PodFaultSpec } from '../runtime/fleet.ts';
 import type { PodStatus } from '../state/types.ts';
 import type { RouteFault, RouteFaultSpec } from './faults.ts';

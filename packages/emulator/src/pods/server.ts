@@ -3,7 +3,6 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Connection, SFTPWrapper } from 'ssh2';
-import ssh2 from 'ssh2';
 import { cutAfterBytes, type PodFaults } from './faults.ts';
 import { forwardTcp } from './forward.ts';
 import { AuthorizedKeys, generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
@@ -20,6 +19,7 @@ import {
 import { type SessionHost, serveSession } from './session.ts';
 import { PodFs } from './sftp/pod-fs.ts';
 import { serveSftp } from './sftp/server.ts';
+import ssh2 from './ssh2.ts';
 
 export interface PodServerOptions {
   podId: string;

@@ -19,7 +19,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Attributes, FileEntry, InputAttributes, SFTPWrapper } from 'ssh2';
-import ssh2 from 'ssh2';
+import ssh2 from '../ssh2.ts';
 import { longName } from './long-name.ts';
 import { type PodFs, PodFsError, type ResolvedPath } from './pod-fs.ts';
 import { announceExtensions, sendExitStatus, sendExtendedReply, uint64s } from './wire.ts';
