@@ -84,6 +84,8 @@ export function createControl(app: App): EmulatorControl {
       app.fleet.settleBilling();
       app.store.balance = usd;
       app.store.changed();
+      // At $0 the pods stop now, not at the next billing tick.
+      app.fleet.settleBilling();
     },
     appendPodLog: (podId, line) => app.logs.append(podOf(podId), line),
     pod: (podId) => {
