@@ -155,6 +155,9 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
       return;
     }
     sockets.add(socket);
+    // SFTP answers are small packets the client waits for before sending more: without this,
+    // Nagle's algorithm holds them back behind unacknowledged data.
+    socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     cutAfterBytes(socket, () => faults);
