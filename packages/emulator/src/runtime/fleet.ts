@@ -312,7 +312,10 @@ export class Fleet {
       } catch (error) {
         const current = this.store.pods.get(podId);
         if (current === undefined || this.closed || this.generation(podId) !== generation) return;
-        const reason = error instanceof Error ? error.message : String(error);
+        const hint = (error as { hint?: unknown } | undefined)?.hint;
+        const reason =
+          (error instanceof Error ? error.message : String(error)) +
+          (typeof hint === 'string' ? `. ${hint}` : '');
         this.markCreationFailed(current, `Could not start the pod's SSH server: ${reason}`);
         return;
       }
