@@ -129,10 +129,15 @@ export async function measure(ctx) {
       let ms;
       if (client === 'sftp') {
         const line = direction === 'up' ? `put ${source} ${remote}` : `get ${remote} ${down}`;
-        const result = await run('sftp', [...common(t.port, t.keyPath), '-b', '-', `${t.user}@127.0.0.1`], {
-          input: `${line}\n`,
-        });
-        if (result.code !== 0) throw new Error(`sftp ${direction} to ${where} failed: ${result.stderr}`);
+        const result = await run(
+          'sftp',
+          [...common(t.port, t.keyPath), '-b', '-', `${t.user}@127.0.0.1`],
+          {
+            input: `${line}\n`,
+          },
+        );
+        if (result.code !== 0)
+          throw new Error(`sftp ${direction} to ${where} failed: ${result.stderr}`);
         ms = result.ms;
       } else {
         const [from, to] = direction === 'up' ? [source, remote] : [remote, down];
@@ -147,10 +152,15 @@ export async function measure(ctx) {
         await checkSize(down, size);
         await rm(down, { force: true });
       } else {
-        const ls = await run('sftp', [...common(t.port, t.keyPath), '-b', '-', `${t.user}@127.0.0.1`], {
-          input: `ls -l ${remote}\n`,
-        });
-        if (!ls.stdout.includes(String(size))) throw new Error(`${where}: ${remote} is not ${size} bytes`);
+        const ls = await run(
+          'sftp',
+          [...common(t.port, t.keyPath), '-b', '-', `${t.user}@127.0.0.1`],
+          {
+            input: `ls -l ${remote}\n`,
+          },
+        );
+        if (!ls.stdout.includes(String(size)))
+          throw new Error(`${where}: ${remote} is not ${size} bytes`);
       }
       return rate(size, ms);
     };
