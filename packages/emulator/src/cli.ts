@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { RouteFaultSpec } from './control/faults.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator.ts';
 import { EmulatorError } from './errors.ts';
+import { SANDBOX_MODES } from './pods/index.ts';
 
 const USAGE = `Usage: lium-emulator [options]
 
@@ -18,7 +19,8 @@ Options:
   --balance USD        starting balance (default 10000)
   --state DIR          keep pods, volumes, keys and templates in DIR across restarts
   --api-key KEY        accepted API key (repeatable; default: env LIUM_EMULATOR_API_KEY, else random)
-  --sandbox MODE       auto | bwrap | none (default auto)
+  --sandbox MODE       auto | bwrap | unshare | none (default auto: bwrap, else unshare;
+                       none runs pod commands unsandboxed on this machine)
   --write-env PATH     also write LIUM_BASE_URL, LIUM_API_KEY, LIUM_EMULATOR_CONTROL_URL to PATH
   --fault JSON         inject a route fault at start (repeatable), e.g.
                        '{"method":"POST","path":"/executors/*/rent","status":503,"times":2}'
@@ -147,10 +149,9 @@ function parseCliArgs(argv: readonly string[], env: CliIo['env']): ParsedCli | '
   const keys = values['api-key'] ?? (env.LIUM_EMULATOR_API_KEY ? [env.LIUM_EMULATOR_API_KEY] : []);
   if (keys.length > 0) options.apiKeys = keys;
   if (values.sandbox !== undefined) {
-    if (values.sandbox !== 'auto' && values.sandbox !== 'bwrap' && values.sandbox !== 'none') {
-      throw usage('--sandbox must be auto, bwrap or none');
-    }
-    options.sandbox = values.sandbox;
+    const mode = SANDBOX_MODES.find((m) => m === values.sandbox);
+    if (mode === undefined) throw usage('--sandbox must be auto, bwrap, unshare or none');
+    options.sandbox = mode;
   }
   const faults = (values.fault ?? []).map((text) => {
     try {

@@ -1,3 +1,5 @@
+import type { SandboxMode } from './pods/index.ts';
+
 /** Settings every part of a running emulator reads. */
 export interface EmulatorConfig {
   /** Address the API and the pods listen on. */
@@ -15,6 +17,6 @@ export interface EmulatorConfig {
   backupDurationMs: number;
   /** Minutes of runtime the balance must cover to rent (the 403 wording quotes it). */
   minimumRuntimeMinutes: number;
-  /** `auto` uses bubblewrap when the kernel allows user namespaces. */
-  sandbox: 'auto' | 'bwrap' | 'none';
+  /** `auto`: bubblewrap, else unshare, else pods refuse to start (see pods/sandbox.ts). */
+  sandbox: SandboxMode;
 }

@@ -11,6 +11,7 @@ import { controlRoutes } from './control/routes.ts';
 import { EmulatorError } from './errors.ts';
 import { createApiServer } from './http/server.ts';
 import { Market } from './market/market.ts';
+import type { SandboxMode } from './pods/index.ts';
 import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { backupRoutes } from './routes/backups.ts';
@@ -47,8 +48,11 @@ export interface EmulatorOptions {
   stateDir?: string;
   /** Starting balance in USD (default 10 000). */
   balance?: number;
-  /** Pod command isolation; `auto` (default) uses bubblewrap when the kernel allows it. */
-  sandbox?: 'auto' | 'bwrap' | 'none';
+  /**
+   * Pod isolation: `auto` (default) uses bubblewrap, else `unshare` namespaces, and refuses to
+   * start pods where neither works; `none` runs pod commands on the host (warned at every start).
+   */
+  sandbox?: SandboxMode;
   /** VERIFY_PENDING duration for new templates (default 1 000 ms). */
   templateVerifyDelayMs?: number;
   /** Duration of a backup or restore (default 1 000 ms). */

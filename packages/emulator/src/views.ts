@@ -1,6 +1,6 @@
 import type { App } from './app.ts';
 import type { Executor } from './market/executor.ts';
-import type { PodRecord, Template } from './state/types.ts';
+import { isStarting, type PodRecord, type Template } from './state/types.ts';
 
 /** A `/pods` row exactly as the reference describes it (§2.3.1). */
 export function podRow(app: App, pod: PodRecord, now = Date.now()): Record<string, unknown> {
@@ -35,7 +35,7 @@ export function podRow(app: App, pod: PodRecord, now = Date.now()): Record<strin
     volume_id: pod.volume_id,
     workspace_id: null,
   };
-  if (pod.status === 'PENDING') {
+  if (isStarting(pod.status)) {
     const progress = app.fleet.progress(pod, now);
     row.phase = progress.phase;
     row.estimated_ready_seconds = progress.estimatedReadySeconds;

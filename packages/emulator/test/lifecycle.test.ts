@@ -30,13 +30,17 @@ describe('pod lifecycle', () => {
   });
   afterAll(() => emulator.close());
 
-  it('reboots through PENDING, keeping the host key, the port and the files', async () => {
+  it('reboots through REBOOT_PENDING, keeping the host key, the port and the files', async () => {
     const pod = await runningPod();
     const before = await sshExec(sshPortOf(pod), keys.privateKey, 'echo kept > /root/note');
     const rebooted = await api<PodRow>('POST', `/pods/${pod.id}/reboot`, {});
     expect(rebooted.status).toBe(200);
-    expect(rebooted.body.status).toBe('PENDING');
+    expect(rebooted.body.status).toBe('REBOOT_PENDING');
     expect(rebooted.body.ssh_connect_cmd).toBeNull();
+    // While rebooting, GET /pods says so too, with the ETA fields of a starting pod.
+    const listed = (await api<PodRow[]>('GET', '/pods')).body.find((row) => row.id === pod.id);
+    expect(listed).toMatchObject({ status: 'REBOOT_PENDING', ssh_connect_cmd: null });
+    expect(listed).toHaveProperty('estimated_ready_seconds');
     const back = await waitForPod(api, pod.id);
     expect(back.ssh_connect_cmd).toBe(pod.ssh_connect_cmd);
     const after = await sshExec(sshPortOf(back), keys.privateKey, 'cat /root/note');
@@ -53,6 +57,32 @@ describe('pod lifecycle', () => {
     const after = await sshExec(sshPortOf(back), keys.privateKey, 'true');
     expect(after.hostKey).not.toBe(before.hostKey);
     expect(emulator.control.pod(pod.id)?.hostPublicKey).toBe(`ssh-ed25519 ${after.hostKey}`);
+  });
+
+  it('stops every billed pod when the balance reaches $0, and a funded reboot revives it', async () => {
+    const pod = await runningPod();
+    const pending = await rentPod(api, keys.publicKey, { executorId: freeExecutor().id });
+    emulator.control.setBalance(0);
+    const rows = (await api<PodRow[]>('GET', '/pods')).body;
+    for (const id of [pod.id, pending.id]) {
+      expect(rows.find((row) => row.id === id)).toMatchObject({
+        status: 'STOPPED',
+        ssh_connect_cmd: null,
+      });
+    }
+    const me = await api<{ balance: number }>('GET', '/users/me');
+    expect(me.body.balance).toBe(0);
+    const events = await api<{ type: string; reason: string }[]>('GET', `/pods/${pod.id}/events`);
+    expect(JSON.stringify(events.body)).toContain('InsufficientBalance');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the SSH server stops
+    await expect(sshExec(sshPortOf(pod), keys.privateKey, 'true')).rejects.toThrow();
+    // No money, no reboot; with money, the pod comes back with its files.
+    expect((await api('POST', `/pods/${pod.id}/reboot`, {})).status).toBe(403);
+    emulator.control.setBalance(1000);
+    expect((await api('POST', `/pods/${pod.id}/reboot`, {})).status).toBe(200);
+    const back = await waitForPod(api, pod.id);
+    expect(back.status).toBe('RUNNING');
+    for (const id of [pod.id, pending.id]) await api('DELETE', `/pods/${id}`);
   });
 
   it('refuses to reboot a pod that is not running', async () => {

@@ -51,7 +51,7 @@ describe('the remaining endpoints', () => {
       `/pods/${pod.id}/reboot`,
       { volume_id: volume.body.id },
     );
-    expect(rebooted.body).toMatchObject({ status: 'PENDING', volume_id: volume.body.id });
+    expect(rebooted.body).toMatchObject({ status: 'REBOOT_PENDING', volume_id: volume.body.id });
   });
 
   it('restarts the pods of a template when the template is updated', async () => {

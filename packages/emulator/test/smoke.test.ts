@@ -25,7 +25,7 @@ describe('start and close', () => {
     expect(result).toMatchObject({ stdout: 'ok\n', code: 0 });
     const inspection = emulator.control.pod(pod.id);
     expect(inspection).toMatchObject({ status: 'RUNNING', sshPort: sshPortOf(pod) });
-    expect(['bwrap', 'none']).toContain(inspection?.isolation);
+    expect(['bwrap', 'unshare']).toContain(inspection?.isolation);
     // A background job in each pod, which close() must end too.
     const marker = `lium-emulator-close-${process.pid}-${Date.now()}`;
     for (const p of pods) {

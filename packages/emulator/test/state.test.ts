@@ -48,7 +48,7 @@ describe('--state: surviving a restart', () => {
       expect(after.hostKey).toBe(before.hostKey);
       expect(again.ssh_connect_cmd).toBe(pod.ssh_connect_cmd);
       // Inside the sandbox the emulator's directory (other pods, the host keys in state.json) is hidden.
-      if (second.control.pod(pod.id)?.isolation === 'bwrap') {
+      if (second.control.pod(pod.id)?.isolation !== 'none') {
         const peek = await sshExec(sshPortOf(again), keys.privateKey, `cat ${stateDir}/state.json`);
         expect(peek.code).not.toBe(0);
         expect(peek.stdout).toBe('');

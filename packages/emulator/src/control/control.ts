@@ -1,6 +1,7 @@
-import ssh2 from 'ssh2';
 import type { App } from '../app.ts';
 import { EmulatorError } from '../errors.ts';
+import type { Isolation } from '../pods/index.ts';
+import ssh2 from '../pods/ssh2.ts';
 import type { PodFaultSpec } from '../runtime/fleet.ts';
 import type { PodStatus } from '../state/types.ts';
 import type { RouteFault, RouteFaultSpec } from './faults.ts';
@@ -15,7 +16,7 @@ export interface PodInspection {
   /** `ssh-ed25519 AAAA…`: what a client should see when it connects. */
   hostPublicKey: string;
   /** What the pod's commands run in, once running. */
-  isolation: 'bwrap' | 'none' | null;
+  isolation: Isolation | null;
   faults: PodFaultSpec;
 }
 
@@ -83,6 +84,8 @@ export function createControl(app: App): EmulatorControl {
       app.fleet.settleBilling();
       app.store.balance = usd;
       app.store.changed();
+      // At $0 the pods stop now, not at the next billing tick.
+      app.fleet.settleBilling();
     },
     appendPodLog: (podId, line) => app.logs.append(podOf(podId), line),
     pod: (podId) => {

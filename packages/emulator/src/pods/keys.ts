@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ParsedKey, PublicKeyAuthContext } from 'ssh2';
-import ssh2 from 'ssh2';
 import { EmulatorError } from '../errors.ts';
+import ssh2 from './ssh2.ts';
 
 const { utils } = ssh2;
 

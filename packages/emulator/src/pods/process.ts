@@ -4,7 +4,13 @@ import type { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { BWRAP_PATH, bwrapArgs, type Isolation, type SandboxLayout } from './sandbox.ts';
+import {
+  bwrapArgs,
+  findProgram,
+  type Isolation,
+  type SandboxLayout,
+  unshareArgv,
+} from './sandbox.ts';
 import { SHIM_SOURCE } from './shim.ts';
 
 const PERL = '/usr/bin/perl';
@@ -77,19 +83,41 @@ export function hasPerl(): boolean {
   return perlPresent;
 }
 
+const programs = new Map<string, string>();
+/** bwrap and unshare are looked up on PATH once (the probe found them there). */
+function program(name: 'bwrap' | 'unshare'): string {
+  let path = programs.get(name);
+  if (!path) {
+    path = findProgram(name) ?? name;
+    programs.set(name, path);
+  }
+  return path;
+}
+
 export function launchCommand(ctx: LaunchContext, spec: CommandSpec): PodProcess {
   const shim = ctx.useShim;
+  const mode = spec.pty ? 'pty' : 'plain';
   const inner = spec.pty ? ptyArgv(spec.argv, spec.pty) : [...spec.argv];
   const wrapped = shim
-    ? [PERL, '-e', SHIM_SOURCE, spec.pty ? 'pty' : 'plain', ...inner]
+    ? [PERL, '-e', SHIM_SOURCE, mode, ...inner]
     : ['/bin/sh', '-c', NO_SHIM_WRAPPER, 'sh', ...inner];
-  const [program = PERL, ...args] =
-    ctx.isolation === 'bwrap'
-      ? [BWRAP_PATH, ...bwrapArgs(ctx.layout, { shimIsInit: shim }), ...wrapped]
-      : wrapped;
-  const child = spawn(program, args, {
+  let argv: string[];
+  if (ctx.isolation === 'bwrap') {
+    argv = [program('bwrap'), ...bwrapArgs(ctx.layout, { shimIsInit: shim }), ...wrapped];
+  } else if (ctx.isolation === 'unshare') {
+    // The setup runs first in the same process (Perl) or script (sh); see unshare.ts.
+    argv = shim
+      ? [
+          ...unshareArgv(program('unshare'), ctx.layout, { perl: PERL, shimSource: SHIM_SOURCE }),
+          mode,
+          ...inner,
+        ]
+      : [...unshareArgv(program('unshare'), ctx.layout, 'sh'), ...inner];
+  } else argv = wrapped;
+  const [file = PERL, ...args] = argv;
+  const child = spawn(file, args, {
     env: { ...spec.env },
-    ...(ctx.isolation === 'bwrap' ? {} : { cwd: join(ctx.layout.dataDir, 'root') }),
+    ...(ctx.isolation === 'none' ? { cwd: join(ctx.layout.dataDir, 'root') } : {}),
     // 0-1 unused, 2 = sandbox diagnostics, 3 = control socket, 4-6 = the command's stdio.
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,

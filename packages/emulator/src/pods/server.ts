@@ -3,13 +3,14 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Connection, SFTPWrapper } from 'ssh2';
-import ssh2 from 'ssh2';
 import { cutAfterBytes, type PodFaults } from './faults.ts';
 import { forwardTcp } from './forward.ts';
 import { AuthorizedKeys, generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
 import { type CommandSpec, hasPerl, launchCommand, type PodProcess } from './process.ts';
 import {
   type Isolation,
+  NEW_ROOT_DIR,
+  NO_SANDBOX_WARNING,
   POD_DIRS,
   resolveIsolation,
   type SandboxLayout,
@@ -18,6 +19,7 @@ import {
 import { type SessionHost, serveSession } from './session.ts';
 import { PodFs } from './sftp/pod-fs.ts';
 import { serveSftp } from './sftp/server.ts';
+import ssh2 from './ssh2.ts';
 
 export interface PodServerOptions {
   podId: string;
@@ -70,6 +72,8 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const isolation = await resolveIsolation(options.sandbox ?? 'auto');
   const dataDir = resolvePath(options.dataDir);
   for (const dir of POD_DIRS) await mkdir(join(dataDir, dir), { recursive: true });
+  // The unshare mode mounts the pod's root here, inside the command's own mount namespace.
+  if (isolation === 'unshare') await mkdir(join(dataDir, NEW_ROOT_DIR), { recursive: true });
   await chmod(join(dataDir, 'tmp'), 0o1777);
 
   const hostKey = options.hostKey ?? generateHostKey();
@@ -82,7 +86,12 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     dataDir,
     hiddenHostDirs: options.hiddenHostDirs ?? [dirname(dataDir)],
   };
-  const podFs = new PodFs({ dataDir, hiddenHostDirs: layout.hiddenHostDirs });
+  // SFTP sees what the pod's commands see: the sandbox's view, or the host itself with `none`.
+  const podFs = new PodFs({
+    dataDir,
+    hiddenHostDirs: layout.hiddenHostDirs,
+    view: isolation === 'none' ? 'host' : 'sandbox',
+  });
 
   let faults: PodFaults = {};
   let closing = false;
@@ -93,9 +102,9 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
 
   const shell = existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh';
   const useShim = options.supervisor !== 'shell' && hasPerl();
-  const home = isolation === 'bwrap' ? '/root' : join(dataDir, 'root');
+  const home = isolation === 'none' ? join(dataDir, 'root') : '/root';
   const baseEnv: Record<string, string> = {
-    PATH: isolation === 'bwrap' ? SYSTEM_PATH : (process.env.PATH ?? SYSTEM_PATH),
+    PATH: isolation === 'none' ? (process.env.PATH ?? SYSTEM_PATH) : SYSTEM_PATH,
     HOME: home,
     USER: 'root',
     LOGNAME: 'root',
@@ -146,6 +155,9 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
       return;
     }
     sockets.add(socket);
+    // SFTP answers are small packets the client waits for before sending more: without this,
+    // Nagle's algorithm holds them back behind unacknowledged data.
+    socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     cutAfterBytes(socket, () => faults);
@@ -163,6 +175,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   onLog(
     `pod ${options.podId}: ssh on ${options.host ?? '127.0.0.1'}:${port} (isolation ${isolation})`,
   );
+  if (isolation === 'none') onLog(`pod ${options.podId}: ${NO_SANDBOX_WARNING}`);
 
   let closed: Promise<void> | undefined;
   return {

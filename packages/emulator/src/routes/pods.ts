@@ -101,8 +101,15 @@ function reboot(app: App, ctx: RequestContext) {
   const volumeId = v.uuid('volume_id');
   v.done();
   if (volumeId !== undefined && !app.store.volumes.has(volumeId)) throw notFound('Volume');
-  // A FAILED pod can be rebooted back to life.
-  requireRunning(pod, 'reboot', true);
+  // A FAILED pod can be rebooted back to life, and so can one stopped at a $0 balance once
+  // the account has money again.
+  if (pod.status === 'STOPPED') {
+    if (app.store.balance <= 0) {
+      throw new HttpError(403, 'insufficient_balance', 'Insufficient balance', {
+        hint: 'Add funds first: the pod was stopped because the balance reached $0.',
+      });
+    }
+  } else requireRunning(pod, 'reboot', true);
   if (volumeId !== undefined) pod.volume_id = volumeId;
   app.fleet.restart(pod, { wipeData: false, reason: 'Reboot' });
   return { body: podRow(app, pod) };

@@ -3,7 +3,7 @@ import type { EmulatorConfig } from '../config.ts';
 import type { Executor } from '../market/executor.ts';
 import { generateHostKey, type PodFaults } from '../pods/index.ts';
 import type { Store } from '../state/store.ts';
-import type { PodEvent, PodRecord, Template } from '../state/types.ts';
+import { isStarting, type PodEvent, type PodRecord, type Template } from '../state/types.ts';
 import type { LogHub } from './log-hub.ts';
 import type { PodHost, StartedPod } from './pod-host.ts';
 
@@ -68,7 +68,7 @@ export class Fleet {
       if (pod.status === 'RUNNING') {
         this.logs.append(pod, 'Emulator restarted; container resumed');
         starts.push(this.startServer(pod.id, this.generation(pod.id)));
-      } else if (pod.status === 'PENDING') {
+      } else if (isStarting(pod.status)) {
         this.schedule(pod);
       }
     }
@@ -153,7 +153,7 @@ export class Fleet {
   /** Reboot (or template switch): back to PENDING, the SSH server is replaced. */
   restart(pod: PodRecord, options: { wipeData: boolean; reason: string }): void {
     const now = Date.now();
-    pod.status = 'PENDING';
+    pod.status = options.reason === 'Reboot' ? 'REBOOT_PENDING' : 'PENDING';
     pod.pending_since = now;
     pod.ready_at = now + this.config.readyDelayMs;
     pod.updated_at = new Date(now).toISOString();
@@ -180,7 +180,7 @@ export class Fleet {
   /** Charges every live pod up to now. */
   settleBilling(now = Date.now()): void {
     for (const pod of this.store.pods.values()) {
-      if (pod.status !== 'PENDING' && pod.status !== 'RUNNING') {
+      if (!isStarting(pod.status) && pod.status !== 'RUNNING') {
         pod.billed_until = now;
         continue;
       }
@@ -190,6 +190,30 @@ export class Fleet {
         pod.billed_until = now;
       }
     }
+    if (this.store.balance <= 0) this.stopForBalance();
+  }
+
+  /**
+   * The balance ran out: the reference is silent, so the emulator does what a prepaid service
+   * must: every billed pod becomes STOPPED (still listed, SSH off, files kept, no longer
+   * billed) and the balance stays at 0, never below. Funding the account and rebooting the pod
+   * brings it back.
+   */
+  private stopForBalance(): void {
+    this.store.balance = Math.max(0, this.store.balance);
+    for (const pod of this.store.pods.values()) {
+      if (!isStarting(pod.status) && pod.status !== 'RUNNING') continue;
+      const timer = this.timers.get(pod.id);
+      if (timer !== undefined) clearTimeout(timer);
+      this.timers.delete(pod.id);
+      pod.status = 'STOPPED';
+      pod.updated_at = new Date().toISOString();
+      const message = 'Balance reached $0: pod stopped. Add funds, then reboot it to start again.';
+      this.event(pod, 'pod.stopped', 'InsufficientBalance', message, message);
+      this.logs.append(pod, message);
+      this.stopServer(pod.id, false);
+    }
+    this.store.changed();
   }
 
   /** Periodic work: scheduled removals and expiry of CREATION_FAILED rows. */
@@ -259,7 +283,7 @@ export class Fleet {
 
   private becomeReady(podId: string, generation: number): void {
     const pod = this.store.pods.get(podId);
-    if (pod === undefined || pod.status !== 'PENDING' || this.generation(podId) !== generation)
+    if (pod === undefined || !isStarting(pod.status) || this.generation(podId) !== generation)
       return;
     if (pod.fail_creation) {
       pod.fail_creation = false;
@@ -288,7 +312,10 @@ export class Fleet {
       } catch (error) {
         const current = this.store.pods.get(podId);
         if (current === undefined || this.closed || this.generation(podId) !== generation) return;
-        const reason = error instanceof Error ? error.message : String(error);
+        const hint = (error as { hint?: unknown } | undefined)?.hint;
+        const reason =
+          (error instanceof Error ? error.message : String(error)) +
+          (typeof hint === 'string' ? `. ${hint}` : '');
         this.markCreationFailed(current, `Could not start the pod's SSH server: ${reason}`);
         return;
       }
@@ -299,11 +326,16 @@ export class Fleet {
       }
       current.ssh_port = started.sshPort;
       current.extra_ports = started.extraPorts;
-      if (current.status === 'PENDING') {
+      if (isStarting(current.status)) {
         current.status = 'RUNNING';
         current.deployed = true;
         current.updated_at = new Date().toISOString();
-        this.event(current, 'pod.running', 'Started', 'Container running; SSH is ready');
+        this.event(
+          current,
+          'pod.running',
+          'Started',
+          `Container running; SSH is ready (isolation: ${started.isolation}${started.isolation === 'none' ? ', NOT sandboxed: commands run on the host' : ''})`,
+        );
         this.logs.append(current, `Container started (isolation: ${started.isolation})`);
         if (template?.startup_commands) {
           this.logs.append(current, `Running startup commands: ${template.startup_commands}`);

@@ -1,7 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { type PodFaults, type PodServer, startPodServer } from '../pods/index.ts';
+import {
+  type Isolation,
+  type PodFaults,
+  type PodServer,
+  type SandboxMode,
+  startPodServer,
+} from '../pods/index.ts';
 
 export interface PodStartRequest {
   podId: string;
@@ -18,7 +24,7 @@ export interface PodStartRequest {
 export interface StartedPod {
   sshPort: number;
   extraPorts: Record<string, number>;
-  isolation: 'bwrap' | 'none';
+  isolation: Isolation;
 }
 
 interface Running {
@@ -35,7 +41,7 @@ export class PodHost {
   private readonly running = new Map<string, Running>();
   private readonly host: string;
   private readonly dataRoot: string;
-  private readonly sandbox: 'auto' | 'bwrap' | 'none';
+  private readonly sandbox: SandboxMode;
   private readonly onLog: (podId: string, line: string) => void;
   private readonly hiddenHostDirs: readonly string[];
 
@@ -44,7 +50,7 @@ export class PodHost {
     dataRoot: string;
     /** Hidden inside every pod's sandbox: all pods' data, backups and the state file (host keys). */
     hiddenHostDirs: readonly string[];
-    sandbox: 'auto' | 'bwrap' | 'none';
+    sandbox: SandboxMode;
     onLog: (podId: string, line: string) => void;
   }) {
     this.host = options.host;
@@ -58,7 +64,7 @@ export class PodHost {
     return join(this.dataRoot, podId);
   }
 
-  isolation(podId: string): 'bwrap' | 'none' | undefined {
+  isolation(podId: string): Isolation | undefined {
     return this.running.get(podId)?.server.isolation;
   }
 

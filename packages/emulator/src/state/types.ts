@@ -2,11 +2,18 @@
 
 export type PodStatus =
   | 'PENDING'
+  /** A reboot in progress (reference §3.1); a template switch goes through PENDING. */
+  | 'REBOOT_PENDING'
   | 'RUNNING'
   | 'CREATION_FAILED'
   | 'DELETING'
   | 'FAILED'
   | 'STOPPED';
+
+/** A pod on its way to RUNNING: created, rebooting or switching template. */
+export function isStarting(status: PodStatus): boolean {
+  return status === 'PENDING' || status === 'REBOOT_PENDING';
+}
 
 export type TemplateStatus =
   | 'CREATED'

@@ -42,7 +42,7 @@ describe.skipIf(missing.length > 0)('pods with the OpenSSH client, sftp, scp and
     });
     expect(shell.code).toBe(3);
     expect(shell.stdout).toContain(
-      `in ${f.pod.isolation === 'bwrap' ? '/root' : `${f.podsDir}/pod-1/root`}`,
+      `in ${f.pod.isolation !== 'none' ? '/root' : `${f.podsDir}/pod-1/root`}`,
     );
   });
 
@@ -75,9 +75,9 @@ describe.skipIf(missing.length > 0)('pods with the OpenSSH client, sftp, scp and
     const cat = await runFile(SSH, [
       ...ssh,
       'root@127.0.0.1',
-      f.pod.isolation === 'bwrap' ? 'cat /tmp/scp.txt' : 'true',
+      f.pod.isolation !== 'none' ? 'cat /tmp/scp.txt' : 'true',
     ]);
-    if (f.pod.isolation === 'bwrap') expect(cat.stdout).toBe('via sftp\n');
+    if (f.pod.isolation !== 'none') expect(cat.stdout).toBe('via sftp\n');
   });
 
   it('syncs a tree up and back down with `rsync -e ssh`', async () => {
@@ -85,7 +85,7 @@ describe.skipIf(missing.length > 0)('pods with the OpenSSH client, sftp, scp and
     await mkdir(join(src, 'sub'), { recursive: true });
     await writeFile(join(src, 'a.txt'), 'alpha\n');
     await writeFile(join(src, 'sub', 'b.bin'), Buffer.alloc(300_000, 7));
-    const dest = f.pod.isolation === 'bwrap' ? '/workspace/tree/' : 'tree/';
+    const dest = f.pod.isolation !== 'none' ? '/workspace/tree/' : 'tree/';
     const up = await runFile(RSYNC, [
       '-az',
       '--delete',

@@ -71,7 +71,7 @@ describe('pod server', () => {
         a,
         'echo pod-a > ~/mine; echo pod-a > /tmp/t; echo pod-a > /workspace/w 2>/dev/null; true',
       );
-      if (g.pod.isolation === 'bwrap') {
+      if (g.pod.isolation !== 'none') {
         const seen = await run(b, 'cat ~/mine /tmp/t /workspace/w 2>&1; ls /tmp /root /workspace');
         expect(seen.stdout.toString()).not.toContain('pod-a');
         expect(seen.stdout.toString()).toContain('No such file');
@@ -90,9 +90,9 @@ describe('pod server', () => {
   });
 
   it.runIf(process.platform === 'linux')('reports the isolation it achieved', async () => {
-    expect(['bwrap', 'none']).toContain(f.pod.isolation);
+    expect(['bwrap', 'unshare']).toContain(f.pod.isolation);
     expect(f.pod.isolation).toBe(await detectSandbox());
-    if (f.pod.isolation === 'bwrap') {
+    {
       const client = await connect(f.pod.port, { privateKey: f.key.privateKey });
       const probe = await run(
         client,
@@ -109,12 +109,14 @@ describe('pod server', () => {
   it('tells the client when the sandbox itself cannot start', async () => {
     const dataDir = join(f.podsDir, 'broken');
     const broken = await f.start({ podId: 'broken', dataDir });
-    if (broken.isolation !== 'bwrap') return;
+    if (broken.isolation === 'none') return;
     await rm(join(dataDir, 'workspace'), { recursive: true });
     const client = await connect(broken.port, { privateKey: f.key.privateKey });
     const result = await run(client, 'echo never');
     expect(result.stdout.toString()).toBe('');
-    expect(result.stderr.toString()).toMatch(/^lium emulator: bwrap: .*workspace/);
+    expect(result.stderr.toString()).toMatch(
+      /^lium emulator: (bwrap|pod sandbox \(unshare\)): .*workspace/,
+    );
     expect(result.code).not.toBe(0);
     client.end();
   });

@@ -36,20 +36,33 @@ export class PodFs {
   readonly #dataDir: string;
   readonly #hidden: readonly string[];
 
-  constructor(options: { dataDir: string; hiddenHostDirs: readonly string[] }) {
+  readonly #host: boolean;
+
+  constructor(options: {
+    dataDir: string;
+    hiddenHostDirs: readonly string[];
+    /**
+     * `sandbox` (default): the view bwrap and unshare build. `host`: what an unsandboxed
+     * command sees (sandbox none): the machine itself, relative paths in the pod's home.
+     */
+    view?: 'sandbox' | 'host';
+  }) {
     this.#dataDir = options.dataDir;
     this.#hidden = options.hiddenHostDirs.filter((dir) => dir !== '/');
+    this.#host = options.view === 'host';
   }
 
   /** Relative paths start at /root, the pod user's home. */
   async resolve(path: string, options: { followFinal: boolean }): Promise<ResolvedPath> {
-    const start = path.startsWith('/') ? path : `/root/${path}`;
+    const home = this.#host ? join(this.#dataDir, 'root') : '/root';
+    const start = path.startsWith('/') ? path : `${home}/${path}`;
     const parts = await this.#walk(start.split('/'), options.followFinal);
     return this.#map(parts);
   }
 
   #map(parts: readonly string[]): ResolvedPath {
     const podPath = `/${parts.join('/')}`;
+    if (this.#host) return { podPath, hostPath: podPath, writable: true };
     const [top = '', ...rest] = parts;
     if (POD_DIR_SET.has(top)) {
       return { podPath, hostPath: join(this.#dataDir, top, ...rest), writable: true };

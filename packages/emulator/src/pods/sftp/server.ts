@@ -1,7 +1,8 @@
-import { constants as fsConstants, type Stats } from 'node:fs';
+import { constants as fsConstants, readSync, type Stats, type StatsFs, writeSync } from 'node:fs';
 import {
   chmod,
   type FileHandle,
+  link,
   lstat,
   mkdir,
   open,
@@ -10,6 +11,7 @@ import {
   rename,
   rmdir,
   stat,
+  statfs,
   symlink,
   truncate,
   unlink,
@@ -17,14 +19,33 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Attributes, FileEntry, InputAttributes, SFTPWrapper } from 'ssh2';
-import ssh2 from 'ssh2';
+import ssh2 from '../ssh2.ts';
 import { longName } from './long-name.ts';
 import { type PodFs, PodFsError, type ResolvedPath } from './pod-fs.ts';
+import { announceExtensions, sendExitStatus, sendExtendedReply, uint64s } from './wire.ts';
 
 const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
 
-/** Largest READ answered at once (OpenSSH's sftp-server caps at 256 KiB too). */
-const MAX_READ = 256 * 1024;
+/** OpenSSH's SFTP_MAX_MSG_LENGTH: the largest packet either side may send. */
+const MAX_PACKET = 256 * 1024;
+/** Largest READ answered and WRITE accepted at once, as OpenSSH's sftp-server. */
+const MAX_READ = MAX_PACKET - 1024;
+const MAX_OPEN_HANDLES = 1024;
+
+/**
+ * The extensions OpenSSH 9's sftp-server announces that this server implements. Clients only
+ * use what is announced: `limits@openssh.com` is what makes OpenSSH's clients and ours send
+ * 255 KiB requests instead of 32 KiB ones.
+ */
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  'posix-rename@openssh.com': '1',
+  'statvfs@openssh.com': '2',
+  'fstatvfs@openssh.com': '2',
+  'hardlink@openssh.com': '1',
+  'fsync@openssh.com': '1',
+  'limits@openssh.com': '1',
+  'expand-path@openssh.com': '1',
+};
 const READDIR_BATCH = 128;
 
 type Handle =
@@ -36,6 +57,7 @@ type Handle =
  * emulator's privileges; the view (PodFs) decides what a path means and what may change.
  */
 export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) => void): void {
+  announceExtensions(sftp, EXTENSIONS);
   const handles = new Map<number, Handle>();
   let nextHandle = 1;
 
@@ -64,26 +86,61 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
   const follow = (p: string) => fs.resolve(p, { followFinal: true });
   const noFollow = (p: string) => fs.resolve(p, { followFinal: false });
 
-  /** Runs one request; any error becomes the matching SFTP status. */
+  /**
+   * Runs one request; any error becomes the matching SFTP status. Requests run one at a time,
+   * in the order they arrived, and are answered in that order, as OpenSSH's sftp-server does.
+   * Clients depend on it: OpenSSH `scp` (SFTP mode) writes in place and then truncates the file
+   * to the highest *contiguously* acknowledged offset, so WRITEs answered out of order made it
+   * cut uploads short and still exit 0. READ and WRITE are synchronous (page-cache copies of at
+   * most 256 KiB, as sftp-server does them): a thread-pool round trip per 32 KiB request made
+   * the server latency-bound at a fifth of sshd's speed.
+   */
   let inFlight = 0;
   let peerDone = false;
+  let busy = false;
+  const pending: [number, () => void | Promise<void>][] = [];
   const closeWhenIdle = (): void => {
     if (!peerDone || inFlight > 0) return;
     sendExitStatus(sftp, 0);
     sftp.end();
   };
-  const run = (reqid: number, work: () => Promise<void>): void => {
-    inFlight += 1;
-    work()
-      .catch((err: unknown) => {
-        const [code, message] = statusFor(err);
-        if (code === STATUS_CODE.FAILURE) onLog(`sftp: ${message}`);
-        sftp.status(reqid, code, message);
-      })
-      .finally(() => {
+  const fail = (reqid: number, err: unknown): void => {
+    const [code, message] = statusFor(err);
+    if (code === STATUS_CODE.FAILURE) onLog(`sftp: ${message}`);
+    sftp.status(reqid, code, message);
+  };
+  const drain = (): void => {
+    while (!busy) {
+      const next = pending.shift();
+      if (!next) break;
+      const [reqid, work] = next;
+      let result: void | Promise<void>;
+      try {
+        result = work();
+      } catch (err) {
+        fail(reqid, err);
         inFlight -= 1;
-        closeWhenIdle();
-      });
+        continue;
+      }
+      if (result instanceof Promise) {
+        busy = true;
+        void result
+          .catch((err: unknown) => fail(reqid, err))
+          .finally(() => {
+            busy = false;
+            inFlight -= 1;
+            drain();
+          });
+        return;
+      }
+      inFlight -= 1;
+    }
+    if (!busy) closeWhenIdle();
+  };
+  const run = (reqid: number, work: () => void | Promise<void>): void => {
+    inFlight += 1;
+    pending.push([reqid, work]);
+    if (!busy) drain();
   };
   // The client's EOF ends the session once every answer is out (as sftp-server exits).
   sftp.on('end', () => {
@@ -106,20 +163,20 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
     }),
   );
   sftp.on('READ', (reqid, handle, offset, length) =>
-    run(reqid, async () => {
-      const file = fileOf(handle);
+    run(reqid, () => {
+      const { fd } = fileOf(handle);
       const buf = Buffer.allocUnsafe(Math.min(length, MAX_READ));
-      const { bytesRead } = await file.read(buf, 0, buf.length, offset);
+      const bytesRead = readSync(fd, buf, 0, buf.length, offset);
       if (bytesRead === 0) sftp.status(reqid, STATUS_CODE.EOF);
       else sftp.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
     }),
   );
   sftp.on('WRITE', (reqid, handle, offset, data) =>
-    run(reqid, async () => {
-      const file = fileOf(handle);
+    run(reqid, () => {
+      const { fd } = fileOf(handle);
       let done = 0;
       while (done < data.length) {
-        const { bytesWritten } = await file.write(data, done, data.length - done, offset + done);
+        const bytesWritten = writeSync(fd, data, done, data.length - done, offset + done);
         done += bytesWritten;
       }
       ok(reqid);
@@ -226,14 +283,53 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
   );
   sftp.on('EXTENDED', (reqid, name, data) =>
     run(reqid, async () => {
-      if (name !== 'posix-rename@openssh.com' || !data) {
-        sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED);
-        return;
+      const args = data ?? Buffer.alloc(0);
+      switch (name) {
+        case 'limits@openssh.com':
+          sendExtendedReply(
+            sftp,
+            reqid,
+            uint64s([MAX_PACKET, MAX_READ, MAX_READ, MAX_OPEN_HANDLES]),
+          );
+          return;
+        case 'posix-rename@openssh.com': {
+          const [from, to] = needStrings(args, 2);
+          await renamePath(fs, from, to, { overwrite: true });
+          ok(reqid);
+          return;
+        }
+        case 'hardlink@openssh.com': {
+          const [from, to] = needStrings(args, 2);
+          const source = await noFollow(from);
+          await link(source.hostPath, writable(await noFollow(to)).hostPath);
+          ok(reqid);
+          return;
+        }
+        case 'fsync@openssh.com': {
+          await fileOf(needHandle(args)).sync();
+          ok(reqid);
+          return;
+        }
+        case 'statvfs@openssh.com':
+        case 'fstatvfs@openssh.com': {
+          const hostPath =
+            name === 'statvfs@openssh.com'
+              ? (await follow(needStrings(args, 1)[0])).hostPath
+              : handlePath(getHandle(needHandle(args))[1]);
+          sendExtendedReply(sftp, reqid, statvfsReply(await statfs(hostPath)));
+          return;
+        }
+        case 'expand-path@openssh.com': {
+          // `~` and `~/x` are the pod user's home (/root), as sftp-server expands them.
+          const [path] = needStrings(args, 1);
+          const expanded = path === '~' ? '/root' : path.replace(/^~\//, '/root/');
+          const { podPath } = await follow(expanded === '' ? '.' : expanded);
+          sftp.name(reqid, [{ filename: podPath, longname: podPath, attrs: {} as Attributes }]);
+          return;
+        }
+        default:
+          sftp.status(reqid, STATUS_CODE.OP_UNSUPPORTED, `${name} is not supported`);
       }
-      const [from, to] = readStrings(data, 2);
-      if (from === undefined || to === undefined) throw new PodFsError('failure', 'Bad request');
-      await renamePath(fs, from, to, { overwrite: true });
-      ok(reqid);
     }),
   );
 
@@ -243,23 +339,6 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
     }
     handles.clear();
   });
-}
-
-interface RawChannel {
-  _protocol?: { exitStatus(id: number, status: number): void };
-  outgoing?: { id: number; state: string };
-}
-
-/**
- * Like sftp-server exiting 0: `scp` (SFTP mode) fails a transfer whose channel closes without
- * an exit status. ssh2's SFTP object has no `exit()`, so the request goes out through the
- * channel's protocol directly.
- */
-function sendExitStatus(sftp: SFTPWrapper, status: number): void {
-  const raw = sftp as unknown as RawChannel;
-  if (raw._protocol && raw.outgoing?.state === 'open') {
-    raw._protocol.exitStatus(raw.outgoing.id, status);
-  }
 }
 
 function openFlags(flags: number): number {
@@ -368,6 +447,42 @@ function readStrings(data: Buffer, count: number): (string | undefined)[] {
     offset += length;
   }
   return out;
+}
+
+function needStrings(data: Buffer, count: 1): [string];
+function needStrings(data: Buffer, count: 2): [string, string];
+function needStrings(data: Buffer, count: number): string[] {
+  const strings = readStrings(data, count);
+  if (strings.some((value) => value === undefined)) throw new PodFsError('failure', 'Bad request');
+  return strings as string[];
+}
+
+function needHandle(data: Buffer): Buffer {
+  if (data.length < 4) throw new PodFsError('failure', 'Bad request');
+  const length = data.readUInt32BE(0);
+  if (4 + length > data.length) throw new PodFsError('failure', 'Bad request');
+  return data.subarray(4, 4 + length);
+}
+
+function handlePath(handle: Handle): string {
+  return handle.path.hostPath;
+}
+
+/** The 11 uint64 fields of a statvfs@openssh.com reply. */
+function statvfsReply(stats: StatsFs): Buffer {
+  return uint64s([
+    stats.bsize,
+    stats.bsize,
+    stats.blocks,
+    stats.bfree,
+    stats.bavail,
+    stats.files,
+    stats.ffree,
+    stats.ffree,
+    0, // fsid
+    0, // flags (not read-only)
+    255, // name max
+  ]);
 }
 
 function statusFor(err: unknown): [number, string] {
