@@ -32,6 +32,14 @@ const USAGE_CODES = new Set([
   'target_invalid',
 ]);
 
+/** The way out of a refused host key, on the command line: the commands that reset the pin. */
+function hostKeyHint(error: LiumError): string | undefined {
+  if (error.code !== 'ssh_host_key_mismatch') return undefined;
+  const podId = (error as LiumError & { hostKeyId?: unknown }).hostKeyId;
+  if (typeof podId !== 'string') return undefined;
+  return `If you expected this (the pod was rebuilt or rebooted), run \`lium known-hosts forget ${podId}\` or \`lium ssh ${podId} --reset-host-key\`, then try again.`;
+}
+
 export interface ErrorReport {
   exitCode: number;
   code: string;
@@ -47,7 +55,8 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
       : error.code === 'interrupted' || (interrupted && error.code === 'aborted')
         ? EXIT_INTERRUPTED
         : EXIT_FAILURE;
-    const hint = CLI_HINTS[error.code] ?? error.hint ?? DEFAULT_HINTS[error.code];
+    const hint =
+      hostKeyHint(error) ?? CLI_HINTS[error.code] ?? error.hint ?? DEFAULT_HINTS[error.code];
     return { exitCode, code: error.code, message: error.message, hint };
   }
   if (interrupted) {

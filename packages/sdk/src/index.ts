@@ -25,6 +25,13 @@ export {
 } from './errors.ts';
 export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
+export {
+  type ForgottenHostKey,
+  forgetPodHostKey,
+  type HostKeyDeps,
+  knownHostsDirOf,
+  pinnedHostKeys,
+} from './host-keys.ts';
 export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
 export { Lium } from './lium.ts';
 export {

@@ -56,6 +56,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./ssh.ts'),
   },
   {
+    command: 'known-hosts',
+    describe: "Forget a pod's pinned SSH host key after it changed (forget TARGETS)",
+    load: () => import('./known-hosts.ts'),
+  },
+  {
     command: 'scp <targets> [paths..]',
     describe: 'Copy files to pods, or from a pod with TARGET:PATH',
     load: () => import('./scp.ts'),
