@@ -15,6 +15,14 @@ export type {
   TransferProgress,
   TransferResult,
 } from '@lium/ssh';
+export {
+  type AccountRunway,
+  accountRunway,
+  type BalanceDeps,
+  balanceDepsOf,
+  formatRunway,
+  getAccountRunway,
+} from './balance.ts';
 export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
 export {
   LiumPodError,
@@ -34,6 +42,15 @@ export {
 } from './host-keys.ts';
 export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
 export { Lium } from './lium.ts';
+export {
+  isContainerNotDeployed,
+  LOG_OVERLAP_LINES,
+  LogAligner,
+  type LogsDeps,
+  type LogsStatus,
+  type PodLogOptions,
+  streamPodLogLines,
+} from './logs.ts';
 export {
   type ExecutorInfo,
   type ExecutorSpecs,
@@ -67,6 +84,34 @@ export type {
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
 export {
+  holdPortForwards,
+  type OpenForward,
+  openPortForwards,
+  type PortForwardDeps,
+  type PortForwards,
+  type PortMapping,
+  parsePortMappings,
+  portForwardDepsOf,
+} from './port-forward.ts';
+export {
+  type RebootDeps,
+  type RebootOptions,
+  type RebootResult,
+  rebootDepsOf,
+  rebootPod,
+} from './reboot.ts';
+export {
+  cancelRemovalOf,
+  listScheduledRemovals,
+  type RemovalWhen,
+  removalTime,
+  type ScheduleDeps,
+  type ScheduledRemoval,
+  scheduleDepsOf,
+  scheduledRemovals,
+  scheduleRemovalOf,
+} from './schedules.ts';
+export {
   type ExecutorSnapshot,
   type ExecutorSnapshotEntry,
   POD_SNAPSHOT_MAX_AGE_MS,
@@ -83,4 +128,24 @@ export {
   type TargetToken,
 } from './targets.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
+export {
+  type CreateTopupOptions,
+  createTopupInvoice,
+  listTopupCurrencies,
+  type TopupCurrency,
+  type TopupDeps,
+  type TopupInvoiceInfo,
+  topupDepsOf,
+} from './topup.ts';
+export {
+  parseVolumeSpec,
+  readVolumeSnapshot,
+  resolveVolumeTargets,
+  VOLUME_SNAPSHOT_FILE,
+  type VolumeDeps,
+  type VolumeSpec,
+  volumeDepsOf,
+  volumeForRent,
+  writeVolumeSnapshot,
+} from './volumes.ts';
 export { TERMINAL_POD_STATUSES, type WaitForReadyOptions } from './wait-ready.ts';
