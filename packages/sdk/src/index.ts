@@ -16,6 +16,21 @@ export type {
   TransferResult,
 } from '@lium/ssh';
 export {
+  type BackupDeps,
+  backupNow,
+  listBackupRuns,
+  listRestoreRuns,
+  type OperationProgress,
+  parseBackupEvery,
+  parseBackupKeep,
+  removeBackup,
+  restoreBackup,
+  type SetBackupOptions,
+  setBackup,
+  showBackup,
+  type WaitOperationOptions,
+} from './backups.ts';
+export {
   type AccountRunway,
   accountRunway,
   type BalanceDeps,
@@ -121,12 +136,34 @@ export {
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {
+  addSshKey,
+  findSshKey,
+  listSshKeyInfos,
+  parsePublicKeyLine,
+  readPublicKeyFile,
+  removeSshKey,
+  type SshKeyDeps,
+  type SshKeyInfo,
+  toSshKeyInfo,
+} from './ssh-keys.ts';
+export {
   parseTargetSpec,
   type ResolveOptions,
   resolveTargets,
   type Targetable,
   type TargetToken,
 } from './targets.ts';
+export {
+  createTemplateAndVerify,
+  type DeploymentForecast,
+  deleteTemplate,
+  deploymentForecast,
+  type NewTemplateOptions,
+  parseImageRef,
+  type TemplateDeps,
+  toDeploymentForecast,
+  verificationLog,
+} from './templates-create.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 export {
   type CreateTopupOptions,

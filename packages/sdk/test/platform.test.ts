@@ -2,23 +2,39 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accountRunway,
+  addSshKey,
+  backupNow,
   balanceDepsOf,
   cancelRemovalOf,
+  createTemplateAndVerify,
   createTopupInvoice,
+  deleteTemplate,
+  deploymentForecast,
   getAccountRunway,
   holdPortForwards,
   type Lium,
   type LogsStatus,
+  listBackupRuns,
+  listRestoreRuns,
   listScheduledRemovals,
+  listSshKeyInfos,
   listTopupCurrencies,
   openPortForwards,
   type PodInfo,
+  parseBackupEvery,
+  parseBackupKeep,
   parsePortMappings,
   portForwardDepsOf,
+  readPublicKeyFile,
   rebootDepsOf,
   rebootPod,
+  removeBackup,
+  removeSshKey,
+  restoreBackup,
   scheduleDepsOf,
   scheduleRemovalOf,
+  setBackup,
+  showBackup,
   streamPodLogLines,
   topupDepsOf,
   volumeDepsOf,
@@ -347,5 +363,119 @@ describe('balance and top-up', () => {
       code: 'usage_error',
     });
     expect(invoices().length).toBe(before);
+  });
+});
+
+describe('backups', () => {
+  it('sets, shows, backs up now with progress, restores with progress, and removes', async () => {
+    const api = await lium.getApiClient();
+    await lium.executeCommand(pod, 'mkdir -p /root/work && echo precious > /root/work/data.txt');
+    const config = await setBackup(api, pod, {
+      path: '/root/work',
+      everyHours: parseBackupEvery('6h'),
+      keepDays: parseBackupKeep('2w'),
+    });
+    expect(config).toMatchObject({
+      backup_path: '/root/work',
+      backup_frequency_hours: 6,
+      retention_days: 14,
+    });
+    await expect(setBackup(api, pod, {})).rejects.toMatchObject({ code: 'backup_config_exists' });
+    const percents: number[] = [];
+    const done = await backupNow(api, pod, {
+      name: 'first',
+      pollMs: 50,
+      onProgress: (p) => percents.push(p.percent),
+    });
+    expect(done.log?.status).toBe('COMPLETED');
+    expect(percents.at(-1)).toBe(100);
+    expect(percents.length).toBeGreaterThan(1);
+    expect((await showBackup(api, pod)).latest?.id).toBe(done.backupLogId);
+    expect((await listBackupRuns(api, pod))[0]?.id).toBe(done.backupLogId);
+
+    const restored = await restoreBackup(api, pod, {
+      backupId: done.backupLogId,
+      to: '/root/restored',
+      pollMs: 50,
+    });
+    expect(restored.log?.status).toBe('COMPLETED');
+    expect((await lium.executeCommand(pod, 'cat /root/restored/data.txt')).stdout).toBe(
+      'precious\n',
+    );
+    expect((await listRestoreRuns(api, pod))[0]?.id).toBe(restored.restoreLogId);
+    expect(await removeBackup(api, pod)).toBe(true);
+    expect(await removeBackup(api, pod)).toBe(false);
+    expect((await showBackup(api, pod)).config).toBeNull();
+  });
+
+  it('a failing backup throws backup_failed with the server reason', async () => {
+    const api = await lium.getApiClient();
+    await setBackup(api, pod, { path: '/root/does-not-exist', replace: true });
+    await expect(backupNow(api, pod, { pollMs: 50 })).rejects.toMatchObject({
+      code: 'backup_failed',
+      message: expect.stringContaining('/root/does-not-exist does not exist'),
+    });
+    await removeBackup(api, pod);
+  });
+
+  it('refuses --every and --keep it cannot honour', () => {
+    expect(() => parseBackupEvery('90m')).toThrow(/Invalid --every "90m"/);
+    expect(() => parseBackupKeep('36h')).toThrow(/whole days/);
+    expect(parseBackupKeep('1d')).toBe(1);
+  });
+});
+
+describe('ssh keys', () => {
+  it('adds a key file once, lists it with its fingerprint, and removes it by name', async () => {
+    const api = await lium.getApiClient();
+    const line = await readPublicKeyFile(`${h.extraKeyPath}.pub`);
+    const first = await addSshKey(api, line, { name: 'laptop' });
+    expect(first.added).toBe(true);
+    expect(first.key).toMatchObject({
+      name: 'laptop',
+      fingerprint: expect.stringMatching(/^SHA256:/),
+    });
+    expect((await addSshKey(api, line, { name: 'again' })).added).toBe(false);
+    expect((await listSshKeyInfos(api)).map((k) => k.name)).toContain('laptop');
+    await expect(readPublicKeyFile(h.extraKeyPath)).rejects.toMatchObject({
+      code: 'ssh_key_invalid',
+      message: expect.stringContaining('private key'),
+    });
+    expect((await removeSshKey(api, 'laptop')).id).toBe(first.key.id);
+    await expect(removeSshKey(api, 'laptop')).rejects.toMatchObject({ code: 'target_not_found' });
+  });
+});
+
+describe('templates', () => {
+  it('creates a template and waits for verification; a failed one carries the verifier log', async () => {
+    const api = await lium.getApiClient();
+    const seen: string[] = [];
+    const made = await createTemplateAndVerify(api, {
+      image: 'pytorch/pytorch:2.4.0',
+      ports: [8888],
+      pollMs: 50,
+      onStatus: (t) => seen.push(t.status ?? ''),
+    });
+    expect(made.status).toBe('VERIFY_SUCCESS');
+    expect(made.name).toBe('pytorch-2.4.0');
+    h.emu.control.failNextTemplateVerifications(1);
+    const failed = await createTemplateAndVerify(api, { image: 'nope/broken', pollMs: 50 }).catch(
+      (e: unknown) => e,
+    );
+    expect(failed).toMatchObject({ code: 'template_verify_failed' });
+    expect((failed as { log: string }).log.length).toBeGreaterThan(0);
+    await deleteTemplate(api, made.id);
+    await deleteTemplate(api, (failed as { templateId: string }).templateId);
+    await expect(deleteTemplate(api, made.id)).rejects.toMatchObject({ code: 'target_not_found' });
+  });
+
+  it('gives the deployment estimate for a confirmation, or nothing when the server fails', async () => {
+    const api = await lium.getApiClient();
+    const [executor] = await lium.listExecutors();
+    const template = pod.template?.id ?? '';
+    const forecast = await deploymentForecast(api, executor!.id, template);
+    expect(forecast?.seconds).toBeGreaterThan(0);
+    h.emu.control.addFault({ path: '/executors/deployment-estimate', status: 500, times: 1 });
+    expect(await deploymentForecast(api, executor!.id, template)).toBeUndefined();
   });
 });
