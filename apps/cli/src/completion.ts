@@ -92,6 +92,9 @@ export async function complete(words: readonly string[], ctx: CommandContext): P
     candidates = CONFIG_ACTIONS;
   } else if (command === 'completion' && positionals.length === 1) {
     candidates = ['bash', 'zsh'];
+  } else if (command === 'known-hosts') {
+    candidates =
+      positionals.length === 1 ? ['forget'] : positionals.length === 2 ? await podNames(ctx) : [];
   } else if (POD_COMMANDS.has(command) && positionals.length === 1) {
     candidates = await podNames(ctx);
   } else {

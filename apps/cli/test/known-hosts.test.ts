@@ -123,6 +123,12 @@ describe('a pod whose host key changed (the built lium)', () => {
     expect((await lium(['exec', 'keyed', 'echo ok'])).stdout).toBe('ok\n');
   });
 
+  it('completes the action and the pods', async () => {
+    expect((await lium(['__complete', 'known-hosts', ''])).stdout.split('\n')).toContain('forget');
+    const pods = (await lium(['__complete', 'known-hosts', 'forget', ''])).stdout.split('\n');
+    expect(pods).toContain('keyed');
+  });
+
   it('`lium known-hosts` without an action is a usage error', async () => {
     const bare = await lium(['known-hosts']);
     expect(bare.code).toBe(2);
