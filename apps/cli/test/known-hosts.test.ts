@@ -88,7 +88,10 @@ describe('a pod whose host key changed (the built lium)', () => {
     expect((await lium(['ssh', '--help'])).stdout).toContain('--reset-host-key');
     // The refusal stays a refusal: nothing ran, the old pin is still there.
     expect(refused.stdout).not.toContain('hi');
-    expect((await lium(['exec', 'keyed', 'echo ran'])).stdout).not.toContain('ran');
+    const exec = await lium(['exec', 'keyed', 'echo ran']);
+    expect(exec.stdout).not.toContain('ran');
+    expect(exec.code).toBe(1);
+    expect(exec.stderr).toContain(`lium known-hosts forget ${podId}`);
   });
 
   it('`lium known-hosts forget` resets the pin, and the next connection works', async () => {

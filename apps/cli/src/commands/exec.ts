@@ -4,6 +4,7 @@ import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { asList, parseEnvArgs } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
+import { describeError } from '../handle-error.ts';
 import { localPath, readLocalText } from '../local-files.ts';
 import { plural, podLabel } from '../pods.ts';
 
@@ -158,7 +159,9 @@ async function execOnMany(
         ...(event.error ? { error: errorJson(event.error) } : {}),
       });
     } else if (event.error) {
-      out.error(`${podLabel(event.pod)}: ${errorJson(event.error).message}`);
+      // The same hint a single failure gets (e.g. how to reset a changed host key).
+      const report = describeError(event.error, ctx.interrupted);
+      out.error(`${podLabel(event.pod)}: ${report.message}`, report.hint);
     } else if (code !== 0) {
       out.warn(`${podLabel(event.pod)} exited with ${code}`);
     }

@@ -37,7 +37,7 @@ export default defineCommand({
         hint: 'Use `lium exec --json` to run commands from scripts.',
       });
     }
-    if (args.resetHostKey) {
+    if (args['reset-host-key']) {
       const [forgotten] = await forgetHostKeys(lium, [pod]);
       if (forgotten) ctx.out.info(describeForgotten(pod, forgotten));
     }
