@@ -1,10 +1,18 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { wirePod } from '../test/fixtures.ts';
 import { accountRunway, formatRunway } from './balance.ts';
-import { toPodInfo } from './models.ts';
+import { toPodInfo, toVolumeInfo } from './models.ts';
 import { parsePortMappings } from './port-forward.ts';
 import { removalTime, scheduledRemovals } from './schedules.ts';
-import { parseVolumeSpec } from './volumes.ts';
+import {
+  parseVolumeSpec,
+  readVolumeSnapshot,
+  resolveVolumeTargets,
+  writeVolumeSnapshot,
+} from './volumes.ts';
 
 describe('parseVolumeSpec', () => {
   it('reads id:<HUID|id> and new:name=NAME[,desc=TEXT]', () => {
@@ -112,5 +120,29 @@ describe('accountRunway and formatRunway', () => {
     expect(formatRunway(0.75)).toBe('45 m');
     expect(formatRunway(0.001)).toBe('< 1 m');
     expect(formatRunway(48)).toBe('2 d');
+  });
+});
+
+describe('volume snapshots and targets', () => {
+  const volume = (id: string, name: string) =>
+    toVolumeInfo({ id, name, description: '', current_size_bytes: 0 } as never);
+
+  it('remembers the list as shown, and resolves indices, HUIDs and names through it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lium-volumes-'));
+    try {
+      const a = volume('a0000000-0000-4000-8000-000000000001', 'data');
+      const b = volume('b0000000-0000-4000-8000-000000000002', 'models');
+      expect(await readVolumeSnapshot(dir)).toBeUndefined();
+      await writeVolumeSnapshot(dir, [b, a]);
+      const saved = JSON.parse(await readFile(join(dir, 'last_volumes.json'), 'utf8'));
+      expect(saved.volumes[0]).toMatchObject({ id: b.id, huid: b.huid, name: 'models' });
+      const snapshot = await readVolumeSnapshot(dir);
+      expect(resolveVolumeTargets('1', [a, b], snapshot)).toEqual([b]);
+      expect(resolveVolumeTargets(`data,${b.huid}`, [a, b], snapshot)).toEqual([a, b]);
+      expect(() => resolveVolumeTargets('3', [a, b], snapshot)).toThrow(/no volume #3/);
+      expect(() => resolveVolumeTargets('1', [a, b], undefined)).toThrow(/Cannot resolve volume index 1/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
