@@ -140,7 +140,9 @@ describe('volume snapshots and targets', () => {
       expect(resolveVolumeTargets('1', [a, b], snapshot)).toEqual([b]);
       expect(resolveVolumeTargets(`data,${b.huid}`, [a, b], snapshot)).toEqual([a, b]);
       expect(() => resolveVolumeTargets('3', [a, b], snapshot)).toThrow(/no volume #3/);
-      expect(() => resolveVolumeTargets('1', [a, b], undefined)).toThrow(/Cannot resolve volume index 1/);
+      expect(() => resolveVolumeTargets('1', [a, b], undefined)).toThrow(
+        /Cannot resolve volume index 1/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
