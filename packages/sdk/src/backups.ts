@@ -1,8 +1,8 @@
 import type { BackupConfig, BackupLog, LiumAPIClient, RestoreLog } from '@lium/api';
 import { LiumError } from '@lium/errors';
-import { sleep, throwIfAborted } from './abort.ts';
 import { LiumUsageError } from './errors.ts';
 import type { PodInfo } from './models.ts';
+import { pollUntil } from './poll.ts';
 
 /** The `--every` and `--keep` forms: a whole number of hours or days (`6h`, `1d`, `7d`, `2w`). */
 const PERIOD = /^(\d+)\s*(h|d|w)$/i;
@@ -178,12 +178,12 @@ async function untilDone<T extends BackupLog | RestoreLog>(
   read: () => Promise<T | undefined>,
   options: WaitOperationOptions,
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let last: T | undefined;
-  for (;;) {
-    throwIfAborted(options.signal);
-    last = (await read()) ?? last;
-    if (last) {
+  const pollMs = options.pollMs ?? 1_000;
+  const done = await pollUntil(
+    async () => {
+      last = (await read()) ?? last;
+      if (!last) return undefined;
       const progress = progressOf(last);
       options.onProgress?.(progress);
       if (DONE.has(progress.status)) return last;
@@ -198,24 +198,23 @@ async function untilDone<T extends BackupLog | RestoreLog>(
               : `Check the path exists on the pod; the ${what} log has the details.`,
         });
       }
-    }
-    if (Date.now() >= deadline) {
-      throw new LiumError(
-        `The ${what} ${last?.id ?? ''} did not finish in time (${last ? `${progressOf(last).percent}%` : 'not started'})`.replace(
-          '  ',
-          ' ',
-        ),
-        {
-          code: `${what}_timeout`,
-          hint: `It may still finish: check its log later.`,
-        },
-      );
-    }
-    await sleep(
-      Math.min(options.pollMs ?? 1_000, Math.max(0, deadline - Date.now())),
-      options.signal,
-    );
-  }
+      return undefined;
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 600_000,
+      intervalMs: pollMs,
+      maxIntervalMs: pollMs,
+      signal: options.signal,
+    },
+  );
+  if (done) return done;
+  const seen = last as T | undefined;
+  throw new LiumError(
+    seen
+      ? `The ${what} ${seen.id} did not finish in time (${progressOf(seen).percent}%)`
+      : `The ${what} did not start in time`,
+    { code: `${what}_timeout`, hint: 'It may still finish: check its log later.' },
+  );
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { DeploymentEstimate, LiumAPIClient, Template } from '@lium/api';
 import { LiumError } from '@lium/errors';
-import { sleep, throwIfAborted } from './abort.ts';
+import { throwIfAborted } from './abort.ts';
 import { LiumUsageError } from './errors.ts';
 import { type TemplateInfo, toTemplateInfo } from './models.ts';
+import { pollUntil } from './poll.ts';
 
 export type TemplateDeps = Pick<LiumAPIClient, 'createTemplate' | 'getTemplate' | 'deleteTemplate'>;
 
@@ -101,40 +102,40 @@ export async function createTemplateAndVerify(
   );
   let template = toTemplateInfo(created);
   if (options.wait === false) return template;
-  const deadline = Date.now() + (options.timeoutMs ?? 600_000);
-  for (;;) {
-    throwIfAborted(options.signal);
-    const raw = await deps.getTemplate(template.id, call);
-    template = toTemplateInfo(raw);
-    options.onStatus?.(template);
-    if (template.status === 'VERIFY_SUCCESS') return template;
-    if (template.status === 'VERIFY_FAILED') {
-      const log = verificationLog(raw);
-      const last = log?.split('\n').filter(Boolean).at(-1);
-      const error = new LiumError(
-        `Template ${template.name} failed verification${last ? `: ${last}` : ''}`,
-        {
-          code: 'template_verify_failed',
-          hint: 'Check that the image exists, is public (or credentials are set) and starts; then delete this template.',
-        },
-      );
-      Object.assign(error, { templateId: template.id, log: log ?? '' });
-      throw error;
-    }
-    if (Date.now() >= deadline) {
-      throw new LiumError(
-        `Template ${template.name} was not verified in time (${template.status})`,
-        {
-          code: 'template_not_verified',
-          hint: 'Large images take minutes to verify; check again later with `lium templates`.',
-        },
-      );
-    }
-    await sleep(
-      Math.min(options.pollMs ?? 2_000, Math.max(0, deadline - Date.now())),
-      options.signal,
-    );
-  }
+  const pollMs = options.pollMs ?? 2_000;
+  const verified = await pollUntil(
+    async () => {
+      const raw = await deps.getTemplate(template.id, call);
+      template = toTemplateInfo(raw);
+      options.onStatus?.(template);
+      if (template.status === 'VERIFY_SUCCESS') return template;
+      if (template.status === 'VERIFY_FAILED') {
+        const log = verificationLog(raw);
+        const last = log?.split('\n').filter(Boolean).at(-1);
+        const error = new LiumError(
+          `Template ${template.name} failed verification${last ? `: ${last}` : ''}`,
+          {
+            code: 'template_verify_failed',
+            hint: 'Check that the image exists, is public (or credentials are set) and starts; then delete this template.',
+          },
+        );
+        Object.assign(error, { templateId: template.id, log: log ?? '' });
+        throw error;
+      }
+      return undefined;
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 600_000,
+      intervalMs: pollMs,
+      maxIntervalMs: pollMs,
+      signal: options.signal,
+    },
+  );
+  if (verified) return verified;
+  throw new LiumError(`Template ${template.name} was not verified in time (${template.status})`, {
+    code: 'template_not_verified',
+    hint: 'Large images take minutes to verify; check again later with `lium templates`.',
+  });
 }
 
 /** Deletes a template of yours (`lium templates rm`); 404 becomes `target_not_found`. */
