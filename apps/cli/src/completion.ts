@@ -89,6 +89,8 @@ export async function complete(words: readonly string[], ctx: CommandContext): P
     candidates = commandNames();
   } else if (entry?.subcommands && positionals.length === 1) {
     candidates = [...entry.subcommands];
+  } else if (command === 'known-hosts' && positionals.length === 2) {
+    candidates = await podNames(ctx);
   } else if (entry?.takes === 'pods' && positionals.length === 1) {
     candidates = await podNames(ctx);
   } else {

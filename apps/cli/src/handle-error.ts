@@ -33,6 +33,14 @@ const USAGE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'target_invalid',
 ]);
 
+/** The way out of a refused host key, on the command line: the commands that reset the pin. */
+function hostKeyHint(error: LiumError): string | undefined {
+  if (error.code !== 'ssh_host_key_mismatch') return undefined;
+  const podId = (error as LiumError & { hostKeyId?: unknown }).hostKeyId;
+  if (typeof podId !== 'string') return undefined;
+  return `If you expected this (the pod was rebuilt or rebooted), run \`lium known-hosts forget ${podId}\` or \`lium ssh ${podId} --reset-host-key\`, then try again.`;
+}
+
 export interface ErrorReport {
   exitCode: number;
   code: string;
@@ -49,7 +57,7 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
         ? EXIT_INTERRUPTED
         : EXIT_FAILURE;
     const code = error.code as ErrorCode;
-    const hint = CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
+    const hint = hostKeyHint(error) ?? CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
     return { exitCode, code: error.code, message: error.message, hint };
   }
   if (interrupted) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, realpath, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface WriteFileAtomicOptions {
@@ -14,7 +14,9 @@ export interface WriteFileAtomicOptions {
  *
  * Missing parent directories are created with mode `0o700` (they hold secrets: API keys, pinned host
  * keys). A symlink at `path` is followed, so the file it points to is replaced, not the link. The
- * temporary file is removed when anything fails. Errors are Node's own (`EACCES`, `ENOSPC`, …).
+ * temporary file is removed when anything fails; the temporary files of writers that died
+ * (`kill -9`, a power cut) are removed by the next write of the same file. Errors are Node's own
+ * (`EACCES`, `ENOSPC`, …).
  */
 export async function writeFileAtomic(
   path: string,
@@ -26,6 +28,7 @@ export async function writeFileAtomic(
   const dir = dirname(target);
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
+  await removeDeadWritersTemps(dir, basename(target));
   const temp = join(
     dir,
     `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
@@ -45,6 +48,42 @@ export async function writeFileAtomic(
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/** `.<name>.<pid>.<12 hex>.tmp`: group 1 is the writer's pid. */
+function tempPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+}
+
+/** False only when no process has this pid (EPERM: it exists, owned by someone else). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temp files of `name` whose writer's process is gone: a writer killed between
+ * creating its temp file and renaming it can never clean up itself. A live writer's file (this
+ * process's included) is left alone; a reused pid only delays the clean-up. Best effort.
+ */
+async function removeDeadWritersTemps(dir: string, name: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  const pattern = tempPattern(name);
+  for (const entry of entries) {
+    const pid = Number(pattern.exec(entry)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await unlink(join(dir, entry)).catch(() => {});
+  }
 }
 
 async function resolveSymlink(path: string): Promise<string> {

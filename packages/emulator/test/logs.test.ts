@@ -71,4 +71,31 @@ describe('pod logs', () => {
     const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
     expect((await api('GET', `/pods/${pod.id}/logs?tail=lots`)).status).toBe(422);
   });
+
+  it('dropStreamAfterBytes cuts a log stream mid-line and resets the connection', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    for (let i = 1; i <= 50; i++) emulator.control.appendPodLog(pod.id, `line ${i}`);
+    emulator.control.addFault({ method: 'GET', path: '/pods/*/logs', dropStreamAfterBytes: 100 });
+    const response = await fetch(`${emulator.baseUrl}/pods/${pod.id}/logs?tail=50`, {
+      headers: { 'x-api-key': emulator.apiKey },
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let received = 0;
+    const broke = await (async () => {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) return false;
+        received += chunk.value.length;
+      }
+    })().catch(() => true);
+    expect(broke).toBe(true);
+    expect(received).toBe(100);
+    // The fault was used once: the next read gets every line.
+    const whole = await api('GET', `/pods/${pod.id}/logs?tail=50&follow=false`);
+    expect(logLines(whole.text)).toHaveLength(50);
+    expect(() =>
+      emulator.control.addFault({ path: '/pods/*/logs', dropStreamAfterBytes: -1 }),
+    ).toThrow(/dropStreamAfterBytes/);
+  });
 });

@@ -15,6 +15,29 @@ export type {
   TransferProgress,
   TransferResult,
 } from '@lium/ssh';
+export {
+  type BackupDeps,
+  backupNow,
+  listBackupRuns,
+  listRestoreRuns,
+  type OperationProgress,
+  parseBackupEvery,
+  parseBackupKeep,
+  removeBackup,
+  restoreBackup,
+  type SetBackupOptions,
+  setBackup,
+  showBackup,
+  type WaitOperationOptions,
+} from './backups.ts';
+export {
+  type AccountRunway,
+  accountRunway,
+  type BalanceDeps,
+  balanceDepsOf,
+  formatRunway,
+  getAccountRunway,
+} from './balance.ts';
 export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
 export {
   LiumPodError,
@@ -34,8 +57,24 @@ export {
 } from './errors.ts';
 export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
+export {
+  type ForgottenHostKey,
+  forgetPodHostKey,
+  type HostKeyDeps,
+  knownHostsDirOf,
+  pinnedHostKeys,
+} from './host-keys.ts';
 export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
 export { Lium } from './lium.ts';
+export {
+  isContainerNotDeployed,
+  LOG_OVERLAP_LINES,
+  LogAligner,
+  type LogsDeps,
+  type LogsStatus,
+  type PodLogOptions,
+  streamPodLogLines,
+} from './logs.ts';
 export {
   type ExecutorInfo,
   type ExecutorSpecs,
@@ -76,6 +115,34 @@ export {
   rankExecutors,
 } from './rank.ts';
 export {
+  holdPortForwards,
+  type OpenForward,
+  openPortForwards,
+  type PortForwardDeps,
+  type PortForwards,
+  type PortMapping,
+  parsePortMappings,
+  portForwardDepsOf,
+} from './port-forward.ts';
+export {
+  type RebootDeps,
+  type RebootOptions,
+  type RebootResult,
+  rebootDepsOf,
+  rebootPod,
+} from './reboot.ts';
+export {
+  cancelRemovalOf,
+  listScheduledRemovals,
+  type RemovalWhen,
+  removalTime,
+  type ScheduleDeps,
+  type ScheduledRemoval,
+  scheduleDepsOf,
+  scheduledRemovals,
+  scheduleRemovalOf,
+} from './schedules.ts';
+export {
   type ExecutorSnapshot,
   type ExecutorSnapshotEntry,
   POD_SNAPSHOT_MAX_AGE_MS,
@@ -91,6 +158,16 @@ export {
   type StartPodsEvent,
   type StartPodsOptions,
 } from './start-pods.ts';
+  addSshKey,
+  findSshKey,
+  listSshKeyInfos,
+  parsePublicKeyLine,
+  readPublicKeyFile,
+  removeSshKey,
+  type SshKeyDeps,
+  type SshKeyInfo,
+  toSshKeyInfo,
+} from './ssh-keys.ts';
 export {
   parseTargetSpec,
   type ResolveOptions,
@@ -98,5 +175,36 @@ export {
   type Targetable,
   type TargetToken,
 } from './targets.ts';
+export {
+  createTemplateAndVerify,
+  type DeploymentForecast,
+  deleteTemplate,
+  deploymentForecast,
+  type NewTemplateOptions,
+  parseImageRef,
+  type TemplateDeps,
+  toDeploymentForecast,
+  verificationLog,
+} from './templates-create.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
+export {
+  type CreateTopupOptions,
+  createTopupInvoice,
+  listTopupCurrencies,
+  type TopupCurrency,
+  type TopupDeps,
+  type TopupInvoiceInfo,
+  topupDepsOf,
+} from './topup.ts';
+export {
+  parseVolumeSpec,
+  readVolumeSnapshot,
+  resolveVolumeTargets,
+  VOLUME_SNAPSHOT_FILE,
+  type VolumeDeps,
+  type VolumeSpec,
+  volumeDepsOf,
+  volumeForRent,
+  writeVolumeSnapshot,
+} from './volumes.ts';
 export { TERMINAL_POD_STATUSES, type WaitForReadyOptions } from './wait-ready.ts';

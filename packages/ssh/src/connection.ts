@@ -164,9 +164,6 @@ export class SshConnection {
                 .map((entry) => `${entry.keyType} ${fingerprint(entry.keyBase64)}`)
                 .join(', ');
               const actual = `${verdict.presentedType} ${fingerprint(key.toString('base64'))}`;
-              const resetHint = target.hostKeyId
-                ? `pool.forgetHostKey('${target.hostKeyId}') (or delete ${verdict.path})`
-                : `delete ${verdict.path}`;
               mismatch = new SshHostKeyMismatchError(
                 `The host key of ${target.user}@${target.host}:${target.port}${target.hostKeyId ? ` (pod ${target.hostKeyId})` : ''} changed: pinned ${expected}, presented ${actual}. Refusing to connect: this is either a rebuilt pod or someone intercepting the connection.`,
                 {
@@ -176,7 +173,10 @@ export class SshConnection {
                   knownHostsPath: verdict.path,
                   expectedFingerprint: expected,
                   actualFingerprint: actual,
-                  hint: `If the pod was rebuilt or rebooted, reset the pin with ${resetHint}, then connect again.`,
+                  ...(target.hostKeyId !== undefined ? { hostKeyId: target.hostKeyId } : {}),
+                  // The library names the file, not a command: each front end (the CLI's
+                  // `lium known-hosts forget`) replaces this hint with its own way out.
+                  hint: `If the pod was rebuilt or rebooted, remove the old pin (${verdict.path}), then connect again.`,
                 },
               );
               verify(false);

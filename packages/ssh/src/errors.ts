@@ -68,15 +68,19 @@ export class SshHostKeyMismatchError extends LiumSshError {
   readonly knownHostsPath: string;
   readonly expectedFingerprint: string;
   readonly actualFingerprint: string;
+  /** The pod id the pin belongs to (undefined for a pin by host:port). */
+  readonly hostKeyId: string | undefined;
   constructor(
     message: string,
     options: SubclassOptions & {
       knownHostsPath: string;
       expectedFingerprint: string;
       actualFingerprint: string;
+      hostKeyId?: string | undefined;
     },
   ) {
     super(message, { ...options, code: 'ssh_host_key_mismatch' });
+    this.hostKeyId = options.hostKeyId;
     this.knownHostsPath = options.knownHostsPath;
     this.expectedFingerprint = options.expectedFingerprint;
     this.actualFingerprint = options.actualFingerprint;

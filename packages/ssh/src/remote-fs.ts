@@ -146,6 +146,10 @@ export class RemoteFs {
     return this.#call((cb) => this.sftp.write(handle, buffer, 0, length, position, cb));
   }
 
+  fstat(handle: Buffer): Promise<Stats> {
+    return this.#call((cb) => this.sftp.fstat(handle, cb));
+  }
+
   fsetstat(handle: Buffer, attributes: InputAttributes): Promise<void> {
     return this.#call((cb) => this.sftp.fsetstat(handle, attributes, cb));
   }

@@ -6,6 +6,7 @@ import { isLiumSshError, SshAbortError, SshTransferError } from './errors.ts';
 import { localTempPath, tempSiblingName, walkLocal } from './local-fs.ts';
 import { ProgressTracker, type TransferProgress } from './progress.ts';
 import { RemoteFs, resolveRemotePath } from './remote-fs.ts';
+import { stalePartSweeper } from './stale-parts.ts';
 
 export interface TransferOptions {
   onProgress?: ((progress: TransferProgress) => void) | undefined;
@@ -104,7 +105,7 @@ function transferError(
     localPath,
     remotePath,
     cause: connection.isClosed ? connection.disconnectedError() : error,
-    hint: 'Nothing partial was left under the destination name; retry the transfer.',
+    hint: 'Nothing partial was left under the destination name; retry the transfer (an upload also removes the parts a dropped one left).',
   });
 }
 
@@ -154,6 +155,9 @@ async function uploadFile(
   try {
     handle = await remote.open(temp, 'w', { mode: 0o600 });
     const remoteHandle = handle;
+    // Parts of this destination that dead uploads left (their connection dropped before they
+    // could delete them) go before we write ours, so a retry frees the disk they hold.
+    await stalePartSweeper(remote).sweep(job.dest, temp, remoteHandle);
     await copyChunks(
       job,
       tracker,

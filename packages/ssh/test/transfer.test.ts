@@ -4,6 +4,7 @@ import { chmod, mkdir, open, readdir, readFile, stat, utimes, writeFile } from '
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshAbortError, type TransferProgress } from '../src/index.ts';
+import { STALE_PART_SECONDS } from '../src/stale-parts.ts';
 import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
 
 async function sha256(path: string): Promise<string> {
@@ -145,4 +146,41 @@ describe.skipIf(sshdSkip !== undefined)('SFTP transfer against OpenSSH sshd', ()
     expect(left.every((name) => name.endsWith('.part'))).toBe(true);
     await pool.closeAll();
   });
+
+  it('the next upload of the same target removes the parts a dropped one left, not live ones', async () => {
+    const local = join(f.tmp, 'litter.bin');
+    await makeFile(local, 30);
+    const dir = join(remoteRoot, 'litter');
+    await mkdir(dir);
+    const dest = join(dir, 'litter.bin');
+    const pool = f.newPool();
+    const connection = await pool.connection(f.target);
+    const dropped = pool.upload(f.target, local, dest, {
+      onProgress: (p) => {
+        if (p.bytes > 2 * 1024 * 1024) connection.client.destroy();
+      },
+    });
+    await expect(dropped).rejects.toMatchObject({
+      code: expect.stringMatching(/transfer_failed|ssh_disconnected/),
+    });
+    await pool.closeAll();
+    const litter = (await readdir(dir)).filter((name) => name.endsWith('.part'));
+    expect(litter).toHaveLength(1);
+    expect((await stat(join(dir, litter[0] as string))).size).toBeGreaterThan(2 * 1024 * 1024);
+    // Untouched for longer than a live upload ever pauses between writes.
+    await new Promise((resolve) => setTimeout(resolve, (STALE_PART_SECONDS + 1.5) * 1000));
+    // A part being written right now (another upload of the same file) must survive.
+    const live = join(dir, '.litter.bin.lium-0badc0de.part');
+    await writeFile(live, 'in progress');
+    // So must the parts of other files beside it.
+    const otherPart = join(dir, '.other.bin.lium-12345678.part');
+    await writeFile(otherPart, 'x');
+    await utimes(otherPart, 1_600_000_000, 1_600_000_000);
+
+    await f.pool.upload(f.target, local, dest);
+    expect((await readdir(dir)).sort()).toEqual(
+      ['.litter.bin.lium-0badc0de.part', '.other.bin.lium-12345678.part', 'litter.bin'].sort(),
+    );
+    expect(await sha256(dest)).toBe(await sha256(local));
+  }, 60_000);
 });

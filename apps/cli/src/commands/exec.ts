@@ -5,7 +5,7 @@ import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { parseEnvArgs, parseEnvFile } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { describeError, errorJson } from '../handle-error.ts';
 import { localPath, readLocalText } from '../local-files.ts';
 import { number, options, repeatable, text } from '../options.ts';
 import { plural, podLabel } from '../pods.ts';
@@ -151,7 +151,9 @@ async function execOnMany(
         ...(event.error ? { error: errorJson(event.error) } : {}),
       });
     } else if (event.error) {
-      out.error(`${podLabel(event.pod)}: ${errorJson(event.error).message}`);
+      // The same hint a single failure gets (e.g. how to reset a changed host key).
+      const report = describeError(event.error, ctx.interrupted);
+      out.error(`${podLabel(event.pod)}: ${report.message}`, report.hint);
     } else if (code !== 0) {
       out.warn(`${podLabel(event.pod)} exited with ${code}`);
     }

@@ -85,6 +85,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./ssh.ts'),
   },
   {
+    command: 'known-hosts',
+    subcommands: ['forget'],
+    describe: "Forget a pod's pinned SSH host key after it changed (forget TARGETS)",
+    load: () => import('./known-hosts.ts'),
+  },
+  {
     command: 'scp <targets> [paths..]',
     takes: 'pods',
     describe: 'Copy files to pods, or from a pod with TARGET:PATH',

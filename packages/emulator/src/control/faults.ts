@@ -26,6 +26,8 @@ export interface RouteFaultSpec {
   stall?: 'before' | 'after';
   /** Handle the call, then send a body that is not valid JSON. */
   malformedJson?: boolean;
+  /** For a streamed answer (pod logs): cut the connection once this many body bytes were sent. */
+  dropStreamAfterBytes?: number;
 }
 
 export interface RouteFault extends RouteFaultSpec {
@@ -47,6 +49,7 @@ export class FaultTable {
       spec.status === undefined &&
       spec.reset === undefined &&
       spec.stall === undefined &&
+      spec.dropStreamAfterBytes === undefined &&
       spec.malformedJson !== true;
     const remaining = spec.times === undefined ? (latencyOnly ? null : 1) : spec.times;
     const fault: RouteFault = { ...spec, id: `fault_${this.nextId++}`, remaining, hits: 0 };
@@ -101,7 +104,10 @@ function validateFault(spec: RouteFaultSpec): void {
               : spec.latencyMs !== undefined &&
                   (!Number.isFinite(spec.latencyMs) || spec.latencyMs < 0)
                 ? '`latencyMs` must be a non-negative number'
-                : undefined;
+                : spec.dropStreamAfterBytes !== undefined &&
+                    (!Number.isInteger(spec.dropStreamAfterBytes) || spec.dropStreamAfterBytes < 0)
+                  ? '`dropStreamAfterBytes` must be a non-negative integer'
+                  : undefined;
   if (problem !== undefined) {
     throw new EmulatorError(`Invalid fault: ${problem}`, {
       code: 'fault_invalid',

@@ -156,6 +156,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (isStream(result)) {
       res.writeHead(200, { 'content-type': result.contentType, 'cache-control': 'no-cache' });
       res.flushHeaders();
+      if (fault?.dropStreamAfterBytes !== undefined)
+        cutStreamAfter(res, fault.dropStreamAfterBytes);
       await result.write(res, signal);
       if (!res.writableEnded) res.end();
       return 200;
@@ -329,6 +331,33 @@ function messageForStatus(status: number): string {
   if (status === 504) return 'Gateway Timeout';
   if (status >= 500) return 'Internal Server Error';
   return 'Injected fault';
+}
+
+/**
+ * Sends at most `limit` more body bytes of a streamed answer (cutting a line in two if it falls
+ * there), then resets the connection, as a proxy or a load balancer dropping a long stream does.
+ */
+function cutStreamAfter(res: ServerResponse, limit: number): void {
+  let sent = 0;
+  let cut = false;
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  res.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    if (cut) return false;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+    if (sent + bytes.length <= limit) {
+      sent += bytes.length;
+      return write(bytes, ...rest);
+    }
+    cut = true;
+    const room = limit - sent;
+    if (room > 0) write(bytes.subarray(0, room));
+    // Let the partial chunk leave before the reset, so the client sees it and then the drop.
+    setTimeout(() => res.socket?.resetAndDestroy(), 20);
+    return false;
+  }) as ServerResponse['write'];
+  // Never end the answer cleanly once cut (that would send the final chunk): the reset ends it.
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => (cut ? res : end(...args))) as ServerResponse['end'];
 }
 
 function resetConnection(res: ServerResponse): 'reset' {

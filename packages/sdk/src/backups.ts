@@ -1,0 +1,282 @@
+import type { BackupConfig, BackupLog, LiumAPIClient, RestoreLog } from '@lium/api';
+import { LiumError } from '@lium/errors';
+import { LiumUsageError } from './errors.ts';
+import type { PodInfo } from './models.ts';
+import { pollUntil } from './poll.ts';
+
+/** The `--every` and `--keep` forms: a whole number of hours or days (`6h`, `1d`, `7d`, `2w`). */
+const PERIOD = /^(\d+)\s*(h|d|w)$/i;
+const PERIOD_HOURS = { h: 1, d: 24, w: 168 } as const;
+
+function period(spec: string, flag: string): number {
+  const match = PERIOD.exec(spec.trim());
+  const hours = match ? Number(match[1]) * PERIOD_HOURS[match[2]?.toLowerCase() as 'h'] : 0;
+  if (!match || !(hours > 0)) {
+    throw new LiumUsageError(`Invalid ${flag} "${spec}"`, {
+      code: 'usage_error',
+      hint: `Use a whole number of hours, days or weeks, e.g. ${flag} ${flag === '--every' ? '6h' : '7d'}.`,
+    });
+  }
+  return hours;
+}
+
+/** `--every 6h` / `1d` → hours between backups. */
+export function parseBackupEvery(spec: string): number {
+  return period(spec, '--every');
+}
+
+/** `--keep 7d` / `2w` → days backups are kept (whole days; `36h` is refused). */
+export function parseBackupKeep(spec: string): number {
+  const hours = period(spec, '--keep');
+  if (hours % 24 !== 0) {
+    throw new LiumUsageError(`Invalid --keep "${spec}": backups are kept for whole days`, {
+      code: 'usage_error',
+      hint: 'e.g. --keep 7d or --keep 2w.',
+    });
+  }
+  return hours / 24;
+}
+
+/** The API calls the backup functions use (`LiumAPIClient` has them all). */
+export type BackupDeps = Pick<
+  LiumAPIClient,
+  | 'createBackupConfig'
+  | 'getBackupConfigForPod'
+  | 'deleteBackupConfig'
+  | 'backupPod'
+  | 'getBackupLog'
+  | 'getBackupLogsForPod'
+  | 'restorePod'
+  | 'getRestoreLogs'
+>;
+
+type Signal = { signal?: AbortSignal | undefined };
+const call = (options: Signal) => (options.signal ? { signal: options.signal } : {});
+
+export interface SetBackupOptions extends Signal {
+  /** Directory of the pod to back up (default `/root`). */
+  path?: string | undefined;
+  /** Hours between backups (default 6; see {@link parseBackupEvery}). */
+  everyHours?: number | undefined;
+  /** Days each backup is kept (default 7; see {@link parseBackupKeep}). */
+  keepDays?: number | undefined;
+  /** Replace an existing configuration instead of refusing (`backup_config_exists`). */
+  replace?: boolean | undefined;
+}
+
+/** Turns on periodic backups of the pod (`lium bk set`). */
+export async function setBackup(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: SetBackupOptions = {},
+): Promise<BackupConfig> {
+  const existing = await deps.getBackupConfigForPod(pod.id, call(options));
+  if (existing) {
+    if (!options.replace) {
+      throw new LiumError(`Pod ${pod.name || pod.huid} already has backups configured`, {
+        code: 'backup_config_exists',
+        hint: `Every ${existing.backup_frequency_hours ?? '?'} h of ${existing.backup_path ?? '?'}; remove it first (lium bk rm) or replace it.`,
+      });
+    }
+    await deps.deleteBackupConfig(existing.id, call(options));
+  }
+  return deps.createBackupConfig(
+    {
+      podId: pod.id,
+      backupPath: options.path ?? '/root',
+      backupFrequencyHours: options.everyHours ?? 6,
+      retentionDays: options.keepDays ?? 7,
+    },
+    call(options),
+  );
+}
+
+/** The pod's backup configuration and its latest backup run (`lium bk show`). */
+export async function showBackup(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: Signal = {},
+): Promise<{ config: BackupConfig | null; latest: BackupLog | undefined }> {
+  const [config, logs] = await Promise.all([
+    deps.getBackupConfigForPod(pod.id, call(options)),
+    deps.getBackupLogsForPod(pod.id, call(options)).catch(() => [] as BackupLog[]),
+  ]);
+  return { config, latest: newestFirst(logs)[0] };
+}
+
+/** Turns backups of the pod off (`lium bk rm`); false when none were configured. */
+export async function removeBackup(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: Signal = {},
+): Promise<boolean> {
+  const config = await deps.getBackupConfigForPod(pod.id, call(options));
+  if (!config) return false;
+  await deps.deleteBackupConfig(config.id, call(options));
+  return true;
+}
+
+function newestFirst<T extends { created_at?: string | undefined | null }>(logs: T[]): T[] {
+  return [...logs].sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+}
+
+/** Backup runs of the pod, newest first (`lium bk logs`). */
+export async function listBackupRuns(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: Signal = {},
+): Promise<BackupLog[]> {
+  return newestFirst(await deps.getBackupLogsForPod(pod.id, call(options)));
+}
+
+/** Restore runs of the pod, newest first (`lium bk restore-logs`). */
+export async function listRestoreRuns(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: Signal = {},
+): Promise<RestoreLog[]> {
+  return newestFirst(await deps.getRestoreLogs(pod.id, call(options)));
+}
+
+/** Progress of a backup or restore run, as the server reports it. */
+export interface OperationProgress {
+  id: string;
+  status: string;
+  stage: string | undefined;
+  /** 0–100. */
+  percent: number;
+  processedBytes: number | undefined;
+  totalBytes: number | undefined;
+  etaSeconds: number | undefined;
+}
+
+export interface WaitOperationOptions extends Signal {
+  /** Give up after this long (default 600 000 ms): `backup_timeout` / `restore_timeout`. */
+  timeoutMs?: number | undefined;
+  /** Poll interval (default 1 000 ms). */
+  pollMs?: number | undefined;
+  onProgress?: ((progress: OperationProgress) => void) | undefined;
+}
+
+const DONE = new Set(['COMPLETED', 'SUCCESS']);
+const FAILED = new Set(['FAILED', 'ERROR', 'CANCELLED']);
+
+function progressOf(log: BackupLog | RestoreLog): OperationProgress {
+  return {
+    id: log.id,
+    status: (log.status ?? 'PENDING').toUpperCase(),
+    stage: log.stage ?? undefined,
+    percent: Math.max(0, Math.min(100, log.progress ?? 0)),
+    processedBytes: log.processed_bytes ?? undefined,
+    totalBytes: log.total_bytes ?? undefined,
+    etaSeconds: log.estimated_remaining_seconds ?? undefined,
+  };
+}
+
+async function untilDone<T extends BackupLog | RestoreLog>(
+  what: 'backup' | 'restore',
+  read: () => Promise<T | undefined>,
+  options: WaitOperationOptions,
+): Promise<T> {
+  let last: T | undefined;
+  const pollMs = options.pollMs ?? 1_000;
+  const done = await pollUntil(
+    async () => {
+      last = (await read()) ?? last;
+      if (!last) return undefined;
+      const progress = progressOf(last);
+      options.onProgress?.(progress);
+      if (DONE.has(progress.status)) return last;
+      if (FAILED.has(progress.status)) {
+        const reason = last.error_message ? `: ${last.error_message}` : '';
+        const restoreLines = (last as RestoreLog).logs?.slice(-5) ?? [];
+        throw new LiumError(`The ${what} ${last.id} ${progress.status.toLowerCase()}${reason}`, {
+          code: `${what}_failed`,
+          hint:
+            restoreLines.length > 0
+              ? `Its log ends: ${restoreLines.join(' | ')}`
+              : `Check the path exists on the pod; the ${what} log has the details.`,
+        });
+      }
+      return undefined;
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 600_000,
+      intervalMs: pollMs,
+      maxIntervalMs: pollMs,
+      signal: options.signal,
+    },
+  );
+  if (done) return done;
+  const seen = last as T | undefined;
+  throw new LiumError(
+    seen
+      ? `The ${what} ${seen.id} did not finish in time (${progressOf(seen).percent}%)`
+      : `The ${what} did not start in time`,
+    { code: `${what}_timeout`, hint: 'It may still finish: check its log later.' },
+  );
+}
+
+/**
+ * Starts a backup now (`lium bk now`); with `wait` (default true) reports progress until it is
+ * done, and throws `backup_failed` with the server's reason when it fails.
+ */
+export async function backupNow(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: WaitOperationOptions & {
+    name?: string | undefined;
+    description?: string | undefined;
+    wait?: boolean | undefined;
+    now?: Date | undefined;
+  } = {},
+): Promise<{ backupLogId: string; log: BackupLog | undefined }> {
+  const stamp = (options.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace('T', '-')
+    .slice(0, 15);
+  const started = await deps.backupPod(
+    pod.id,
+    { name: options.name ?? `manual-${stamp}`, description: options.description ?? '' },
+    call(options),
+  );
+  const backupLogId = started.backup_log_id;
+  if (options.wait === false) return { backupLogId, log: undefined };
+  const log = await untilDone(
+    'backup',
+    () => deps.getBackupLog(backupLogId, call(options)),
+    options,
+  );
+  return { backupLogId, log };
+}
+
+/**
+ * Restores a backup (by its backup log id) into the pod at `to` (default `/root`; `lium bk
+ * restore`); with `wait` (default true) reports progress until done, `restore_failed` with the
+ * end of the restore's log when it fails.
+ */
+export async function restoreBackup(
+  deps: BackupDeps,
+  pod: PodInfo,
+  options: WaitOperationOptions & {
+    backupId: string;
+    to?: string | undefined;
+    wait?: boolean | undefined;
+  },
+): Promise<{ restoreLogId: string; log: RestoreLog | undefined }> {
+  const started = await deps.restorePod(
+    pod.id,
+    { backupId: options.backupId, restorePath: options.to ?? '/root' },
+    call(options),
+  );
+  const restoreLogId = started.restore_log_id;
+  if (options.wait === false) return { restoreLogId, log: undefined };
+  const log = await untilDone(
+    'restore',
+    async () =>
+      (await deps.getRestoreLogs(pod.id, call(options))).find((l) => l.id === restoreLogId),
+    options,
+  );
+  return { restoreLogId, log };
+}

@@ -1,0 +1,96 @@
+import { sleep, throwIfAborted } from './abort.ts';
+import type { Lium } from './lium.ts';
+import type { PodInfo } from './models.ts';
+import type { WaitForReadyOptions } from './wait-ready.ts';
+
+export interface RebootDeps {
+  /** `POST /pods/{id}/reboot` (`LiumAPIClient.rebootPod`). */
+  rebootPod(podId: string, options: { volumeId?: string; signal?: AbortSignal }): Promise<unknown>;
+  /** The pod now (`Lium.getPod`). */
+  getPod(podId: string, options: { signal?: AbortSignal }): Promise<PodInfo>;
+  /** Forgets the pod's pinned host key (`forgetPodHostKey`, or `SshPool.forgetHostKey`). */
+  forgetHostKey(podId: string): Promise<unknown>;
+  /** Waits until the pod answers on SSH (`Lium.waitForPodReady`). */
+  waitForPodReady(podId: string, options: WaitForReadyOptions): Promise<PodInfo>;
+}
+
+export interface RebootOptions {
+  /** Attach this volume (id) to the rebooted container. */
+  volumeId?: string | undefined;
+  /** Wait until SSH answers again (default true). */
+  wait?: boolean | undefined;
+  /** For the wait (default 300 000 ms). */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Every status seen while waiting (`REBOOT_PENDING` with its ETA, then `RUNNING`). */
+  onStatus?: ((pod: PodInfo) => void) | undefined;
+  /**
+   * How long the pod may still show its old RUNNING status after the reboot was accepted before
+   * the wait treats RUNNING as the new container (default 15 000 ms); polls every `pollMs`.
+   */
+  leaveRunningGraceMs?: number | undefined;
+  pollMs?: number | undefined;
+}
+
+export interface RebootResult {
+  pod: PodInfo;
+  /** False with `wait: false`: the pod is still coming back. */
+  ready: boolean;
+}
+
+/**
+ * Reboots a pod and, by default, waits until SSH answers again. The reboot replaces the
+ * container and with it the SSH host key (reference §2.3.4), so the pin is forgotten only once the
+ * server has accepted this reboot; a key that changes at any other time is still refused. The
+ * wait first lets the old RUNNING status go (so it never shakes hands with the old container),
+ * then is `waitForPodReady`: REBOOT_PENDING is waited through, a terminal status fails.
+ */
+export async function rebootPod(
+  deps: RebootDeps,
+  pod: PodInfo,
+  options: RebootOptions = {},
+): Promise<RebootResult> {
+  const signal = options.signal;
+  const call = signal ? { signal } : {};
+  await deps.rebootPod(pod.id, {
+    ...(options.volumeId !== undefined ? { volumeId: options.volumeId } : {}),
+    ...call,
+  });
+  // The server said the container (and its host key) is being replaced: the old pin must go.
+  await deps.forgetHostKey(pod.id);
+  if (options.wait === false) return { pod: await deps.getPod(pod.id, call), ready: false };
+  const started = Date.now();
+  const grace = options.leaveRunningGraceMs ?? 15_000;
+  const pollMs = options.pollMs ?? 500;
+  for (;;) {
+    throwIfAborted(signal);
+    const now = await deps.getPod(pod.id, call);
+    options.onStatus?.(now);
+    if (now.status !== 'RUNNING' || Date.now() - started >= grace) break;
+    await sleep(pollMs, signal);
+  }
+  const ready = await deps.waitForPodReady(pod.id, {
+    ...(options.timeoutMs !== undefined
+      ? { timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - started)) }
+      : {}),
+    ...call,
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+  });
+  return { pod: ready, ready: true };
+}
+
+/** {@link RebootDeps} over a `Lium` (its API client, pool and waits). */
+export async function rebootDepsOf(lium: Lium): Promise<RebootDeps> {
+  const api = await lium.getApiClient();
+  return {
+    rebootPod: (podId, options) => api.rebootPod(podId, options),
+    getPod: (podId, options) => lium.getPod(podId, options),
+    forgetHostKey: async (podId) => {
+      const { forgetPodHostKey, knownHostsDirOf } = await import('./host-keys.ts');
+      const { configDir } = await lium.getSettings();
+      const pool = await lium.getSshPool().catch(() => undefined);
+      return forgetPodHostKey({ knownHostsDir: knownHostsDirOf(configDir), pool }, podId);
+    },
+    waitForPodReady: (podId, options) => lium.waitForPodReady(podId, options),
+  };
+}

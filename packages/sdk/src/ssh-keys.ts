@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import type { LiumAPIClient, SshKey } from '@lium/api';
+import { LiumError } from '@lium/errors';
+import { LiumUsageError } from './errors.ts';
+import { defaultSshKeyName, fingerprintPublicKey, publicKeyIdentity } from './ssh-key-cache.ts';
+import { resolveText } from './targets.ts';
+
+/** The key types `ssh-keygen` writes and the platform accepts. */
+const KEY_LINE =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+[A-Za-z0-9+/]+={0,2}(\s.*)?$/;
+
+/** One key of the account, with the fingerprint `ssh-keygen -l` shows. */
+export interface SshKeyInfo {
+  id: string;
+  name: string;
+  fingerprint: string;
+  /** `ssh-ed25519 AAAA…` (without the comment). */
+  publicKey: string;
+  createdAt: string | undefined;
+}
+
+export function toSshKeyInfo(key: SshKey): SshKeyInfo {
+  return {
+    id: key.id,
+    name: key.name ?? '',
+    fingerprint: fingerprintPublicKey(key.public_key),
+    publicKey: publicKeyIdentity(key.public_key),
+    createdAt: key.created_at ?? undefined,
+  };
+}
+
+/**
+ * Checks one OpenSSH public key line (`type base64 [comment]`); a private key, an empty file or
+ * anything else is refused with what to give instead. Pure.
+ */
+export function parsePublicKeyLine(text: string, source = 'the key'): string {
+  const line = text.trim().split(/\r?\n/)[0]?.trim() ?? '';
+  if (/PRIVATE KEY/.test(text)) {
+    throw new LiumUsageError(`${source} is a private key`, {
+      code: 'ssh_key_invalid',
+      hint: 'Give the public half (the .pub file next to it); a private key never leaves this machine.',
+    });
+  }
+  if (!KEY_LINE.test(line)) {
+    throw new LiumUsageError(`${source} is not an OpenSSH public key`, {
+      code: 'ssh_key_invalid',
+      hint: 'Give a .pub file as `ssh-keygen` writes it (ssh-ed25519 AAAA… comment).',
+    });
+  }
+  return line;
+}
+
+/** Reads and checks a public key file (`~/.ssh/id_ed25519.pub`). */
+export async function readPublicKeyFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new LiumUsageError(
+      code === 'ENOENT' ? `No key file at ${path}` : `Cannot read ${path} (${code ?? 'error'})`,
+      {
+        code: 'ssh_key_missing',
+        hint: 'Create one with `ssh-keygen -t ed25519`, or give the path of a .pub file.',
+      },
+    );
+  }
+  return parsePublicKeyLine(text, path);
+}
+
+export type SshKeyDeps = Pick<LiumAPIClient, 'getSshKeys' | 'createSshKey' | 'deleteSshKey'>;
+type Signal = { signal?: AbortSignal | undefined };
+const call = (options: Signal) => (options.signal ? { signal: options.signal } : {});
+
+/** The account's keys (`lium ssh-keys`). */
+export async function listSshKeyInfos(
+  deps: SshKeyDeps,
+  options: Signal = {},
+): Promise<SshKeyInfo[]> {
+  return (await deps.getSshKeys(call(options))).map(toSshKeyInfo);
+}
+
+/**
+ * Registers a public key with the account (`lium ssh-keys add`); a key the account has already
+ * is not added twice (`added: false`, with the existing entry).
+ */
+export async function addSshKey(
+  deps: SshKeyDeps,
+  publicKey: string,
+  options: Signal & { name?: string | undefined } = {},
+): Promise<{ key: SshKeyInfo; added: boolean }> {
+  const line = parsePublicKeyLine(publicKey);
+  const identity = publicKeyIdentity(line);
+  const existing = (await deps.getSshKeys(call(options))).find(
+    (key) => publicKeyIdentity(key.public_key) === identity,
+  );
+  if (existing) return { key: toSshKeyInfo(existing), added: false };
+  const name = options.name?.trim() || line.split(/\s+/)[2] || defaultSshKeyName();
+  const created = await deps.createSshKey({ name, publicKey: line }, call(options));
+  return { key: toSshKeyInfo(created), added: true };
+}
+
+/** The key an `ID|NAME` (or fingerprint) names; `target_not_found`/`target_ambiguous` otherwise. */
+export function findSshKey(keys: readonly SshKeyInfo[], ref: string): SshKeyInfo {
+  const byFingerprint = keys.filter((key) => key.fingerprint === ref);
+  if (byFingerprint.length === 1 && byFingerprint[0]) return byFingerprint[0];
+  const found = resolveText(
+    ref,
+    keys.map((key) => ({ id: key.id, huid: key.fingerprint.toLowerCase(), name: key.name, key })),
+    'SSH key',
+  );
+  return found.key;
+}
+
+/** Removes a key from the account (`lium ssh-keys rm ID|NAME`). */
+export async function removeSshKey(
+  deps: SshKeyDeps,
+  ref: string,
+  options: Signal = {},
+): Promise<SshKeyInfo> {
+  const key = findSshKey(await listSshKeyInfos(deps, options), ref);
+  try {
+    await deps.deleteSshKey(key.id, call(options));
+  } catch (error) {
+    if ((error as LiumError).code === 'not_found') {
+      throw new LiumError(`SSH key ${key.id} is gone already`, {
+        code: 'target_not_found',
+        hint: 'List what is there with `lium ssh-keys`.',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return key;
+}

@@ -1,0 +1,130 @@
+import type { TopupCurrencies, TopupInvoice } from '@lium/api';
+import { LiumUsageError } from './errors.ts';
+import type { Lium } from './lium.ts';
+
+/** A crypto currency the account can be topped up with, on one network. */
+export interface TopupCurrency {
+  code: string;
+  network: string;
+  decimals: number | undefined;
+  displayDecimals: number | undefined;
+}
+
+/** An invoice to pay: send `cryptoAmount` of `currency` on `network` to `address` before `expiresAt`. */
+export interface TopupInvoiceInfo {
+  id: string;
+  address: string | undefined;
+  cryptoAmount: string | undefined;
+  currency: string | undefined;
+  network: string | undefined;
+  amountUsd: number | undefined;
+  exchangeRate: string | undefined;
+  expiresAt: string | undefined;
+  url: string | undefined;
+  raw: TopupInvoice;
+}
+
+export interface TopupDeps {
+  /** `GET /tmc-pay/currencies` (`LiumAPIClient.getTopupCurrencies`). */
+  getTopupCurrencies(options: {
+    refresh?: boolean;
+    signal?: AbortSignal;
+  }): Promise<TopupCurrencies>;
+  /** `POST /tmc-pay/create-invoice` (`LiumAPIClient.createTopupInvoice`). */
+  createTopupInvoice(
+    params: { amount: number; cryptoCurrency: string; cryptoNetwork: string },
+    options: { signal?: AbortSignal },
+  ): Promise<TopupInvoice>;
+}
+
+/** {@link TopupDeps} over a `Lium`'s API client. */
+export async function topupDepsOf(lium: Lium): Promise<TopupDeps> {
+  const api = await lium.getApiClient();
+  return {
+    getTopupCurrencies: (options) => api.getTopupCurrencies(options),
+    createTopupInvoice: (params, options) => api.createTopupInvoice(params, options),
+  };
+}
+
+/** The currencies and networks a top-up accepts (`refresh` bypasses the server's cache). */
+export async function listTopupCurrencies(
+  deps: Pick<TopupDeps, 'getTopupCurrencies'>,
+  options: { refresh?: boolean; signal?: AbortSignal } = {},
+): Promise<TopupCurrency[]> {
+  const answer = await deps.getTopupCurrencies(options);
+  return answer.currencies.map((c) => ({
+    code: c.code,
+    network: c.network,
+    decimals: c.decimals ?? undefined,
+    displayDecimals: c.display_decimals ?? undefined,
+  }));
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+
+export interface CreateTopupOptions {
+  /** USD to add (at least 1, as the server requires). */
+  amountUsd: number;
+  /** `USDT`, `USDC`, … (case-insensitive). */
+  currency: string;
+  /** `tron`, `ethereum`, …; may be left out when the currency has only one network. */
+  network?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Creates a top-up invoice after checking the amount and that the currency/network pair is one
+ * the server offers (a usage error lists the pairs otherwise, before anything is created).
+ */
+export async function createTopupInvoice(
+  deps: TopupDeps,
+  options: CreateTopupOptions,
+): Promise<TopupInvoiceInfo> {
+  if (!Number.isFinite(options.amountUsd) || options.amountUsd < 1) {
+    throw new LiumUsageError(`Invalid top-up amount ${String(options.amountUsd)}`, {
+      code: 'usage_error',
+      hint: 'Give the amount in USD, at least 1 (e.g. --amount 25).',
+    });
+  }
+  const call = options.signal ? { signal: options.signal } : {};
+  const offered = await listTopupCurrencies(deps, call);
+  const pairs = offered.map((c) => `${c.code}/${c.network}`).join(', ');
+  const code = options.currency.trim().toUpperCase();
+  const sameCode = offered.filter((c) => c.code.toUpperCase() === code);
+  const network = options.network?.trim().toLowerCase();
+  const match =
+    network === undefined
+      ? sameCode.length === 1
+        ? sameCode[0]
+        : undefined
+      : sameCode.find((c) => c.network.toLowerCase() === network);
+  if (match === undefined) {
+    const why =
+      sameCode.length === 0
+        ? `${options.currency} is not offered`
+        : network === undefined
+          ? `${code} is offered on several networks`
+          : `${code} is not offered on ${options.network}`;
+    throw new LiumUsageError(`Cannot top up with ${options.currency}: ${why}`, {
+      code: 'usage_error',
+      hint: `Pick one of: ${pairs || 'none offered right now'} (e.g. --currency USDT --network tron).`,
+    });
+  }
+  const raw = await deps.createTopupInvoice(
+    { amount: options.amountUsd, cryptoCurrency: match.code, cryptoNetwork: match.network },
+    call,
+  );
+  return {
+    id: raw.invoice_id,
+    address: text(raw.deposit_address),
+    cryptoAmount: text(raw.crypto_amount),
+    currency: text(raw.crypto_currency),
+    network: text(raw.crypto_network),
+    amountUsd: typeof raw.fiat_amount === 'number' ? raw.fiat_amount : undefined,
+    exchangeRate: text(raw.exchange_rate),
+    expiresAt: text(raw.expires_at),
+    url: text(raw.hosted_invoice_url),
+    raw,
+  };
+}
