@@ -13,6 +13,7 @@ const sourceOf: Record<string, string> = {
   '@lium/api': 'packages/api/src/index.ts',
   '@lium/config': 'packages/config/src/index.ts',
   '@lium/ssh': 'packages/ssh/src/index.ts',
+  '@lium/bittensor': 'packages/bittensor/src/index.ts',
   '@lium/sdk': 'packages/sdk/src/index.ts',
   '@lium/emulator': 'packages/emulator/src/index.ts',
 };
