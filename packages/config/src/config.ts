@@ -66,6 +66,8 @@ export const WELL_KNOWN_KEYS = [
   'ssh.key_path',
   'ssh.user',
   'template.default_id',
+  'funding.wallet_path',
+  'funding.default_wallet',
 ] as const;
 
 /**

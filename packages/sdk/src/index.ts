@@ -24,6 +24,19 @@ export {
   LiumUsageError,
 } from './errors.ts';
 export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
+export {
+  type AmountChoice,
+  createFundingApi,
+  type FundEvent,
+  type FundingApi,
+  type FundingApiOptions,
+  type FundOptions,
+  type FundQuote,
+  type FundResult,
+  fund,
+  LiumFundError,
+  type LiumFundErrorCode,
+} from './fund.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
 export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
 export { Lium } from './lium.ts';
@@ -77,3 +90,9 @@ export {
 } from './targets.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 export { TERMINAL_POD_STATUSES, type WaitForReadyOptions } from './wait-ready.ts';
+export {
+  type CopiedWalletFile,
+  copyWalletToPods,
+  type WalletCopyOptions,
+  type WalletCopyOutcome,
+} from './wallet-copy.ts';
