@@ -161,6 +161,7 @@ export interface AmountChoice {
 /** Progress of {@link fund}, in order. */
 export type FundEvent =
   | { type: 'wallet'; wallet: string; address: string }
+  | { type: 'unlocking'; wallet: string; encrypted: boolean }
   | { type: 'linking'; address: string }
   | { type: 'linked'; address: string }
   | { type: 'connected'; network: string }
@@ -214,6 +215,20 @@ export interface FundResult {
   balanceAfter: number;
 }
 
+/** The first bytes of a keyfile (enough to tell its format), or none when it is missing. */
+async function readHead(path: string): Promise<Uint8Array> {
+  const { open } = await import('node:fs/promises');
+  const file = await open(path, 'r').catch(() => undefined);
+  if (!file) return new Uint8Array();
+  try {
+    const buffer = new Uint8Array(16);
+    const { bytesRead } = await file.read(buffer, 0, 16, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 async function loadBittensor(): Promise<Bittensor> {
   try {
     return await import('@lium/bittensor');
@@ -257,7 +272,15 @@ export async function fund(options: FundOptions): Promise<FundResult> {
 
   let signer: ColdkeySigner | undefined;
   const unlock = async () => {
-    signer ??= await bt.unlockColdkey(wallet, { password: options.password });
+    if (!signer) {
+      const head = await readHead(wallet.coldkeyPath);
+      options.onEvent?.({
+        type: 'unlocking',
+        wallet: wallet.name,
+        encrypted: bt.keyfileEncryption(head) !== 'none',
+      });
+      signer = await bt.unlockColdkey(wallet, { password: options.password });
+    }
     return signer;
   };
   try {
