@@ -41,6 +41,12 @@ export class JsonRpcSocket {
   readonly #timeoutMs: number;
   readonly #pending = new Map<number, Pending>();
   readonly #subscriptions = new Map<string, (result: unknown) => void>();
+  /**
+   * Notifications that arrived before their subscription was registered: a node sends the
+   * subscription id and the first updates back to back, and when they arrive in one read the
+   * updates are dispatched before the id's promise continuation runs.
+   */
+  readonly #early = new Map<string, unknown[]>();
   #nextId = 1;
   #closed: Error | undefined;
 
@@ -125,12 +131,16 @@ export class JsonRpcSocket {
     const id = await this.request<string | number>(method, params);
     const key = String(id);
     this.#subscriptions.set(key, onResult);
+    const early = this.#early.get(key);
+    this.#early.delete(key);
+    for (const result of early ?? []) onResult(result);
     return key;
   }
 
   /** Stops routing a subscription's notifications (the caller sends the node's unsubscribe call). */
   forget(subscription: string): void {
     this.#subscriptions.delete(subscription);
+    this.#early.delete(subscription);
   }
 
   /** Called with the failure when the socket closes while something waits. */
@@ -166,8 +176,16 @@ export class JsonRpcSocket {
       return;
     }
     const subscription = message.params?.subscription;
-    if (subscription !== undefined)
-      this.#subscriptions.get(String(subscription))?.(message.params?.result);
+    if (subscription === undefined) return;
+    const key = String(subscription);
+    const handler = this.#subscriptions.get(key);
+    if (handler) {
+      handler(message.params?.result);
+    } else if (this.#early.size < 64) {
+      const queue = this.#early.get(key) ?? [];
+      if (queue.length < 64) queue.push(message.params?.result);
+      this.#early.set(key, queue);
+    }
   }
 
   #fail(error: Error): void {

@@ -312,9 +312,14 @@ export class SubtensorClient {
       rpc
         .subscribe('author_submitAndWatchExtrinsic', [hex], onStatus)
         .then((id) => {
-          subscription = id;
-          if (settled) rpc.forget(id);
-          else options.onStatus?.({ type: 'submitted', extrinsicHash });
+          if (settled) {
+            // Settled by updates replayed while subscribing: stop watching now.
+            rpc.forget(id);
+            rpc.request('author_unwatchExtrinsic', [id]).catch(() => undefined);
+          } else {
+            subscription = id;
+            options.onStatus?.({ type: 'submitted', extrinsicHash });
+          }
         })
         .catch((error: unknown) => {
           if (error instanceof RpcCallError) {
