@@ -45,7 +45,9 @@ async function writeHelpTexts(): Promise<void> {
 
 /**
  * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
- * each command becomes a lazy chunk, and only ssh2 (optional native parts) stays external.
+ * each command becomes a lazy chunk, and only ssh2 (optional native parts) stays external, with
+ * @lium/bittensor: polkadot-js is megabytes that only `lium fund` and `scp --coldkey` load, so it
+ * is a runtime dependency instead of bundled code.
  */
 export default defineConfig({
   entry: ['src/main.ts', 'src/index.ts'],
@@ -64,14 +66,14 @@ export default defineConfig({
   outputOptions: { keepNames: true, sourcemapExcludeSources: true },
   deps: {
     alwaysBundle: [
-      /^@lium\//,
+      /^@lium\/(?!bittensor$)/,
       'yargs',
       /^yargs\//,
       'kleur',
       '@clack/prompts',
       'get-east-asian-width',
     ],
-    neverBundle: ['ssh2', 'cpu-features'],
+    neverBundle: ['ssh2', 'cpu-features', '@lium/bittensor'],
   },
   plugins: [
     {

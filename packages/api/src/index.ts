@@ -33,6 +33,12 @@ export {
   type ValidationDetail,
 } from './errors.ts';
 export { parseLogLine } from './log-stream.ts';
+export {
+  convertUsdToTao,
+  type PayApiOptions,
+  type TaoConversion,
+  TaoConversionSchema,
+} from './pay-conversion.ts';
 export { isLostAnswer, mayHaveRented, type RentPodInput, type RentResult } from './rent.ts';
 export * from './schemas/account.ts';
 export * from './schemas/backup.ts';

@@ -65,6 +65,8 @@ export const WELL_KNOWN_KEYS = [
   'api.base_url',
   'ssh.key_path',
   'template.default_id',
+  'funding.wallet_path',
+  'funding.default_wallet',
 ] as const;
 
 /**

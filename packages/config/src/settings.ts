@@ -12,6 +12,14 @@ export interface LiumSettings {
   /** `ssh.key_path` with `~` expanded; pass it to `findSshKey({ keyPath })`. */
   sshKeyPath?: string;
   defaultTemplateId?: string;
+  /** `funding.wallet_path` with `~` expanded: where `lium fund` looks for Bittensor wallets. */
+  walletPath?: string;
+  /** `funding.default_wallet`: the wallet `lium fund` uses without `--wallet`. */
+  defaultWallet?: string;
+  /** `pay.api_key` (`LIUM_PAY_API_KEY`): the pay API's shared key, for funding. */
+  payApiKey?: string;
+  /** `pay.url` (`LIUM_PAY_URL`): the pay API's base URL, without a trailing slash. */
+  payBaseUrl?: string;
   configDir: string;
 }
 
@@ -21,6 +29,10 @@ export interface SettingsOverrides {
   baseUrl?: string | undefined;
   sshKeyPath?: string | undefined;
   defaultTemplateId?: string | undefined;
+  walletPath?: string | undefined;
+  defaultWallet?: string | undefined;
+  payApiKey?: string | undefined;
+  payBaseUrl?: string | undefined;
 }
 
 export interface ResolveSettingsOptions {
@@ -37,6 +49,10 @@ export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {
   baseUrl: 'api.base_url',
   sshKeyPath: 'ssh.key_path',
   defaultTemplateId: 'template.default_id',
+  walletPath: 'funding.wallet_path',
+  defaultWallet: 'funding.default_wallet',
+  payApiKey: 'pay.api_key',
+  payBaseUrl: 'pay.url',
 };
 
 const FIELD_SCHEMAS = {
@@ -53,6 +69,23 @@ const FIELD_SCHEMAS = {
   ),
   sshKeyPath: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
   defaultTemplateId: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
+  walletPath: v.pipe(v.string(), v.trim(), v.nonEmpty('must not be empty')),
+  defaultWallet: v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'must be a wallet name (letters, digits, _ . -)'),
+  ),
+  payApiKey: v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  ),
+  payBaseUrl: v.pipe(
+    v.string(),
+    v.trim(),
+    v.check(isHttpUrl, 'must be an http:// or https:// URL'),
+    v.transform((url: string) => url.replace(/\/+$/, '')),
+  ),
 } satisfies Record<SettingName, v.GenericSchema<string, string>>;
 
 /**
@@ -102,6 +135,14 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
   if (sshKeyPath !== undefined) settings.sshKeyPath = expandHome(sshKeyPath, homeDirOf(env));
   const defaultTemplateId = resolve('defaultTemplateId');
   if (defaultTemplateId !== undefined) settings.defaultTemplateId = defaultTemplateId;
+  const walletPath = resolve('walletPath');
+  if (walletPath !== undefined) settings.walletPath = expandHome(walletPath, homeDirOf(env));
+  const defaultWallet = resolve('defaultWallet');
+  if (defaultWallet !== undefined) settings.defaultWallet = defaultWallet;
+  const payApiKey = resolve('payApiKey');
+  if (payApiKey !== undefined) settings.payApiKey = payApiKey;
+  const payBaseUrl = resolve('payBaseUrl');
+  if (payBaseUrl !== undefined) settings.payBaseUrl = payBaseUrl;
   return settings;
 }
 

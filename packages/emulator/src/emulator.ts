@@ -21,6 +21,7 @@ import { podRoutes } from './routes/pods.ts';
 import { rentBySpecRoutes } from './routes/rent-by-spec.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
+import { taoDepositRoutes } from './routes/tao-deposits.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { volumeRoutes } from './routes/volumes.ts';
 import { Backups } from './runtime/backups.ts';
@@ -173,7 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       ...payRoutes(),
       ...sessionRoutes(app),
     ],
-    controlRoutes: controlRoutes(control),
+    controlRoutes: [...controlRoutes(control), ...taoDepositRoutes(app)],
     isValidKey: (key) => config.apiKeys.includes(key),
     faults: app.faults,
     recorder: app.recorder,

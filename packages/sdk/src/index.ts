@@ -56,6 +56,19 @@ export {
   USAGE_ERROR_CODES,
 } from './errors.ts';
 export { type ExecutorFilter, filterExecutors, machineNamesFor } from './executor-filter.ts';
+export {
+  type AmountChoice,
+  createFundingApi,
+  type FundEvent,
+  type FundingApi,
+  type FundingApiOptions,
+  type FundOptions,
+  type FundQuote,
+  type FundResult,
+  fund,
+  LiumFundError,
+  type LiumFundErrorCode,
+} from './fund.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
 export {
   type ForgottenHostKey,
@@ -208,3 +221,9 @@ export {
   writeVolumeSnapshot,
 } from './volumes.ts';
 export { TERMINAL_POD_STATUSES, type WaitForReadyOptions } from './wait-ready.ts';
+export {
+  type CopiedWalletFile,
+  copyWalletToPods,
+  type WalletCopyOptions,
+  type WalletCopyOutcome,
+} from './wallet-copy.ts';

@@ -103,6 +103,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./rsync.ts'),
   },
   {
+    command: 'fund',
+    describe: 'Add TAO from a Bittensor wallet to your Lium balance',
+    load: () => import('./fund.ts'),
+  },
+  {
     command: 'templates [search]',
     describe: 'List pod templates (images)',
     load: () => import('./templates.ts'),

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath, requireLocal } from '../local-files.ts';
-import { flag, options } from '../options.ts';
+import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
@@ -70,15 +70,49 @@ export default defineCommand({
         array: true,
         describe: 'LOCAL [REMOTE] to upload; [LOCAL] to download',
       })
-      .options(options({ download: flag('Download: TARGETS REMOTE [LOCAL]', { alias: 'd' }) }))
+      .options(
+        options({
+          download: flag('Download: TARGETS REMOTE [LOCAL]', { alias: 'd' }),
+          coldkey: text(
+            "Copy Bittensor wallet NAME's coldkeypub.txt to the pods' ~/.bittensor/wallets/NAME/ (never the encrypted coldkey)",
+          ),
+          hotkey: text('With --coldkey: also copy hotkeys/NAME'),
+          'wallet-path': text('With --coldkey: local wallets directory (default ~/.bittensor/wallets)'),
+        }),
+      )
       .example('lium scp 1 ./data.csv', 'upload to /root/data.csv on pod 1')
       .example('lium scp 1,2 model.pt /workspace/', 'upload to two pods')
       .example('lium scp 1:/root/out.txt ./', 'download from pod 1')
       .example(
         'lium scp all -d /root/log.txt logs/',
         'download from every pod as logs/<huid>-log.txt',
-      ),
+      )
+      .example('lium scp all --coldkey miner --hotkey default', "copy a wallet's public parts"),
   async handler(args, ctx) {
+    if (args.hotkey !== undefined && args.coldkey === undefined) {
+      throw new CliUsageError(
+        '--hotkey needs --coldkey',
+        'e.g. `lium scp 1 --coldkey miner --hotkey default`.',
+      );
+    }
+    if (args.coldkey !== undefined) {
+      if ((args.paths ?? []).length > 0 || args.download || parseRemoteSpec(args.targets)) {
+        throw new CliUsageError(
+          '--coldkey copies a wallet: give only TARGETS',
+          'e.g. `lium scp all --coldkey miner`.',
+        );
+      }
+      const { copyWallet } = await import('./scp-wallet.ts');
+      return copyWallet(
+        {
+          targets: args.targets,
+          coldkey: args.coldkey,
+          hotkey: args.hotkey,
+          walletPath: args['wallet-path'],
+        },
+        ctx,
+      );
+    }
     const plan = planOf(args.targets, (args.paths ?? []).map(String), args.download);
     const local = localPath(plan.local, ctx.io);
     if (plan.direction === 'up') await requireLocal(local);

@@ -4,9 +4,9 @@ import type { Route } from '../http/types.ts';
 import { Validator } from '../http/validate.ts';
 
 /** The company wallet funds are sent to ([L] `lium/cli/fund/actions.py`). */
-const COMPANY_WALLET = '5FqACMtcegZxxopgu1g7TgyrnyD8skurr9QDPLPhxNQzsThe';
+export const COMPANY_WALLET = '5FqACMtcegZxxopgu1g7TgyrnyD8skurr9QDPLPhxNQzsThe';
 export const EMULATOR_APP_ID = 'app_emulator';
-const USD_PER_TAO = 400;
+export const USD_PER_TAO = 400;
 const USD_PER_ALPHA = 2.5;
 
 /**
