@@ -45,7 +45,8 @@ async function writeHelpTexts(): Promise<void> {
 
 /**
  * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
- * each command becomes a lazy chunk, and only ssh2 (optional native parts) stays external.
+ * each command becomes a lazy chunk, and only ssh2 (optional native parts) and dockerode (big,
+ * needed by `lium image` alone) stay external.
  */
 export default defineConfig({
   entry: ['src/main.ts', 'src/index.ts'],
@@ -62,7 +63,8 @@ export default defineConfig({
   outputOptions: { keepNames: true },
   deps: {
     alwaysBundle: [/^@lium\//, 'yargs', /^yargs\//, 'kleur', '@clack/prompts'],
-    neverBundle: ['ssh2', 'cpu-features'],
+    // dockerode (with grpc and protobufjs) is loaded only by `lium image`, from node_modules.
+    neverBundle: ['ssh2', 'cpu-features', 'dockerode'],
   },
   plugins: [
     {

@@ -1,10 +1,10 @@
 import { constants } from 'node:os';
 import type { PodInfo } from '@lium/sdk';
+import { readScript } from '../bundled-scripts.ts';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { asList, parseEnvArgs } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
-import { localPath, readLocalText } from '../local-files.ts';
 import { plural, podLabel } from '../pods.ts';
 
 interface ExecArgs {
@@ -21,7 +21,7 @@ async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
   const words = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
   if (args.script !== undefined) {
     if (words.length > 0) throw new CliUsageError('Give a command or --script, not both');
-    return readLocalText(localPath(args.script, ctx.io), 'Script');
+    return readScript(args.script, ctx.io);
   }
   if (words.length === 0) {
     throw new CliUsageError(
@@ -68,7 +68,10 @@ export default defineCommand({
         describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
       })
       .positional('command', { type: 'string', array: true, describe: 'Command to run (quote it)' })
-      .option('script', { type: 'string', describe: 'Run this local script file instead' })
+      .option('script', {
+        type: 'string',
+        describe: 'Run this local script file instead (@jupyter: the one shipped with lium)',
+      })
       // Not `array: true`: that would swallow the command words after `-e K=V`; repeating the
       // option still collects every value (yargs' duplicate-arguments-array).
       .option('env', {
