@@ -63,14 +63,19 @@ report() {
   printf 'JUPYTER_STATE=%s\nJUPYTER_URL=%s\nJUPYTER_PID=%s\n' "$state" "$url" "$pid"
 }
 
-# 1. Already running: say so and stop here.
-if [ -s "$PID_FILE" ] && [ -s "$TOKEN_FILE" ]; then
-  pid="$(cat "$PID_FILE")"
+# 1. Already running (our token answers on the port): say so and stop here. The port, not the
+#    pid, decides: the server may run in another process namespace than this shell.
+if [ -s "$TOKEN_FILE" ]; then
   token="$(cat "$TOKEN_FILE")"
-  if kill -0 "$pid" 2>/dev/null && answers "$token"; then
-    report running "$token" "$(cat "$KIND_FILE" 2>/dev/null || echo lab)" "$pid"
+  if answers "$token"; then
+    report running "$token" "$(cat "$KIND_FILE" 2>/dev/null || echo lab)" "$(cat "$PID_FILE" 2>/dev/null || echo '?')"
     exit 0
   fi
+fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  log "Port $PORT is taken by another program (not a Jupyter started by this script)."
+  log "Stop it, or choose another port with JUPYTER_PORT."
+  exit 1
 fi
 
 # 2. Find a Jupyter, best first; install JupyterLab only when there is none.
