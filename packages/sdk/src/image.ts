@@ -119,7 +119,7 @@ export async function publishImage(
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
 
-  report('template', `Creating a template for ${repository}@${digest}`);
+  report('template', `Creating a template for ${options.name}:${tag}`);
   const api = await lium.getApiClient();
   const created = toTemplateInfo(
     await api.createTemplate(
@@ -156,7 +156,7 @@ export async function publishImage(
   if (options.wait === false) return result(created);
 
   report('verify', `Waiting for Lium to verify template ${created.id}`);
-  return result(await waitForVerification(lium, created, options));
+  return result(await waitForVerification(lium, created, login, options));
 }
 
 function checkInput(name: string, tag: string, registry: string | undefined): void {
@@ -262,6 +262,7 @@ async function resolveLogin(
 async function waitForVerification(
   lium: Lium,
   created: TemplateInfo,
+  login: DockerLogin,
   options: PublishImageOptions,
 ): Promise<TemplateInfo> {
   const verified = await pollUntil(
@@ -277,7 +278,10 @@ async function waitForVerification(
           code: 'template_verify_failed',
           templateId: template.id,
           ...(logs ? { details: logs } : {}),
-          hint: 'Fix the image (it must exist in the registry and start) and run the command again.',
+          hint:
+            login.credentialId === undefined
+              ? "A private image needs its registry login among your Lium account's Docker credentials (the verifier pulls with those); else fix the image and run again."
+              : 'Fix the image (it must exist in the registry and start) and run the command again.',
         });
       }
       return undefined;
