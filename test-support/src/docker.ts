@@ -16,9 +16,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './sshd.ts';
 
 export const DOCKERD_PATH = '/usr/sbin/dockerd';
 export const REGISTRY_PATH = '/usr/bin/docker-registry';
@@ -40,18 +40,6 @@ export function dockerSkipReason(): string | undefined {
   }
   if (process.getuid?.() !== 0) return 'dockerd needs root; skipping the Docker engine tests';
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves when `probe` answers true; rejects when the process exits or time runs out. */

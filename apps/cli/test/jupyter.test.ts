@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@lium/test-support/sshd';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
 
@@ -20,14 +20,6 @@ function jupyterSkipReason(): string | undefined {
     }
   }
   return 'No Jupyter installed (apt-get install jupyter-notebook); skipping the Jupyter tests';
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const skip = jupyterSkipReason();

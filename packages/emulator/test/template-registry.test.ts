@@ -3,19 +3,11 @@
  * docker-registry (manifest HEAD by digest, with the template's credential) is in
  * packages/sdk/test/image.test.ts; these are the cases that need no registry.
  */
-import { createServer } from 'node:net';
+import { freePort } from '@lium/test-support/sshd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.ts';
 import { splitImage } from '../src/runtime/registry-check.ts';
 import { type ApiClient, apiClient, startTestEmulator, waitForTemplate } from './helpers.ts';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('template verification looks the image up in its registry', () => {
   let emulator: Emulator;
@@ -41,7 +33,7 @@ describe('template verification looks the image up in its registry', () => {
   });
 
   it('fails an image on a loopback registry that does not answer', async () => {
-    const id = await create(`127.0.0.1:${await closedPort()}/me/app`);
+    const id = await create(`127.0.0.1:${await freePort()}/me/app`);
     expect(await waitForTemplate(api, id)).toBe('VERIFY_FAILED');
     expect(await logs(id)).toMatch(/unreachable/);
   });

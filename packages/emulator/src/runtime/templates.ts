@@ -91,20 +91,24 @@ export class Templates {
       if (check !== undefined && check.verdict === undefined) continue;
       this.checks.delete(record.template.id);
       const verdict = check?.verdict;
-      let outcome = record.verifyOutcome ?? 'VERIFY_SUCCESS';
-      if (verdict?.kind === 'missing') outcome = 'VERIFY_FAILED';
       const image = `${record.template.docker_image}:${record.template.docker_image_tag}`;
+      // A missing image fails with the registry's answer; a found one passes unless a failure
+      // was asked for (control API), which keeps its simulated sshd story.
+      let outcome = record.verifyOutcome ?? 'VERIFY_SUCCESS';
+      let log =
+        outcome === 'VERIFY_SUCCESS'
+          ? `Pulled ${image}; ssh check passed`
+          : `Verification of ${image} failed: container did not start sshd`;
+      if (verdict?.kind === 'missing') {
+        outcome = 'VERIFY_FAILED';
+        log = verdict.log;
+      } else if (verdict?.kind === 'found' && outcome === 'VERIFY_SUCCESS') {
+        log = verdict.log;
+      }
       record.template = {
         ...record.template,
         status: outcome,
-        verification_logs:
-          verdict !== undefined &&
-          verdict.kind !== 'unchecked' &&
-          (outcome === 'VERIFY_SUCCESS' || verdict.kind === 'missing')
-            ? verdict.log
-            : outcome === 'VERIFY_SUCCESS'
-              ? `Pulled ${image}; ssh check passed`
-              : `Verification of ${image} failed: container did not start sshd`,
+        verification_logs: log,
         updated_at: new Date(now).toISOString(),
       };
       record.verifyAt = null;
