@@ -260,14 +260,6 @@ export class DockerEngine {
     }
     return digest;
   }
-
-  /** Removes the local tag (best effort; the image stays in the engine's cache). */
-  async untag(ref: string): Promise<void> {
-    await this.docker
-      .getImage(ref)
-      .remove({ noprune: true })
-      .catch(() => undefined);
-  }
 }
 
 function buildFailed(
