@@ -4,8 +4,10 @@
  * answer with the token through the pod's mapped port, and a second run must report the
  * running server.
  */
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { freePort } from '@lium/test-support/sshd';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
@@ -116,6 +118,19 @@ describe.skipIf(skip !== undefined)('lium jupyter on an emulator pod', () => {
     expect(viaExec.code, viaExec.stderr).toBe(0);
     expect(viaExec.stderr).toContain('already running');
     expect(viaExec.stdout).toContain('JUPYTER_STATE=running');
+
+    // The built, bundled CLI finds the script it ships (`scripts/` next to `dist/`), also by its
+    // file name from a directory without such a file. (Async: the emulator runs in this process.)
+    const bin = fileURLToPath(new URL('../bin/lium.js', import.meta.url));
+    if (existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) {
+      const built = await promisify(execFile)(
+        process.execPath,
+        [bin, 'exec', huid, '--script', 'jupyter.sh', '-e', `JUPYTER_PORT=${port}`],
+        { env: world.env, cwd: world.sandbox.dir, encoding: 'utf8' },
+      );
+      expect(built.stdout).toContain(`token=${token}`);
+      expect(built.stdout).toContain('JUPYTER_STATE=running');
+    }
   }, 120_000);
 
   it('human output: a success line and the URL alone on stdout', async () => {
