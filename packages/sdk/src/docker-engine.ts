@@ -2,7 +2,7 @@
  * The Docker Engine side of `publishImage`: connect (honouring DOCKER_HOST), log in, build and
  * push through `dockerode`, which is imported only here and only when an image is built.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -40,9 +40,9 @@ interface EngineMessage {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where DOCKER_HOST points, as dockerode options (`unix://`, `npipe://`, `tcp://`, `ssh://`). */
-export async function engineOptions(env: Env): Promise<Docker.DockerOptions | undefined> {
+export async function engineOptions(env: Env): Promise<Docker.DockerOptions> {
   const host = env.DOCKER_HOST?.trim();
-  if (!host) return undefined;
+  if (!host) return { socketPath: await defaultSocket(env) };
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
   if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length) };
   let url: URL;
@@ -76,6 +76,22 @@ export async function engineOptions(env: Env): Promise<Docker.DockerOptions | un
     options.key = await read('key.pem');
   }
   return options;
+}
+
+/** Docker Desktop's per-user socket when it exists, else the system one (as the docker CLI). */
+async function defaultSocket(env: Env): Promise<string> {
+  const home = env.HOME;
+  if (home) {
+    const desktop = join(home, '.docker', 'run', 'docker.sock');
+    if (
+      await access(desktop).then(
+        () => true,
+        () => false,
+      )
+    )
+      return desktop;
+  }
+  return '/var/run/docker.sock';
 }
 
 function badHost(host: string): LiumImageError {
@@ -121,7 +137,7 @@ export class DockerEngine {
       });
     }
     const options = await engineOptions(env);
-    const docker = options === undefined ? new DockerClass() : new DockerClass(options);
+    const docker = new DockerClass(options);
     const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
     const address =
       typeof modem.socketPath === 'string'
@@ -314,7 +330,16 @@ async function* jsonLines(stream: Readable, signal?: AbortSignal): AsyncGenerato
         }
       }
     }
-    if (buffer.trim()) yield JSON.parse(buffer.trim()) as EngineMessage;
+    const rest = buffer.trim();
+    if (rest) {
+      let last: EngineMessage;
+      try {
+        last = JSON.parse(rest) as EngineMessage;
+      } catch {
+        last = { stream: rest };
+      }
+      yield last;
+    }
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     throw error;

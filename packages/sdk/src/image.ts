@@ -93,6 +93,8 @@ export async function publishImage(
       ? undefined
       : options.registry;
 
+  // Fail on a missing API key now, not after a long build and push.
+  const api = await lium.getApiClient();
   report('connect', 'Connecting to Docker');
   const engine = await DockerEngine.connect(env, signal);
   const login = await resolveLogin(lium, env, signal);
@@ -120,7 +122,6 @@ export async function publishImage(
   });
 
   report('template', `Creating a template for ${options.name}:${tag}`);
-  const api = await lium.getApiClient();
   const created = toTemplateInfo(
     await api.createTemplate(
       {
