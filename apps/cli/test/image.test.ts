@@ -2,6 +2,7 @@
  * `lium image NAME DIR` end to end: a private dockerd and a docker-registry with htpasswd
  * logins on 127.0.0.1, and the emulator, whose verifier HEADs the pushed manifest.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,26 @@ describe.skipIf(skip !== undefined)('lium image with a real engine and registry'
     // Off a terminal no per-layer lines, and never the password.
     expect(result.stderr).not.toMatch(/Pushing \[|Preparing/);
     expect(result.stderr + result.stdout).not.toContain(password);
+  }, 120_000);
+
+  it('on a terminal one spinner line shows the build step, then layers and bytes pushed', async () => {
+    const big = join(work, 'big');
+    await mkdir(big, { recursive: true });
+    await writeFile(join(big, 'Dockerfile'), 'FROM scratch\nCOPY blob.bin /blob.bin\n');
+    await writeFile(join(big, 'blob.bin'), randomBytes(24 * 1024 * 1024));
+    const result = await world.lium(
+      ['image', 'big', big, '--registry', registry.host, '--network', 'none', '--no-wait'],
+      { env: docker(), tty: true },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Building: Step 2/2 : COPY blob.bin /blob.bin');
+    expect(result.stderr).toMatch(
+      /carol\/big:latest: [01]\/1 layers, [\d.]+ [KM]B \/ 2\d(\.\d)? MB/,
+    );
+    // Redrawn in place, not a line per update.
+    expect(
+      result.stderr.split('\n').filter((line) => line.includes(' layers, ')).length,
+    ).toBeLessThan(3);
   }, 120_000);
 
   it('--no-wait returns with VERIFY_PENDING', async () => {
