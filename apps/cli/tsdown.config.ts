@@ -46,8 +46,9 @@ async function writeHelpTexts(): Promise<void> {
 /**
  * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
  * each command becomes a lazy chunk, and only ssh2 (optional native parts) stays external, with
- * @lium/bittensor: polkadot-js is megabytes that only `lium fund` and `scp --coldkey` load, so it
- * is a runtime dependency instead of bundled code.
+ * @lium/bittensor (polkadot-js is megabytes that only `lium fund` and `scp --coldkey` load) and
+ * dockerode (with grpc and protobufjs, needed by `lium image` alone): runtime dependencies
+ * loaded from node_modules instead of bundled code.
  */
 export default defineConfig({
   entry: ['src/main.ts', 'src/index.ts'],
@@ -73,7 +74,7 @@ export default defineConfig({
       '@clack/prompts',
       'get-east-asian-width',
     ],
-    neverBundle: ['ssh2', 'cpu-features', '@lium/bittensor'],
+    neverBundle: ['ssh2', 'cpu-features', '@lium/bittensor', 'dockerode'],
   },
   plugins: [
     {

@@ -7,6 +7,12 @@ export {
   type PodLogOptions,
   type WalletVerificationInput,
 } from './client.ts';
+export {
+  type DockerCredential,
+  DockerCredentialSchema,
+  DockerCredentialsClient,
+  type DockerCredentialsClientOptions,
+} from './docker-credentials.ts';
 export { parseBalanceAmounts, readErrorBody } from './error-body.ts';
 export {
   API_ERROR_CODES,

@@ -78,6 +78,16 @@ export {
   pinnedHostKeys,
 } from './host-keys.ts';
 export { generateHumanId, INVALID_HUID, looksLikeHumanId } from './huid.ts';
+export {
+  DOCKER_HUB_AUTH_ADDRESS,
+  type DockerLoginSource,
+  type ImagePhase,
+  type ImageProgress,
+  type PublishedImage,
+  type PublishImageOptions,
+  publishImage,
+} from './image.ts';
+export { LiumImageError, type LiumImageErrorCode } from './image-errors.ts';
 export { Lium } from './lium.ts';
 export {
   isContainerNotDeployed,

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import type { PodInfo } from '@lium/sdk';
+import { readScript } from '../bundled-scripts.ts';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
@@ -27,7 +28,7 @@ async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
   const words = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
   if (args.script !== undefined) {
     if (words.length > 0) throw new CliUsageError('Give a command or --script, not both');
-    return readLocalText(localPath(args.script, ctx.io), 'Script');
+    return readScript(args.script, ctx.io);
   }
   if (words.length === 0) {
     throw new CliUsageError(
@@ -64,7 +65,7 @@ const builder = (yargs: Argv<GlobalArgs>) =>
     .positional('command', { type: 'string', array: true, describe: 'Command to run (quote it)' })
     .options(
       options({
-        script: text('Run this local script file instead'),
+        script: text('Run this local script file instead (@jupyter: the one shipped with lium)'),
         env: repeatable(
           "Set NAME=VALUE for the command, or NAME to pass your own $NAME: that keeps the value out of lium's argv, which other users can read (repeatable; never shown in logs)",
           { alias: 'e' },

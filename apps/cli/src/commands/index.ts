@@ -113,6 +113,16 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./templates.ts'),
   },
   {
+    command: 'image <name> <dir>',
+    describe: 'Build DIR/Dockerfile, push it and make a verified template of it',
+    load: () => import('./image.ts'),
+  },
+  {
+    command: 'jupyter <target>',
+    describe: 'Start Jupyter on a pod (or show the running one) and print its URL',
+    load: () => import('./jupyter.ts'),
+  },
+  {
     command: 'completion [shell]',
     subcommands: SHELLS,
     describe: 'Print a bash/zsh completion script (completes pod HUIDs and names)',
