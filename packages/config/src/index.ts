@@ -14,6 +14,16 @@ export {
 export { envVarNames, NO_DOT_SECTION } from './keys.ts';
 export { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
 export {
+  assertProfileName,
+  DEFAULT_PROFILE,
+  PROFILE_ENV_VAR,
+  type ProfileSource,
+  profileSection,
+  profileStateDir,
+  type SelectedProfile,
+  selectProfile,
+} from './profiles.ts';
+export {
   DEFAULT_BASE_URL,
   DEFAULT_SSH_USER,
   type LiumSettings,

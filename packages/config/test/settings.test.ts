@@ -17,6 +17,8 @@ describe('resolveSettings', () => {
       baseUrl: 'https://lium.io/api',
       sshUser: 'root',
       configDir,
+      configFile: join(configDir, 'config.ini'),
+      profile: 'default',
     });
   });
 
@@ -41,6 +43,8 @@ describe('resolveSettings', () => {
       sshUser: 'ubuntu',
       defaultTemplateId: 'tmpl-1',
       configDir,
+      configFile: join(configDir, 'config.ini'),
+      profile: 'default',
     });
   });
 
