@@ -66,6 +66,22 @@ export {
   type PodSnapshot,
   type PodSnapshotEntry,
 } from './snapshots.ts';
+export {
+  installSshInclude,
+  isSshConfigPod,
+  LiumSshConfigError,
+  parseSshConfig,
+  renderSshConfig,
+  SSH_CONFIG_FILE,
+  SSH_INCLUDE_MARKER,
+  type SshConfigChange,
+  type SshConfigHost,
+  SshConfigManager,
+  type SshConfigManagerOptions,
+  type SshConfigSource,
+  sshConfigHostFor,
+  uninstallSshInclude,
+} from './ssh-config.ts';
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {
