@@ -8,10 +8,18 @@ import type { CommandContext } from './context.ts';
  * option names, and for commands that take pods, the HUIDs and names of your pods.
  */
 
-const GLOBAL_OPTIONS = ['--json', '--yes', '--debug', '--no-color', '--api-key', '--help'];
+const GLOBAL_OPTIONS = [
+  '--json',
+  '--yes',
+  '--debug',
+  '--no-color',
+  '--api-key',
+  '--profile',
+  '--help',
+];
 /** Commands whose first positional names pods. */
 const POD_COMMANDS = new Set(['ps', 'down', 'rm', 'exec', 'ssh', 'scp', 'rsync']);
-const CONFIG_ACTIONS = ['set', 'get', 'unset', 'show', 'path', 'edit'];
+const CONFIG_ACTIONS = ['set', 'get', 'unset', 'show', 'path', 'edit', 'profiles'];
 
 const BASH = `###-begin-lium-completions-###
 # lium completion for bash: add \`eval "$(lium completion bash)"\` to ~/.bashrc

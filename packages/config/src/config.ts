@@ -12,6 +12,7 @@ import {
 import { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
 import {
   DEFAULT_PROFILE,
+  profileNotFound,
   profileOfSection,
   profileSection,
   type SelectedProfile,
@@ -103,6 +104,16 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<LiumC
   const text = await readConfigText(path);
   const document = text === undefined ? IniDocument.empty() : IniDocument.parse(text, path);
   return new FileConfig(path, dir, document, env, selectProfile(options.profile, env));
+}
+
+/**
+ * Throws `profile_not_found` (one line listing the profiles in the file) unless the config's
+ * profile exists; `default` always does.
+ */
+export function assertProfileExists(config: LiumConfig): void {
+  if (!config.hasProfile(config.profile)) {
+    throw profileNotFound(config.profile, config.profiles(), config.path, config.profileSource);
+  }
 }
 
 async function readConfigText(path: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 export {
+  assertProfileExists,
   type ConfigEntry,
   type ConfigSource,
   type LiumConfig,

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { loadConfig } from './config.ts';
+import { assertProfileExists, loadConfig } from './config.ts';
 import { LiumConfigError } from './errors.ts';
 import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
-import { profileNotFound, profileStateDir } from './profiles.ts';
+import { profileStateDir } from './profiles.ts';
 
 export const DEFAULT_BASE_URL = 'https://lium.io/api';
 export const DEFAULT_SSH_USER = 'root';
@@ -90,9 +90,7 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
   const env = options.env ?? process.env;
   const configDir = options.configDir ?? defaultConfigDir(env);
   const config = await loadConfig({ configDir, env, profile: options.profile });
-  if (!config.hasProfile(config.profile)) {
-    throw profileNotFound(config.profile, config.profiles(), config.path, config.profileSource);
-  }
+  assertProfileExists(config);
   const overrides = options.overrides ?? {};
 
   const resolve = (name: SettingName): string | undefined => {

@@ -1,11 +1,17 @@
 // The config file, for callers (the CLI's `init` and `config` commands) that edit it.
 export {
+  assertProfileExists,
   type ConfigEntry,
+  DEFAULT_BASE_URL,
+  DEFAULT_PROFILE,
   defaultConfigDir,
+  findSshKey,
   type LiumConfig,
   LiumConfigError,
   type LoadConfigOptions,
   loadConfig,
+  PROFILE_ENV_VAR,
+  profileStateDir,
 } from '@lium/config';
 export type {
   ForwardOptions,

@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type LiumSettings, type SshKeyPair, writeFileAtomic } from '@lium/config';
@@ -350,6 +350,31 @@ export class SshConfigManager {
     if (!(await this.exists())) return false;
     await rm(this.file, { force: true });
     return true;
+  }
+
+  /**
+   * Deletes the managed file of every profile (`<config dir>/ssh_config` and
+   * `<config dir>/profiles/NAME/ssh_config`), what `--uninstall` takes back; returns those removed.
+   */
+  async removeAll(): Promise<string[]> {
+    const root = dirname(this.#settings.configFile);
+    let names: string[] = [];
+    try {
+      names = await readdir(join(root, 'profiles'));
+    } catch {
+      // No named profile has state yet.
+    }
+    const files = [
+      join(root, SSH_CONFIG_FILE),
+      ...names.map((name) => join(root, 'profiles', name, SSH_CONFIG_FILE)),
+    ];
+    const removed: string[] = [];
+    for (const file of files) {
+      if (!(await exists(file))) continue;
+      await rm(file, { force: true });
+      removed.push(file);
+    }
+    return removed;
   }
 
   /** True when the `Include` line is at the very top of the user's `~/.ssh/config`. */

@@ -3,6 +3,7 @@ import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { formatUsd } from '../output/format.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
+import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 export default defineCommand({
   builder: (yargs) =>
@@ -52,6 +53,7 @@ export default defineCommand({
       }),
     );
     const failed = outcomes.filter((outcome) => outcome.error);
+    await keepSshConfigCurrent(ctx, { remove: outcomes.filter((o) => !o.error).map((o) => o.pod) });
     if (out.json) {
       out.printJson({
         stopped: outcomes

@@ -21,7 +21,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     command: 'config',
-    describe: 'Read and change settings (set, get, unset, show, path, edit)',
+    describe: 'Read and change settings (set, get, unset, show, path, edit, profiles)',
     load: () => import('./config.ts'),
   },
   {
@@ -64,6 +64,11 @@ export const commands: readonly CommandEntry[] = [
     command: 'rsync <source> <dest>',
     describe: 'Sync directories with pods (either side may be TARGETS:PATH)',
     load: () => import('./rsync.ts'),
+  },
+  {
+    command: 'ssh-config',
+    describe: 'Write ~/.lium/ssh_config so `ssh <huid>` works (--install, --uninstall, --print)',
+    load: () => import('./ssh-config.ts'),
   },
   {
     command: 'templates [search]',

@@ -4,6 +4,7 @@ import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
 import { renderTable } from '../output/table.ts';
 import { podRow, podSpentUsd, podUptimeMs } from '../rows.ts';
+import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
 function byAge(a: PodInfo, b: PodInfo): number {
@@ -34,6 +35,7 @@ export default defineCommand({
     }
     // The snapshot makes `lium exec 2` mean row 2 of this table, not of a fresh unordered list.
     await lium.rememberPods(pods);
+    await keepSshConfigCurrent(ctx, { all: pods });
     const wanted = selected ? new Set(selected.map((pod) => pod.id)) : undefined;
     const now = new Date();
     const rows = pods

@@ -5,6 +5,7 @@ import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { formatUsd } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
+import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 import { checkNumbers } from './numeric-options.ts';
 
 interface UpArgs {
@@ -137,6 +138,7 @@ export default defineCommand({
     );
 
     const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs);
+    await keepSshConfigCurrent(ctx, { upsert: pods });
     if (removalAt) {
       try {
         await Promise.all(
