@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,20 @@ describe('lium ssh-config', () => {
     expect(readFileSync(managed(), 'utf8')).toContain(' trainer\n');
   });
 
+  it('pins the host key of a pod lium never logged in to, so StrictHostKeyChecking has one', async () => {
+    const [host] = (
+      JSON.parse((await world.lium(['ssh-config', '--print', '--json'])).stdout) as {
+        hosts: (HostJson & { known_hosts_file: string })[];
+      }
+    ).hosts;
+    rmSync(host?.known_hosts_file as string);
+    const result = await world.lium(['ssh-config', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).unpinned).toEqual([]);
+    expect(existsSync(host?.known_hosts_file as string)).toBe(true);
+    expect((await ssh(userConfig(), 'trainer', 'echo pinned')).stdout).toBe('pinned\n');
+  });
+
   it('--print shows the Host blocks and writes nothing', async () => {
     const before = readFileSync(managed(), 'utf8');
     writeFileSync(managed(), 'old\n');
@@ -145,15 +159,29 @@ describe('lium ssh-config with profiles', () => {
       `[profile work]\napi.api_key = ${emulator.apiKey}\napi.base_url = ${emulator.baseUrl}\n`,
     );
     const env = { LIUM_API_KEY: '', LIUM_BASE_URL: '' };
-    const work = (argv: string[]) => world.lium(['--profile', 'work', ...argv], { env });
+    const work = (argv: string[], options: { tty?: boolean; stdin?: string } = {}) =>
+      world.lium(['--profile', 'work', ...argv], { env, ...options });
     expect((await work(['ls', '--json'])).code).toBe(0);
     const up = await work(['up', '1', '-y', '--name', 'work-pod', '--json']);
     expect(up.code).toBe(0);
-    const result = await work(['ssh-config', '--install', '-y', '--json']);
+    const config = join(sandbox.home, '.ssh', 'config');
+    // On a terminal it asks; "no" changes nothing.
+    const refused = await work(['ssh-config', '--install'], { tty: true, stdin: 'n' });
+    expect(refused.stderr).toContain('Add this line');
+    expect(refused.code).toBe(1);
+    expect(existsSync(config)).toBe(false);
+    const asked = await work(['ssh-config', '--install'], { tty: true, stdin: 'y' });
+    expect(asked.code, asked.stderr).toBe(0);
+    const result = await work(['ssh-config', '--install', '--json']);
     expect(result.code).toBe(0);
     const file = join(sandbox.configDir, 'profiles', 'work', 'ssh_config');
-    expect(JSON.parse(result.stdout)).toMatchObject({ path: file, profile: 'work' });
-    const config = join(sandbox.home, '.ssh', 'config');
+    // Already installed: no question, nothing to change.
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      path: file,
+      profile: 'work',
+      installed: true,
+      changed: false,
+    });
     expect(readFileSync(config, 'utf8')).toContain(
       join(sandbox.configDir, 'profiles', '*', 'ssh_config'),
     );

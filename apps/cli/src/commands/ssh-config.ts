@@ -117,8 +117,9 @@ export default defineCommand({
     // Ask before anything is written: without a terminal (and without -y) nothing changes.
     let installed = await sshConfig.isInstalled();
     if (args.install && !installed) {
+      out.info(`  ${sshConfig.includeLine}`);
       await ctx.confirm(
-        `Add "${sshConfig.includeLine}" at the top of ${sshConfig.userSshConfig}?`,
+        `Add this line at the top of ${sshConfig.userSshConfig}?`,
         `edit ${sshConfig.userSshConfig}`,
       );
     }
