@@ -112,7 +112,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<LiumC
  */
 export function assertProfileExists(config: LiumConfig): void {
   if (!config.hasProfile(config.profile)) {
-    throw profileNotFound(config.profile, config.profiles(), config.path, config.profileSource);
+    throw profileNotFound(config.profile, config.profiles(), config.path);
   }
 }
 

@@ -78,20 +78,21 @@ export function profileStateDir(configDir: string, profile: string): string {
   return profile === DEFAULT_PROFILE ? configDir : join(configDir, 'profiles', profile);
 }
 
-/** `profile_not_found`, naming the profiles that exist. */
+/**
+ * `profile_not_found`, naming the profiles that exist. The CLI passes `--profile` on to the SDK
+ * as `$LIUM_PROFILE`, so the message cannot say which of the two chose it: the hint names both.
+ */
 export function profileNotFound(
   name: string,
   existing: readonly string[],
   file: string,
-  source: ProfileSource,
 ): LiumConfigError {
-  const from = source === 'env' ? ` (from $${PROFILE_ENV_VAR})` : '';
   return new LiumConfigError(
-    `Profile "${name}"${from} is not in ${file}; profiles: ${existing.join(', ')}.`,
+    `Profile "${name}" is not in ${file}; profiles: ${existing.join(', ')}.`,
     {
       code: 'profile_not_found',
       file,
-      hint: `Create it with \`lium init --profile ${name}\`, or choose one of: ${existing.join(', ')}.`,
+      hint: `Create it with \`lium init --profile ${name}\`, or choose another with --profile or $${PROFILE_ENV_VAR}.`,
     },
   );
 }

@@ -75,10 +75,12 @@ describe('profiles', () => {
     expect(error).toMatchObject({ code: 'profile_not_found' });
     const message = (error as Error).message;
     expect(message).toBe(
-      `Profile "wrok" (from $LIUM_PROFILE) is not in ${join(configDir, 'config.ini')}; profiles: default, work, lab.`,
+      `Profile "wrok" is not in ${join(configDir, 'config.ini')}; profiles: default, work, lab.`,
     );
     expect(message).not.toContain('\n');
-    expect((error as LiumConfigError).hint).toContain('lium init --profile wrok');
+    expect((error as LiumConfigError).hint).toBe(
+      'Create it with `lium init --profile wrok`, or choose another with --profile or $LIUM_PROFILE.',
+    );
   });
 
   it('refuses profile names that could not be a section or a directory', async () => {
