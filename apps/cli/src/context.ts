@@ -2,7 +2,7 @@ import type { Lium } from '@lium/sdk';
 import { CliError, CliInterruptedError } from './errors.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output/output.ts';
-import { envWithProfile } from './profile.ts';
+import { envWithProfile, profileShadowWarning } from './profile.ts';
 import { shellPid } from './shell-pid.ts';
 import { VERSION } from './version.ts';
 
@@ -107,6 +107,8 @@ export class CommandContext {
     const redact = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
     const home = this.io.env.HOME;
     const out = this.out;
+    const shadowed = profileShadowWarning(this.io.env, this.globals.profile);
+    if (shadowed) out.warn(shadowed);
     return new Lium({
       ...(apiKey ? { apiKey } : {}),
       env: envWithProfile(this.io.env, this.globals.profile),

@@ -48,6 +48,17 @@ describe('profiles', () => {
     expect(JSON.parse(fallback.stdout).error.code).toBe('connection_failed');
   });
 
+  it('warns when an exported LIUM_API_KEY would win over the chosen profile', async () => {
+    const shadowed = await lium(['--profile', 'work', 'ps', '--json'], {
+      LIUM_API_KEY: world.emulator.apiKey,
+    });
+    expect(shadowed.code).toBe(0);
+    expect(shadowed.stderr).toContain('$LIUM_API_KEY is set and wins over profile "work"');
+    expect(shadowed.stderr).not.toContain(world.emulator.apiKey);
+    const clean = await lium(['--profile', 'work', 'ps', '--json']);
+    expect(clean.stderr).not.toContain('wins over profile');
+  });
+
   it('a missing profile is one line listing the ones that exist', async () => {
     for (const run of [
       () => lium(['--profile', 'wrok', 'ps']),
@@ -124,6 +135,16 @@ describe('profiles', () => {
     const other = await lium(['exec', '1', 'true']);
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/lium ps/);
+  });
+
+  it('completes pod names from the profile on the line', async () => {
+    const pods = await lium(['__complete', '--profile', 'work', 'ssh', '']);
+    expect(pods.code).toBe(0);
+    const listed = JSON.parse((await lium(['--profile', 'work', 'ps', '--json'])).stdout) as {
+      huid: string;
+    }[];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const pod of listed) expect(pods.stdout).toContain(pod.huid);
   });
 
   it('config --help documents profiles', async () => {
