@@ -19,6 +19,7 @@ Environment:
   LIUM_API_KEY      API key (overrides ~/.lium/config.ini)
   LIUM_BASE_URL     API base URL (e.g. a local emulator)
   LIUM_CONFIG_DIR   config directory (default ~/.lium)
+  LIUM_PROFILE      profile to use (a [profile NAME] section; --profile wins)
   NO_COLOR, FORCE_COLOR   turn colour off / on
 
 Targets: pods by index from the last \`lium ps\`, HUID, name, id, a list (1,2,3), a range (1-3) or \`all\`; machines by index from the last \`lium ls\`, HUID or id.`;
@@ -89,6 +90,7 @@ function buildParser(
         yes: Boolean(argv.yes),
         color: argv.color,
         apiKey: argv['api-key'],
+        profile: argv.profile,
       };
     })
     .fail((yargsMessage, error) => {
@@ -181,7 +183,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   // The bundle is minified: with --debug, stack traces point into our sources instead.
   if (pre.debug) process.setSourceMapsEnabled(true);
   const out = createOutput(io, pre);
-  const ctx = new CommandContext(io, out, { ...pre, yes: false, apiKey: undefined });
+  const ctx = new CommandContext(io, out, {
+    ...pre,
+    yes: false,
+    apiKey: undefined,
+    profile: undefined,
+  });
   let printed = '';
   try {
     if (argv[0] === '__complete') {

@@ -76,7 +76,12 @@ async function podNames(ctx: CommandContext): Promise<string[]> {
 }
 
 /** Candidates for the last word of `words` (the word being completed; may be empty). */
-export async function complete(words: readonly string[], ctx: CommandContext): Promise<string[]> {
+export async function complete(line: readonly string[], ctx: CommandContext): Promise<string[]> {
+  // Pod names come from the account of the profile on the line; its value is no positional.
+  const profileAt = line.indexOf('--profile');
+  const profile = profileAt >= 0 && profileAt < line.length - 2 ? line[profileAt + 1] : undefined;
+  if (profile) ctx.globals = { ...ctx.globals, profile };
+  const words = profile ? line.filter((_, i) => i !== profileAt && i !== profileAt + 1) : line;
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const positionals = before.filter((word) => !word.startsWith('-'));

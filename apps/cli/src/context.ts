@@ -2,6 +2,7 @@ import type { Lium } from '@lium/sdk';
 import { CliError, CliInterruptedError } from './errors.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output/output.ts';
+import { envWithProfile, profileShadowWarning } from './profile.ts';
 import { shellPid } from './shell-pid.ts';
 import { VERSION } from './version.ts';
 
@@ -12,6 +13,8 @@ export interface GlobalArgs {
   yes: boolean;
   color: boolean | undefined;
   apiKey: string | undefined;
+  /** `--profile`: wins over `$LIUM_PROFILE`. */
+  profile: string | undefined;
 }
 
 /**
@@ -104,9 +107,11 @@ export class CommandContext {
     const redact = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
     const home = this.io.env.HOME;
     const out = this.out;
+    const shadowed = profileShadowWarning(this.io.env, this.globals.profile);
+    if (shadowed) out.warn(shadowed);
     return new Lium({
       ...(apiKey ? { apiKey } : {}),
-      env: this.io.env,
+      env: envWithProfile(this.io.env, this.globals.profile),
       ...(home ? { homeDir: home } : {}),
       shellPid: shellPid(),
       listCommands: { executors: 'lium ls', pods: 'lium ps' },

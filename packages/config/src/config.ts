@@ -10,6 +10,14 @@ import {
   keyCandidates,
 } from './keys.ts';
 import { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
+import {
+  DEFAULT_PROFILE,
+  profileNotFound,
+  profileOfSection,
+  profileSection,
+  type SelectedProfile,
+  selectProfile,
+} from './profiles.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
 export type ConfigSource = 'env' | 'file';
@@ -28,6 +36,17 @@ export interface LiumConfig {
   readonly path: string;
   /** The directory holding the config file. */
   readonly dir: string;
+  /**
+   * The profile this view reads and edits: `default` (the file's ordinary sections) or a named
+   * one (its `[profile NAME]` section, whose options are dotted keys such as `api.api_key`).
+   */
+  readonly profile: string;
+  /** Where {@link profile} came from: the `profile` option, `$LIUM_PROFILE`, or the default. */
+  readonly profileSource: SelectedProfile['source'];
+  /** Every profile in the file: `default` first, then each `[profile NAME]` in file order. */
+  profiles(): string[];
+  /** True for `default` and for each profile with a `[profile NAME]` section. */
+  hasProfile(name: string): boolean;
   /**
    * The effective value of a dotted key (`api.api_key`; no dot means section `default`): a
    * non-empty environment override (see {@link envVarNames}) wins over the file. Values from the
@@ -57,6 +76,11 @@ export interface LoadConfigOptions {
   configDir?: string;
   /** Environment for overrides and the default directory. Default `process.env`. */
   env?: Env;
+  /**
+   * The profile to read and edit; default a non-empty `$LIUM_PROFILE`, else `default`. It need
+   * not exist yet (setting a key creates its section); see {@link LiumConfig.hasProfile}.
+   */
+  profile?: string | undefined;
 }
 
 /** Keys `list()` reports when only the environment sets them. */
@@ -80,7 +104,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<LiumC
   const path = join(dir, CONFIG_FILE_NAME);
   const text = await readConfigText(path);
   const document = text === undefined ? IniDocument.empty() : IniDocument.parse(text, path);
-  return new FileConfig(path, dir, document, env);
+  return new FileConfig(path, dir, document, env, selectProfile(options.profile, env));
+}
+
+/**
+ * Throws `profile_not_found` (one line listing the profiles in the file) unless the config's
+ * profile exists; `default` always does.
+ */
+export function assertProfileExists(config: LiumConfig): void {
+  if (!config.hasProfile(config.profile)) {
+    throw profileNotFound(config.profile, config.profiles(), config.path);
+  }
 }
 
 async function readConfigText(path: string): Promise<string | undefined> {
@@ -103,7 +137,25 @@ class FileConfig implements LiumConfig {
     readonly dir: string,
     private readonly document: IniDocument,
     private readonly env: Env,
+    private readonly selected: SelectedProfile,
   ) {}
+
+  get profile(): string {
+    return this.selected.name;
+  }
+
+  get profileSource(): SelectedProfile['source'] {
+    return this.selected.source;
+  }
+
+  profiles(): string[] {
+    const named = this.document.sections().flatMap((section) => profileOfSection(section) ?? []);
+    return [DEFAULT_PROFILE, ...named];
+  }
+
+  hasProfile(name: string): boolean {
+    return name === DEFAULT_PROFILE || this.document.hasSection(profileSection(name));
+  }
 
   get(key: string): string | undefined {
     const fromEnv = this.fromEnv(key);
@@ -137,8 +189,11 @@ class FileConfig implements LiumConfig {
   list(): ConfigEntry[] {
     const entries: ConfigEntry[] = [];
     const seen = new Set<string>();
+    const named = this.profile !== DEFAULT_PROFILE;
     for (const { section, option, value } of this.document.entries()) {
-      const key = `${section}.${option}`;
+      // The default profile is every ordinary section; a named one is its own section only.
+      if (named ? section !== profileSection(this.profile) : profileOfSection(section)) continue;
+      const key = named ? option : `${section}.${option}`;
       seen.add(key);
       entries.push(this.entry(key, value));
     }
@@ -171,9 +226,21 @@ class FileConfig implements LiumConfig {
       : { key, value: fromEnv.value, source: 'env', envVar: fromEnv.name };
   }
 
-  /** The section and option a key names: the first split that exists in the file, else the best. */
+  /**
+   * The section and option a key names: the first split that exists in the file, else the best.
+   * In a named profile the section is `[profile NAME]` and the option the whole dotted key
+   * (lower-cased as configparser reads it; a key without a dot is `default.<key>`).
+   */
   private locate(key: string): KeyParts {
     const candidates = keyCandidates(key);
+    if (this.profile !== DEFAULT_PROFILE) {
+      const best = candidates[0] as KeyParts;
+      assertWritableKey(key, best);
+      return {
+        section: profileSection(this.profile),
+        option: `${best.section}.${best.option}`.toLowerCase(),
+      };
+    }
     const existing = candidates.find(({ section, option }) =>
       this.document.hasOwn(section, option),
     );

@@ -7,7 +7,10 @@ import { LiumError } from '@lium/errors';
  * - `config_write_failed`: saving the config file failed (the old file is left as it was);
  * - `config_key_invalid`: a dotted key that cannot name an INI section and option;
  * - `config_value_invalid`: a value that cannot be stored or used (the message never shows it);
- * - `ssh_key_missing`: no usable SSH key pair was found.
+ * - `ssh_key_missing`: no usable SSH key pair was found;
+ * - `profile_not_found`: the chosen profile has no `[profile NAME]` section (the message lists
+ *   the profiles that exist);
+ * - `profile_name_invalid`: a profile name with characters other than letters, digits, `.`, `_`, `-`.
  */
 export const CONFIG_ERROR_CODES = [
   'config_invalid',
@@ -16,6 +19,8 @@ export const CONFIG_ERROR_CODES = [
   'config_key_invalid',
   'config_value_invalid',
   'ssh_key_missing',
+  'profile_not_found',
+  'profile_name_invalid',
 ] as const;
 
 /** One of {@link CONFIG_ERROR_CODES}. */

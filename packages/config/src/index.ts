@@ -1,4 +1,5 @@
 export {
+  assertProfileExists,
   type ConfigEntry,
   type ConfigSource,
   type LiumConfig,
@@ -15,6 +16,16 @@ export {
 } from './errors.ts';
 export { envVarNames, NO_DOT_SECTION } from './keys.ts';
 export { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
+export {
+  assertProfileName,
+  DEFAULT_PROFILE,
+  PROFILE_ENV_VAR,
+  type ProfileSource,
+  profileSection,
+  profileStateDir,
+  type SelectedProfile,
+  selectProfile,
+} from './profiles.ts';
 export {
   DEFAULT_BASE_URL,
   type LiumSettings,

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
-import { loadConfig } from './config.ts';
+import { assertProfileExists, loadConfig } from './config.ts';
 import { LiumConfigError } from './errors.ts';
 import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
+import { profileStateDir } from './profiles.ts';
 
 export const DEFAULT_BASE_URL = 'https://lium.io/api';
 
@@ -21,6 +22,10 @@ export interface LiumSettings {
   /** `pay.url` (`LIUM_PAY_URL`): the pay API's base URL, without a trailing slash. */
   payBaseUrl?: string;
   configDir: string;
+  /** The config file every profile is read from (`~/.lium/config.ini`). */
+  configFile: string;
+  /** The active profile: `default` or the name of a `[profile NAME]` section. */
+  profile: string;
 }
 
 /** Values from command-line flags or code; they win over the environment and the file. */
@@ -38,6 +43,8 @@ export interface SettingsOverrides {
 export interface ResolveSettingsOptions {
   configDir?: string;
   env?: Env;
+  /** The profile to use; default a non-empty `$LIUM_PROFILE`, else `default`. It must exist. */
+  profile?: string | undefined;
   overrides?: SettingsOverrides;
 }
 
@@ -91,13 +98,16 @@ const FIELD_SCHEMAS = {
 /**
  * The settings the SDK and CLI run with. For each one the first non-empty value wins:
  * `overrides` (flags), then the environment (`LIUM_API_API_KEY`, `LIUM_API_KEY`, `LIUM_BASE_URL`,
- * `LIUM_<SECTION>_<KEY>`), then `config.ini`, then the default. Each value is validated; a bad one
+ * `LIUM_<SECTION>_<KEY>`), then the active profile in `config.ini` (`--profile`/`profile`, else
+ * `$LIUM_PROFILE`, else `default`), then the default. A profile that is not in the file throws
+ * `profile_not_found` listing the ones that are. Each value is validated; a bad one
  * throws `LiumConfigError` `config_value_invalid` naming where it came from (never the value).
  */
 export async function resolveSettings(options: ResolveSettingsOptions = {}): Promise<LiumSettings> {
   const env = options.env ?? process.env;
   const configDir = options.configDir ?? defaultConfigDir(env);
-  const config = await loadConfig({ configDir, env });
+  const config = await loadConfig({ configDir, env, profile: options.profile });
+  assertProfileExists(config);
   const overrides = options.overrides ?? {};
 
   const resolve = (name: SettingName): string | undefined => {
@@ -114,20 +124,24 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
     const origin = fromOverride
       ? `the ${name} option`
       : fromFile
-        ? `${sectionAndOption(key)} in ${config.path}`
+        ? `${config.profile === 'default' ? sectionAndOption(key) : `[profile ${config.profile}] ${key}`} in ${config.path}`
         : `$${envVar}`;
     throw new LiumConfigError(`${key} (from ${origin}) ${result.issues[0].message}.`, {
       code: 'config_value_invalid',
       file: fromFile ? config.path : undefined,
       hint: fromFile
-        ? `Correct ${sectionAndOption(key)} in ${config.path}.`
+    configDir: profileStateDir(configDir, config.profile),
+    configFile: config.path,
+    profile: config.profile,
         : `Correct ${fromOverride ? `the ${name} option` : `$${envVar}`}, or unset it to use the config file.`,
     });
   };
 
   const settings: LiumSettings = {
     baseUrl: resolve('baseUrl') ?? DEFAULT_BASE_URL,
-    configDir,
+    configDir: profileStateDir(configDir, config.profile),
+    configFile: config.path,
+    profile: config.profile,
   };
   const apiKey = resolve('apiKey');
   if (apiKey !== undefined) settings.apiKey = apiKey;

@@ -142,3 +142,65 @@ describe('Python reads what we write', () => {
     ]);
   });
 });
+
+describe('profiles in a config.ini Python wrote', () => {
+  it('reads [profile NAME] sections as profiles, isolated from the default one', async () => {
+    const configDir = await tempDir();
+    await copyFile(fixtureIni, join(configDir, 'config.ini'));
+    const work = await loadConfig({ configDir, env: {}, profile: 'work' });
+    expect(work.profiles()).toEqual(['default', 'work']);
+    const raw = expected['profile work']?.raw ?? {};
+    expect(work.get('api.api_key')).toBe(raw['api.api_key']);
+    expect(work.get('api.base_url')).toBe('http://127.0.0.1:8080/api');
+    expect(work.get('ssh.key_path')).toBe('~/.ssh/work');
+    // Nothing leaks from the default profile's sections into a named one.
+    expect(work.get('ssh.user')).toBeUndefined();
+    expect(work.list().map((entry) => entry.key)).toEqual([
+      'api.api_key',
+      'api.base_url',
+      'ssh.key_path',
+    ]);
+    // …nor from a named profile into the default one.
+    const fallback = await loadConfig({ configDir, env: {} });
+    expect(fallback.get('api.api_key')).toBe('sk-fake;with#hash=and;semicolon');
+    expect(fallback.list().some((entry) => entry.key.startsWith('profile '))).toBe(false);
+  });
+
+  it('writes profiles Python reads back under [profile NAME], leaving the rest alone', async (context) => {
+    if (!hasPython)
+      context.skip('python3 is not installed: cannot check the file with configparser');
+    const configDir = await tempDir();
+    await copyFile(fixtureIni, join(configDir, 'config.ini'));
+    const work = await loadConfig({ configDir, env: {}, profile: 'work' });
+    work.set('api.api_key', 'sk-work-2;#=:');
+    work.set('template.default_id', 'tmpl-w');
+    expect(work.unset('ssh.key_path')).toBe(true);
+    await work.save();
+    const teamB = await loadConfig({ configDir, env: { LIUM_PROFILE: 'team-b' } });
+    expect(teamB.profile).toBe('team-b');
+    expect(teamB.profileSource).toBe('env');
+    expect(teamB.hasProfile('team-b')).toBe(false);
+    teamB.set('api.api_key', 'sk-team-b');
+    teamB.set('API.Base_URL', 'https://b.example/api');
+    await teamB.save();
+
+    const seen = readWithPython(join(configDir, 'config.ini'));
+    expect(seen['profile work']?.raw).toMatchObject({
+      'api.api_key': 'sk-work-2;#=:',
+      'api.base_url': 'http://127.0.0.1:8080/api',
+      'template.default_id': 'tmpl-w',
+    });
+    expect(seen['profile work']?.raw['ssh.key_path']).toBeUndefined();
+    expect(seen['profile team-b']?.raw).toMatchObject({
+      'api.api_key': 'sk-team-b',
+      'api.base_url': 'https://b.example/api',
+    });
+    // The default profile is exactly what it was.
+    for (const section of ['api', 'ssh', 'template', 'docker', 'default']) {
+      expect(seen[section]?.raw, section).toEqual(expected[section]?.raw);
+    }
+    const reread = await loadConfig({ configDir, env: {}, profile: 'team-b' });
+    expect(reread.get('api.base_url')).toBe('https://b.example/api');
+    expect(reread.profiles()).toEqual(['default', 'work', 'team-b']);
+  });
+});

@@ -16,6 +16,8 @@ describe('resolveSettings', () => {
     expect(await resolveSettings({ configDir, env: {} })).toEqual({
       baseUrl: 'https://lium.io/api',
       configDir,
+      configFile: join(configDir, 'config.ini'),
+      profile: 'default',
     });
   });
 
@@ -39,6 +41,8 @@ describe('resolveSettings', () => {
       sshKeyPath: '/home/alice/.ssh/lium.pub',
       defaultTemplateId: 'tmpl-1',
       configDir,
+      configFile: join(configDir, 'config.ini'),
+      profile: 'default',
     });
   });
 

@@ -1,11 +1,17 @@
 // The config file, for callers (the CLI's `init` and `config` commands) that edit it.
 export {
+  assertProfileExists,
   type ConfigEntry,
+  DEFAULT_BASE_URL,
+  DEFAULT_PROFILE,
   defaultConfigDir,
+  findSshKey,
   type LiumConfig,
   LiumConfigError,
   type LoadConfigOptions,
   loadConfig,
+  PROFILE_ENV_VAR,
+  profileStateDir,
 } from '@lium/config';
 export type {
   ForwardOptions,
@@ -172,6 +178,22 @@ export {
   type PodSnapshot,
   type PodSnapshotEntry,
 } from './snapshots.ts';
+export {
+  installSshInclude,
+  isSshConfigPod,
+  LiumSshConfigError,
+  parseSshConfig,
+  renderSshConfig,
+  SSH_CONFIG_FILE,
+  SSH_INCLUDE_MARKER,
+  type SshConfigChange,
+  type SshConfigHost,
+  SshConfigManager,
+  type SshConfigManagerOptions,
+  type SshConfigSource,
+  sshConfigHostFor,
+  uninstallSshInclude,
+} from './ssh-config.ts';
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {

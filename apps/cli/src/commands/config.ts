@@ -15,8 +15,26 @@ export function maskSecret(value: string): string {
   return `${'•'.repeat(8)}${value.slice(-4)}`;
 }
 
-function loadConfigFor(ctx: CommandContext): Promise<ConfigStore> {
-  return openConfig(ctx.io);
+/** The active profile's view of the file (`--profile`, else `$LIUM_PROFILE`, else default). */
+function loadConfigFor(ctx: CommandContext, create = false): Promise<ConfigStore> {
+  return openConfig(ctx.io, { profile: ctx.globals.profile, create });
+}
+
+const PROFILES_EPILOG = `Profiles: several accounts in one config.ini. The file's ordinary sections are the
+"default" profile; each [profile NAME] section is another, its options named by the dotted
+keys (api.api_key, api.base_url, ssh.key_path, template.default_id):
+
+  [profile work]
+  api.api_key = …
+  api.base_url = https://lium.io/api
+
+Choose one with --profile NAME, else $LIUM_PROFILE, else "default". A named profile never
+falls back to the default profile's values; environment variables (LIUM_API_KEY, …) still
+win. Index snapshots, pinned host keys and \`lium ssh-config\` are per profile.
+Create one with \`lium init --profile NAME\`; list them with \`lium config profiles\`.`;
+
+function describeProfile(config: ConfigStore): string {
+  return config.profile === 'default' ? '' : ` (profile ${config.profile})`;
 }
 
 function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalArgs> {
@@ -29,12 +47,14 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
           .positional('key', { type: 'string', demandOption: true })
           .positional('value', { type: 'string', demandOption: true }),
       async (args) => {
-        const config = await loadConfigFor(ctx);
+        // Setting a key in a new profile creates its section.
+        const config = await loadConfigFor(ctx, true);
         config.set(args.key, String(args.value));
         await config.save();
         const shadow = config.getEnvVar(args.key);
-        if (ctx.out.json) ctx.out.printJson({ key: args.key, path: config.path });
-        else ctx.out.success(`Set ${args.key} in ${config.path}`);
+        if (ctx.out.json)
+          ctx.out.printJson({ key: args.key, path: config.path, profile: config.profile });
+        else ctx.out.success(`Set ${args.key} in ${config.path}${describeProfile(config)}`);
         if (shadow)
           ctx.out.warn(`${shadow} is set in your environment and still wins over the file.`);
       },
@@ -88,10 +108,10 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
           source: entry.source === 'env' ? (entry.envVar ?? 'env') : 'file',
         }));
         if (ctx.out.json) {
-          ctx.out.printJson({ path: config.path, settings: entries });
+          ctx.out.printJson({ path: config.path, profile: config.profile, settings: entries });
           return;
         }
-        ctx.out.info(ctx.out.c.dim(config.path));
+        ctx.out.info(ctx.out.c.dim(`${config.path}${describeProfile(config)}`));
         if (entries.length === 0) {
           ctx.out.info('Nothing set yet. Run `lium init`.');
           return;
@@ -144,6 +164,61 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
         ctx.out.success(`Saved ${config.path}`);
       },
     )
+    .command(
+      'profiles',
+      'List the profiles in the file (* marks the active one)',
+      (y) => y,
+      async () => {
+        const active = await openConfig(ctx.io, { profile: ctx.globals.profile, create: true });
+        const rows = await Promise.all(
+          active.profiles().map(async (name) => {
+            const view = await openConfig(ctx.io, { profile: name });
+            return {
+              name,
+              active: name === active.profile,
+              api_key_set: view.get('api.api_key') !== undefined,
+              base_url: view.get('api.base_url') ?? null,
+              ssh_key_path: view.get('ssh.key_path') ?? null,
+            };
+          }),
+        );
+        const missing = !active.hasProfile(active.profile);
+        if (ctx.out.json) {
+          ctx.out.printJson({
+            path: active.path,
+            active: missing ? null : active.profile,
+            profiles: rows,
+          });
+        } else {
+          ctx.out.info(ctx.out.c.dim(active.path));
+          const c = ctx.out.data;
+          ctx.out.print(
+            renderTable(
+              [
+                { header: '' },
+                { header: 'PROFILE' },
+                { header: 'API KEY' },
+                { header: 'BASE URL' },
+              ],
+              rows.map((row) => [
+                row.active ? c.green('*') : '',
+                row.active ? c.bold(row.name) : row.name,
+                row.api_key_set ? 'set' : c.dim('—'),
+                row.base_url ?? c.dim('(default)'),
+              ]),
+              c,
+            ),
+          );
+        }
+        if (missing) {
+          const from = active.profileSource === 'env' ? '$LIUM_PROFILE' : '--profile';
+          ctx.out.warn(
+            `${from} names "${active.profile}", which is not in the file: create it with \`lium init --profile ${active.profile}\`.`,
+          );
+        }
+      },
+    )
+    .epilog(PROFILES_EPILOG)
     .demandCommand(1, `Name a config action: ${CONFIG_ACTIONS.join(', ')}.`);
 }
 

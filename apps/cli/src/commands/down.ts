@@ -5,6 +5,7 @@ import { errorJson } from '../handle-error.ts';
 import { flag, options } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
+import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 export default defineCommand({
   builder: (yargs) =>
@@ -54,6 +55,7 @@ export default defineCommand({
       }),
     );
     const failed = outcomes.filter((outcome) => outcome.error);
+    await keepSshConfigCurrent(ctx, { remove: outcomes.filter((o) => !o.error).map((o) => o.pod) });
     if (out.json) {
       out.printJson({
         stopped: outcomes

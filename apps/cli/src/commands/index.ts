@@ -14,6 +14,9 @@ export const GLOBAL_OPTIONS = options({
   'api-key': text('API key for this run (prefer LIUM_API_KEY: argv is visible to other users)', {
     global: true,
   }),
+  profile: text('Account profile from config.ini (default $LIUM_PROFILE, else "default")', {
+    global: true,
+  }),
 });
 
 /** What a command's first positional names, for completion and for the docs. */
@@ -106,6 +109,11 @@ export const commands: readonly CommandEntry[] = [
     command: 'fund',
     describe: 'Add TAO from a Bittensor wallet to your Lium balance',
     load: () => import('./fund.ts'),
+  },
+  {
+    command: 'ssh-config',
+    describe: 'Write ~/.lium/ssh_config so `ssh <huid>` works (--install, --uninstall, --print)',
+    load: () => import('./ssh-config.ts'),
   },
   {
     command: 'templates [search]',

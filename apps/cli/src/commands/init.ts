@@ -58,13 +58,24 @@ async function createSshKey(path: string, ctx: CommandContext): Promise<void> {
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .options(options({ 'ssh-key': text('Private (or .pub) key to use for pods') }))
+      .options(
+        options({
+          'ssh-key': text('Private (or .pub) key to use for pods'),
+          'base-url': text('API base URL to save (e.g. a local emulator); default https://lium.io/api'),
+        }),
+      )
       .example('lium init', 'asks for your API key and finds or creates an SSH key')
+      .example(
+        'lium init --profile work --ssh-key ~/.ssh/work',
+        'a second account in [profile work] (then `lium --profile work ps`)',
+      )
       .example('LIUM_API_KEY=… lium init --ssh-key ~/.ssh/id_ed25519', 'non-interactive'),
   async handler(args, ctx) {
-    const { Lium } = await import('@lium/sdk');
+    const { DEFAULT_BASE_URL, findSshKey, Lium, PROFILE_ENV_VAR } = await import('@lium/sdk');
     const { out, io } = ctx;
-    const config = await openConfig(io);
+    // `--profile NAME` (or $LIUM_PROFILE) creates or updates [profile NAME].
+    const config = await openConfig(io, { profile: args.profile, create: true });
+    const named = config.profile !== 'default';
 
     // 1. API key: --api-key, else a prompt on a terminal, else what the config/env already has.
     const existingKey = config.get('api.api_key');
@@ -78,15 +89,17 @@ export default defineCommand({
       });
     }
     const home = io.env.HOME;
-    const connect = (sshKeyPath?: string) =>
-      new Lium({
-        apiKey: apiKey as string,
-        env: io.env,
-        ...(home ? { homeDir: home } : {}),
-        ...(sshKeyPath ? { sshKeyPath } : {}),
-        api: { source: 'cli' },
-      });
-    const probe = connect();
+    // The profile may not exist yet, and must not borrow another profile's URL or key: the
+    // probe gets everything it needs explicitly.
+    const baseUrl = args.baseUrl ?? config.get('api.base_url') ?? DEFAULT_BASE_URL;
+    const { [PROFILE_ENV_VAR]: _profile, ...envWithoutProfile } = io.env;
+    const probe = new Lium({
+      apiKey,
+      baseUrl,
+      env: envWithoutProfile,
+      ...(home ? { homeDir: home } : {}),
+      api: { source: 'cli' },
+    });
     try {
       const me = await probe.getMe({ signal: ctx.signal });
       out.success(`API key works${typeof me.email === 'string' ? ` (${me.email})` : ''}`);
@@ -95,19 +108,14 @@ export default defineCommand({
     }
 
     // 2. SSH key: --ssh-key, else the usual ~/.ssh keys, else offer to make one.
-    const findKey = async (path?: string) => {
-      const lium = connect(path);
-      try {
-        return await lium.getSshKey();
-      } finally {
-        await lium.close();
-      }
-    };
+    const findKey = (path?: string) =>
+      findSshKey({ ...(path ? { keyPath: path } : {}), ...(home ? { homeDir: home } : {}) });
+    const configuredKey = args.sshKey ?? config.get('ssh.key_path');
     let key: { privateKeyPath: string; publicKeyPath: string };
     try {
-      key = await findKey(args.sshKey ? localPath(args.sshKey, io) : undefined);
+      key = await findKey(configuredKey ? localPath(configuredKey, io) : undefined);
     } catch (error) {
-      if (args.sshKey || !home) throw error;
+      if (configuredKey || !home) throw error;
       const path = join(home, '.ssh', 'id_ed25519');
       await ctx.confirm(`No SSH key found. Create ${path}?`, 'create an SSH key');
       await createSshKey(path, ctx);
@@ -117,13 +125,21 @@ export default defineCommand({
 
     config.set('api.api_key', apiKey);
     config.set('ssh.key_path', key.privateKeyPath);
+    if (args.baseUrl) config.set('api.base_url', args.baseUrl);
     await config.save();
     if (out.json) {
-      out.printJson({ config_path: config.path, ssh_key: key.publicKeyPath });
+      out.printJson({
+        config_path: config.path,
+        profile: config.profile,
+        ssh_key: key.publicKeyPath,
+      });
       return;
     }
     out.success(`SSH key ${key.publicKeyPath}`);
-    out.success(`Saved ${config.path}`);
-    out.info(out.c.dim('Next: `lium ls` to find a machine, `lium up <#>` to rent it.'));
+    out.success(`Saved ${config.path}${named ? ` [profile ${config.profile}]` : ''}`);
+    const flag = named ? ` --profile ${config.profile}` : '';
+    out.info(
+      out.c.dim(`Next: \`lium${flag} ls\` to find a machine, \`lium${flag} up <#>\` to rent it.`),
+    );
   },
 });

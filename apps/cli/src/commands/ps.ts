@@ -4,6 +4,7 @@ import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
 import { byAge } from '../pods.ts';
 import { podRow } from '../rows.ts';
+import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
 export default defineCommand({
@@ -30,6 +31,7 @@ export default defineCommand({
     }
     // The snapshot makes `lium exec 2` mean row 2 of this table, not of a fresh unordered list.
     await lium.rememberPods(pods);
+    await keepSshConfigCurrent(ctx, { all: pods });
     const wanted = selected ? new Set(selected.map((pod) => pod.id)) : undefined;
     const rows = pods
       .map((pod, i) => ({ pod, index: i + 1 }))

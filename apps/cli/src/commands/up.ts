@@ -8,6 +8,7 @@ import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
+import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
 
@@ -110,6 +111,7 @@ export default defineCommand({
     );
 
     const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt);
+    await keepSshConfigCurrent(ctx, { upsert: pods });
     if (removalAt) out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
     // Indices must mean the same pods to the next `lium exec 2`: number them as `lium ps`
     // does, and remember that list as `ps` would (issue #11 item 3).
