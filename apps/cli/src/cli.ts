@@ -163,6 +163,7 @@ export async function checkCommandLine(argv: string[], io: CliIO): Promise<strin
     yes: false,
     color: undefined,
     apiKey: undefined,
+    profile: undefined,
   });
   try {
     let printed = '';

@@ -17,6 +17,8 @@ export const CLI_ERROR_CODES = [
   'ssh_keygen_failed',
   'ssh_keygen_missing',
   'stop_failed',
+  'pay_api_key_missing',
+  'jupyter_failed',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

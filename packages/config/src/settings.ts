@@ -130,9 +130,7 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
       code: 'config_value_invalid',
       file: fromFile ? config.path : undefined,
       hint: fromFile
-    configDir: profileStateDir(configDir, config.profile),
-    configFile: config.path,
-    profile: config.profile,
+        ? `Correct ${origin}.`
         : `Correct ${fromOverride ? `the ${name} option` : `$${envVar}`}, or unset it to use the config file.`,
     });
   };

@@ -29,6 +29,10 @@ export const USAGE_ERROR_CODES = [
   'pod_exists',
   'no_template',
   'no_match',
+  'usage_error',
+  'ssh_key_invalid',
+  'ssh_key_missing',
+  'volume_exists',
 ] as const;
 
 /** One of {@link USAGE_ERROR_CODES}. */

@@ -203,8 +203,9 @@ export {
   type StartPodsEvent,
   type StartPodsOptions,
 } from './start-pods.ts';
+export {
   addSshKey,
-  findSshKey,
+  findAccountSshKey,
   listSshKeyInfos,
   parsePublicKeyLine,
   readPublicKeyFile,

@@ -101,7 +101,7 @@ export async function addSshKey(
 }
 
 /** The key an `ID|NAME` (or fingerprint) names; `target_not_found`/`target_ambiguous` otherwise. */
-export function findSshKey(keys: readonly SshKeyInfo[], ref: string): SshKeyInfo {
+export function findAccountSshKey(keys: readonly SshKeyInfo[], ref: string): SshKeyInfo {
   const byFingerprint = keys.filter((key) => key.fingerprint === ref);
   if (byFingerprint.length === 1 && byFingerprint[0]) return byFingerprint[0];
   const found = resolveText(
@@ -118,7 +118,7 @@ export async function removeSshKey(
   ref: string,
   options: Signal = {},
 ): Promise<SshKeyInfo> {
-  const key = findSshKey(await listSshKeyInfos(deps, options), ref);
+  const key = findAccountSshKey(await listSshKeyInfos(deps, options), ref);
   try {
     await deps.deleteSshKey(key.id, call(options));
   } catch (error) {
