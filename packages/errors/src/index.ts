@@ -12,6 +12,7 @@ export interface LiumErrorOptions {
   code: string;
   /** One short sentence telling the user what to do about it. */
   hint?: string | undefined;
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
@@ -24,6 +25,7 @@ export class LiumError extends Error {
   readonly code: string;
   /** One short sentence telling the user what to do about it, when there is one. */
   readonly hint: string | undefined;
+  /** @internal The brand `isLiumError` checks. */
   declare readonly [BRAND]: true;
 
   /** @param message For people; may change between versions. */
