@@ -102,6 +102,11 @@ async function checkCliAndEmulator({ versions, env }) {
     ok(`lium ls → ${rows.length} executors`);
     await lium(['up', '1', '-y']);
     ok('lium up 1 -y → pod ready');
+    // Pod indices (`exec 1`, `down 1`) are the rows of the last `lium ps`.
+    const pods = JSON.parse((await lium(['ps', '--json'])).stdout);
+    check(pods.length === 1, `after lium up, lium ps --json lists ${pods.length} pods`);
+    await lium(['ps']);
+    ok('lium ps → 1 pod');
     const exec = await lium(['exec', '1', 'echo release-$((6 * 7))']);
     check(exec.stdout.includes('release-42'), `lium exec printed ${JSON.stringify(exec.stdout)}`);
     ok('lium exec 1 … → ran on the pod over SSH');
