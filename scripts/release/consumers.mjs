@@ -144,6 +144,8 @@ async function startEmulatorFromRegistry({ versions, env }) {
 /** Every package in `npm ls --all --json`, by name. */
 function treeNames(tree, names = new Set()) {
   for (const [name, node] of Object.entries(tree.dependencies ?? {})) {
+    // An optional peer nobody installed (valibot's `typescript`) is listed, but not there.
+    if (node.missing || node.version === undefined) continue;
     names.add(name);
     treeNames(node, names);
   }
