@@ -157,8 +157,10 @@ async function main() {
     npm_config_cache: join(consumerHome, '.npm'),
     npm_config_update_notifier: 'false',
     NO_COLOR: '1',
-    TMPDIR: tmpdir(),
+    // Consumer projects go under the run's own temp directory, so they are removed with it.
+    TMPDIR: join(work, 'tmp'),
   };
+  mkdirSync(consumerEnv.TMPDIR, { recursive: true });
   await checkTarballs({ work, versions, env: consumerEnv, root: ROOT });
   await checkConsumers({ work, versions, env: consumerEnv, root: ROOT });
 }
