@@ -41,6 +41,20 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+/**
+ * This process's environment without what the pnpm running us put there for *this* workspace
+ * (npm_package_*, npm_config_*, INIT_CWD, PNPM_SCRIPT_SRC_DIR, …): the copy's pnpm must not
+ * take its settings from here.
+ */
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|pnpm_)/i.test(key) || key === 'INIT_CWD' || key === 'PNPM_SCRIPT_SRC_DIR') continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
 /** How this process's pnpm is started again (the one that runs this script, else npx). */
 function pnpmCommand() {
   const execPath = process.env.npm_execpath;
@@ -85,7 +99,7 @@ async function copyRepository() {
   const [pnpm, pnpmArgs] = pnpmCommand();
   await run(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--prefer-offline'], {
     cwd: copy,
-    env: { ...process.env, CI: '1' },
+    env: cleanEnv({ CI: '1' }),
     timeoutMs: 600_000,
   });
   ok('pnpm install --frozen-lockfile in the copy');
@@ -102,13 +116,12 @@ async function publish(copy) {
   // npm_config_registry; it does read the (throwaway) HOME's .npmrc.
   copyFileSync(registry.npmrc, join(home, '.npmrc'));
   const [pnpm, pnpmArgs] = pnpmCommand();
-  const env = {
-    ...process.env,
+  const env = cleanEnv({
     HOME: home,
     NPM_CONFIG_USERCONFIG: registry.npmrc,
     npm_config_registry: registry.url,
     CI: '1',
-  };
+  });
   const result = await run(pnpm, [...pnpmArgs, 'run', 'release', `--registry=${registry.url}`], {
     cwd: copy,
     env,
@@ -144,8 +157,10 @@ async function main() {
     npm_config_cache: join(consumerHome, '.npm'),
     npm_config_update_notifier: 'false',
     NO_COLOR: '1',
-    TMPDIR: tmpdir(),
+    // Consumer projects go under the run's own temp directory, so they are removed with it.
+    TMPDIR: join(work, 'tmp'),
   };
+  mkdirSync(consumerEnv.TMPDIR, { recursive: true });
   await checkTarballs({ work, versions, env: consumerEnv, root: ROOT });
   await checkConsumers({ work, versions, env: consumerEnv, root: ROOT });
 }

@@ -16,6 +16,7 @@ export interface LiumErrorOptions<C extends string = string> {
   code: C;
   /** One short sentence telling the user what to do about it. */
   hint?: string | undefined;
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
@@ -30,6 +31,7 @@ export class LiumError<C extends string = string> extends Error {
   readonly code: C;
   /** One short sentence saying what to do next, in the terms of the API that threw. */
   readonly hint: string | undefined;
+  /** @internal The brand `isLiumError` checks. */
   declare readonly [BRAND]: true;
 
   constructor(message: string, options: LiumErrorOptions<C>) {
