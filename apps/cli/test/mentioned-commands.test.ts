@@ -92,7 +92,14 @@ function bareContext(): CommandContext {
   return new CommandContext(
     { stdout: stream, stderr: stream, stdin: process.stdin, env: {}, cwd: process.cwd() },
     out,
-    { json: false, debug: false, yes: false, color: undefined, apiKey: undefined, profile: undefined },
+    {
+      json: false,
+      debug: false,
+      yes: false,
+      color: undefined,
+      apiKey: undefined,
+      profile: undefined,
+    },
   );
 }
 

@@ -138,12 +138,6 @@ export type {
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
 export { podSpentUsd, podUptimeMs } from './pod-cost.ts';
 export {
-  EXECUTOR_SORT_KEYS,
-  type ExecutorSortKey,
-  type RankedExecutor,
-  rankExecutors,
-} from './rank.ts';
-export {
   holdPortForwards,
   type OpenForward,
   openPortForwards,
@@ -153,6 +147,12 @@ export {
   parsePortMappings,
   portForwardDepsOf,
 } from './port-forward.ts';
+export {
+  EXECUTOR_SORT_KEYS,
+  type ExecutorSortKey,
+  type RankedExecutor,
+  rankExecutors,
+} from './rank.ts';
 export {
   type RebootDeps,
   type RebootOptions,
@@ -197,13 +197,6 @@ export {
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {
-  type PodSpec,
-  removalTimeOf,
-  type StartPodOutcome,
-  type StartPodsEvent,
-  type StartPodsOptions,
-} from './start-pods.ts';
-export {
   addSshKey,
   findAccountSshKey,
   listSshKeyInfos,
@@ -214,6 +207,13 @@ export {
   type SshKeyInfo,
   toSshKeyInfo,
 } from './ssh-keys.ts';
+export {
+  type PodSpec,
+  removalTimeOf,
+  type StartPodOutcome,
+  type StartPodsEvent,
+  type StartPodsOptions,
+} from './start-pods.ts';
 export {
   parseTargetSpec,
   type ResolveOptions,

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { PodInfo } from '@lium/sdk';
-import { readScript } from '../bundled-scripts.ts';
 import type { Argv } from 'yargs';
+import { readScript } from '../bundled-scripts.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { parseEnvArgs, parseEnvFile } from '../env-args.ts';

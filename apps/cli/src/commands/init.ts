@@ -61,7 +61,9 @@ export default defineCommand({
       .options(
         options({
           'ssh-key': text('Private (or .pub) key to use for pods'),
-          'base-url': text('API base URL to save (e.g. a local emulator); default https://lium.io/api'),
+          'base-url': text(
+            'API base URL to save (e.g. a local emulator); default https://lium.io/api',
+          ),
         }),
       )
       .example('lium init', 'asks for your API key and finds or creates an SSH key')

@@ -77,7 +77,9 @@ export default defineCommand({
             "Copy Bittensor wallet NAME's coldkeypub.txt to the pods' ~/.bittensor/wallets/NAME/ (never the encrypted coldkey)",
           ),
           hotkey: text('With --coldkey: also copy hotkeys/NAME'),
-          'wallet-path': text('With --coldkey: local wallets directory (default ~/.bittensor/wallets)'),
+          'wallet-path': text(
+            'With --coldkey: local wallets directory (default ~/.bittensor/wallets)',
+          ),
         }),
       )
       .example('lium scp 1 ./data.csv', 'upload to /root/data.csv on pod 1')
