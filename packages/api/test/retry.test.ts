@@ -27,7 +27,7 @@ describe('retries of idempotent requests', () => {
 
   it('GET is retried after a per-attempt timeout, and each attempt gets a fresh timeout', async () => {
     t.server.route('GET /api/pods', sequence(stall(), stall(), json(200, [])));
-    await expect(t.client({ timeoutMs: 100 }).getPods()).resolves.toEqual([]);
+    await expect(t.client({ timeoutMs: 600 }).getPods()).resolves.toEqual([]);
     expect(t.server.requests).toHaveLength(3);
   });
 
@@ -39,7 +39,7 @@ describe('retries of idempotent requests', () => {
 
   it('maxRetries 0 (per call) sends once', async () => {
     t.server.route('GET /api/pods', stall());
-    await expect(t.client({ timeoutMs: 50 }).getPods({ maxRetries: 0 })).rejects.toBeInstanceOf(
+    await expect(t.client({ timeoutMs: 600 }).getPods({ maxRetries: 0 })).rejects.toBeInstanceOf(
       LiumTimeoutError,
     );
     expect(t.server.requests).toHaveLength(1);
@@ -71,7 +71,7 @@ describe('writes are never retried blindly', () => {
   it('POST after a timeout is sent once', async () => {
     t.server.route('POST /api/ssh-keys', stall());
     await expect(
-      t.client({ timeoutMs: 50 }).createSshKey({ name: 'k', publicKey: 'ssh-ed25519 A' }),
+      t.client({ timeoutMs: 600 }).createSshKey({ name: 'k', publicKey: 'ssh-ed25519 A' }),
     ).rejects.toBeInstanceOf(LiumTimeoutError);
     expect(t.server.requests).toHaveLength(1);
   });
