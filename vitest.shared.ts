@@ -30,6 +30,9 @@ export const shared = defineConfig({
     restoreMocks: true,
     unstubEnvs: true,
     testTimeout: 30_000,
+    // One retry, as wrangler's shared config has: a test against real servers that loses a
+    // timing race on a loaded 2-core machine gets one more go; a real defect fails twice.
+    retry: 1,
     hookTimeout: 60_000,
   },
 });
