@@ -17,6 +17,7 @@ const LAYERS: Record<string, number> = {
   '@lium/api': 1,
   '@lium/ssh': 1,
   '@lium/config': 1,
+  '@lium/bittensor': 1,
   '@lium/sdk': 2,
   '@lium/cli': 3,
 };
@@ -77,6 +78,16 @@ function packageOf(specifier: string): string | undefined {
   return match?.[1];
 }
 
+/** Whether `specifier` (`@lium/x/sub`) is an entry the package publishes in its `exports`. */
+function exportsSubpath(name: string, specifier: string): boolean {
+  const pkg = workspacePackages().find((p) => p.name === name);
+  if (!pkg) return false;
+  const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as {
+    exports?: Record<string, unknown>;
+  };
+  return Object.hasOwn(manifest.exports ?? {}, `.${specifier.slice(name.length)}`);
+}
+
 interface Finding {
   upward: string[];
   reaches: string[];
@@ -97,7 +108,9 @@ function check(pkgs: readonly Pkg[]): Finding {
       for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
         const target = packageOf(specifier);
         if (target && target !== pkg.name) {
-          if (specifier !== target) reaches.push(`${where} imports ${specifier}`);
+          if (specifier !== target && !exportsSubpath(target, specifier)) {
+            reaches.push(`${where} imports ${specifier}`);
+          }
           const mine = LAYERS[pkg.name];
           const theirs = LAYERS[target];
           const allowed =

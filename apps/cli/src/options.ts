@@ -77,15 +77,17 @@ export function text(
   });
 }
 
-export type NumberRule = 'whole-positive' | 'positive';
+export type NumberRule = 'whole-positive' | 'positive' | 'port';
 
 const ruleText: Record<NumberRule, string> = {
   'whole-positive': 'a whole number of at least 1',
   positive: 'a number above 0',
+  port: 'a port number (1-65535)',
 };
 
 function fits(value: number, rule: NumberRule): boolean {
   if (!Number.isFinite(value) || value <= 0) return false;
+  if (rule === 'port') return Number.isInteger(value) && value <= 65_535;
   return rule === 'positive' || Number.isInteger(value);
 }
 

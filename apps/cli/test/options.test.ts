@@ -54,6 +54,16 @@ const SAMPLES: Record<string, [string, string]> = {
   exclude: ['a', 'b'],
   'ssh-key': ['k1', 'k2'],
   'api-key': ['wrong-1', 'wrong-2'],
+  'base-url': ['http://127.0.0.1:9/api', 'http://127.0.0.1:8/api'],
+  port: ['20001', '20002'],
+  coldkey: ['c1', 'c2'],
+  hotkey: ['h1', 'h2'],
+  'wallet-path': ['/nonexistent/w1', '/nonexistent/w2'],
+  wallet: ['w1', 'w2'],
+  tao: ['0.1', '0.2'],
+  network: ['none', 'test'],
+  tag: ['t1', 't2'],
+  registry: ['127.0.0.1:9', '127.0.0.1:8'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

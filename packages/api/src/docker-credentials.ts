@@ -40,7 +40,7 @@ export class DockerCredentialsClient {
     if (!/^[\x21-\x7e]+$/.test(options.apiKey)) {
       throw new LiumInvalidArgumentError(
         'The API key must be printable ASCII without spaces',
-        'Check LIUM_API_KEY or `lium config get api.api_key`.',
+        'Check LIUM_API_KEY or the api.api_key setting.',
       );
     }
     this.transport = new Transport({

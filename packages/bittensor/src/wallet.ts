@@ -129,7 +129,7 @@ function parseColdkeypub(
   };
 }
 
-/** The public files `lium scp --coldkey/--hotkey` copies, by their path relative to the wallets directory. */
+/** The public files `lium scp --coldkey` (and `--hotkey`) copies, by their path relative to the wallets directory. */
 export interface WalletPublicFile {
   /** Absolute local path. */
   local: string;

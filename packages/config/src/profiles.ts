@@ -92,7 +92,7 @@ export function profileNotFound(
     {
       code: 'profile_not_found',
       file,
-      hint: `Create it with \`lium init --profile ${name}\`, or choose another with --profile or $${PROFILE_ENV_VAR}.`,
+      hint: `Create a [profile ${name}] section, or choose another profile (or $${PROFILE_ENV_VAR}).`,
     },
   );
 }

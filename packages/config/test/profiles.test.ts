@@ -48,7 +48,6 @@ describe('profiles', () => {
       // Not the default profile's base URL: another account's settings never leak in.
       baseUrl: 'https://lium.io/api',
       sshKeyPath: '/keys/work',
-      sshUser: 'root',
       configDir: join(configDir, 'profiles', 'work'),
       configFile: join(configDir, 'config.ini'),
       profile: 'work',

@@ -75,7 +75,7 @@ export async function setBackup(
     if (!options.replace) {
       throw new LiumError(`Pod ${pod.name || pod.huid} already has backups configured`, {
         code: 'backup_config_exists',
-        hint: `Every ${existing.backup_frequency_hours ?? '?'} h of ${existing.backup_path ?? '?'}; remove it first (lium bk rm) or replace it.`,
+        hint: `Every ${existing.backup_frequency_hours ?? '?'} h of ${existing.backup_path ?? '?'}; remove it first (deleteBackupConfig) or replace it.`,
       });
     }
     await deps.deleteBackupConfig(existing.id, call(options));

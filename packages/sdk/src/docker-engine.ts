@@ -175,7 +175,7 @@ export class DockerEngine {
         `The registry refused the login of ${auth.username}: ${engineMessage(error)}`,
         {
           code: 'docker_login_failed',
-          hint: 'Check docker.username / docker.password (lium config) or DOCKER_USERNAME / DOCKER_PASSWORD.',
+          hint: 'Check the docker.username / docker.password settings or DOCKER_USERNAME / DOCKER_PASSWORD.',
           cause: error,
         },
       );

@@ -326,7 +326,7 @@ export async function fund(options: FundOptions): Promise<FundResult> {
         if (i + 1 >= attempts) {
           throw new LiumFundError(`The pay API does not list ${wallet.address} after linking it`, {
             code: 'wallet_link_failed',
-            hint: 'Nothing was sent. Wait a minute and run `lium fund` again.',
+            hint: 'Nothing was sent. Wait a minute and fund again.',
           });
         }
         await sleep(options.linkPollIntervalMs ?? 2_000, signal);
@@ -435,7 +435,7 @@ export async function fund(options: FundOptions): Promise<FundResult> {
             `The transfer is in block ${receipt.blockHash} (extrinsic ${receipt.extrinsicHash}) but the Lium balance has not risen after ${Math.round(timeoutMs / 1000)} s`,
             {
               code: 'balance_not_updated',
-              hint: 'Do not send it again: crediting can take longer. Check later with `lium ps`/the Lium website, or contact support with the extrinsic hash.',
+              hint: 'Do not send it again: crediting can take longer. Check the account balance later, or contact support with the extrinsic hash.',
             },
           );
         }

@@ -256,7 +256,7 @@ async function resolveLogin(
   }
   throw new LiumImageError('No registry login to push with', {
     code: 'docker_credentials_missing',
-    hint: 'Set DOCKER_USERNAME and DOCKER_PASSWORD, or `lium config set docker.username NAME` and `docker.password`.',
+    hint: 'Set DOCKER_USERNAME and DOCKER_PASSWORD, or the docker.username and docker.password settings.',
   });
 }
 
@@ -298,6 +298,6 @@ async function waitForVerification(
   throw new LiumImageError(`Template ${created.id} was not verified in time`, {
     code: 'template_not_verified',
     templateId: created.id,
-    hint: `Check later with \`lium templates ${created.name}\`; verification of large images can take minutes.`,
+    hint: `Check template ${created.name} again later; verification of large images can take minutes.`,
   });
 }

@@ -125,7 +125,7 @@ export async function removeSshKey(
     if ((error as LiumError).code === 'not_found') {
       throw new LiumError(`SSH key ${key.id} is gone already`, {
         code: 'target_not_found',
-        hint: 'List what is there with `lium ssh-keys`.',
+        hint: "List the account's keys (GET /ssh-keys) to see what is there.",
         cause: error,
       });
     }

@@ -134,7 +134,7 @@ export async function createTemplateAndVerify(
   if (verified) return verified;
   throw new LiumError(`Template ${template.name} was not verified in time (${template.status})`, {
     code: 'template_not_verified',
-    hint: 'Large images take minutes to verify; check again later with `lium templates`.',
+    hint: 'Large images take minutes to verify; check the template again later.',
   });
 }
 
@@ -150,7 +150,7 @@ export async function deleteTemplate(
     if ((error as LiumError).code === 'not_found') {
       throw new LiumError(`No template ${id}`, {
         code: 'target_not_found',
-        hint: 'List yours with `lium templates`.',
+        hint: 'List your templates (GET /templates) to find it.',
         cause: error,
       });
     }

@@ -16,7 +16,7 @@ const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function invalid(spec: string, why: string): LiumUsageError {
   return new LiumUsageError(`Invalid --volume "${spec}": ${why}`, {
     code: 'usage_error',
-    hint: 'Use `id:<HUID|id>` for a volume you have (see `lium volumes`) or `new:name=NAME[,desc=TEXT]`.',
+    hint: 'Use `id:<HUID|id>` for a volume you have or `new:name=NAME[,desc=TEXT]`.',
   });
 }
 
@@ -109,7 +109,7 @@ export function resolveVolumeTargets(
     noun: 'volume',
     live,
     snapshot,
-    listCommand: 'lium volumes',
+    listCommand: 'listVolumes()',
     allowAll: false,
   });
 }

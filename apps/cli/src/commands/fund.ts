@@ -2,6 +2,7 @@ import type { AmountChoice, FundEvent, FundQuote } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliInterruptedError } from '../errors.ts';
+import { options, text } from '../options.ts';
 
 /** A hidden prompt for the coldkey password; the answer is never echoed, logged or stored. */
 function passwordPrompt(ctx: CommandContext, wallet: () => string) {
@@ -81,24 +82,19 @@ function eventLine(ctx: CommandContext, event: FundEvent): void {
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .option('wallet', {
-        alias: 'w',
-        type: 'string',
-        describe:
-          'Bittensor wallet (coldkey) name (default: funding.default_wallet, else "default")',
-      })
-      .option('wallet-path', {
-        type: 'string',
-        describe: 'Directory of wallets (default: funding.wallet_path, else ~/.bittensor/wallets)',
-      })
-      .option('tao', {
-        type: 'string',
-        describe: 'TAO to send (at most 9 decimals); asked for when omitted on a terminal',
-      })
-      .option('network', {
-        type: 'string',
-        describe: 'finney (default), test, or a ws:// / wss:// subtensor endpoint',
-      })
+      .options(
+        options({
+          wallet: text(
+            'Bittensor wallet (coldkey) name (default: funding.default_wallet, else "default")',
+            { alias: 'w' },
+          ),
+          'wallet-path': text(
+            'Directory of wallets (default: funding.wallet_path, else ~/.bittensor/wallets)',
+          ),
+          tao: text('TAO to send (at most 9 decimals); asked for when omitted on a terminal'),
+          network: text('finney (default), test, or a ws:// / wss:// subtensor endpoint'),
+        }),
+      )
       .example('lium fund --tao 0.5', 'send 0.5 TAO from the "default" wallet')
       .example('lium fund -w miner --tao 2 -y', 'no questions (password from LIUM_WALLET_PASSWORD)')
       .epilog(

@@ -4,6 +4,7 @@ import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
 import { localPath } from '../local-files.ts';
+import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 
 interface ImageArgs {
@@ -81,20 +82,18 @@ export default defineCommand({
         demandOption: true,
         describe: 'Directory with the Dockerfile (the build context)',
       })
-      .option('tag', { type: 'string', describe: 'Image tag (default latest)' })
-      .option('registry', {
-        type: 'string',
-        describe: 'Registry host[:port] to push to (default Docker Hub)',
-      })
-      .option('wait', {
-        type: 'boolean',
-        default: true,
-        describe: 'Wait for Lium to verify the template (--no-wait: return at once)',
-      })
-      .option('network', {
-        type: 'string',
-        describe: 'Network for RUN steps of the build, as `docker build --network` (e.g. none)',
-      })
+      .options(
+        options({
+          tag: text('Image tag (default latest)'),
+          registry: text('Registry host[:port] to push to (default Docker Hub)'),
+          wait: flag('Wait for Lium to verify the template (--no-wait: return at once)', {
+            default: true,
+          }),
+          network: text(
+            'Network for RUN steps of the build, as `docker build --network` (e.g. none)',
+          ),
+        }),
+      )
       .example('lium image my-model .', 'build ./Dockerfile, push <user>/my-model:latest, verify')
       .example('lium image api ./svc --tag v2 --registry registry.example.com', 'another registry')
       .epilogue(

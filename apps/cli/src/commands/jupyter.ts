@@ -1,13 +1,11 @@
+import type { Argv } from 'yargs';
 import { bundledScriptPath } from '../bundled-scripts.ts';
-import { defineCommand } from '../define-command.ts';
+import type { GlobalArgs } from '../context.ts';
+import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { readLocalText } from '../local-files.ts';
+import { number, options } from '../options.ts';
 import { podLabel } from '../pods.ts';
-
-interface JupyterArgs {
-  target: string;
-  port: number | undefined;
-}
 
 export const DEFAULT_JUPYTER_PORT = 20000;
 
@@ -26,34 +24,38 @@ function scriptResult(stdout: string): Record<string, string> {
   return result;
 }
 
+const builder = (yargs: Argv<GlobalArgs>) =>
+  yargs
+    .positional('target', {
+      type: 'string',
+      demandOption: true,
+      describe: 'One pod: index from `lium ps`, HUID, name or id',
+    })
+    .options(
+      options({
+        port: number(
+          'port',
+          `Port Jupyter listens on inside the pod (default ${DEFAULT_JUPYTER_PORT})`,
+        ),
+      }),
+    )
+    .example('lium jupyter 1', 'start Jupyter on the first pod (or show the running one)')
+    .epilogue(
+      'Runs the jupyter.sh shipped with lium (also `lium exec 1 --script @jupyter`): it uses an installed Jupyter or installs JupyterLab with uv, starts it in the background and prints its URL with the token. Running it again reports the running server.',
+    );
+
+type JupyterArgs = ArgsOf<typeof builder>;
+
 export default defineCommand({
-  builder: (yargs) =>
-    yargs
-      .positional('target', {
-        type: 'string',
-        demandOption: true,
-        describe: 'One pod: index from `lium ps`, HUID, name or id',
-      })
-      .option('port', {
-        type: 'number',
-        describe: `Port Jupyter listens on inside the pod (default ${DEFAULT_JUPYTER_PORT})`,
-      })
-      .example('lium jupyter 1', 'start Jupyter on the first pod (or show the running one)')
-      .epilogue(
-        'Runs the jupyter.sh shipped with lium (also `lium exec 1 --script @jupyter`): it uses an installed Jupyter or installs JupyterLab with uv, starts it in the background and prints its URL with the token. Running it again reports the running server.',
-      ),
-  async handler(rawArgs, ctx) {
-    const args = rawArgs as unknown as JupyterArgs;
+  builder,
+  async handler(args: JupyterArgs, ctx) {
     const port = args.port ?? DEFAULT_JUPYTER_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-      throw new CliUsageError(`--port must be a port number (1-65535), not ${String(args.port)}`);
-    }
     const script = await readLocalText(bundledScriptPath('jupyter'), 'Script');
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(args.target, { signal: ctx.signal });
     if (pods.length !== 1) {
       throw new CliUsageError(
-        `lium jupyter works on one pod; "${args.target}" names ${pods.length}`,
+        `Jupyter starts on one pod at a time, and "${args.target}" names ${pods.length}`,
         'Give one index, HUID or name (see `lium ps`).',
       );
     }
