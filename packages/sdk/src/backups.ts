@@ -64,7 +64,7 @@ export interface SetBackupOptions extends Signal {
   replace?: boolean | undefined;
 }
 
-/** Turns on periodic backups of the pod (`lium bk set`). */
+/** Turns on periodic backups of the pod (the CLI's `bk set`). */
 export async function setBackup(
   deps: BackupDeps,
   pod: PodInfo,
@@ -91,7 +91,7 @@ export async function setBackup(
   );
 }
 
-/** The pod's backup configuration and its latest backup run (`lium bk show`). */
+/** The pod's backup configuration and its latest backup run (the CLI's `bk show`). */
 export async function showBackup(
   deps: BackupDeps,
   pod: PodInfo,
@@ -104,7 +104,7 @@ export async function showBackup(
   return { config, latest: newestFirst(logs)[0] };
 }
 
-/** Turns backups of the pod off (`lium bk rm`); false when none were configured. */
+/** Turns backups of the pod off (the CLI's `bk rm`); false when none were configured. */
 export async function removeBackup(
   deps: BackupDeps,
   pod: PodInfo,
@@ -120,7 +120,7 @@ function newestFirst<T extends { created_at?: string | undefined | null }>(logs:
   return [...logs].sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
 }
 
-/** Backup runs of the pod, newest first (`lium bk logs`). */
+/** Backup runs of the pod, newest first (the CLI's `bk logs`). */
 export async function listBackupRuns(
   deps: BackupDeps,
   pod: PodInfo,
@@ -129,7 +129,7 @@ export async function listBackupRuns(
   return newestFirst(await deps.getBackupLogsForPod(pod.id, call(options)));
 }
 
-/** Restore runs of the pod, newest first (`lium bk restore-logs`). */
+/** Restore runs of the pod, newest first (the CLI's `bk restore-logs`). */
 export async function listRestoreRuns(
   deps: BackupDeps,
   pod: PodInfo,
@@ -218,7 +218,7 @@ async function untilDone<T extends BackupLog | RestoreLog>(
 }
 
 /**
- * Starts a backup now (`lium bk now`); with `wait` (default true) reports progress until it is
+ * Starts a backup now (the CLI's `bk now`); with `wait` (default true) reports progress until it is
  * done, and throws `backup_failed` with the server's reason when it fails.
  */
 export async function backupNow(
@@ -252,7 +252,7 @@ export async function backupNow(
 }
 
 /**
- * Restores a backup (by its backup log id) into the pod at `to` (default `/root`; `lium bk
+ * Restores a backup (by its backup log id) into the pod at `to` (default `/root`; the CLI's `bk
  * restore`); with `wait` (default true) reports progress until done, `restore_failed` with the
  * end of the restore's log when it fails.
  */

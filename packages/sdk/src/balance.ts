@@ -10,7 +10,7 @@ const BILLED_STATUSES: ReadonlySet<string> = new Set([
   'DEPLOYING',
 ]);
 
-/** The account's money and how long it lasts at the current spend (`lium balance`). */
+/** The account's money and how long it lasts at the current spend (the CLI's `balance`). */
 export interface AccountRunway {
   /** USD on the account. */
   balanceUsd: number;

@@ -8,7 +8,7 @@ import type { PodInfo } from './models.ts';
 /** One tunnel: the pod's `localhost:remotePort` on `127.0.0.1:localPort` here. */
 export interface PortMapping {
   remotePort: number;
-  /** Undefined: the same number as `remotePort` (`lium port-forward 1 8888`). */
+  /** Undefined: the same number as `remotePort` (the CLI's `port-forward 1 8888`). */
   localPort: number | undefined;
 }
 

@@ -3,7 +3,7 @@ import type { Lium } from './lium.ts';
 import type { PodInfo } from './models.ts';
 import { resolveRemovalTime } from './time-spec.ts';
 
-/** One pod with a scheduled removal, as `lium schedules` lists them. */
+/** One pod with a scheduled removal, as the CLI's `schedules` lists them. */
 export interface ScheduledRemoval {
   pod: PodInfo;
   /** When the platform removes the pod (ISO 8601, UTC). */

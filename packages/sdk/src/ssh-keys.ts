@@ -72,7 +72,7 @@ export type SshKeyDeps = Pick<LiumAPIClient, 'getSshKeys' | 'createSshKey' | 'de
 type Signal = { signal?: AbortSignal | undefined };
 const call = (options: Signal) => (options.signal ? { signal: options.signal } : {});
 
-/** The account's keys (`lium ssh-keys`). */
+/** The account's keys (the CLI's `ssh-keys`). */
 export async function listSshKeyInfos(
   deps: SshKeyDeps,
   options: Signal = {},
@@ -81,7 +81,7 @@ export async function listSshKeyInfos(
 }
 
 /**
- * Registers a public key with the account (`lium ssh-keys add`); a key the account has already
+ * Registers a public key with the account (the CLI's `ssh-keys add`); a key the account has already
  * is not added twice (`added: false`, with the existing entry).
  */
 export async function addSshKey(
@@ -112,7 +112,7 @@ export function findAccountSshKey(keys: readonly SshKeyInfo[], ref: string): Ssh
   return found.key;
 }
 
-/** Removes a key from the account (`lium ssh-keys rm ID|NAME`). */
+/** Removes a key from the account (the CLI's `ssh-keys rm ID|NAME`). */
 export async function removeSshKey(
   deps: SshKeyDeps,
   ref: string,

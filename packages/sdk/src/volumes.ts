@@ -6,7 +6,7 @@ import type { Lium } from './lium.ts';
 import type { VolumeInfo } from './models.ts';
 import { resolveTargets } from './targets.ts';
 
-/** `lium up --volume …`: attach an existing volume, or create one for this pod. */
+/** For the CLI's `up --volume …`: attach an existing volume, or create one for this pod. */
 export type VolumeSpec =
   | { kind: 'existing'; ref: string }
   | { kind: 'new'; name: string; description: string };
@@ -61,7 +61,7 @@ export function parseVolumeSpec(spec: string): VolumeSpec {
 /** `~/.lium/last_volumes.json`, as the official client writes it (reference §3.7). */
 export const VOLUME_SNAPSHOT_FILE = 'last_volumes.json';
 
-/** Remembers the volumes as shown (for `lium volumes rm 2`, `--volume id:2`). */
+/** Remembers the volumes as shown (for the CLI's `volumes rm 2`, `--volume id:2`). */
 export async function writeVolumeSnapshot(
   configDir: string,
   volumes: readonly VolumeInfo[],
@@ -83,7 +83,7 @@ export async function writeVolumeSnapshot(
   );
 }
 
-/** The volume ids of the last `lium volumes`, in order; undefined when there is none. */
+/** The volume ids of the last volumes listing, in order; undefined when there is none. */
 export async function readVolumeSnapshot(configDir: string): Promise<string[] | undefined> {
   try {
     const data = JSON.parse(await readFile(join(configDir, VOLUME_SNAPSHOT_FILE), 'utf8')) as {
@@ -98,7 +98,7 @@ export async function readVolumeSnapshot(configDir: string): Promise<string[] | 
 
 /**
  * The volumes a target spec names (`2`, `1,3`, `1-2`, a HUID, a name, an id); indices count in
- * `snapshot` (the last `lium volumes`). Throws `target_not_found` listing what exists.
+ * `snapshot` (the last volumes listing). Throws `target_not_found` listing what exists.
  */
 export function resolveVolumeTargets(
   spec: string,
@@ -134,7 +134,7 @@ export function volumeDepsOf(lium: Lium): VolumeDeps {
 
 /**
  * The volume to attach at rent for a `--volume` spec: an existing one found by HUID, name, id
- * (or index of the last `lium volumes`), or a new one created now. `created` says which, so
+ * (or index of the last volumes listing), or a new one created now. `created` says which, so
  * a failed rent can offer to delete what it created.
  */
 export async function volumeForRent(
