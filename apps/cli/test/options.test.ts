@@ -54,6 +54,9 @@ const SAMPLES: Record<string, [string, string]> = {
   exclude: ['a', 'b'],
   'ssh-key': ['k1', 'k2'],
   'api-key': ['wrong-1', 'wrong-2'],
+  sync: ['.', '.'],
+  pull: ['a', 'b'],
+  'pull-dir': ['a', 'b'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
@@ -61,6 +64,7 @@ const POSITIONALS: Record<string, string[]> = {
   config: ['show'],
   up: ['1'],
   exec: ['all', 'true'],
+  run: ['no-such-pod', 'true'],
   ssh: ['no-such-pod'],
   scp: ['no-such-pod', 'missing.txt'],
   rsync: ['missing/', 'no-such-pod:/root/'],
