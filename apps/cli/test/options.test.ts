@@ -57,6 +57,8 @@ const SAMPLES: Record<string, [string, string]> = {
   sync: ['.', '.'],
   pull: ['a', 'b'],
   'pull-dir': ['a', 'b'],
+  ports: ['1', '2'],
+  volume: ['id:x', 'id:y'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
