@@ -59,6 +59,7 @@ const SAMPLES: Record<string, [string, string]> = {
   'pull-dir': ['a', 'b'],
   ports: ['1', '2'],
   volume: ['id:x', 'id:y'],
+  timeout_: ['1', '2'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

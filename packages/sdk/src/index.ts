@@ -188,6 +188,13 @@ export {
   type PodSnapshotEntry,
 } from './snapshots.ts';
 export {
+  checkSpend,
+  checkSpendFor,
+  type SpendCheck,
+  type SpendLimits,
+  type SpendViolation,
+} from './spend-guard.ts';
+export {
   installSshInclude,
   isSshConfigPod,
   LiumSshConfigError,

@@ -16,6 +16,7 @@ import { localPath, requireLocal } from '../local-files.ts';
 import { flag, number, options, repeatable, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { podLabel } from '../pods.ts';
+import { guardSpend } from '../spend.ts';
 import { exitCodeOf } from './exec.ts';
 
 type RunArgs = ArgsOf<typeof builder>;
@@ -48,6 +49,7 @@ const builder = (yargs: Argv<GlobalArgs>) =>
         env: repeatable('Set NAME=VALUE for the command, or NAME to pass your own $NAME', {
           alias: 'e',
         }),
+        'allow-over-budget': flag('Rent even beyond budget.max_hourly / budget.max_price'),
         timeout: text('Give up waiting for the pod after this long (15m, 90s)', { default: '15m' }),
       }),
     )
@@ -151,6 +153,8 @@ export default defineCommand({
       out.info(
         `  ${out.c.cyan(renting.huid)}  ${renting.gpuCount}×${renting.gpuType}  ${out.c.bold(formatUsd(renting.pricePerHour))}/h`,
       );
+      const runway = await guardSpend(lium, [renting], ctx, { allowOver: args.allowOverBudget });
+      if (runway) out.info(`  balance: ${runway}`);
       await ctx.confirm(
         `Rent ${renting.huid} for ${formatUsd(renting.pricePerHour)}/h to run \`${command}\`${args.keep || args.detach ? '' : ' (stopped afterwards)'}?`,
         'rent a pod',

@@ -8,6 +8,7 @@ import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
+import { guardSpend } from '../spend.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
@@ -81,6 +82,7 @@ const builder = (yargs: Argv<GlobalArgs>) =>
           'whole-positive',
           'External ports to map (the machine must have that many free)',
         ),
+        'allow-over-budget': flag('Rent even beyond budget.max_hourly / budget.max_price'),
         volume: text(
           'Attach a volume: id:<HUID|name|id>, or new:name=NAME[,desc=TEXT] to create one',
         ),
@@ -127,6 +129,11 @@ export default defineCommand({
     if (executors.length === 1 && args.image) {
       await showEstimate(lium, executors[0] as ExecutorInfo, args.image, ctx);
     }
+    const runway = await guardSpend(lium, executors, ctx, {
+      allowOver: args.allowOverBudget,
+      removalAt,
+    });
+    if (runway) out.info(`  balance: ${runway}`);
     await ctx.confirm(
       `Rent ${plural(executors.length, 'pod')} for ${formatUsd(hourly)}/h in total?`,
       `rent ${plural(executors.length, 'pod')}`,
