@@ -18,7 +18,8 @@ import { CliUsageError } from './errors.ts';
 type Named<O> = (name: string) => O;
 
 export interface OptionExtra {
-  alias?: string | undefined;
+  /** One alias, or several (`['t', 'template_id']`, the official CLI's spellings). */
+  alias?: string | readonly string[] | undefined;
   /** The option applies to every command (declared once on the root parser). */
   global?: boolean | undefined;
 }

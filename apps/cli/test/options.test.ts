@@ -64,6 +64,12 @@ const SAMPLES: Record<string, [string, string]> = {
   network: ['none', 'test'],
   tag: ['t1', 't2'],
   registry: ['127.0.0.1:9', '127.0.0.1:8'],
+  sync: ['.', '.'],
+  pull: ['a', 'b'],
+  'pull-dir': ['a', 'b'],
+  ports: ['1', '2'],
+  volume: ['id:x', 'id:y'],
+  timeout_: ['1', '2'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
@@ -71,6 +77,7 @@ const POSITIONALS: Record<string, string[]> = {
   config: ['show'],
   up: ['1'],
   exec: ['all', 'true'],
+  run: ['no-such-pod', 'true'],
   ssh: ['no-such-pod'],
   scp: ['no-such-pod', 'missing.txt'],
   rsync: ['missing/', 'no-such-pod:/root/'],

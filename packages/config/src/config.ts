@@ -91,6 +91,8 @@ export const WELL_KNOWN_KEYS = [
   'template.default_id',
   'funding.wallet_path',
   'funding.default_wallet',
+  'budget.max_hourly',
+  'budget.max_price',
 ] as const;
 
 /**

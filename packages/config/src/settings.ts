@@ -21,6 +21,10 @@ export interface LiumSettings {
   payApiKey?: string;
   /** `pay.url` (`LIUM_PAY_URL`): the pay API's base URL, without a trailing slash. */
   payBaseUrl?: string;
+  /** `budget.max_hourly`: the most USD per hour all running pods may cost together. */
+  maxHourlyUsd?: number;
+  /** `budget.max_price`: the most USD per GPU-hour one rented machine may cost. */
+  maxPricePerGpuHour?: number;
   configDir: string;
   /** The config file every profile is read from (`~/.lium/config.ini`). */
   configFile: string;
@@ -38,6 +42,8 @@ export interface SettingsOverrides {
   defaultWallet?: string | undefined;
   payApiKey?: string | undefined;
   payBaseUrl?: string | undefined;
+  maxHourlyUsd?: string | undefined;
+  maxPricePerGpuHour?: string | undefined;
 }
 
 export interface ResolveSettingsOptions {
@@ -60,7 +66,18 @@ export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {
   defaultWallet: 'funding.default_wallet',
   payApiKey: 'pay.api_key',
   payBaseUrl: 'pay.url',
+  maxHourlyUsd: 'budget.max_hourly',
+  maxPricePerGpuHour: 'budget.max_price',
 };
+
+const positiveUsd = v.pipe(
+  v.string(),
+  v.trim(),
+  v.check(
+    (text: string) => /^(\d+\.?\d*|\.\d+)$/.test(text) && Number(text) > 0,
+    'must be a number of USD above 0 (e.g. 12.5)',
+  ),
+);
 
 const FIELD_SCHEMAS = {
   apiKey: v.pipe(
@@ -93,6 +110,8 @@ const FIELD_SCHEMAS = {
     v.check(isHttpUrl, 'must be an http:// or https:// URL'),
     v.transform((url: string) => url.replace(/\/+$/, '')),
   ),
+  maxHourlyUsd: positiveUsd,
+  maxPricePerGpuHour: positiveUsd,
 } satisfies Record<SettingName, v.GenericSchema<string, string>>;
 
 /**
@@ -155,6 +174,10 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
   if (payApiKey !== undefined) settings.payApiKey = payApiKey;
   const payBaseUrl = resolve('payBaseUrl');
   if (payBaseUrl !== undefined) settings.payBaseUrl = payBaseUrl;
+  const maxHourly = resolve('maxHourlyUsd');
+  if (maxHourly !== undefined) settings.maxHourlyUsd = Number(maxHourly);
+  const maxPrice = resolve('maxPricePerGpuHour');
+  if (maxPrice !== undefined) settings.maxPricePerGpuHour = Number(maxPrice);
   return settings;
 }
 

@@ -160,6 +160,15 @@ export {
   rebootDepsOf,
   rebootPod,
 } from './reboot.ts';
+export { ALWAYS_EXCLUDED, IGNORE_FILES, ignorePatternsOf, syncExcludes } from './run-ignore.ts';
+export {
+  type RunJobEvent,
+  type RunJobOptions,
+  type RunJobPhase,
+  type RunJobResult,
+  type RunJobTarget,
+  runJob,
+} from './run-job.ts';
 export {
   cancelRemovalOf,
   listScheduledRemovals,
@@ -178,6 +187,13 @@ export {
   type PodSnapshot,
   type PodSnapshotEntry,
 } from './snapshots.ts';
+export {
+  checkSpend,
+  checkSpendFor,
+  type SpendCheck,
+  type SpendLimits,
+  type SpendViolation,
+} from './spend-guard.ts';
 export {
   installSshInclude,
   isSshConfigPod,

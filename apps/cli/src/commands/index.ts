@@ -82,6 +82,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./exec.ts'),
   },
   {
+    command: 'run [target] [command..]',
+    takes: 'pods',
+    describe: 'Rent a pod, sync this directory, run a command, pull outputs, stop (one job)',
+    load: () => import('./run.ts'),
+  },
+  {
     command: 'ssh <target>',
     takes: 'pods',
     describe: 'Open an interactive shell on a pod',

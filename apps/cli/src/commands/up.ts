@@ -1,5 +1,5 @@
 import { isLiumError } from '@lium/errors';
-import type { ExecutorInfo, Lium, PodInfo, StartPodsEvent } from '@lium/sdk';
+import type { ExecutorInfo, Lium, PodInfo, StartPodsEvent, VolumeSpec } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
@@ -8,6 +8,7 @@ import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
+import { guardSpend } from '../spend.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
@@ -60,9 +61,11 @@ const builder = (yargs: Argv<GlobalArgs>) =>
     })
     .options(
       options({
-        name: text('Pod name (default: the machine HUID)'),
+        name: text('Pod name (default: the machine HUID)', { alias: 'n' }),
         prefix: text('Name pods <prefix>-<machine HUID>'),
-        image: text('Template id (see `lium templates`)', { alias: 'template' }),
+        image: text('Template id (see `lium templates`)', {
+          alias: ['template', 't', 'template_id'],
+        }),
         ttl: text('Remove the pod after this long: 30m, 6h, 2d'),
         until: text('Remove the pod at: "today 23:00", "2026-07-01 18:00"'),
         wait: flag('Wait until the pod is usable (--no-wait to return at once)', {
@@ -72,15 +75,24 @@ const builder = (yargs: Argv<GlobalArgs>) =>
           default: '15m',
         }),
         gpu: text('Rent the best machine with this GPU instead of naming one'),
-        count: number('whole-positive', 'With --gpu: exact number of GPUs'),
+        count: number('whole-positive', 'With --gpu: exact number of GPUs', { alias: 'c' }),
         'max-price': number('positive', 'With --gpu: highest $ per GPU-hour'),
         country: text('With --gpu: country code'),
+        ports: number(
+          'whole-positive',
+          'External ports to map (the machine must have that many free)',
+        ),
+        'allow-over-budget': flag('Rent even beyond budget.max_hourly / budget.max_price'),
+        volume: text(
+          'Attach a volume: id:<HUID|name|id>, or new:name=NAME[,desc=TEXT] to create one',
+        ),
       }),
     )
     .conflicts('ttl', 'until')
     .example('lium up 1', 'rent row 1 of the last `lium ls` (asks first)')
     .example('lium up 1,2,3 -y --prefix exp', 'rent three, no questions')
-    .example('lium up --gpu H100 --count 8 --ttl 6h', 'the best 8×H100, removed after 6 hours');
+    .example('lium up --gpu H100 --count 8 --ttl 6h', 'the best 8×H100, removed after 6 hours')
+    .example('lium up 1 --volume new:name=data --ports 4', 'with a new volume and 4 open ports');
 
 export default defineCommand({
   builder,
@@ -93,9 +105,18 @@ export default defineCommand({
         : undefined;
     const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
     if (args.name && args.prefix) throw new CliUsageError('Give --name or --prefix, not both');
+    // A bad --volume spec must fail before anything is rented or created.
+    const volumeSpec = args.volume !== undefined ? parseVolumeArg(sdk, args.volume) : undefined;
 
     const lium = await ctx.lium();
     const executors = await chooseExecutors(lium, args, ctx);
+    if (volumeSpec && executors.length > 1) {
+      throw new CliUsageError(
+        `--volume attaches to one pod, not ${executors.length}`,
+        'Rent one pod with the volume, or drop --volume.',
+      );
+    }
+    checkPorts(executors, args.ports);
     const names = executors.map((executor, i) => podNameFor(executor, i, executors.length, args));
     const hourly = executors.reduce((sum, executor) => sum + executor.pricePerHour, 0);
     const { out } = ctx;
@@ -105,12 +126,30 @@ export default defineCommand({
         `  ${out.c.cyan(executor.huid)}  ${executor.gpuCount}×${executor.gpuType}${where ? `  ${where}` : ''}  ${out.c.bold(formatUsd(executor.pricePerHour))}/h`,
       );
     }
+    if (executors.length === 1 && args.image) {
+      await showEstimate(lium, executors[0] as ExecutorInfo, args.image, ctx);
+    }
+    const runway = await guardSpend(lium, executors, ctx, {
+      allowOver: args.allowOverBudget,
+      removalAt,
+    });
+    if (runway) out.info(`  balance: ${runway}`);
     await ctx.confirm(
       `Rent ${plural(executors.length, 'pod')} for ${formatUsd(hourly)}/h in total?`,
       `rent ${plural(executors.length, 'pod')}`,
     );
+    let volumeId: string | undefined;
+    if (volumeSpec) {
+      const { volume, created } = await sdk.volumeForRent(sdk.volumeDepsOf(lium), volumeSpec, {
+        signal: ctx.signal,
+      });
+      volumeId = volume.id;
+      out.info(
+        `${created ? 'Created' : 'Attaching'} volume ${volume.huid}${volume.name ? ` (${volume.name})` : ''}`,
+      );
+    }
 
-    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt);
+    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt, volumeId);
     await keepSshConfigCurrent(ctx, { upsert: pods });
     if (removalAt) out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
     // Indices must mean the same pods to the next `lium exec 2`: number them as `lium ps`
@@ -154,6 +193,7 @@ async function rentAll(
   ctx: CommandContext,
   timeoutMs: number,
   removalAt: Date | undefined,
+  volumeId: string | undefined,
 ): Promise<PodInfo[]> {
   const { out } = ctx;
   const spinner = out.spinner(`Renting ${plural(executors.length, 'pod')}…`);
@@ -182,6 +222,8 @@ async function rentAll(
         executor,
         podName: names[i]!,
         templateId: args.image,
+        volumeId,
+        initialPortCount: args.ports,
       })),
       {
         wait: args.wait,
@@ -238,6 +280,56 @@ async function rentAll(
     args.wait ? `${plural(pods.length, 'pod')} ready` : `Rented ${plural(pods.length, 'pod')}`,
   );
   return pods;
+}
+
+/** `--volume` parsed, or a usage error (exit 2) saying what the forms are. */
+function parseVolumeArg(sdk: typeof import('@lium/sdk'), text: string): VolumeSpec {
+  try {
+    return sdk.parseVolumeSpec(text);
+  } catch (error) {
+    if (!isLiumError(error)) throw error;
+    throw new CliUsageError(
+      error.message,
+      'Use --volume id:<HUID|name|id> or --volume new:name=NAME[,desc=TEXT].',
+    );
+  }
+}
+
+/** `--ports N` on a machine with fewer free ports would fail at rent: refuse first. */
+function checkPorts(executors: readonly ExecutorInfo[], ports: number | undefined): void {
+  if (ports === undefined) return;
+  const short = executors.filter(
+    (executor) => executor.availablePortCount !== undefined && executor.availablePortCount < ports,
+  );
+  if (short.length > 0) {
+    throw new CliError(
+      `${short.map((e) => `${e.huid} has ${e.availablePortCount} free ports`).join(', ')}; --ports asks for ${ports}`,
+      { code: 'no_match', hint: 'Ask for fewer ports, or pick another machine from `lium ls`.' },
+    );
+  }
+}
+
+/** The server's deployment estimate (start time, slow-machine warning), when it offers one. */
+async function showEstimate(
+  lium: Lium,
+  executor: ExecutorInfo,
+  templateId: string,
+  ctx: CommandContext,
+): Promise<void> {
+  const estimate = await lium
+    .getDeploymentEstimate(executor.id, templateId, { signal: ctx.signal })
+    .catch(() => undefined);
+  if (!estimate) return;
+  const { out } = ctx;
+  if (estimate.estimated_seconds !== undefined && estimate.estimated_seconds !== null) {
+    const minutes = Math.max(1, Math.round(estimate.estimated_seconds / 60));
+    out.info(
+      `  expected to start in about ${minutes} min${estimate.is_cached_template ? ' (image cached on the machine)' : ''}`,
+    );
+  }
+  if (estimate.is_slow_machine)
+    out.warn(estimate.warning_message || 'This machine is slow to start pods.');
+  else if (estimate.warning_message) out.warn(estimate.warning_message);
 }
 
 /** A rent refused with 404 means the machine is gone from the market since it was listed. */

@@ -1,0 +1,231 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulatorWorld } from './helpers.ts';
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('lium run: one command from a local project to results, nothing left billing', () => {
+  const world = useEmulatorWorld({ executors: 20, readyDelayMs: 100 });
+  let project = '';
+  const pods = async () =>
+    JSON.parse((await world.lium(['ps', '--json'])).stdout) as { huid: string; name: string }[];
+  const rents = () =>
+    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
+
+  beforeAll(() => {
+    project = join(world.sandbox.dir, 'project');
+    mkdirSync(join(project, 'src'), { recursive: true });
+    mkdirSync(join(project, 'data'), { recursive: true });
+    writeFileSync(join(project, 'src', 'train.sh'), 'echo trained > out/model.txt\n');
+    writeFileSync(join(project, 'data', 'big.bin'), 'ignored by .gitignore');
+    writeFileSync(join(project, 'notes.tmp'), 'ignored by .liumignore');
+    writeFileSync(join(project, '.env'), 'SECRET=never-sent');
+    writeFileSync(join(project, '.env.local'), 'SECRET=never-sent');
+    writeFileSync(join(project, '.gitignore'), '# comment\ndata/\n!keep.me\n');
+    writeFileSync(join(project, '.liumignore'), '*.tmp\n');
+  });
+
+  it('rents, syncs with ignores, streams, passes a non-zero exit through, pulls and stops', async () => {
+    const result = await world.lium(
+      [
+        'run',
+        '--gpu',
+        'H100',
+        '-y',
+        '--sync',
+        project,
+        '--pull',
+        'out',
+        '--pull',
+        'missing.txt',
+        '--',
+        'mkdir -p out && sh src/train.sh && ls -a && echo to-stderr >&2 && exit 3',
+      ],
+      { cwd: world.sandbox.dir },
+    );
+    expect(result.stderr).toContain('to-stderr');
+    expect(result.code).toBe(3);
+    const listing = result.stdout.split('\n');
+    expect(listing).toContain('src');
+    expect(listing).toContain('.gitignore');
+    for (const left of ['data', 'notes.tmp', '.env', '.env.local'])
+      expect(listing).not.toContain(left);
+    const runs = join(world.sandbox.dir, 'lium-runs');
+    const [podDir] = (await import('node:fs')).readdirSync(runs);
+    expect(readFileSync(join(runs, podDir as string, 'out', 'model.txt'), 'utf8')).toBe(
+      'trained\n',
+    );
+    expect(result.stderr).toContain('Nothing to pull at missing.txt');
+    expect(result.stderr).toContain('Stopped');
+    expect(await pods()).toEqual([]);
+  });
+
+  it('--json prints one result object on stdout, the job output on stderr', async () => {
+    const result = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--json', '--sync', project, '--', 'echo hello'],
+      { cwd: world.sandbox.dir },
+    );
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(parsed).toMatchObject({
+      exit_code: 0,
+      stopped: true,
+      reused: false,
+      interrupted: false,
+    });
+    expect(result.stderr).toContain('hello');
+    expect(await pods()).toEqual([]);
+  });
+
+  it('--sync --include-env sends .env files when asked', async () => {
+    const result = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--include-env', '--sync', project, '--', 'cat .env'],
+      { cwd: world.sandbox.dir },
+    );
+    expect(result.stdout).toContain('SECRET=never-sent');
+    expect(await pods()).toEqual([]);
+  });
+
+  it('--name reuses a running pod of that name instead of renting, and leaves it running', async () => {
+    const up = await world.lium(['up', '--gpu', 'H100', '-y', '--name', 'exp1']);
+    expect(up.code).toBe(0);
+    const before = rents();
+    const result = await world.lium(
+      ['run', '--name', 'exp1', '--gpu', 'H100', '--sync', project, '--', 'echo attached'],
+      { cwd: world.sandbox.dir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('attached');
+    expect(rents()).toBe(before);
+    expect((await pods()).map((p) => p.name)).toEqual(['exp1']);
+    expect((await world.lium(['down', 'exp1', '-y'])).code).toBe(0);
+  });
+
+  it('--detach leaves the job running and says how to follow it', async () => {
+    const result = await world.lium(
+      [
+        'run',
+        '--gpu',
+        'H100',
+        '-y',
+        '--name',
+        'bg',
+        '--sync',
+        project,
+        '--detach',
+        '--',
+        'sleep 1; echo done',
+      ],
+      { cwd: world.sandbox.dir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('tail -f');
+    expect((await pods()).map((p) => p.name)).toEqual(['bg']);
+    expect((await world.lium(['down', 'bg', '-y'])).code).toBe(0);
+  });
+
+  it('refuses bad input with one line and rents nothing', async () => {
+    const before = rents();
+    const noCommand = await world.lium(['run', '--gpu', 'H100', '-y']);
+    expect(noCommand.code).toBe(2);
+    expect(noCommand.stderr).toContain('Give the command');
+    const noTarget = await world.lium(['run', '-y', '--', 'true']);
+    expect(noTarget.code).toBe(2);
+    const badSync = await world.lium([
+      'run',
+      '--gpu',
+      'H100',
+      '-y',
+      '--sync',
+      'nope',
+      '--',
+      'true',
+    ]);
+    expect(badSync.code).not.toBe(0);
+    expect(badSync.stderr).not.toContain('    at ');
+    expect(rents()).toBe(before);
+  });
+
+  it('Ctrl-C while the command runs stops it, pulls what exists and stops the pod', async () => {
+    const interrupt = new AbortController();
+    const running = world.lium(
+      [
+        'run',
+        '--gpu',
+        'H100',
+        '-y',
+        '--sync',
+        project,
+        '--pull',
+        'partial.txt',
+        '--',
+        'echo partial > partial.txt; echo started; sleep 30',
+      ],
+      { cwd: world.sandbox.dir, signal: interrupt.signal },
+    );
+    const before = rents();
+    await until(() => rents() > before);
+    // Ready after 100 ms, then the sync: by now the command is sleeping.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    interrupt.abort();
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted during run');
+    expect(result.stderr).toContain('stopping the command, pulling what exists');
+    expect(result.stdout).toContain('started');
+    expect(await pods()).toEqual([]);
+    const runs = join(world.sandbox.dir, 'lium-runs');
+    const found = (await import('node:fs'))
+      .readdirSync(runs)
+      .some((dir) => existsSync(join(runs, dir, 'partial.txt')));
+    expect(found).toBe(true);
+  });
+});
+
+describe('lium run: Ctrl-C while renting or waiting leaves no pod behind', () => {
+  const world = useEmulatorWorld({ executors: 20, readyDelayMs: 60_000 });
+  const rents = () =>
+    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
+
+  it('stops the pod it was waiting for and exits 130', async () => {
+    const interrupt = new AbortController();
+    const running = world.lium(['run', '--gpu', 'H100', '-y', '--name', 'w', '--', 'true'], {
+      signal: interrupt.signal,
+    });
+    const before = rents();
+    await until(() => rents() > before);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    interrupt.abort();
+    const result = await running;
+    expect(result.code).toBe(130);
+    const pods = JSON.parse((await world.lium(['ps', '--json'])).stdout) as unknown[];
+    expect(pods).toEqual([]);
+  });
+
+  it('stops a pod whose rent was still in flight', async () => {
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/executors/*/rent',
+      latencyMs: 1_500,
+    });
+    const interrupt = new AbortController();
+    const running = world.lium(['run', '--gpu', 'H100', '-y', '--name', 'f', '--', 'true'], {
+      signal: interrupt.signal,
+    });
+    const before = rents();
+    await until(() => rents() > before);
+    interrupt.abort();
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('f');
+    const pods = JSON.parse((await world.lium(['ps', '--json'])).stdout) as unknown[];
+    expect(pods).toEqual([]);
+  });
+});
