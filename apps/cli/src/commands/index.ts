@@ -88,6 +88,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./ssh.ts'),
   },
   {
+    command: 'logs <target>',
+    takes: 'pods',
+    describe: "Show a pod's container logs (-n/--tail N, -f/--follow)",
+    load: () => import('./logs.ts'),
+  },
+  {
     command: 'known-hosts',
     subcommands: ['forget'],
     describe: "Forget a pod's pinned SSH host key after it changed (forget TARGETS)",
