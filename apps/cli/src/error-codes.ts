@@ -19,6 +19,7 @@ export const CLI_ERROR_CODES = [
   'stop_failed',
   'pay_api_key_missing',
   'jupyter_failed',
+  'reboot_failed',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

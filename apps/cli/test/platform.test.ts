@@ -71,3 +71,58 @@ describe('lium logs', () => {
     expect(body.error.code).toBe('target_not_found');
   });
 });
+
+describe('lium reboot', () => {
+  const world = useEmulatorWorld({ executors: 6, readyDelayMs: 200 });
+  let podId = '';
+
+  beforeAll(async () => {
+    expect((await world.lium(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await world.lium(['up', '1', '-y', '--name', 'booter'])).code).toBe(0);
+    const ps = JSON.parse((await world.lium(['ps', '--json'])).stdout) as { id: string }[];
+    podId = ps[0]?.id ?? '';
+  }, 60_000);
+
+  const reboots = () =>
+    world.emulator.control.requests({ method: 'POST', path: `/pods/${podId}/reboot` }).length;
+
+  it('refuses without a terminal unless -y, and rebooting nothing', async () => {
+    const refused = await world.lium(['reboot', 'booter']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--yes');
+    expect(reboots()).toBe(0);
+    const usage = await world.lium(['reboot']);
+    expect(usage.code).toBe(2);
+  });
+
+  it('reboots, waits until SSH answers, and the pod still runs commands', async () => {
+    const result = await world.lium(['reboot', 'booter', '-y', '--json']);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as {
+      rebooted: { id: string; ready: boolean; status: string }[];
+      failed: unknown[];
+    };
+    expect(body.rebooted).toEqual([
+      expect.objectContaining({ id: podId, ready: true, status: 'RUNNING' }),
+    ]);
+    expect(body.failed).toEqual([]);
+    expect(reboots()).toBe(1);
+    expect((await world.lium(['exec', 'booter', 'true'])).code).toBe(0);
+  }, 60_000);
+
+  it('--no-wait returns while the pod is coming back', async () => {
+    const result = await world.lium(['reboot', '1', '-y', '--no-wait']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('rebooting');
+    await until(() => world.emulator.control.pod(podId)?.status === 'RUNNING');
+  }, 60_000);
+
+  it('fails with the pod named when SSH never answers again', async () => {
+    world.emulator.control.setPodFaults(podId, { refuseConnections: true });
+    const result = await world.lium(['reboot', 'booter', '-y', '--timeout', '3s']);
+    world.emulator.control.setPodFaults(podId, { refuseConnections: false });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('booter');
+    expect(result.stderr).toContain('did not come back');
+  }, 60_000);
+});

@@ -76,6 +76,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./down.ts'),
   },
   {
+    command: 'reboot [targets]',
+    takes: 'pods',
+    describe: 'Reboot pods and wait until SSH answers again (--all, --volume-id, --no-wait)',
+    load: () => import('./reboot.ts'),
+  },
+  {
     command: 'exec <targets> [command..]',
     takes: 'pods',
     describe: 'Run a command on pods and stream its output',
