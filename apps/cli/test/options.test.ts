@@ -54,6 +54,9 @@ const SAMPLES: Record<string, [string, string]> = {
   exclude: ['a', 'b'],
   'ssh-key': ['k1', 'k2'],
   'api-key': ['wrong-1', 'wrong-2'],
+  tail: ['1', '2'],
+  'volume-id': ['v1', 'v2'],
+  desc: ['one', 'two'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
@@ -65,6 +68,9 @@ const POSITIONALS: Record<string, string[]> = {
   scp: ['no-such-pod', 'missing.txt'],
   rsync: ['missing/', 'no-such-pod:/root/'],
   completion: ['bash'],
+  logs: ['no-such-pod'],
+  reboot: ['no-such-pod'],
+  volumes: ['list'],
 };
 
 const IGNORED = new Set(['help', 'version']);

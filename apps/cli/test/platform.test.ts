@@ -126,3 +126,66 @@ describe('lium reboot', () => {
     expect(result.stderr).toContain('did not come back');
   }, 60_000);
 });
+
+describe('lium volumes and lium balance', () => {
+  const world = useEmulatorWorld({ executors: 6, readyDelayMs: 100 });
+
+  it('creates, lists (by index) and deletes volumes, asking first', async () => {
+    const created = await world.lium(['volumes', 'new', 'data', '-d', 'training set', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const volume = JSON.parse(created.stdout) as { id: string; name: string; description: string };
+    expect(volume).toMatchObject({ name: 'data', description: 'training set' });
+    expect((await world.lium(['volumes', 'new', 'scratch'])).stderr).toContain('scratch');
+
+    const listed = await world.lium(['volumes', '--json']);
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { index: number; name: string }[];
+    expect(rows.map((row) => row.name).sort()).toEqual(['data', 'scratch']);
+    const human = await world.lium(['volumes', 'list']);
+    expect(human.stdout).toContain('data');
+
+    const refused = await world.lium(['volumes', 'rm', 'data']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--yes');
+
+    const first = rows.find((row) => row.index === 1);
+    const removed = await world.lium(['volumes', 'rm', '1', '-y', '--json']);
+    expect(removed.code, removed.stderr).toBe(0);
+    const body = JSON.parse(removed.stdout) as { deleted: { name: string }[]; failed: unknown[] };
+    expect(body.deleted.map((v) => v.name)).toEqual([first?.name]);
+    const left = JSON.parse((await world.lium(['volumes', '--json'])).stdout) as unknown[];
+    expect(left).toHaveLength(1);
+  });
+
+  it('names what exists for an unknown volume', async () => {
+    const result = await world.lium(['volumes', 'rm', 'nope', '-y']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('No volume matches "nope"');
+    expect(result.stderr).toContain('scratch');
+  });
+
+  it('shows the balance, the hourly spend and the runway', async () => {
+    world.emulator.control.setBalance(100);
+    const idle = await world.lium(['balance', '--json']);
+    expect(idle.code).toBe(0);
+    expect(JSON.parse(idle.stdout)).toMatchObject({
+      balance_usd: 100,
+      billed_pods: 0,
+      runway_hours: null,
+    });
+    expect((await world.lium(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await world.lium(['up', '1', '-y', '--name', 'payer'])).code).toBe(0);
+    const json = JSON.parse((await world.lium(['balance', '--json'])).stdout) as {
+      balance_usd: number;
+      hourly_usd: number;
+      billed_pods: number;
+      runway_hours: number;
+    };
+    expect(json.billed_pods).toBe(1);
+    expect(json.hourly_usd).toBeGreaterThan(0);
+    expect(json.runway_hours).toBeCloseTo(json.balance_usd / json.hourly_usd, 5);
+    const human = await world.lium(['balance']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^\$\d+\.\d\d, \$\d+\.\d\d\/h across 1 pod → about \S/);
+  }, 60_000);
+});

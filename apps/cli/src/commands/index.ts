@@ -118,6 +118,17 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./rsync.ts'),
   },
   {
+    command: 'volumes',
+    subcommands: ['list', 'new', 'rm'],
+    describe: 'Persistent volumes to attach at rent (list, new NAME, rm TARGETS)',
+    load: () => import('./volumes.ts'),
+  },
+  {
+    command: 'balance',
+    describe: 'Your balance, the hourly spend of your pods and how long it lasts',
+    load: () => import('./balance.ts'),
+  },
+  {
     command: 'fund',
     describe: 'Add TAO from a Bittensor wallet to your Lium balance',
     load: () => import('./fund.ts'),
