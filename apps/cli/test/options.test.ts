@@ -55,6 +55,7 @@ const SAMPLES: Record<string, [string, string]> = {
   'ssh-key': ['k1', 'k2'],
   'api-key': ['wrong-1', 'wrong-2'],
   tail: ['1', '2'],
+  'base-url': ['http://127.0.0.1:9', 'http://127.0.0.1:9'],
   'volume-id': ['v1', 'v2'],
   desc: ['one', 'two'],
 };

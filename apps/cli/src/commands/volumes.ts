@@ -49,7 +49,12 @@ async function listVolumes(ctx: CommandContext): Promise<void> {
   );
 }
 
-function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalArgs> {
+const VOLUME_OPTIONS = options({ desc: text('With new: a description', { alias: 'd' }) });
+
+/** The root flags plus `--desc`, which `volumes new` reads. */
+type VolumesArgs = GlobalArgs & { desc: string | undefined };
+
+function subcommands(yargs: Argv<VolumesArgs>, ctx: CommandContext): Argv<VolumesArgs> {
   return yargs
     .command(
       'list',
@@ -63,8 +68,7 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
       (y) =>
         y
           .positional('name', { type: 'string', demandOption: true, describe: 'Volume name' })
-          .options(options({ desc: text('Description', { alias: 'd' }) }))
-          .example('lium volumes new data -d "training set"', 'a volume for `lium up --volume`'),
+          .example('lium volumes new data -d "training set"', 'a volume to attach at rent'),
       async (args) => {
         const lium = await ctx.lium();
         const volume = await lium.createVolume(
@@ -136,7 +140,8 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
 
 export default defineCommand({
   builder: (yargs, ctx) =>
-    subcommands(yargs, ctx)
+    // Declared here, not on `new` alone, so completion and `--help` of `volumes` show it.
+    subcommands(yargs.options(VOLUME_OPTIONS), ctx)
       .example('lium volumes', 'list your volumes (the index is what rm accepts)')
       .example('lium volumes new data', 'create one'),
   async handler(_args, ctx) {
