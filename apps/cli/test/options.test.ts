@@ -72,6 +72,7 @@ const POSITIONALS: Record<string, string[]> = {
   logs: ['no-such-pod'],
   reboot: ['no-such-pod'],
   volumes: ['list'],
+  schedules: ['list'],
 };
 
 const IGNORED = new Set(['help', 'version']);

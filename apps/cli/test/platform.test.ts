@@ -189,3 +189,23 @@ describe('lium volumes and lium balance', () => {
     expect(human.stdout).toMatch(/^\$\d+\.\d\d, \$\d+\.\d\d\/h across 1 pod → about \S/);
   }, 60_000);
 });
+
+describe('lium schedules', () => {
+  const world = useEmulatorWorld({ executors: 6, readyDelayMs: 100 });
+
+  it('lists a removal set with up --ttl, and rm cancels it', async () => {
+    expect((await world.lium(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await world.lium(['up', '1', '-y', '--name', 'timed', '--ttl', '2h'])).code).toBe(0);
+    const listed = await world.lium(['schedules', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { name: string; in_seconds: number }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.name).toBe('timed');
+    expect(rows[0]?.in_seconds).toBeGreaterThan(7000);
+    expect((await world.lium(['schedules'])).stdout).toContain('timed');
+    const cancelled = await world.lium(['schedules', 'rm', 'timed', '--json']);
+    expect(JSON.parse(cancelled.stdout)).toEqual([expect.objectContaining({ cancelled: true })]);
+    expect(JSON.parse((await world.lium(['schedules', '--json'])).stdout)).toEqual([]);
+    expect((await world.lium(['schedules'])).stderr).toContain('No pod has a scheduled removal');
+  }, 60_000);
+});

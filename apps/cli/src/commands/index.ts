@@ -82,6 +82,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./reboot.ts'),
   },
   {
+    command: 'schedules',
+    subcommands: ['list', 'rm'],
+    describe: 'Pods with a scheduled removal: when, in how long, cost (rm TARGETS cancels)',
+    load: () => import('./schedules.ts'),
+  },
+  {
     command: 'exec <targets> [command..]',
     takes: 'pods',
     describe: 'Run a command on pods and stream its output',
