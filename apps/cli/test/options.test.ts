@@ -55,6 +55,8 @@ const SAMPLES: Record<string, [string, string]> = {
   'ssh-key': ['k1', 'k2'],
   'api-key': ['wrong-1', 'wrong-2'],
   tail: ['1', '2'],
+  in: ['1h', '2h'],
+  at: ['2099-01-01 10:00', '2099-01-02 10:00'],
   'base-url': ['http://127.0.0.1:9', 'http://127.0.0.1:9'],
   'volume-id': ['v1', 'v2'],
   desc: ['one', 'two'],

@@ -209,3 +209,22 @@ describe('lium schedules', () => {
     expect((await world.lium(['schedules'])).stderr).toContain('No pod has a scheduled removal');
   }, 60_000);
 });
+
+describe('lium rm --in/--at', () => {
+  const world = useEmulatorWorld({ executors: 6, readyDelayMs: 100 });
+
+  it('schedules the removal instead of stopping, and refuses a bad time before sending', async () => {
+    expect((await world.lium(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await world.lium(['up', '1', '-y', '--name', 'later'])).code).toBe(0);
+    const bad = await world.lium(['rm', 'later', '--in', 'soon']);
+    expect(bad.code).toBe(2);
+    const result = await world.lium(['rm', 'later', '--in', '2h', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const body = JSON.parse(result.stdout) as { scheduled: { name: string }[] };
+    expect(body.scheduled.map((p) => p.name)).toEqual(['later']);
+    const ps = JSON.parse((await world.lium(['ps', '--json'])).stdout) as { name: string }[];
+    expect(ps.map((p) => p.name)).toEqual(['later']);
+    const rows = JSON.parse((await world.lium(['schedules', '--json'])).stdout) as unknown[];
+    expect(rows).toHaveLength(1);
+  }, 60_000);
+});
