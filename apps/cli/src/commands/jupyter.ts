@@ -2,6 +2,7 @@ import { bundledScriptPath } from '../bundled-scripts.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { readLocalText } from '../local-files.ts';
+import { number, options } from '../options.ts';
 import { podLabel } from '../pods.ts';
 
 interface JupyterArgs {
@@ -34,10 +35,14 @@ export default defineCommand({
         demandOption: true,
         describe: 'One pod: index from `lium ps`, HUID, name or id',
       })
-      .option('port', {
-        type: 'number',
-        describe: `Port Jupyter listens on inside the pod (default ${DEFAULT_JUPYTER_PORT})`,
-      })
+      .options(
+        options({
+          port: number(
+            'whole-positive',
+            `Port Jupyter listens on inside the pod (default ${DEFAULT_JUPYTER_PORT})`,
+          ),
+        }),
+      )
       .example('lium jupyter 1', 'start Jupyter on the first pod (or show the running one)')
       .epilogue(
         'Runs the jupyter.sh shipped with lium (also `lium exec 1 --script @jupyter`): it uses an installed Jupyter or installs JupyterLab with uv, starts it in the background and prints its URL with the token. Running it again reports the running server.',
