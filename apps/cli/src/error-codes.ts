@@ -20,6 +20,8 @@ export const CLI_ERROR_CODES = [
   'pay_api_key_missing',
   'jupyter_failed',
   'over_budget',
+  'reboot_failed',
+  'delete_failed',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

@@ -70,6 +70,11 @@ const SAMPLES: Record<string, [string, string]> = {
   ports: ['1', '2'],
   volume: ['id:x', 'id:y'],
   timeout_: ['1', '2'],
+  tail: ['1', '2'],
+  in: ['1h', '2h'],
+  at: ['2099-01-01 10:00', '2099-01-02 10:00'],
+  'volume-id': ['v1', 'v2'],
+  desc: ['one', 'two'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
@@ -82,6 +87,10 @@ const POSITIONALS: Record<string, string[]> = {
   scp: ['no-such-pod', 'missing.txt'],
   rsync: ['missing/', 'no-such-pod:/root/'],
   completion: ['bash'],
+  logs: ['no-such-pod'],
+  reboot: ['no-such-pod'],
+  volumes: ['list'],
+  schedules: ['list'],
 };
 
 const IGNORED = new Set(['help', 'version']);

@@ -1,11 +1,38 @@
 import type { PodInfo } from '@lium/sdk';
+import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { errorJson } from '../handle-error.ts';
-import { flag, options } from '../options.ts';
+import { flag, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
+
+/** `lium rm TARGETS --in 2h | --at …`: the official form of a scheduled removal. */
+async function scheduleRemovals(
+  pods: readonly PodInfo[],
+  at: Date,
+  ctx: CommandContext,
+): Promise<void> {
+  const { scheduleDepsOf, scheduleRemovalOf } = await import('@lium/sdk');
+  const deps = await scheduleDepsOf(await ctx.lium());
+  for (const pod of pods) {
+    await scheduleRemovalOf(deps, pod, at, { signal: ctx.signal });
+    if (!ctx.out.json)
+      ctx.out.success(`${podLabel(pod)} will be removed at ${at.toLocaleString()}`);
+  }
+  if (ctx.out.json) {
+    ctx.out.printJson({
+      scheduled: pods.map((pod) => ({
+        id: pod.id,
+        huid: pod.huid,
+        name: pod.name,
+        removal_at: at.toISOString(),
+      })),
+    });
+  } else
+    ctx.out.info(ctx.out.c.dim('See them with `lium schedules`; cancel with `lium schedules rm`.'));
+}
 
 export default defineCommand({
   builder: (yargs) =>
@@ -14,9 +41,17 @@ export default defineCommand({
         type: 'string',
         describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
       })
-      .options(options({ all: flag('Stop every pod you have') }))
+      .options(
+        options({
+          all: flag('Stop every pod you have'),
+          in: text('Schedule the removal after this long instead of now: 30m, 2h, 1.5d'),
+          at: text('Schedule the removal at this time instead of now: "today 23:00"'),
+        }),
+      )
+      .conflicts('in', 'at')
       .example('lium down 1 -y', 'stop the first pod of `lium ps` without asking')
-      .example('lium rm --all', 'stop everything (asks first)'),
+      .example('lium rm --all', 'stop everything (asks first)')
+      .example('lium rm 1 --in 2h', 'remove the first pod in two hours instead of now'),
   async handler(args, ctx) {
     if (!args.targets && !args.all) {
       throw new CliUsageError(
@@ -27,6 +62,12 @@ export default defineCommand({
     if (args.targets && args.all) {
       throw new CliUsageError('Give either targets or --all, not both');
     }
+    const sdk = await import('@lium/sdk');
+    // Checked before anything is sent: a typo must not stop pods now.
+    const removeAt =
+      args.in !== undefined || args.at !== undefined
+        ? sdk.removalTime({ in: args.in, at: args.at })
+        : undefined;
     const lium = await ctx.lium();
     const pods: readonly PodInfo[] = args.all
       ? await lium.listPods({ signal: ctx.signal })
@@ -35,6 +76,10 @@ export default defineCommand({
     if (pods.length === 0) {
       if (out.json) out.printJson({ stopped: [], failed: [] });
       else out.info('No pods to stop.');
+      return;
+    }
+    if (removeAt !== undefined) {
+      await scheduleRemovals(pods, removeAt, ctx);
       return;
     }
     const hourly = pods.reduce((sum, pod) => sum + pod.pricePerHour, 0);

@@ -76,6 +76,18 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./down.ts'),
   },
   {
+    command: 'reboot [targets]',
+    takes: 'pods',
+    describe: 'Reboot pods and wait until SSH answers again (--all, --volume-id, --no-wait)',
+    load: () => import('./reboot.ts'),
+  },
+  {
+    command: 'schedules',
+    subcommands: ['list', 'rm'],
+    describe: 'Pods with a scheduled removal: when, in how long, cost (rm TARGETS cancels)',
+    load: () => import('./schedules.ts'),
+  },
+  {
     command: 'exec <targets> [command..]',
     takes: 'pods',
     describe: 'Run a command on pods and stream its output',
@@ -94,6 +106,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./ssh.ts'),
   },
   {
+    command: 'logs <target>',
+    takes: 'pods',
+    describe: "Show a pod's container logs (-n/--tail N, -f/--follow)",
+    load: () => import('./logs.ts'),
+  },
+  {
     command: 'known-hosts',
     subcommands: ['forget'],
     describe: "Forget a pod's pinned SSH host key after it changed (forget TARGETS)",
@@ -110,6 +128,17 @@ export const commands: readonly CommandEntry[] = [
     takes: 'pods',
     describe: 'Sync directories with pods (either side may be TARGETS:PATH)',
     load: () => import('./rsync.ts'),
+  },
+  {
+    command: 'volumes',
+    subcommands: ['list', 'new', 'rm'],
+    describe: 'Persistent volumes to attach at rent (list, new NAME, rm TARGETS)',
+    load: () => import('./volumes.ts'),
+  },
+  {
+    command: 'balance',
+    describe: 'Your balance, the hourly spend of your pods and how long it lasts',
+    load: () => import('./balance.ts'),
   },
   {
     command: 'fund',
