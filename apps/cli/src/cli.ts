@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { EXEC_OPTIONS } from './commands/exec-options.ts';
 import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
 import { CliUsageError } from './errors.ts';
@@ -6,6 +7,7 @@ import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
 import type { CliIO } from './io.ts';
 import { shouldUseColor } from './output/color.ts';
 import { Output } from './output/output.ts';
+import { OptionWords, splitRemoteCommand } from './remote-command.ts';
 import { VERSION } from './version.ts';
 
 const EPILOG = `Exit codes:
@@ -23,6 +25,14 @@ Environment:
   NO_COLOR, FORCE_COLOR   turn colour off / on
 
 Targets: pods by index from the last \`lium ps\`, HUID, name, id, a list (1,2,3), a range (1-3) or \`all\`; machines by index from the last \`lium ls\`, HUID or id.`;
+
+const GLOBAL_WORDS = new OptionWords(GLOBAL_OPTIONS);
+const EXEC_WORDS = new OptionWords(EXEC_OPTIONS);
+
+/** `argv` with a remote command (`lium exec 1 grep -e x f`) kept away from lium's options. */
+function shapeArgv(argv: readonly string[]): string[] {
+  return splitRemoteCommand(argv, 'exec', GLOBAL_WORDS, EXEC_WORDS);
+}
 
 /** Global flags read before yargs runs, so even usage errors honour `--json` and colour. */
 export function prescanGlobals(
@@ -155,7 +165,8 @@ function printHelpOrVersion(text: string, out: Output): void {
  * values) without running anything: undefined if so, else the usage error's message. The
  * tests run every `lium …` that a hint or README mentions through it.
  */
-export async function checkCommandLine(argv: string[], io: CliIO): Promise<string | undefined> {
+export async function checkCommandLine(typed: string[], io: CliIO): Promise<string | undefined> {
+  const argv = shapeArgv(typed);
   const out = createOutput(io, prescanGlobals(argv, io.env));
   const ctx = new CommandContext(io, out, {
     json: false,
@@ -179,7 +190,8 @@ export async function checkCommandLine(argv: string[], io: CliIO): Promise<strin
 }
 
 /** Parses `argv`, runs the command, reports any error, and returns the exit code. */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(typed: string[], io: CliIO): Promise<number> {
+  const argv = shapeArgv(typed);
   const pre = prescanGlobals(argv, io.env);
   // The bundle is minified: with --debug, stack traces point into our sources instead.
   if (pre.debug) process.setSourceMapsEnabled(true);

@@ -54,13 +54,19 @@ const SAMPLES: Record<string, [string, string]> = {
   exclude: ['a', 'b'],
   'ssh-key': ['k1', 'k2'],
   'api-key': ['wrong-1', 'wrong-2'],
+  'base-url': ['http://127.0.0.1:9', 'http://127.0.0.1:9'],
+  coldkey: ['c1', 'c2'],
+  hotkey: ['h1', 'h2'],
+  'wallet-path': ['w1', 'w2'],
+  profile: ['p1', 'p2'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
 const POSITIONALS: Record<string, string[]> = {
   config: ['show'],
   up: ['1'],
-  exec: ['all', 'true'],
+  // exec's options go before the command (words after it are the remote command's).
+  exec: ['all'],
   ssh: ['no-such-pod'],
   scp: ['no-such-pod', 'missing.txt'],
   rsync: ['missing/', 'no-such-pod:/root/'],
@@ -166,7 +172,7 @@ describe('what the user typed is what the message shows', () => {
     [['ls', '--sort', '--json']],
     [['ls', '--max-price', '1', '--max-price']],
     [['ls', '--country']],
-    [['exec', 'all', 'true', '--env']],
+    [['exec', 'all', '--env']],
     [['up', '1', '--name', '--json']],
   ])('a missing value is a usage error: %j', async (argv) => {
     const result = await lium(argv);
