@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EXEC_OPTIONS } from './commands/exec-options.ts';
 import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
+import { SSH_OPTIONS } from './commands/ssh-options.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
@@ -28,10 +29,12 @@ Targets: pods by index from the last \`lium ps\`, HUID, name, id, a list (1,2,3)
 
 const GLOBAL_WORDS = new OptionWords(GLOBAL_OPTIONS);
 const EXEC_WORDS = new OptionWords(EXEC_OPTIONS);
+const SSH_WORDS = new OptionWords(SSH_OPTIONS);
 
 /** `argv` with a remote command (`lium exec 1 grep -e x f`) kept away from lium's options. */
 function shapeArgv(argv: readonly string[]): string[] {
-  return splitRemoteCommand(argv, 'exec', GLOBAL_WORDS, EXEC_WORDS);
+  const exec = splitRemoteCommand(argv, 'exec', GLOBAL_WORDS, EXEC_WORDS);
+  return splitRemoteCommand(exec, 'ssh', GLOBAL_WORDS, SSH_WORDS);
 }
 
 /** Global flags read before yargs runs, so even usage errors honour `--json` and colour. */

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OptionWords, splitRemoteCommand } from '../src/remote-command.ts';
 import { useEmulatorWorld } from './helpers.ts';
@@ -43,6 +45,29 @@ describe('exec: the remote command is everything after the targets, verbatim', (
     expect(result.stdout).toBe('data\n');
   });
 
+  it('the built lium forwards a real pipe, and ends even when stdin stays open', async () => {
+    const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'lium.js');
+    const run = (args: string[], stdin: string | undefined) =>
+      new Promise<{ code: number; stdout: string; ms: number }>((resolve) => {
+        const started = Date.now();
+        const child = execFile(
+          process.execPath,
+          [bin, ...args],
+          { cwd: world.sandbox.dir, env: world.env, timeout: 30_000 },
+          (error, stdout) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+            resolve({ code, stdout, ms: Date.now() - started });
+          },
+        );
+        if (stdin !== undefined) child.stdin?.end(stdin);
+      });
+    const piped = await run(['exec', 'vb', 'cat'], 'data\n');
+    expect(piped).toMatchObject({ code: 0, stdout: 'data\n' });
+    // A parent that never closes our stdin: the command ends, so lium does too.
+    const open = await run(['exec', 'vb', 'echo', 'done'], undefined);
+    expect(open).toMatchObject({ code: 0, stdout: 'done\n' });
+  }, 60_000);
+
   it('--script/-s honours the #! line and passes the words after it as arguments', async () => {
     writeFileSync(
       join(world.sandbox.dir, 'job.py'),
@@ -62,6 +87,33 @@ describe('exec: the remote command is everything after the targets, verbatim', (
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('lium exec needs TARGETS and a COMMAND');
     expect(result.stderr).toContain('lium exec --help');
+  });
+});
+
+describe('ssh TARGET [COMMAND…]', () => {
+  const world = useEmulatorWorld({ executors: 3, readyDelayMs: 50 });
+  const lium = world.lium;
+
+  beforeAll(async () => {
+    await lium(['ls', '--limit', '3']);
+    expect((await lium(['up', '1', '-y', '--name', 'sb'])).code).toBe(0);
+    await lium(['ps']);
+  });
+
+  it('runs a command when one is given, verbatim, with its exit code', async () => {
+    const echo = await lium(['ssh', 'sb', 'echo', '-n', 'x y']);
+    expect(echo.stdout).toBe('x y');
+    const dashed = await lium(['ssh', 'sb', '--', 'sh', '-c', 'echo dashed; exit 4']);
+    expect(dashed.stdout).toBe('dashed\n');
+    expect(dashed.code).toBe(4);
+    expect((await lium(['ssh', 'sb', 'cat'], { stdin: 'piped\n' })).stdout).toBe('piped\n');
+  });
+
+  it('piped stdin without a command runs a plain shell: no prompts or terminal escapes', async () => {
+    const result = await lium(['ssh', 'sb'], { stdin: 'echo one\necho two\nexit 6\n' });
+    expect(result.stdout).toBe('one\ntwo\n');
+    expect(result.code).toBe(6);
+    expect(result.stdout + result.stderr).not.toContain('\u001b[?2004');
   });
 });
 

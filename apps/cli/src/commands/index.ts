@@ -82,9 +82,9 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./exec.ts'),
   },
   {
-    command: 'ssh <target>',
+    command: 'ssh <target> [command..]',
     takes: 'pods',
-    describe: 'Open an interactive shell on a pod',
+    describe: 'Open a shell on a pod, or run COMMAND there',
     load: () => import('./ssh.ts'),
   },
   {
