@@ -14,7 +14,7 @@ export default defineCommand({
         type: 'string',
         describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
       })
-      .options(options({ all: flag('Stop every pod you have') }))
+      .options(options({ all: flag('Stop every pod you have', { alias: 'a' }) }))
       .example('lium down 1 -y', 'stop the first pod of `lium ps` without asking')
       .example('lium rm --all', 'stop everything (asks first)'),
   async handler(args, ctx) {
