@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { explainRefusedKey } from './auth-source.ts';
 import { EXEC_OPTIONS } from './commands/exec-options.ts';
 import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
 import { SSH_OPTIONS } from './commands/ssh-options.ts';
@@ -213,7 +214,8 @@ export async function runCli(typed: string[], io: CliIO): Promise<number> {
     return ctx.interrupted ? EXIT_INTERRUPTED : ctx.exitCode;
   } catch (error) {
     out.stopAnimations();
-    return reportError(await asUsageError(error, argv, ctx), out, ctx.interrupted);
+    const explained = explainRefusedKey(await asUsageError(error, argv, ctx), io.env, ctx.globals);
+    return reportError(explained, out, ctx.interrupted);
   } finally {
     out.stopAnimations();
     await ctx.close().catch((error: unknown) => out.debug(`cleanup failed: ${String(error)}`));

@@ -30,3 +30,20 @@ describe("the official CLI's habits", () => {
     expect(ps).toHaveLength(0);
   });
 });
+
+describe('a stale LIUM_API_KEY', () => {
+  const world = useEmulatorWorld({ executors: 2, readyDelayMs: 0 });
+
+  it('the 401 says the key came from the environment and overrides config.ini', async () => {
+    const stale = await world.lium(['ps'], { env: { LIUM_API_KEY: 'stale-key-123' } });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('the key came from LIUM_API_KEY');
+    expect(stale.stderr).toContain('overrides ~/.lium/config.ini');
+    expect(stale.stderr).toContain('Unset LIUM_API_KEY');
+    expect(stale.stderr).not.toContain('stale-key-123');
+    const { LIUM_API_KEY: _unused, ...noEnvKey } = world.env;
+    const flag = await world.lium(['ps', '--api-key', 'stale-key-123'], { env: noEnvKey });
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).not.toContain('LIUM_API_KEY, which');
+  });
+});
