@@ -11,6 +11,7 @@ import { describeError, errorJson } from '../handle-error.ts';
 import { localPath, readLocalText } from '../local-files.ts';
 import { plural, podLabel } from '../pods.ts';
 import { remoteCommandText } from '../remote-command.ts';
+import { explainLongCommand } from './exec-errors.ts';
 import { EXEC_OPTIONS } from './exec-options.ts';
 import { scriptCommand } from './exec-script.ts';
 
@@ -101,13 +102,17 @@ export default defineCommand({
     if (pods.length === 1 && !out.json) {
       const [pod] = pods as [PodInfo];
       const stdin = stdinOf(ctx);
-      const result = await lium.executeCommand(pod, command, {
-        env,
-        signal: ctx.signal,
-        ...(stdin !== undefined ? { stdin } : {}),
-        onStdout: (chunk: Buffer | string) => out.raw(chunk),
-        onStderr: (chunk: Buffer | string) => out.rawError(chunk),
-      });
+      const result = await lium
+        .executeCommand(pod, command, {
+          env,
+          signal: ctx.signal,
+          ...(stdin !== undefined ? { stdin } : {}),
+          onStdout: (chunk: Buffer | string) => out.raw(chunk),
+          onStderr: (chunk: Buffer | string) => out.rawError(chunk),
+        })
+        .catch((error: unknown) => {
+          throw explainLongCommand(error, command);
+        });
       // Stop reading our stdin (an open pipe would keep lium alive after the command ended).
       stdin?.unpipe();
       stdin?.pause();
@@ -168,8 +173,9 @@ async function execOnMany(
         ...(event.error ? { error: errorJson(event.error) } : {}),
       });
     } else if (event.error) {
+      const error = explainLongCommand(event.error, command);
       // The same hint a single failure gets (e.g. how to reset a changed host key).
-      const report = describeError(event.error, ctx.interrupted);
+      const report = describeError(error, ctx.interrupted);
       out.error(`${podLabel(event.pod)}: ${report.message}`, report.hint);
     } else if (code !== 0) {
       out.warn(`${podLabel(event.pod)} exited with ${code}`);
