@@ -1,6 +1,5 @@
 import { isLiumError, type LiumError } from '@lium/errors';
 import type { ErrorCode } from './error-codes.ts';
-import { CliError } from './errors.ts';
 import type { Output } from './output/output.ts';
 
 export const EXIT_OK = 0;
@@ -58,9 +57,7 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
         ? EXIT_INTERRUPTED
         : EXIT_FAILURE;
     const code = error.code as ErrorCode;
-    // The CLI's own errors carry the hint meant for this very case.
-    const own = error instanceof CliError ? error.hint : undefined;
-    const hint = hostKeyHint(error) ?? own ?? CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
+    const hint = hostKeyHint(error) ?? CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
     return { exitCode, code: error.code, message: error.message, hint };
   }
   if (interrupted) {

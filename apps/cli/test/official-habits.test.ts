@@ -39,7 +39,7 @@ describe('a stale LIUM_API_KEY', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('the key came from LIUM_API_KEY');
     expect(stale.stderr).toContain('overrides ~/.lium/config.ini');
-    expect(stale.stderr).toContain('Unset LIUM_API_KEY');
+    expect(stale.stderr).toContain('unset it to use the configured key');
     expect(stale.stderr).not.toContain('stale-key-123');
     const { LIUM_API_KEY: _unused, ...noEnvKey } = world.env;
     const flag = await world.lium(['ps', '--api-key', 'stale-key-123'], { env: noEnvKey });
