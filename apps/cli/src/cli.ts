@@ -1,11 +1,16 @@
 import yargs, { type Argv } from 'yargs';
+import { explainRefusedKey } from './auth-source.ts';
+import { EXEC_OPTIONS } from './commands/exec-options.ts';
 import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
+import { SSH_OPTIONS } from './commands/ssh-options.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
 import type { CliIO } from './io.ts';
 import { shouldUseColor } from './output/color.ts';
 import { Output } from './output/output.ts';
+import { OptionWords, splitRemoteCommand } from './remote-command.ts';
+import { explainUsage, RawUsageError } from './usage-messages.ts';
 import { VERSION } from './version.ts';
 
 const EPILOG = `Exit codes:
@@ -23,6 +28,18 @@ Environment:
   NO_COLOR, FORCE_COLOR   turn colour off / on
 
 Targets: pods by index from the last \`lium ps\`, HUID, name, id, a list (1,2,3), a range (1-3) or \`all\`; machines by index from the last \`lium ls\`, HUID or id.`;
+
+const GLOBAL_WORDS = new OptionWords(GLOBAL_OPTIONS);
+const EXEC_WORDS = new OptionWords(EXEC_OPTIONS);
+const SSH_WORDS = new OptionWords(SSH_OPTIONS);
+
+/** `argv` with a remote command (`lium exec 1 grep -e x f`) kept away from lium's options. */
+function shapeArgv(typed: readonly string[]): string[] {
+  // `lium help ls` is `lium ls --help`, as in git, gh and kubectl.
+  const argv = typed[0] === 'help' ? [...typed.slice(1), '--help'] : typed;
+  const exec = splitRemoteCommand(argv, 'exec', GLOBAL_WORDS, EXEC_WORDS);
+  return splitRemoteCommand(exec, 'ssh', GLOBAL_WORDS, SSH_WORDS);
+}
 
 /** Global flags read before yargs runs, so even usage errors honour `--json` and colour. */
 export function prescanGlobals(
@@ -60,12 +77,7 @@ function createOutput(io: CliIO, globals: Pick<GlobalArgs, 'json' | 'debug' | 'c
 /** Thrown instead of running a handler when the parser only checks a command line. */
 class ParsedOnly extends Error {}
 
-function buildParser(
-  io: CliIO,
-  argv: readonly string[],
-  ctx: CommandContext,
-  parseOnly = false,
-): Argv<GlobalArgs> {
+function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<GlobalArgs> {
   const parser = yargs()
     .scriptName('lium')
     .usage('lium <command> [options]\n\nRent GPU pods on Lium and work on them from your terminal.')
@@ -96,13 +108,8 @@ function buildParser(
     .fail((yargsMessage, error) => {
       // yargs reports its own findings, and what an option's coerce threw, as a YError.
       if (error && error.name !== 'YError') throw error;
-      const message = error?.message ?? yargsMessage;
-      // recommendCommands alone says only "Did you mean X?": name what was typed too.
-      const typed = argv.find((word) => !word.startsWith('-'));
-      const line = usageLine(message);
-      throw new CliUsageError(
-        /^Did you mean/.test(line) && typed ? `Unknown command "${typed}". ${line}` : line,
-      );
+      // Put in our words (with the command's own usage and help) by explainUsage.
+      throw new RawUsageError(error?.message ?? yargsMessage);
     }) as unknown as Argv<GlobalArgs>;
 
   // After validation, before any handler (subcommands' too): stop when only checking.
@@ -130,17 +137,13 @@ function buildParser(
  * What a command's option coercion threw reaches us as a bare YError (yargs keeps only the
  * message), outside `.fail()`: it is a usage error all the same, on one line.
  */
-function asUsageError(error: unknown): unknown {
-  if (!(error instanceof Error) || error.name !== 'YError') return error;
-  return new CliUsageError(usageLine(error.message));
-}
-
-/** yargs' message on one line (it writes invalid choices over two), in our words where known. */
-function usageLine(message: string): string {
-  return message
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/^Not enough arguments following: (\S+)$/, '--$1 needs a value')
-    .trim();
+async function asUsageError(
+  error: unknown,
+  argv: readonly string[],
+  ctx: CommandContext,
+): Promise<unknown> {
+  const raw = error instanceof RawUsageError || (error instanceof Error && error.name === 'YError');
+  return raw ? explainUsage((error as Error).message, argv, ctx) : error;
 }
 
 /** yargs' own `--help`/`--version` text; with `--json`, wrapped so stdout stays JSON. */
@@ -155,7 +158,8 @@ function printHelpOrVersion(text: string, out: Output): void {
  * values) without running anything: undefined if so, else the usage error's message. The
  * tests run every `lium …` that a hint or README mentions through it.
  */
-export async function checkCommandLine(argv: string[], io: CliIO): Promise<string | undefined> {
+export async function checkCommandLine(typed: string[], io: CliIO): Promise<string | undefined> {
+  const argv = shapeArgv(typed);
   const out = createOutput(io, prescanGlobals(argv, io.env));
   const ctx = new CommandContext(io, out, {
     json: false,
@@ -167,19 +171,20 @@ export async function checkCommandLine(argv: string[], io: CliIO): Promise<strin
   });
   try {
     let printed = '';
-    const parsed = await buildParser(io, argv, ctx, true).parseAsync(argv, {}, (_e, _a, output) => {
+    const parsed = await buildParser(io, ctx, true).parseAsync(argv, {}, (_e, _a, output) => {
       printed = output;
     });
     return parsed._.length === 0 && !printed ? 'Name a command.' : undefined;
   } catch (error) {
     if (error instanceof ParsedOnly) return undefined;
-    const usage = asUsageError(error);
+    const usage = await asUsageError(error, argv, ctx);
     return usage instanceof Error ? usage.message : String(usage);
   }
 }
 
 /** Parses `argv`, runs the command, reports any error, and returns the exit code. */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(typed: string[], io: CliIO): Promise<number> {
+  const argv = shapeArgv(typed);
   const pre = prescanGlobals(argv, io.env);
   // The bundle is minified: with --debug, stack traces point into our sources instead.
   if (pre.debug) process.setSourceMapsEnabled(true);
@@ -197,13 +202,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       for (const candidate of await complete(argv.slice(1), ctx)) out.print(candidate);
       return 0;
     }
-    const parsed = await buildParser(io, argv, ctx).parseAsync(
-      argv,
-      {},
-      (_error, _argv, output) => {
-        printed = output;
-      },
-    );
+    const parsed = await buildParser(io, ctx).parseAsync(argv, {}, (_error, _argv, output) => {
+      printed = output;
+    });
     if (printed) {
       printHelpOrVersion(printed, out);
       return 0;
@@ -213,7 +214,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return ctx.interrupted ? EXIT_INTERRUPTED : ctx.exitCode;
   } catch (error) {
     out.stopAnimations();
-    return reportError(asUsageError(error), out, ctx.interrupted);
+    const explained = explainRefusedKey(await asUsageError(error, argv, ctx), io.env, ctx.globals);
+    return reportError(explained, out, ctx.interrupted);
   } finally {
     out.stopAnimations();
     await ctx.close().catch((error: unknown) => out.debug(`cleanup failed: ${String(error)}`));

@@ -133,9 +133,14 @@ export interface ChoiceOptionWithDefault<C extends string> extends ChoiceOption<
   default: C;
 }
 
-function choose<C extends string>(name: string, choices: readonly C[], raw: unknown): C {
+function choose<C extends string>(
+  name: string,
+  choices: readonly C[],
+  raw: unknown,
+  aliases: Readonly<Record<string, C>> = {},
+): C {
   const typed = valueText(name, raw);
-  const found = choices.find((choice) => choice === typed);
+  const found = choices.find((choice) => choice === typed) ?? aliases[typed];
   if (found === undefined) {
     throw new CliUsageError(`--${name} must be one of ${choices.join(', ')}, not ${echo(typed)}`);
   }
@@ -143,29 +148,35 @@ function choose<C extends string>(name: string, choices: readonly C[], raw: unkn
 }
 
 /** One of a fixed list; the last wins when repeated; one line naming the choices otherwise. */
+/** Other spellings a choice accepts (the official CLI's `price_gpu` for our `price`). */
+export interface ChoiceAliases<C extends string> {
+  aliases?: Readonly<Record<string, NoInfer<C>>> | undefined;
+}
+
 export function oneOf<const C extends string>(
   choices: readonly C[],
   describe: string,
-  extra?: OptionExtra,
+  extra?: OptionExtra & ChoiceAliases<C>,
 ): Named<ChoiceOption<C>>;
 export function oneOf<const C extends string>(
   choices: readonly C[],
   describe: string,
-  extra: OptionExtra & { default: NoInfer<C> },
+  extra: OptionExtra & ChoiceAliases<C> & { default: NoInfer<C> },
 ): Named<ChoiceOptionWithDefault<C>>;
 export function oneOf<const C extends string>(
   choices: readonly C[],
   describe: string,
-  extra?: OptionExtra & { default?: C },
+  extra?: OptionExtra & ChoiceAliases<C> & { default?: C },
 ): Named<ChoiceOption<C> | ChoiceOptionWithDefault<C>> {
   return (name) => ({
     type: 'string',
     requiresArg: true,
     describe,
+    // yargs checks the choices after coerce has mapped an alias onto one of them.
     choices,
     ...extraOf(extra),
     ...(extra?.default !== undefined ? { default: extra.default } : {}),
-    coerce: (raw: unknown) => choose(name, choices, raw),
+    coerce: (raw: unknown) => choose(name, choices, raw, extra?.aliases),
   });
 }
 

@@ -75,13 +75,15 @@ const SAMPLES: Record<string, [string, string]> = {
   at: ['2099-01-01 10:00', '2099-01-02 10:00'],
   'volume-id': ['v1', 'v2'],
   desc: ['one', 'two'],
+  profile: ['p1', 'p2'],
 };
 
 /** Positionals that let each command get as far as its options matter. */
 const POSITIONALS: Record<string, string[]> = {
   config: ['show'],
   up: ['1'],
-  exec: ['all', 'true'],
+  // exec's options go before the command (words after it are the remote command's).
+  exec: ['all'],
   run: ['no-such-pod', 'true'],
   ssh: ['no-such-pod'],
   scp: ['no-such-pod', 'missing.txt'],
@@ -192,7 +194,7 @@ describe('what the user typed is what the message shows', () => {
     [['ls', '--sort', '--json']],
     [['ls', '--max-price', '1', '--max-price']],
     [['ls', '--country']],
-    [['exec', 'all', 'true', '--env']],
+    [['exec', 'all', '--env']],
     [['up', '1', '--name', '--json']],
   ])('a missing value is a usage error: %j', async (argv) => {
     const result = await lium(argv);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { LiumAPIClientOptions } from '@lium/api';
 import type { Env } from '@lium/config';
 import type { ExecResult, TransferProgress } from '@lium/ssh';
@@ -86,7 +87,8 @@ export interface CommandResult extends ExecResult {
 export interface ExecuteOptions extends CallOptions {
   env?: Record<string, string> | undefined;
   timeoutMs?: number | undefined;
-  stdin?: string | Buffer | undefined;
+  /** The command's stdin: data, or a stream piped in until it ends (or the command exits). */
+  stdin?: string | Buffer | Readable | undefined;
   onStdout?: ((chunk: Buffer) => void) | undefined;
   onStderr?: ((chunk: Buffer) => void) | undefined;
 }

@@ -43,7 +43,7 @@ export default defineCommand({
       })
       .options(
         options({
-          all: flag('Stop every pod you have'),
+          all: flag('Stop every pod you have', { alias: 'a' }),
           in: text('Schedule the removal after this long instead of now: 30m, 2h, 1.5d'),
           at: text('Schedule the removal at this time instead of now: "today 23:00"'),
         }),

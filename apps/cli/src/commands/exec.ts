@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
 import type { PodInfo } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import { readScript } from '../bundled-scripts.ts';
@@ -8,8 +9,11 @@ import { parseEnvArgs, parseEnvFile } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { describeError, errorJson } from '../handle-error.ts';
 import { localPath, readLocalText } from '../local-files.ts';
-import { number, options, repeatable, text } from '../options.ts';
 import { plural, podLabel } from '../pods.ts';
+import { remoteCommandText } from '../remote-command.ts';
+import { explainLongCommand } from './exec-errors.ts';
+import { EXEC_OPTIONS } from './exec-options.ts';
+import { scriptCommand } from './exec-script.ts';
 
 type ExecArgs = ArgsOf<typeof builder>;
 
@@ -23,20 +27,25 @@ async function envOf(args: ExecArgs, ctx: CommandContext): Promise<Record<string
   return Object.assign(env, parseEnvArgs(args.env ?? [], ctx.io.env));
 }
 
-/** The remote command: the words after the targets (and after `--`), or a local script's text. */
+/**
+ * The remote command: the words after the targets (one word is a shell command line, several
+ * an exact argv), or a local script's text run under its `#!` line with those words as arguments.
+ */
 async function commandOf(args: ExecArgs, ctx: CommandContext): Promise<string> {
   const words = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
-  if (args.script !== undefined) {
-    if (words.length > 0) throw new CliUsageError('Give a command or --script, not both');
-    return readScript(args.script, ctx.io);
-  }
+  if (args.script !== undefined) return scriptCommand(await readScript(args.script, ctx.io), words);
   if (words.length === 0) {
     throw new CliUsageError(
-      'Give a command to run',
-      'e.g. `lium exec 1 "nvidia-smi"` or `--script run.sh`.',
+      'lium exec needs TARGETS and a COMMAND',
+      'Usage: lium exec TARGETS COMMAND… (or --script FILE); see `lium exec --help`.',
     );
   }
-  return words.join(' ');
+  return remoteCommandText(words);
+}
+
+/** Piped stdin (not a terminal) goes to the command on one pod, as `ssh host cmd` would. */
+function stdinOf(ctx: CommandContext): Readable | undefined {
+  return ctx.io.stdin.isTTY ? undefined : (ctx.io.stdin as Readable);
 }
 
 /**
@@ -56,26 +65,29 @@ export function exitCodeOf(
 const builder = (yargs: Argv<GlobalArgs>) =>
   yargs
     // `lium exec 1 ls -la`: options exec does not know belong to the remote command.
-    .parserConfiguration({ 'unknown-options-as-args': true, 'populate--': true })
+    // The remote command arrives behind `--` (see remote-command.ts), never parsed as options.
+    .parserConfiguration({ 'populate--': true })
     .positional('targets', {
       type: 'string',
       demandOption: true,
       describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
     })
-    .positional('command', { type: 'string', array: true, describe: 'Command to run (quote it)' })
-    .options(
-      options({
-        script: text('Run this local script file instead (@jupyter: the one shipped with lium)'),
-        env: repeatable(
-          "Set NAME=VALUE for the command, or NAME to pass your own $NAME: that keeps the value out of lium's argv, which other users can read (repeatable; never shown in logs)",
-          { alias: 'e' },
-        ),
-        'env-file': repeatable('Read NAME=VALUE lines from this file (# comments; --env wins)'),
-        concurrency: number('whole-positive', 'Pods to run on at once (default 32)'),
-      }),
-    )
+    .positional('command', {
+      type: 'string',
+      array: true,
+      describe:
+        "Everything after TARGETS, verbatim (lium's options go before it): one word is a shell command line, several an exact argv. Piped stdin is forwarded on one pod; with several pods the command's stdin is empty",
+    })
+    .options(EXEC_OPTIONS)
     .example('lium exec 1 nvidia-smi', 'run on the first pod of `lium ps`')
-    .example('lium exec all "python train.py" -e BATCH=64', 'on every pod, output prefixed per pod')
+    .example('lium exec all -e BATCH=64 python train.py', 'on every pod, output prefixed per pod')
+    .example(`lium exec 1 -- python3 -c 'print("a b")'`, 'several words run as exactly that argv')
+    .example('lium exec 1 "ls *.py | wc -l"', 'one quoted word is a remote shell command line')
+    .example('echo data | lium exec 1 cat', 'piped stdin reaches the command (one pod only)')
+    .example(
+      'lium exec 1 -s train.py -- --epochs 3',
+      'a local script under its #! line, with arguments',
+    )
     .example('lium exec 1,2 --script setup.sh', 'run a local script on two pods')
     .example('lium exec 1 -e HF_TOKEN python fetch.py', 'pass $HF_TOKEN without typing it');
 
@@ -89,12 +101,21 @@ export default defineCommand({
     const { out } = ctx;
     if (pods.length === 1 && !out.json) {
       const [pod] = pods as [PodInfo];
-      const result = await lium.executeCommand(pod, command, {
-        env,
-        signal: ctx.signal,
-        onStdout: (chunk: Buffer | string) => out.raw(chunk),
-        onStderr: (chunk: Buffer | string) => out.rawError(chunk),
-      });
+      const stdin = stdinOf(ctx);
+      const result = await lium
+        .executeCommand(pod, command, {
+          env,
+          signal: ctx.signal,
+          ...(stdin !== undefined ? { stdin } : {}),
+          onStdout: (chunk: Buffer | string) => out.raw(chunk),
+          onStderr: (chunk: Buffer | string) => out.rawError(chunk),
+        })
+        .catch((error: unknown) => {
+          throw explainLongCommand(error, command);
+        });
+      // Stop reading our stdin (an open pipe would keep lium alive after the command ended).
+      stdin?.unpipe();
+      stdin?.pause();
       ctx.exitCode = exitCodeOf(result);
       return;
     }
@@ -152,8 +173,9 @@ async function execOnMany(
         ...(event.error ? { error: errorJson(event.error) } : {}),
       });
     } else if (event.error) {
+      const error = explainLongCommand(event.error, command);
       // The same hint a single failure gets (e.g. how to reset a changed host key).
-      const report = describeError(event.error, ctx.interrupted);
+      const report = describeError(error, ctx.interrupted);
       out.error(`${podLabel(event.pod)}: ${report.message}`, report.hint);
     } else if (code !== 0) {
       out.warn(`${podLabel(event.pod)} exited with ${code}`);

@@ -100,9 +100,9 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./run.ts'),
   },
   {
-    command: 'ssh <target>',
+    command: 'ssh <target> [command..]',
     takes: 'pods',
-    describe: 'Open an interactive shell on a pod',
+    describe: 'Open a shell on a pod, or run COMMAND there',
     load: () => import('./ssh.ts'),
   },
   {

@@ -29,7 +29,11 @@ export default defineCommand({
       .positional('gpu', { type: 'string', describe: 'GPU type, e.g. H100, A100, RTX4090' })
       .options(
         options({
-          sort: oneOf(SORTS, 'Order (best-value ★ machines first)', { default: 'price' }),
+          sort: oneOf(
+            SORTS,
+            "Order (best-value ★ machines first); the official CLI's price_gpu and price_total work too",
+            { default: 'price', aliases: { price_gpu: 'price', price_total: 'price-total' } },
+          ),
           limit: number('whole-positive', 'Show at most N machines'),
           'max-price': number('positive', 'Highest $ per GPU-hour'),
           country: text('Country code, e.g. US'),

@@ -1,7 +1,11 @@
+import type { Readable } from 'node:stream';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { podLabel } from '../pods.ts';
+import { remoteCommandText } from '../remote-command.ts';
+import { exitCodeOf } from './exec.ts';
 import { describeForgotten, forgetHostKeys } from './known-hosts.ts';
+import { SSH_OPTIONS } from './ssh-options.ts';
 
 export default defineCommand({
   builder: (yargs) =>
@@ -11,12 +15,18 @@ export default defineCommand({
         demandOption: true,
         describe: 'One pod: index from `lium ps`, HUID, name or id',
       })
-      .option('reset-host-key', {
-        type: 'boolean',
-        default: false,
-        describe: "Forget the pod's pinned host key first (after a rebuild or reboot changed it)",
+      .positional('command', {
+        type: 'string',
+        array: true,
+        describe:
+          'Run this instead of a shell, verbatim (as `lium exec`); piped stdin reaches it. Without a command and with piped stdin, a plain non-interactive shell reads it',
       })
+      // The remote command arrives behind `--` (see remote-command.ts), never parsed as options.
+      .parserConfiguration({ 'populate--': true })
+      .options(SSH_OPTIONS)
       .example('lium ssh 1', 'a shell on the first pod of `lium ps`')
+      .example('lium ssh 1 nvidia-smi', 'run one command (or `lium ssh 1 -- hostname`)')
+      .example('echo hostname | lium ssh 1', 'piped stdin: a plain shell, no prompts')
       .example('lium ssh 1 --reset-host-key', 'connect after the pod got a new host key'),
   async handler(args, ctx) {
     const lium = await ctx.lium();
@@ -28,9 +38,6 @@ export default defineCommand({
       );
     }
     const pod = pods[0]!;
-    if (!ctx.io.stdin.isTTY && !ctx.out.json) {
-      ctx.out.warn('stdin is not a terminal: running a shell without a TTY.');
-    }
     if (ctx.out.json) {
       throw new CliError('`lium ssh` is interactive and has no --json output', {
         code: 'json_unsupported',
@@ -40,6 +47,24 @@ export default defineCommand({
     if (args['reset-host-key']) {
       const [forgotten] = await forgetHostKeys(lium, [pod]);
       if (forgotten) ctx.out.info(describeForgotten(pod, forgotten));
+    }
+    const words = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
+    const stdin = ctx.io.stdin.isTTY ? undefined : (ctx.io.stdin as Readable);
+    if (words.length > 0 || stdin !== undefined) {
+      // A command, or piped stdin: no terminal, so no prompts or bracketed-paste escapes.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion
+      const shell = 'exec "${SHELL:-sh}" -s';
+      const command = words.length > 0 ? remoteCommandText(words) : shell;
+      const result = await lium.executeCommand(pod, command, {
+        signal: ctx.signal,
+        ...(stdin !== undefined ? { stdin } : {}),
+        onStdout: (chunk: Buffer | string) => ctx.out.raw(chunk),
+        onStderr: (chunk: Buffer | string) => ctx.out.rawError(chunk),
+      });
+      stdin?.unpipe();
+      stdin?.pause();
+      ctx.exitCode = exitCodeOf(result);
+      return;
     }
     ctx.out.info(ctx.out.c.dim(`Connecting to ${podLabel(pod)}… (exit or Ctrl-D to leave)`));
     ctx.exitCode = await lium.shell(pod, {
