@@ -1,4 +1,5 @@
 import type * as v from 'valibot';
+import { checkKey, requestOptions } from './client-common.ts';
 import {
   LiumAbortError,
   LiumConnectionError,
@@ -7,6 +8,7 @@ import {
 } from './errors.ts';
 import { parseLogLine, readLines } from './log-stream.ts';
 import { path } from './path.ts';
+import { LiumPayClient, type WalletVerificationInput } from './pay-client.ts';
 import type { QueryValue } from './query.ts';
 import { type RentPodInput, type RentResult, rentIdempotently } from './rent.ts';
 import {
@@ -44,9 +46,7 @@ import {
 } from './schemas/executor.ts';
 import {
   type AlphaConversion,
-  AlphaConversionSchema,
   type CompanyWallet,
-  CompanyWalletSchema,
   type TaoTransfer,
   TaoTransferSchema,
   type TopupCurrencies,
@@ -54,11 +54,8 @@ import {
   type TopupInvoice,
   TopupInvoiceSchema,
   type Wallet,
-  WalletSchema,
   type WalletToken,
-  WalletTokenSchema,
   type WalletVerification,
-  WalletVerificationSchema,
 } from './schemas/funding.ts';
 import { type Pod, PodSchema, type PodUpdate, PodUpdateSchema } from './schemas/pod.ts';
 import { type SshKey, SshKeySchema } from './schemas/ssh-key.ts';
@@ -73,10 +70,13 @@ import {
   Transport,
 } from './transport.ts';
 import { validate } from './validate.ts';
+
+export type { WalletVerificationInput } from './pay-client.ts';
+
 import { CLIENT_VERSION } from './version.ts';
 
 export const DEFAULT_BASE_URL = 'https://lium.io/api';
-export const DEFAULT_PAY_BASE_URL = 'https://pay-api.lium.io';
+export { DEFAULT_PAY_BASE_URL } from './pay-client.ts';
 
 export interface LiumAPIClientOptions {
   /** The user's API key, sent as `X-API-KEY`. Never logged, never in error messages. */
@@ -131,32 +131,6 @@ export interface PodLogOptions extends RequestOptions {
   follow?: boolean | undefined;
 }
 
-export interface WalletVerificationInput {
-  coldkeyAddress: string;
-  accessKey: string;
-  /** Hex of the coldkey's signature over `accessKey`. */
-  signature: string;
-  stripeCustomerId: string;
-  applicationId: string;
-}
-
-const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
-
-function checkKey(name: string, key: string): void {
-  if (!VISIBLE_ASCII.test(key)) {
-    // The key itself is never repeated: it may be a real secret pasted with a stray newline.
-    throw new LiumInvalidArgumentError(
-      `The ${name} contains spaces, line breaks or non-ASCII characters`,
-      'Copy the key again without surrounding whitespace.',
-    );
-  }
-}
-
-function requestOptions(options: RequestOptions): RequestOptions {
-  const { signal, timeoutMs, maxRetries } = options;
-  return { signal, timeoutMs, maxRetries };
-}
-
 /**
  * The raw Lium REST client: one method per endpoint, results validated and normalised, wire
  * types in the server's snake_case. Runs wherever `fetch` runs.
@@ -164,7 +138,7 @@ function requestOptions(options: RequestOptions): RequestOptions {
 export class LiumAPIClient {
   readonly baseUrl: string;
   private readonly main: Transport;
-  private readonly pay: Transport | undefined;
+  private readonly pay: LiumPayClient | undefined;
 
   constructor(options: LiumAPIClientOptions) {
     checkKey('API key', options.apiKey);
@@ -194,14 +168,13 @@ export class LiumAPIClient {
         'X-Lium-Client-Version': options.clientVersion ?? CLIENT_VERSION,
       },
     });
-    // The pay API gets only its own key: no user key, no X-Source/version ([L] `pay_headers`).
     this.pay =
       options.payApiKey === undefined
         ? undefined
-        : new Transport({
+        : new LiumPayClient({
             ...shared,
-            baseUrl: (options.payBaseUrl ?? DEFAULT_PAY_BASE_URL).replace(/\/+$/, ''),
-            headers: { 'X-API-KEY': options.payApiKey },
+            payApiKey: options.payApiKey,
+            payBaseUrl: options.payBaseUrl,
           });
   }
 
@@ -213,9 +186,8 @@ export class LiumAPIClient {
     root: string,
     request: ApiRequest,
     options: RequestOptions,
-    transport: Transport = this.main,
   ): Promise<v.InferOutput<TSchema>> {
-    const response = await transport.request(request, requestOptions(options));
+    const response = await this.main.request(request, requestOptions(options));
     return validate(schema, response, root);
   }
 
@@ -224,7 +196,7 @@ export class LiumAPIClient {
     await this.main.request(request, requestOptions(options));
   }
 
-  private payTransport(): Transport {
+  private payClient(): LiumPayClient {
     if (!this.pay) {
       throw new LiumInvalidArgumentError(
         'This call goes to the Lium pay API, which needs its own key',
@@ -927,76 +899,36 @@ export class LiumAPIClient {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Pay API (§2.9.2, needs `payApiKey`)
+  // Pay API (§2.9.2): deprecated forwarders to LiumPayClient, kept for existing callers
 
-  /** Pay API `GET /wallet/available-wallets/{stripeCustomerId}`: the linked coldkeys. */
+  /** @deprecated Use {@link LiumPayClient.getAvailableWallets} (needs no user key). */
   async getAvailableWallets(
     stripeCustomerId: string,
     options: RequestOptions = {},
   ): Promise<Wallet[]> {
-    return this.call(
-      listOf(WalletSchema),
-      'wallets',
-      { method: 'GET', path: path`/wallet/available-wallets/${stripeCustomerId}` },
-      options,
-      this.payTransport(),
-    );
+    return this.payClient().getAvailableWallets(stripeCustomerId, options);
   }
 
-  /** Pay API `GET /token/generate`: an access key for the coldkey to sign. */
+  /** @deprecated Use {@link LiumPayClient.generateWalletToken}. */
   async generateWalletToken(options: RequestOptions = {}): Promise<WalletToken> {
-    return this.call(
-      WalletTokenSchema,
-      'token',
-      { method: 'GET', path: '/token/generate' },
-      options,
-      this.payTransport(),
-    );
+    return this.payClient().generateWalletToken(options);
   }
 
-  /** Pay API `POST /token/verify`: links a coldkey by its signature over the access key. */
+  /** @deprecated Use {@link LiumPayClient.verifyWalletToken}. */
   async verifyWalletToken(
     params: WalletVerificationInput,
     options: RequestOptions = {},
   ): Promise<WalletVerification> {
-    return this.call(
-      WalletVerificationSchema,
-      'verification',
-      {
-        method: 'POST',
-        path: '/token/verify',
-        body: {
-          coldkey_address: params.coldkeyAddress,
-          access_key: params.accessKey,
-          signature: params.signature,
-          stripe_customer_id: params.stripeCustomerId,
-          application_id: params.applicationId,
-        },
-      },
-      options,
-      this.payTransport(),
-    );
+    return this.payClient().verifyWalletToken(params, options);
   }
 
-  /** Pay API `GET /balance/convert/alpha?amount=`: USD → alpha; 503 when no price is available. */
+  /** @deprecated Use {@link LiumPayClient.convertAlpha}. */
   async convertAlpha(amountUsd: number, options: RequestOptions = {}): Promise<AlphaConversion> {
-    return this.call(
-      AlphaConversionSchema,
-      'conversion',
-      { method: 'GET', path: '/balance/convert/alpha', query: { amount: String(amountUsd) } },
-      options,
-      this.payTransport(),
-    );
+    return this.payClient().convertAlpha(amountUsd, options);
   }
 
-  /** Pay API `GET /wallet/company/?app_id=`; 404 when the app has no company wallet. */
+  /** @deprecated Use {@link LiumPayClient.getCompanyWallet}. */
   async getCompanyWallet(appId: string, options: RequestOptions = {}): Promise<CompanyWallet> {
-    return this.call(
-      CompanyWalletSchema,
-      'wallet',
-      { method: 'GET', path: '/wallet/company/', query: { app_id: appId } },
-      options,
-      this.payTransport(),
-    );
+    return this.payClient().getCompanyWallet(appId, options);
   }
 }

@@ -40,6 +40,10 @@ export {
 } from './errors.ts';
 export { parseLogLine } from './log-stream.ts';
 export {
+  LiumPayClient,
+  type LiumPayClientOptions,
+} from './pay-client.ts';
+export {
   convertUsdToTao,
   type PayApiOptions,
   type TaoConversion,

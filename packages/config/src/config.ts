@@ -73,9 +73,9 @@ export interface LiumConfig {
 
 export interface LoadConfigOptions {
   /** Default {@link defaultConfigDir}: `$LIUM_CONFIG_DIR` or `~/.lium`. */
-  configDir?: string;
+  configDir?: string | undefined;
   /** Environment for overrides and the default directory. Default `process.env`. */
-  env?: Env;
+  env?: Env | undefined;
   /**
    * The profile to read and edit; default a non-empty `$LIUM_PROFILE`, else `default`. It need
    * not exist yet (setting a key creates its section); see {@link LiumConfig.hasProfile}.

@@ -47,11 +47,11 @@ export interface SettingsOverrides {
 }
 
 export interface ResolveSettingsOptions {
-  configDir?: string;
-  env?: Env;
+  configDir?: string | undefined;
+  env?: Env | undefined;
   /** The profile to use; default a non-empty `$LIUM_PROFILE`, else `default`. It must exist. */
   profile?: string | undefined;
-  overrides?: SettingsOverrides;
+  overrides?: SettingsOverrides | undefined;
 }
 
 type SettingName = keyof SettingsOverrides;

@@ -51,7 +51,7 @@ export type BackupDeps = Pick<
 >;
 
 type Signal = { signal?: AbortSignal | undefined };
-const call = (options: Signal) => (options.signal ? { signal: options.signal } : {});
+const call = (options: Signal) => ({ signal: options.signal });
 
 export interface SetBackupOptions extends Signal {
   /** Directory of the pod to back up (default `/root`). */

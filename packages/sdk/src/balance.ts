@@ -62,8 +62,8 @@ export function formatRunway(hours: number): string {
 }
 
 export interface BalanceDeps {
-  getBalance(options: { signal?: AbortSignal }): Promise<number>;
-  listPods(options: { signal?: AbortSignal }): Promise<PodInfo[]>;
+  getBalance(options: { signal?: AbortSignal | undefined }): Promise<number>;
+  listPods(options: { signal?: AbortSignal | undefined }): Promise<PodInfo[]>;
 }
 
 /** {@link BalanceDeps} over a `Lium`. */
@@ -77,9 +77,9 @@ export function balanceDepsOf(lium: Lium): BalanceDeps {
 /** The balance with the hourly spend of the billed pods and the runway it leaves. */
 export async function getAccountRunway(
   deps: BalanceDeps,
-  options: { signal?: AbortSignal; now?: Date } = {},
+  options: { signal?: AbortSignal | undefined; now?: Date | undefined } = {},
 ): Promise<AccountRunway> {
-  const call = options.signal ? { signal: options.signal } : {};
+  const call = { signal: options.signal };
   const [balance, pods] = await Promise.all([deps.getBalance(call), deps.listPods(call)]);
   return accountRunway(balance, pods, options.now ?? new Date());
 }

@@ -187,9 +187,9 @@ export class DockerEngine {
     dir: string,
     ref: string,
     options: {
-      network?: string;
-      signal?: AbortSignal;
-      onProgress?: (event: EngineProgress) => void;
+      network?: string | undefined;
+      signal?: AbortSignal | undefined;
+      onProgress?: ((event: EngineProgress) => void) | undefined;
     },
   ): Promise<string> {
     const entries = await readdir(dir);
@@ -238,7 +238,10 @@ export class DockerEngine {
     repository: string,
     tag: string,
     auth: RegistryAuth,
-    options: { signal?: AbortSignal; onProgress?: (event: EngineProgress) => void },
+    options: {
+      signal?: AbortSignal | undefined;
+      onProgress?: ((event: EngineProgress) => void) | undefined;
+    },
   ): Promise<string> {
     let stream: Readable;
     try {

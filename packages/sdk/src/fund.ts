@@ -6,7 +6,7 @@
  * `@lium/bittensor` (polkadot-js, Argon2, NaCl) is imported only when `fund` runs, so SDK users
  * who never fund never load it; it is an optional peer dependency.
  */
-import { convertUsdToTao, LiumAPIClient, type WalletVerificationInput } from '@lium/api';
+import { type LiumAPIClient, LiumPayClient, type WalletVerificationInput } from '@lium/api';
 import type {
   ColdkeySigner,
   PasswordSource,
@@ -76,18 +76,12 @@ export interface FundingApiOptions {
 /** The {@link FundingApi} over the real REST clients. */
 export function createFundingApi(options: FundingApiOptions): FundingApi {
   const { api } = options;
-  const pay = new LiumAPIClient({
-    apiKey: '',
+  const pay = new LiumPayClient({
     payApiKey: options.payApiKey,
-    ...(options.payBaseUrl !== undefined ? { payBaseUrl: options.payBaseUrl } : {}),
-    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+    payBaseUrl: options.payBaseUrl,
+    fetch: options.fetch,
   });
-  const payOptions = {
-    payApiKey: options.payApiKey,
-    ...(options.payBaseUrl !== undefined ? { payBaseUrl: options.payBaseUrl } : {}),
-    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
-  };
-  const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
+  const opts = (signal?: AbortSignal) => ({ signal });
   return {
     async getAccount(signal) {
       const me = await api.getMe(opts(signal));
@@ -120,7 +114,7 @@ export function createFundingApi(options: FundingApiOptions): FundingApi {
       return (await pay.getCompanyWallet(applicationId, opts(signal))).wallet_hash;
     },
     async getUsdPerTao(signal) {
-      const conversion = await convertUsdToTao(payOptions, 1, opts(signal));
+      const conversion = await pay.convertUsdToTao(1, opts(signal));
       return conversion.rate ?? undefined;
     },
   };

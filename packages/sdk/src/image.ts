@@ -110,15 +110,15 @@ export async function publishImage(
 
   report('build', `Building ${image} from ${join(dir, 'Dockerfile')}`);
   await engine.build(dir, image, {
-    ...(options.buildNetwork !== undefined ? { network: options.buildNetwork } : {}),
-    ...(signal !== undefined ? { signal } : {}),
-    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    network: options.buildNetwork,
+    signal,
+    onProgress: options.onProgress,
   });
 
   report('push', `Pushing ${image}`);
   const digest = await engine.push(repository, tag, auth, {
-    ...(signal !== undefined ? { signal } : {}),
-    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    signal,
+    onProgress: options.onProgress,
   });
 
   report('template', `Creating a template for ${options.name}:${tag}`);
@@ -268,10 +268,7 @@ async function waitForVerification(
 ): Promise<TemplateInfo> {
   const verified = await pollUntil(
     async () => {
-      const template = await lium.getTemplate(
-        created.id,
-        options.signal ? { signal: options.signal } : {},
-      );
+      const template = await lium.getTemplate(created.id, { signal: options.signal });
       if (template.status === 'VERIFY_SUCCESS') return template;
       if (template.status === 'VERIFY_FAILED') {
         const logs = template.raw.verification_logs;

@@ -8,7 +8,11 @@ export interface LogsDeps {
   /** `LiumAPIClient.streamPodLogs`: the `log` text of each line of `GET /pods/{id}/logs`. */
   streamPodLogs(
     podId: string,
-    options: { tail?: number; follow?: boolean; signal?: AbortSignal },
+    options: {
+      tail?: number | undefined;
+      follow?: boolean | undefined;
+      signal?: AbortSignal | undefined;
+    },
   ): AsyncIterable<string>;
 }
 
@@ -25,10 +29,10 @@ export type LogsStatus =
 
 export interface PodLogOptions {
   /** Lines of history to start with (server default 100; 0 = only new lines). */
-  tail?: number | undefined;
+  tail?: number | undefined | undefined;
   /** Keep following new lines until `signal` fires (or the server ends the stream). */
-  follow?: boolean | undefined;
-  signal?: AbortSignal | undefined;
+  follow?: boolean | undefined | undefined;
+  signal?: AbortSignal | undefined | undefined;
   /** First reconnect delay (default 500 ms), doubling up to `maxReconnectDelayMs` (10 s). */
   reconnectDelayMs?: number | undefined;
   maxReconnectDelayMs?: number | undefined;
@@ -165,9 +169,9 @@ export async function* streamPodLogLines(
     };
     try {
       const stream = deps.streamPodLogs(podId, {
-        ...(tail !== undefined ? { tail } : {}),
+        tail,
         follow,
-        ...(signal ? { signal } : {}),
+        signal,
       });
       for await (const line of stream) {
         opened = true;

@@ -5,9 +5,12 @@ import type { WaitForReadyOptions } from './wait-ready.ts';
 
 export interface RebootDeps {
   /** `POST /pods/{id}/reboot` (`LiumAPIClient.rebootPod`). */
-  rebootPod(podId: string, options: { volumeId?: string; signal?: AbortSignal }): Promise<unknown>;
+  rebootPod(
+    podId: string,
+    options: { volumeId?: string | undefined; signal?: AbortSignal | undefined },
+  ): Promise<unknown>;
   /** The pod now (`Lium.getPod`). */
-  getPod(podId: string, options: { signal?: AbortSignal }): Promise<PodInfo>;
+  getPod(podId: string, options: { signal?: AbortSignal | undefined }): Promise<PodInfo>;
   /** Forgets the pod's pinned host key (`forgetPodHostKey`, or `SshPool.forgetHostKey`). */
   forgetHostKey(podId: string): Promise<unknown>;
   /** Waits until the pod answers on SSH (`Lium.waitForPodReady`). */
@@ -16,12 +19,12 @@ export interface RebootDeps {
 
 export interface RebootOptions {
   /** Attach this volume (id) to the rebooted container. */
-  volumeId?: string | undefined;
+  volumeId?: string | undefined | undefined;
   /** Wait until SSH answers again (default true). */
   wait?: boolean | undefined;
   /** For the wait (default 300 000 ms). */
   timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignal | undefined | undefined;
   /** Every status seen while waiting (`REBOOT_PENDING` with its ETA, then `RUNNING`). */
   onStatus?: ((pod: PodInfo) => void) | undefined;
   /**
@@ -51,9 +54,9 @@ export async function rebootPod(
   options: RebootOptions = {},
 ): Promise<RebootResult> {
   const signal = options.signal;
-  const call = signal ? { signal } : {};
+  const call = { signal };
   await deps.rebootPod(pod.id, {
-    ...(options.volumeId !== undefined ? { volumeId: options.volumeId } : {}),
+    volumeId: options.volumeId,
     ...call,
   });
   // The server said the container (and its host key) is being replaced: the old pin must go.

@@ -58,19 +58,26 @@ export function removalTime(when: RemovalWhen, now: Date = new Date()): Date {
 }
 
 export interface ScheduleDeps {
-  listPods(options: { signal?: AbortSignal }): Promise<PodInfo[]>;
+  listPods(options: { signal?: AbortSignal | undefined }): Promise<PodInfo[]>;
   /** `POST /pods/{id}/schedule-removal` (`LiumAPIClient.scheduleRemoval`). */
-  scheduleRemoval(podId: string, at: Date, options: { signal?: AbortSignal }): Promise<unknown>;
+  scheduleRemoval(
+    podId: string,
+    at: Date,
+    options: { signal?: AbortSignal | undefined },
+  ): Promise<unknown>;
   /** `DELETE /pods/{id}/schedule-removal`. */
-  cancelScheduledRemoval(podId: string, options: { signal?: AbortSignal }): Promise<unknown>;
+  cancelScheduledRemoval(
+    podId: string,
+    options: { signal?: AbortSignal | undefined },
+  ): Promise<unknown>;
 }
 
 /** Every pod of the account with a scheduled removal ({@link scheduledRemovals}). */
 export async function listScheduledRemovals(
   deps: Pick<ScheduleDeps, 'listPods'>,
-  options: { signal?: AbortSignal; now?: Date } = {},
+  options: { signal?: AbortSignal | undefined; now?: Date | undefined } = {},
 ): Promise<ScheduledRemoval[]> {
-  const pods = await deps.listPods(options.signal ? { signal: options.signal } : {});
+  const pods = await deps.listPods({ signal: options.signal });
   return scheduledRemovals(pods, options.now ?? new Date());
 }
 
@@ -79,10 +86,10 @@ export async function scheduleRemovalOf(
   deps: Pick<ScheduleDeps, 'scheduleRemoval'>,
   pod: PodInfo,
   when: RemovalWhen | Date,
-  options: { signal?: AbortSignal; now?: Date } = {},
+  options: { signal?: AbortSignal | undefined; now?: Date | undefined } = {},
 ): Promise<Date> {
   const at = when instanceof Date ? when : removalTime(when, options.now ?? new Date());
-  await deps.scheduleRemoval(pod.id, at, options.signal ? { signal: options.signal } : {});
+  await deps.scheduleRemoval(pod.id, at, { signal: options.signal });
   return at;
 }
 
@@ -90,10 +97,10 @@ export async function scheduleRemovalOf(
 export async function cancelRemovalOf(
   deps: Pick<ScheduleDeps, 'cancelScheduledRemoval'>,
   pod: PodInfo,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<boolean> {
   if (!pod.removalScheduledAt) return false;
-  await deps.cancelScheduledRemoval(pod.id, options.signal ? { signal: options.signal } : {});
+  await deps.cancelScheduledRemoval(pod.id, { signal: options.signal });
   return true;
 }
 

@@ -14,10 +14,10 @@ export interface RegisterKeysOptions {
   configDir: string;
   publicKeys: readonly string[];
   /** Check with the server even when the cache says every key is known. */
-  force?: boolean;
+  force?: boolean | undefined;
   /** Name for new keys; default `cli-<user>@<host>`. */
-  name?: string;
-  signal?: AbortSignal;
+  name?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface RegisterKeysResult {
@@ -40,7 +40,7 @@ export async function registerSshKeys(options: RegisterKeysOptions): Promise<Reg
   if (!options.force && fingerprints.every((f) => known.has(f))) {
     return { registered: [], cached: true };
   }
-  const call = options.signal ? { signal: options.signal } : {};
+  const call = { signal: options.signal };
   const serverKeys = await options.api.getSshKeys(call);
   const onServer = new Set(serverKeys.map((key) => publicKeyIdentity(key.public_key ?? '')));
   const registered: string[] = [];

@@ -70,7 +70,7 @@ export async function readPublicKeyFile(path: string): Promise<string> {
 
 export type SshKeyDeps = Pick<LiumAPIClient, 'getSshKeys' | 'createSshKey' | 'deleteSshKey'>;
 type Signal = { signal?: AbortSignal | undefined };
-const call = (options: Signal) => (options.signal ? { signal: options.signal } : {});
+const call = (options: Signal) => ({ signal: options.signal });
 
 /** The account's keys (the CLI's `ssh-keys`). */
 export async function listSshKeyInfos(

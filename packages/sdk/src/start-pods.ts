@@ -81,6 +81,25 @@ export interface StartPodsDeps {
   getPodByName(name: string, options: CallOptions): Promise<PodInfo | undefined>;
 }
 
+/** The calls of {@link startPods} made through a `Lium` (or anything with its methods). */
+export function startPodsDeps(lium: {
+  startPod(options: StartPodOptions): Promise<PodInfo>;
+  scheduleRemoval(pod: PodInfo, spec: { until: Date } & CallOptions): Promise<unknown>;
+  waitForPodReady(pod: PodInfo, options: WaitForReadyOptions): Promise<PodInfo>;
+  stopPod(pod: PodInfo, options: CallOptions): Promise<void>;
+  getPodByName(name: string, options: CallOptions): Promise<PodInfo | undefined>;
+}): StartPodsDeps {
+  return {
+    startPod: (o) => lium.startPod(o),
+    scheduleRemoval: async (pod, at, o) => {
+      await lium.scheduleRemoval(pod, { until: at, signal: o.signal });
+    },
+    waitForPodReady: (pod, o) => lium.waitForPodReady(pod, o),
+    stopPod: (pod, o) => lium.stopPod(pod, o),
+    getPodByName: (name, o) => lium.getPodByName(name, o),
+  };
+}
+
 /** Renting pods wait before the server lists a pod whose rent was cut off mid-request. */
 const IN_FLIGHT_LOOKUPS_MS = [0, 1_000, 2_000, 3_000];
 

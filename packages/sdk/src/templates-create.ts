@@ -78,7 +78,7 @@ export async function createTemplateAndVerify(
     }
   }
   const name = options.name?.trim() || `${image.split('/').at(-1)}-${tag}`.slice(0, 64);
-  const call = options.signal ? { signal: options.signal } : {};
+  const call = { signal: options.signal };
   const created = await deps.createTemplate(
     {
       name,
@@ -145,7 +145,7 @@ export async function deleteTemplate(
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   try {
-    await deps.deleteTemplate(id, options.signal ? { signal: options.signal } : {});
+    await deps.deleteTemplate(id, { signal: options.signal });
   } catch (error) {
     if ((error as LiumError).code === 'not_found') {
       throw new LiumError(`No template ${id}`, {
@@ -195,7 +195,7 @@ export async function deploymentForecast(
     return toDeploymentForecast(
       await deps.getDeploymentEstimate(
         { executorId, templateId },
-        { ...(options.signal ? { signal: options.signal } : {}), maxRetries: 0 },
+        { ...{ signal: options.signal }, maxRetries: 0 },
       ),
     );
   } catch (error) {

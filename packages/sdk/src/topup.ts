@@ -28,12 +28,12 @@ export interface TopupDeps {
   /** `GET /tmc-pay/currencies` (`LiumAPIClient.getTopupCurrencies`). */
   getTopupCurrencies(options: {
     refresh?: boolean;
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
   }): Promise<TopupCurrencies>;
   /** `POST /tmc-pay/create-invoice` (`LiumAPIClient.createTopupInvoice`). */
   createTopupInvoice(
     params: { amount: number; cryptoCurrency: string; cryptoNetwork: string },
-    options: { signal?: AbortSignal },
+    options: { signal?: AbortSignal | undefined },
   ): Promise<TopupInvoice>;
 }
 
@@ -49,7 +49,7 @@ export async function topupDepsOf(lium: Lium): Promise<TopupDeps> {
 /** The currencies and networks a top-up accepts (`refresh` bypasses the server's cache). */
 export async function listTopupCurrencies(
   deps: Pick<TopupDeps, 'getTopupCurrencies'>,
-  options: { refresh?: boolean; signal?: AbortSignal } = {},
+  options: { refresh?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<TopupCurrency[]> {
   const answer = await deps.getTopupCurrencies(options);
   return answer.currencies.map((c) => ({
@@ -69,8 +69,8 @@ export interface CreateTopupOptions {
   /** `USDT`, `USDC`, … (case-insensitive). */
   currency: string;
   /** `tron`, `ethereum`, …; may be left out when the currency has only one network. */
-  network?: string | undefined;
-  signal?: AbortSignal | undefined;
+  network?: string | undefined | undefined;
+  signal?: AbortSignal | undefined | undefined;
 }
 
 /**
@@ -87,7 +87,7 @@ export async function createTopupInvoice(
       hint: 'Give the amount in USD, at least 1 (e.g. --amount 25).',
     });
   }
-  const call = options.signal ? { signal: options.signal } : {};
+  const call = { signal: options.signal };
   const offered = await listTopupCurrencies(deps, call);
   const pairs = offered.map((c) => `${c.code}/${c.network}`).join(', ');
   const code = options.currency.trim().toUpperCase();

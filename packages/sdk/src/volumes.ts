@@ -115,12 +115,12 @@ export function resolveVolumeTargets(
 }
 
 export interface VolumeDeps {
-  listVolumes(options: { signal?: AbortSignal }): Promise<VolumeInfo[]>;
+  listVolumes(options: { signal?: AbortSignal | undefined }): Promise<VolumeInfo[]>;
   createVolume(
     volume: { name: string; description?: string },
-    options: { signal?: AbortSignal },
+    options: { signal?: AbortSignal | undefined },
   ): Promise<VolumeInfo>;
-  deleteVolume(id: string, options: { signal?: AbortSignal }): Promise<void>;
+  deleteVolume(id: string, options: { signal?: AbortSignal | undefined }): Promise<void>;
 }
 
 /** {@link VolumeDeps} over a `Lium`. */
@@ -140,10 +140,10 @@ export function volumeDepsOf(lium: Lium): VolumeDeps {
 export async function volumeForRent(
   deps: Pick<VolumeDeps, 'listVolumes' | 'createVolume'>,
   spec: VolumeSpec | string,
-  options: { signal?: AbortSignal; snapshot?: readonly string[] | undefined } = {},
+  options: { signal?: AbortSignal | undefined; snapshot?: readonly string[] | undefined } = {},
 ): Promise<{ volume: VolumeInfo; created: boolean }> {
   const parsed = typeof spec === 'string' ? parseVolumeSpec(spec) : spec;
-  const call = options.signal ? { signal: options.signal } : {};
+  const call = { signal: options.signal };
   if (parsed.kind === 'new') {
     const existing = (await deps.listVolumes(call)).find((v) => v.name === parsed.name);
     if (existing) {

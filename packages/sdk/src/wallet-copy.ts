@@ -96,7 +96,7 @@ export async function copyWalletToPods(
           ].join('\n');
           const result = await lium.executeCommand(pod, script, {
             stdin: data,
-            ...(options.signal ? { signal: options.signal } : {}),
+            ...{ signal: options.signal },
           });
           if (result.exitCode !== 0) {
             throw new LiumError(

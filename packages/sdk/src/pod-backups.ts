@@ -1,0 +1,158 @@
+/** Backups of a pod: configuration, backup now, restore, and their logs. */
+import type { BackupConfig, BackupLog, RestoreLog } from '@lium/api';
+import type { LiumCore } from './core.ts';
+import { LiumSdkError } from './errors.ts';
+import type { BackupConfigOptions, CallOptions, PodRef } from './options.ts';
+import { podOf } from './pods.ts';
+
+export interface BackupNowOptions extends CallOptions {
+  name?: string | undefined;
+  description?: string | undefined;
+  wait?: boolean | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export interface RestoreBackupOptions extends CallOptions {
+  backupId: string;
+  restorePath?: string | undefined;
+  wait?: boolean | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export async function setBackupConfig(
+  core: LiumCore,
+  pod: PodRef,
+  options: BackupConfigOptions = {},
+): Promise<BackupConfig> {
+  const api = await core.api();
+  const target = await podOf(core, pod, options);
+  return api.createBackupConfig(
+    {
+      podId: target.id,
+      backupPath: options.path ?? '/root',
+      backupFrequencyHours: options.frequencyHours ?? 6,
+      retentionDays: options.retentionDays ?? 7,
+    },
+    { signal: options.signal },
+  );
+}
+
+export async function getBackupConfig(
+  core: LiumCore,
+  pod: PodRef,
+  options?: CallOptions,
+): Promise<BackupConfig | null> {
+  const api = await core.api();
+  const target = await podOf(core, pod, options);
+  return api.getBackupConfigForPod(target.id, { signal: options?.signal });
+}
+
+export async function removeBackupConfig(
+  core: LiumCore,
+  pod: PodRef,
+  options?: CallOptions,
+): Promise<boolean> {
+  const api = await core.api();
+  const config = await getBackupConfig(core, pod, options);
+  if (!config) return false;
+  await api.deleteBackupConfig(config.id, { signal: options?.signal });
+  return true;
+}
+
+export async function backupNow(
+  core: LiumCore,
+  pod: PodRef,
+  options: BackupNowOptions = {},
+): Promise<{ backupLogId: string; log?: BackupLog }> {
+  const api = await core.api();
+  const target = await podOf(core, pod, options);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const result = await api.backupPod(
+    target.id,
+    {
+      name: options.name ?? `manual-${stamp}`,
+      description: options.description ?? 'Manual backup triggered from the Lium SDK',
+    },
+    { signal: options.signal },
+  );
+  const backupLogId = result.backup_log_id;
+  if (!options.wait) return { backupLogId };
+  const log = await untilDone(
+    core,
+    'backup',
+    () => api.getBackupLog(backupLogId, { signal: options.signal }),
+    options,
+  );
+  return { backupLogId, log };
+}
+
+/** Polls an operation log until it is done; failed and timed-out operations throw. */
+async function untilDone<T extends { status?: string | null | undefined; error_message?: unknown }>(
+  core: LiumCore,
+  what: 'backup' | 'restore',
+  read: () => Promise<T | undefined>,
+  options: CallOptions & { timeoutMs?: number | undefined },
+): Promise<T> {
+  const done = await core.poll(options.timeoutMs ?? 600_000, options.signal, async () => {
+    const log = await read();
+    const status = (log?.status ?? '').toUpperCase();
+    if (log && (status === 'COMPLETED' || status === 'SUCCESS')) return log;
+    if (status === 'FAILED' || status === 'ERROR') {
+      const reason = typeof log?.error_message === 'string' ? `: ${log.error_message}` : '';
+      throw new LiumSdkError(`The ${what} failed${reason}`, {
+        code: what === 'backup' ? 'backup_failed' : 'restore_failed',
+        hint: `See lium.list${what === 'backup' ? 'Backup' : 'Restore'}Logs(pod) for details.`,
+      });
+    }
+    return undefined;
+  });
+  if (done) return done;
+  throw new LiumSdkError(`The ${what} did not finish in time`, {
+    code: what === 'backup' ? 'backup_timeout' : 'restore_timeout',
+    hint: 'It may still finish; check its log later, or wait longer (timeoutMs).',
+  });
+}
+
+export async function listBackupLogs(
+  core: LiumCore,
+  pod: PodRef,
+  options?: CallOptions,
+): Promise<BackupLog[]> {
+  const api = await core.api();
+  const target = await podOf(core, pod, options);
+  return api.getBackupLogsForPod(target.id, { signal: options?.signal });
+}
+
+export async function restoreBackup(
+  core: LiumCore,
+  pod: PodRef,
+  options: RestoreBackupOptions,
+): Promise<{ restoreLogId: string; log?: RestoreLog }> {
+  const api = await core.api();
+  const target = await podOf(core, pod, options);
+  const call = { signal: options.signal };
+  const result = await api.restorePod(
+    target.id,
+    { backupId: options.backupId, restorePath: options.restorePath ?? '/root' },
+    call,
+  );
+  const restoreLogId = result.restore_log_id;
+  if (!options.wait) return { restoreLogId };
+  const log = await untilDone(
+    core,
+    'restore',
+    async () => (await api.getRestoreLogs(target.id, call)).find((l) => l.id === restoreLogId),
+    options,
+  );
+  return { restoreLogId, log };
+}
+
+export async function listRestoreLogs(
+  core: LiumCore,
+  pod: PodRef,
+  options?: CallOptions,
+): Promise<RestoreLog[]> {
+  const api = await core.api();
+  const target = await podOf(core, pod, options);
+  return api.getRestoreLogs(target.id, { signal: options?.signal });
+}

@@ -1,0 +1,128 @@
+/**
+ * The lists a user last saw (`ls`, `ps`) and the targets that refer to them: `1`, `1-3`,
+ * HUIDs, names, ids. Snapshots are scoped to this shell, the base URL and the account.
+ */
+import type { LiumCore } from './core.ts';
+import { listExecutors } from './executors.ts';
+import type { ExecutorInfo, PodInfo } from './models.ts';
+import type { CallOptions } from './options.ts';
+import { listPods } from './pods.ts';
+import {
+  chooseScopedSnapshot,
+  type SnapshotKind,
+  snapshotScope,
+  writeScopedSnapshot,
+} from './scoped-snapshots.ts';
+import { readExecutorSnapshot, writeExecutorSnapshot } from './snapshots.ts';
+import { resolveTargets } from './targets.ts';
+
+function shellPid(core: LiumCore): number {
+  return core.options.shellPid ?? process.ppid;
+}
+
+async function scopeOf(core: LiumCore): Promise<string> {
+  const settings = await core.settings();
+  return snapshotScope(settings.baseUrl, settings.apiKey ?? '');
+}
+
+export async function rememberExecutors(
+  core: LiumCore,
+  executors: readonly ExecutorInfo[],
+): Promise<void> {
+  const { configDir } = await core.settings();
+  const scope = await scopeOf(core);
+  await writeExecutorSnapshot(configDir, executors, new Date(), scope);
+  const ids = executors.map((e) => e.id);
+  await writeScopedSnapshot(configDir, 'ls', ids, { shellPid: shellPid(core), scope });
+}
+
+export async function rememberPods(core: LiumCore, pods: readonly PodInfo[]): Promise<void> {
+  const { configDir } = await core.settings();
+  const ids = pods.map((p) => p.id);
+  await writeScopedSnapshot(configDir, 'ps', ids, {
+    shellPid: shellPid(core),
+    scope: await scopeOf(core),
+  });
+}
+
+/**
+ * The ids an index refers to: this shell's list; else another shell's when unambiguous
+ * (said through `onWarning`); else, for machines, a `last_selection.json` of the Python CLI.
+ */
+async function snapshotIds(
+  core: LiumCore,
+  kind: SnapshotKind,
+): Promise<{ ids: string[] | undefined; problem: string | undefined }> {
+  const { configDir } = await core.settings();
+  const scope = await scopeOf(core);
+  const noun = kind === 'ls' ? 'machine' : 'pod';
+  const choice = await chooseScopedSnapshot(configDir, kind, { shellPid: shellPid(core), scope });
+  if (choice.kind === 'own') {
+    // A machine list stays this shell's until replaced; a pod list goes stale in 10 minutes.
+    if (kind === 'ps' && choice.snapshot.expired) {
+      return { ids: undefined, problem: 'the last pod list is more than 10 minutes old' };
+    }
+    return { ids: choice.snapshot.ids, problem: undefined };
+  }
+  if (choice.kind === 'other') {
+    core.warn(
+      `Using the ${noun} list shown in another shell (pid ${choice.snapshot.shellPid}) at ${choice.snapshot.takenAt.toLocaleTimeString()}.`,
+    );
+    return { ids: choice.snapshot.ids, problem: undefined };
+  }
+  if (choice.kind === 'ambiguous') {
+    return {
+      ids: undefined,
+      problem: `this shell has no ${noun} list, and ${choice.shells.length} other shells showed different ones`,
+    };
+  }
+  if (kind === 'ls') {
+    const python = await readExecutorSnapshot(configDir);
+    if (python && python.scope === undefined && python.executors.length > 0) {
+      core.warn('Using the machine list of the Python lium CLI (last_selection.json).');
+      return { ids: python.executors.map((e) => e.id), problem: undefined };
+    }
+  }
+  return {
+    ids: undefined,
+    problem:
+      kind === 'ls'
+        ? 'no machine list was shown in this shell yet'
+        : 'no pod list was shown in the last 10 minutes',
+  };
+}
+
+export async function resolveExecutors(
+  core: LiumCore,
+  spec: string,
+  options?: CallOptions,
+): Promise<ExecutorInfo[]> {
+  const [snapshot, live] = await Promise.all([
+    snapshotIds(core, 'ls'),
+    listExecutors(core, options ?? {}),
+  ]);
+  return resolveTargets(spec, {
+    noun: 'executor',
+    live,
+    snapshot: snapshot.ids,
+    snapshotProblem: snapshot.problem,
+    listCommand: core.options.listCommands?.executors ?? 'lium.rememberExecutors()',
+    allowAll: false,
+  });
+}
+
+export async function resolvePods(
+  core: LiumCore,
+  spec: string,
+  options?: CallOptions,
+): Promise<PodInfo[]> {
+  const [snapshot, live] = await Promise.all([snapshotIds(core, 'ps'), listPods(core, options)]);
+  return resolveTargets(spec, {
+    noun: 'pod',
+    live,
+    snapshot: snapshot.ids,
+    snapshotProblem: snapshot.problem,
+    listCommand: core.options.listCommands?.pods ?? 'lium.rememberPods()',
+    allowAll: true,
+  });
+}
