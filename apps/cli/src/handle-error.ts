@@ -11,6 +11,8 @@ export const EXIT_INTERRUPTED = 130;
 const CLI_HINTS: Partial<Record<ErrorCode, string>> = {
   unauthenticated: 'Run `lium init` or set LIUM_API_KEY.',
   api_key_missing: 'Run `lium init` or set LIUM_API_KEY.',
+  profile_not_found:
+    'Create it with `lium init --profile NAME`, or choose another with --profile or $LIUM_PROFILE.',
   connection_failed: 'Check your network, and LIUM_BASE_URL if you set it.',
   timeout: 'Try again; check your network, and LIUM_BASE_URL if you set it.',
   // The SDK's hints for these name SDK options; on the command line the knobs are flags.

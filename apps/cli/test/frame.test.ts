@@ -35,7 +35,7 @@ describe('lium frame', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain('Unknown argument: bogus');
+    expect(result.stderr).toContain('Unknown command "bogus"');
     expect(result.stderr).toContain('lium --help');
   });
 
@@ -56,7 +56,7 @@ describe('lium frame', () => {
     expect(result.code).toBe(2);
     const body = JSON.parse(result.stdout) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('usage_error');
-    expect(body.error.message).toMatch(/Not enough non-option arguments/);
+    expect(body.error.message).toMatch(/lium exec needs TARGETS and a COMMAND/);
   });
 
   it('colours messages on a terminal and not elsewhere', async () => {

@@ -70,7 +70,7 @@ describe('profiles', () => {
       const lines = result.stderr.trim().split('\n');
       expect(lines[0]).toContain('Profile "wrok"');
       expect(lines[0]).toContain('profiles: default, work.');
-      expect(result.stderr).toContain('lium init --profile wrok');
+      expect(result.stderr).toContain('lium init --profile NAME');
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     const invalid = await lium(['--profile', '../x', 'ps']);
