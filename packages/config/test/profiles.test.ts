@@ -78,7 +78,7 @@ describe('profiles', () => {
     );
     expect(message).not.toContain('\n');
     expect((error as LiumConfigError).hint).toBe(
-      'Create it with `lium init --profile wrok`, or choose another with --profile or $LIUM_PROFILE.',
+      'Create a [profile wrok] section, or choose another profile (or $LIUM_PROFILE).',
     );
   });
 
