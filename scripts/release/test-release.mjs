@@ -132,8 +132,8 @@ async function publish(copy) {
     ...`${result.stdout}\n${result.stderr}`.matchAll(/New tag:\s+(@lium\/[a-z-]+)@(\S+)/g),
   ].map(([, name, version]) => ({ name, version }));
   check(
-    published.length === 7,
-    `expected 7 published packages, got ${published.map((p) => p.name).join(', ') || 'none'}:\n${result.stdout}`,
+    published.length === 8,
+    `expected 8 published packages, got ${published.map((p) => p.name).join(', ') || 'none'}:\n${result.stdout}`,
   );
   if (published.length === 0) {
     throw new Error(`pnpm release published nothing:\n${result.stdout}\n${result.stderr}`);

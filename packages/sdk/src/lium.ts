@@ -71,7 +71,7 @@ import type { WaitForReadyOptions } from './wait-ready.ts';
  * ```
  *
  * A façade: each method delegates to one module (executors, selections, pods, rent-pod,
- * pod-ssh, transfers, templates, account, pod-backups) over the shared {@link LiumCore}.
+ * pod-ssh, transfers, templates, account, pod-backups) over the shared `LiumCore`.
  */
 export class Lium implements AsyncDisposable {
   readonly #core: LiumCore;

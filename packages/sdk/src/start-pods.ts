@@ -45,7 +45,7 @@ export type StartPodOutcome =
   /** After an abort: it was rented (or may have been) and could not be confirmed gone. */
   | { spec: PodSpec; state: 'unconfirmed'; pod?: PodInfo | undefined; error?: unknown };
 
-/** Progress of {@link startPods}, in order for each pod. */
+/** Progress of `startPods`, in order for each pod. */
 export type StartPodsEvent =
   | { type: 'renting'; spec: PodSpec }
   | { type: 'rented'; spec: PodSpec; pod: PodInfo }
@@ -54,7 +54,7 @@ export type StartPodsEvent =
   | { type: 'stopping'; spec: PodSpec; pod?: PodInfo | undefined }
   | { type: 'stopped'; spec: PodSpec; pod?: PodInfo | undefined };
 
-/** Options of {@link startPods}. */
+/** Options of `startPods`. */
 export interface StartPodsOptions extends CallOptions {
   /** Wait until every pod is usable (default true). */
   wait?: boolean | undefined;
@@ -72,7 +72,7 @@ export interface StartPodsOptions extends CallOptions {
   cleanupTimeoutMs?: number | undefined;
 }
 
-/** The calls {@link startPods} makes. */
+/** The calls `startPods` makes. */
 export interface StartPodsDeps {
   startPod(options: StartPodOptions): Promise<PodInfo>;
   scheduleRemoval(pod: PodInfo, at: Date, options: CallOptions): Promise<void>;
@@ -81,7 +81,7 @@ export interface StartPodsDeps {
   getPodByName(name: string, options: CallOptions): Promise<PodInfo | undefined>;
 }
 
-/** The calls of {@link startPods} made through a `Lium` (or anything with its methods). */
+/** The calls of `startPods` made through a `Lium` (or anything with its methods). */
 export function startPodsDeps(lium: {
   startPod(options: StartPodOptions): Promise<PodInfo>;
   scheduleRemoval(pod: PodInfo, spec: { until: Date } & CallOptions): Promise<unknown>;
