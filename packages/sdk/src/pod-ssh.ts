@@ -1,8 +1,7 @@
 /** SSH to pods: the target of a pod, commands (one pod or many), shells, port forwards. */
 import type { ForwardOptions, PortForward, ShellOptions } from '@lium/ssh';
-import { parseSshConnectCmd, type SshTarget } from '@lium/ssh/target';
+import type { SshTarget } from '@lium/ssh/target';
 import type { LiumCore } from './core.ts';
-import { LiumPodError } from './errors.ts';
 import type { PodInfo } from './models.ts';
 import { asReadable, asWritable } from './node-streams.ts';
 import type {
@@ -15,6 +14,9 @@ import type {
   PodRef,
 } from './options.ts';
 import { getPod, podOf } from './pods.ts';
+import { sshTarget } from './ssh-target.ts';
+
+export { sshTarget };
 
 /**
  * Pods `executeMany` runs at once unless told otherwise. Handshakes cost the client little and
@@ -22,22 +24,6 @@ import { getPod, podOf } from './pods.ts';
  * a time took 7.0 s (seven waves of handshakes), 32 took 4.1-5.1 s (bench P2).
  */
 const EXECUTE_MANY_CONCURRENCY = 32;
-
-/** Where to SSH to for a pod (its `ssh_connect_cmd`, parsed strictly; pinned by pod id). */
-export function sshTarget(pod: PodInfo): SshTarget {
-  if (!pod.sshCmd) {
-    throw new LiumPodError(
-      `Pod ${pod.name || pod.huid} has no SSH access yet (status ${pod.status})`,
-      {
-        code: 'pod_no_ssh',
-        podId: pod.id,
-        status: pod.status,
-        hint: 'Wait for it: lium.waitForPodReady(pod).',
-      },
-    );
-  }
-  return { ...parseSshConnectCmd(pod.sshCmd), hostKeyId: pod.id };
-}
 
 /** The pod a reference names and its SSH target (a PodInfo without SSH yet is refreshed). */
 export async function podTarget(

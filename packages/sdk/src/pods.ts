@@ -4,7 +4,7 @@ import type { LiumCore } from './core.ts';
 import { LiumPodError, LiumTargetError, LiumUsageError } from './errors.ts';
 import { type PodInfo, toPodInfo } from './models.ts';
 import type { CallOptions, PodRef } from './options.ts';
-import { sshTarget } from './pod-ssh.ts';
+import { sshTarget } from './ssh-target.ts';
 import { resolveText } from './targets.ts';
 import { type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 import { type WaitForReadyOptions, waitForPodReady as waitUntilReady } from './wait-ready.ts';
