@@ -14,6 +14,7 @@ const sourceOf: Record<string, string> = {
   '@lium/config': 'packages/config/src/index.ts',
   '@lium/ssh': 'packages/ssh/src/index.ts',
   '@lium/ssh/target': 'packages/ssh/src/target.ts',
+  '@lium/ssh/known-hosts': 'packages/ssh/src/known-hosts.ts',
   '@lium/bittensor': 'packages/bittensor/src/index.ts',
   '@lium/sdk': 'packages/sdk/src/index.ts',
   '@lium/emulator': 'packages/emulator/src/index.ts',

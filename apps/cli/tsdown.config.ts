@@ -44,11 +44,15 @@ async function writeHelpTexts(): Promise<void> {
 }
 
 /**
- * The published CLI is one bundle: our @lium/* packages and small dependencies are inlined,
- * each command becomes a lazy chunk, and only ssh2 (optional native parts) stays external, with
- * @lium/bittensor (polkadot-js is megabytes that only `lium fund` and `scp --coldkey` load) and
- * dockerode (with grpc and protobufjs, needed by `lium image` alone): runtime dependencies
- * loaded from node_modules instead of bundled code.
+ * The published CLI is one bundle: the @lium/* packages every command loads (errors, api,
+ * config, sdk) and small dependencies are inlined and minified, each command becomes a lazy
+ * chunk. Runtime dependencies loaded from node_modules instead: @lium/ssh (with ssh2 and its
+ * optional native parts; loaded only by commands that connect, apart from the light
+ * `@lium/ssh/known-hosts` and `/target` entries), @lium/bittensor (polkadot-js is megabytes that
+ * only `lium fund` and `scp --coldkey` load) and dockerode (with grpc and protobufjs, needed by
+ * `lium image` alone). @lium/ssh is not bundled to keep the tarball within its 150 kB budget
+ * (issue #10): bundled it was 18 kB of 161 kB packed, and on Node 20 (no compile cache) a command
+ * that does not connect parses only its two small entries.
  */
 export default defineConfig({
   entry: ['src/main.ts', 'src/index.ts'],
@@ -67,14 +71,14 @@ export default defineConfig({
   outputOptions: { keepNames: true, sourcemapExcludeSources: true },
   deps: {
     alwaysBundle: [
-      /^@lium\/(?!bittensor$)/,
+      /^@lium\/(?!bittensor$|ssh$|ssh\/)/,
       'yargs',
       /^yargs\//,
       'kleur',
       '@clack/prompts',
       'get-east-asian-width',
     ],
-    neverBundle: ['ssh2', 'cpu-features', '@lium/bittensor', 'dockerode'],
+    neverBundle: [/^@lium\/ssh(\/|$)/, 'ssh2', 'cpu-features', '@lium/bittensor', 'dockerode'],
   },
   plugins: [
     {
@@ -93,9 +97,6 @@ export default defineConfig({
       },
     },
   ],
-  // @lium/ssh runs this standalone helper as rsync's `-e` shell, found at `../bin/` from the
-  // module that starts it; bundled, that module is in dist/, so the helper goes to our bin/.
-  copy: [{ from: '../../packages/ssh/bin/lium-rsync-transport.mjs', to: 'bin' }],
   // Bundle the workspace packages from their sources, so the CLI build needs no other build.
   inputOptions: { resolve: { conditionNames: ['source', 'node', 'import', 'default'] } },
   hooks: { 'build:done': writeHelpTexts },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fingerprint, KnownHostsStore } from '@lium/ssh';
+import { fingerprint, KnownHostsStore } from '@lium/ssh/known-hosts';
 
 /** The directory holding one pinned host key file per pod, under the config directory. */
 export function knownHostsDirOf(configDir: string): string {

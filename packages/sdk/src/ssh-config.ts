@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type LiumSettings, type SshKeyPair, writeFileAtomic } from '@lium/config';
 import { LiumError } from '@lium/errors';
-import { KnownHostsStore, parseSshConnectCmd } from '@lium/ssh';
+import { KnownHostsStore } from '@lium/ssh/known-hosts';
+import { parseSshConnectCmd } from '@lium/ssh/target';
 import type { PodInfo } from './models.ts';
 
 /**
