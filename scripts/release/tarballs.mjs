@@ -12,8 +12,14 @@ export const CLI_TARBALL_BUDGET = 150_000;
 const REQUIRED = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 const EXTRA_REQUIRED = {
-  '@lium/cli': ['bin/lium.js', 'bin/lium-rsync-transport.mjs', 'dist/main.js', 'dist/help-80.txt'],
-  '@lium/ssh': ['bin/lium-rsync-transport.mjs', 'dist/target.js', 'dist/target.d.ts'],
+  '@lium/cli': ['bin/lium.js', 'dist/main.js', 'dist/help-80.txt'],
+  '@lium/ssh': [
+    'bin/lium-rsync-transport.mjs',
+    'dist/target.js',
+    'dist/target.d.ts',
+    'dist/known-hosts.js',
+    'dist/known-hosts.d.ts',
+  ],
   '@lium/emulator': ['bin/lium-emulator.js', 'dist/cli.js'],
 };
 
