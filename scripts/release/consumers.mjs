@@ -313,7 +313,7 @@ export async function main(): Promise<number> {
   await pool.closeAll();
   await emulator.close();
   const error: unknown = new LiumError('x', { code: 'x' });
-  const print: string = fingerprint(Buffer.from('key'));
+  const print: string = fingerprint('AAAA');
   return executors.length + raw.length + target.port + print.length + (isLiumError(error) ? 1 : 0) + (config ? 1 : 0);
 }
 `;

@@ -20,17 +20,25 @@ import {
 } from './profiles.ts';
 import { writeFileAtomic } from './write-file-atomic.ts';
 
+/** Where a value came from: an environment variable or the config file. */
 export type ConfigSource = 'env' | 'file';
 
+/** One setting as `lium config show` lists it: its key, value and where the value came from. */
 export interface ConfigEntry {
   /** Dotted key, `section.option`. */
   key: string;
+  /** The value as written (the environment's, when it overrides the file). */
   value: string;
+  /** Whether the value came from the environment or the file. */
   source: ConfigSource;
   /** The environment variable the value came from, when `source` is `env`. */
   envVar?: string;
 }
 
+/**
+ * The config file of one profile, read by {@link loadConfig}: values with environment overrides
+ * applied, and atomic 0600 writes that keep the file readable by Python's configparser.
+ */
 export interface LiumConfig {
   /** The config file (`<configDir>/config.ini`); it may not exist yet. */
   readonly path: string;
@@ -71,6 +79,7 @@ export interface LiumConfig {
   save(): Promise<void>;
 }
 
+/** Where {@link loadConfig} reads from. */
 export interface LoadConfigOptions {
   /** Default {@link defaultConfigDir}: `$LIUM_CONFIG_DIR` or `~/.lium`. */
   configDir?: string | undefined;

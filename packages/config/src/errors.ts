@@ -29,9 +29,13 @@ export type LiumConfigErrorCode = (typeof CONFIG_ERROR_CODES)[number];
 /** Alias of {@link LiumConfigErrorCode}, named like the other packages' unions. */
 export type ConfigErrorCode = LiumConfigErrorCode;
 
+/** What a {@link LiumConfigError} carries besides its message. */
 export interface LiumConfigErrorOptions {
+  /** What went wrong, as a stable code. */
   code: LiumConfigErrorCode;
+  /** What to do about it, in one line. */
   hint?: string | undefined;
+  /** The underlying error, when there is one. */
   cause?: unknown;
   /** The file the problem is in, when there is one. */
   file?: string | undefined;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 /** The environment shape the package reads: `process.env` or a plain record in tests. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The config file's name inside the config directory. */
 export const CONFIG_FILE_NAME = 'config.ini';
 
 /**

@@ -24,8 +24,11 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Where the active profile's name came from. */
 export type ProfileSource = 'option' | 'env' | 'default';
 
+/** The profile a command uses and why. */
 export interface SelectedProfile {
+  /** `default` or the name of a `[profile NAME]` section. */
   name: string;
+  /** Chosen by an option (`--profile`), by `$LIUM_PROFILE`, or the default. */
   source: ProfileSource;
 }
 

@@ -4,14 +4,21 @@ import { LiumConfigError } from './errors.ts';
 import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
 import { profileStateDir } from './profiles.ts';
 
+/** The Lium API every setting defaults to when neither flag, environment nor file names one. */
 export const DEFAULT_BASE_URL = 'https://lium.io/api';
 
+/**
+ * The settings a command runs with, resolved from flags, the environment and the config file
+ * (in that order of precedence) by {@link resolveSettings}.
+ */
 export interface LiumSettings {
+  /** `api.api_key` (`LIUM_API_KEY`): the account's API key. Absent when none is configured. */
   apiKey?: string;
   /** Without a trailing slash. Default `https://lium.io/api`. */
   baseUrl: string;
   /** `ssh.key_path` with `~` expanded; pass it to `findSshKey({ keyPath })`. */
   sshKeyPath?: string;
+  /** `template.default_id`: the template `up` uses when none is given. */
   defaultTemplateId?: string;
   /** `funding.wallet_path` with `~` expanded: where `lium fund` looks for Bittensor wallets. */
   walletPath?: string;
@@ -25,6 +32,7 @@ export interface LiumSettings {
   maxHourlyUsd?: number;
   /** `budget.max_price`: the most USD per GPU-hour one rented machine may cost. */
   maxPricePerGpuHour?: number;
+  /** Where this profile keeps its state (index snapshots, pinned host keys, ssh_config). */
   configDir: string;
   /** The config file every profile is read from (`~/.lium/config.ini`). */
   configFile: string;
@@ -34,23 +42,37 @@ export interface LiumSettings {
 
 /** Values from command-line flags or code; they win over the environment and the file. */
 export interface SettingsOverrides {
+  /** Overrides `api.api_key`. */
   apiKey?: string | undefined;
+  /** Overrides `api.base_url`. */
   baseUrl?: string | undefined;
+  /** Overrides `ssh.key_path` (`~` is expanded). */
   sshKeyPath?: string | undefined;
+  /** Overrides `template.default_id`. */
   defaultTemplateId?: string | undefined;
+  /** Overrides `funding.wallet_path` (`~` is expanded). */
   walletPath?: string | undefined;
+  /** Overrides `funding.default_wallet`. */
   defaultWallet?: string | undefined;
+  /** Overrides `pay.api_key`. */
   payApiKey?: string | undefined;
+  /** Overrides `pay.url`. */
   payBaseUrl?: string | undefined;
+  /** Overrides `budget.max_hourly`, as typed (a positive number of USD). */
   maxHourlyUsd?: string | undefined;
+  /** Overrides `budget.max_price`, as typed (a positive number of USD). */
   maxPricePerGpuHour?: string | undefined;
 }
 
+/** Where {@link resolveSettings} reads from. */
 export interface ResolveSettingsOptions {
+  /** Default {@link defaultConfigDir}: `$LIUM_CONFIG_DIR` or `~/.lium`. */
   configDir?: string | undefined;
+  /** Environment for overrides and the default directory. Default `process.env`. */
   env?: Env | undefined;
   /** The profile to use; default a non-empty `$LIUM_PROFILE`, else `default`. It must exist. */
   profile?: string | undefined;
+  /** Values from flags or code, which win over the environment and the file. */
   overrides?: SettingsOverrides | undefined;
 }
 

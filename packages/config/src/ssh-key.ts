@@ -3,13 +3,17 @@ import { join, resolve } from 'node:path';
 import { LiumConfigError } from './errors.ts';
 import { expandHome, homeDirOf } from './paths.ts';
 
+/** A local SSH key found by {@link findSshKey}: both files and the public keys in the `.pub`. */
 export interface SshKeyPair {
+  /** The private key file, absolute. */
   privateKeyPath: string;
+  /** Its public half (`<private>.pub`), absolute. */
   publicKeyPath: string;
   /** The lines of the public key file that hold a key (`ssh-…` or `ecdsa-…`), trimmed. */
   publicKeys: string[];
 }
 
+/** Where {@link findSshKey} looks. */
 export interface FindSshKeyOptions {
   /** `ssh.key_path`: the private key or its `.pub`; `~` is expanded. */
   keyPath?: string | undefined;

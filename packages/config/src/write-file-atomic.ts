@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** How {@link writeFileAtomic} writes. */
 export interface WriteFileAtomicOptions {
   /** Permission bits of the written file, applied regardless of the umask. Default `0o600`. */
   mode?: number;

@@ -7,12 +7,7 @@
  * who never fund never load it; it is an optional peer dependency.
  */
 import { type LiumAPIClient, LiumPayClient, type WalletVerificationInput } from '@lium/api';
-import type {
-  ColdkeySigner,
-  PasswordSource,
-  TransferReceipt,
-  WalletLocation,
-} from '@lium/bittensor';
+import type { ColdkeySigner, TransferReceipt } from '@lium/bittensor';
 import { LiumError } from '@lium/errors';
 
 type Bittensor = typeof import('@lium/bittensor');
@@ -163,17 +158,38 @@ export type FundEvent =
   | { type: 'included'; blockHash: string; blockNumber: number | undefined; extrinsicHash: string }
   | { type: 'waiting_balance'; balanceUsd: number; timeoutMs: number };
 
+/**
+ * Which Bittensor wallet to fund from. The same shape as `@lium/bittensor`'s `WalletLocation`,
+ * declared here so the SDK's published types need no optional package (test/fund-types.test.ts
+ * keeps the two equal).
+ */
+export interface FundWalletLocation {
+  /** The wallet's directory name; default `default`. */
+  name?: string | undefined;
+  /** The directory holding the wallets; default `~/.bittensor/wallets`. `~` is expanded. */
+  path?: string | undefined;
+  /** Home directory for the default path and `~`; default `os.homedir()`. */
+  home?: string | undefined;
+}
+
+/**
+ * The coldkey's password, or a callback asked for it (`attempt` counts from 1). The same as
+ * `@lium/bittensor`'s `PasswordSource`, declared here for the same reason as
+ * {@link FundWalletLocation}.
+ */
+export type FundPasswordSource = string | ((attempt: number) => Promise<string>);
+
 /** Options of {@link fund}. */
 export interface FundOptions {
   api: FundingApi;
   /** Which wallet: name (default `default`), wallets directory (default `~/.bittensor/wallets`). */
-  wallet?: WalletLocation | undefined;
+  wallet?: FundWalletLocation | undefined;
   /** TAO to send, as typed (`0.5`); without it `chooseAmount` is asked. */
   amount?: string | undefined;
   /** `finney` (default), `test`, or a `ws://`/`wss://` URL. */
   network?: string | undefined;
   /** The coldkey password, or a callback asked for it (a hidden prompt). Never a flag. */
-  password?: PasswordSource | undefined;
+  password?: FundPasswordSource | undefined;
   /** Asked for the amount when `amount` is not given; without it `amount_required` is thrown. */
   chooseAmount?: ((choice: AmountChoice) => Promise<string>) | undefined;
   /** Asked before signing; `false` stops with `fund_cancelled`, nothing sent. Default: go on. */
