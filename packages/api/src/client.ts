@@ -75,9 +75,11 @@ export type { WalletVerificationInput } from './pay-client.ts';
 
 import { CLIENT_VERSION } from './version.ts';
 
+/** The Lium API's address, used when no other is configured. */
 export const DEFAULT_BASE_URL = 'https://lium.io/api';
 export { DEFAULT_PAY_BASE_URL } from './pay-client.ts';
 
+/** How a {@link LiumAPIClient} connects: key, address, timeouts, retries, hooks. */
 export interface LiumAPIClientOptions {
   /** The user's API key, sent as `X-API-KEY`. Never logged, never in error messages. */
   apiKey: string;
@@ -113,14 +115,23 @@ export interface ExecutorQuery extends RequestOptions {
   size?: number | undefined;
   /** Full machine names, e.g. `['NVIDIA H100 80GB HBM3']` (see `getMachines`). */
   machineNames?: string[] | undefined;
+  /** At least this many GPUs (`gpu_count_gte`). */
   gpuCountGte?: number | undefined;
+  /** At most this many GPUs (`gpu_count_lte`). */
   gpuCountLte?: number | undefined;
+  /** Latitude of the point `maxDistanceMile` is measured from. */
   lat?: number | undefined;
+  /** Longitude of the point `maxDistanceMile` is measured from. */
   lon?: number | undefined;
+  /** Only machines within this many miles of `lat`/`lon` (`max_distance_mile`). */
   maxDistanceMile?: number | undefined;
+  /** At least this price in USD per hour (`price_per_hour_gte`). */
   pricePerHourGte?: number | undefined;
+  /** At most this price in USD per hour (`price_per_hour_lte`). */
   pricePerHourLte?: number | undefined;
+  /** Only machines with (true) or without (false) NVLink. */
   nvlink?: boolean | undefined;
+  /** At least this download speed, in Mbit/s. */
   minDownloadMbps?: number | undefined;
 }
 
@@ -136,6 +147,7 @@ export interface PodLogOptions extends RequestOptions {
  * types in the server's snake_case. Runs wherever `fetch` runs.
  */
 export class LiumAPIClient {
+  /** The API's base URL, without a trailing slash. */
   readonly baseUrl: string;
   private readonly main: Transport;
   private readonly pay: LiumPayClient | undefined;

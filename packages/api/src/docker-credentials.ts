@@ -16,16 +16,24 @@ export const DockerCredentialSchema = v.looseObject({
   created_at: v.optional(v.nullable(v.string())),
   updated_at: v.optional(v.nullable(v.string())),
 });
+/** What {@link DockerCredentialSchema} validates: a registry login kept by the account. */
 export type DockerCredential = v.InferOutput<typeof DockerCredentialSchema>;
 
+/** How a {@link DockerCredentialsClient} connects. */
 export interface DockerCredentialsClientOptions {
+  /** The account's API key, sent as `X-API-KEY`; never logged. */
   apiKey: string;
   /** Default `https://lium.io/api`. */
   baseUrl?: string | undefined;
+  /** Default: the global `fetch`. */
   fetch?: typeof fetch | undefined;
+  /** Which client calls, sent as `X-Source` (default `sdk`). */
   source?: 'sdk' | 'cli' | undefined;
+  /** That client's version, sent as `X-Lium-Client-Version`. */
   clientVersion?: string | undefined;
+  /** Per-attempt timeout; default 30 000 ms. */
   timeoutMs?: number | undefined;
+  /** Aborts every call of this client. */
   signal?: AbortSignal | undefined;
 }
 

@@ -10,7 +10,9 @@
  */
 import type { BalanceAmounts, ValidationDetail } from './errors.ts';
 
+/** What an error body says, read from any of the envelopes the API has used. */
 export interface ErrorBodyInfo {
+  /** The human message (`detail`, `message` or `error.message`), trimmed to 500 characters. */
   message: string | undefined;
   /** `error.code` of the newest envelope, e.g. `insufficient_balance`. */
   code: string | undefined;
@@ -18,7 +20,9 @@ export interface ErrorBodyInfo {
   hint: string | undefined;
   /** `error.request_id` of the newest envelope (the header wins when both exist). */
   requestId: string | undefined;
+  /** The rejected fields of a 422. */
   details: ValidationDetail[];
+  /** The operation already running, for a 409. */
   activeOperationId: string | undefined;
 }
 
@@ -62,6 +66,7 @@ function truncate(text: string): string {
   return oneLine.length > MAX_MESSAGE_LENGTH ? `${oneLine.slice(0, MAX_MESSAGE_LENGTH)}…` : oneLine;
 }
 
+/** Reads an error body (JSON or text) into one shape, whichever envelope the server used. */
 export function readErrorBody(body: unknown): ErrorBodyInfo {
   const info: ErrorBodyInfo = {
     message: undefined,

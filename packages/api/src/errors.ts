@@ -34,15 +34,21 @@ export const API_ERROR_CODES = [
 /** One of {@link API_ERROR_CODES}. */
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
+/** What every API error carries besides its message: the request and the server's answer. */
 export interface LiumApiErrorOptions {
+  /** The HTTP method, e.g. `POST`. */
   method: string;
   /** The endpoint path (no base URL, no query string), e.g. `/pods/123`. */
   path: string;
+  /** The HTTP status, when the server answered. */
   status?: number | undefined;
+  /** The server's request id (`x-request-id`), to quote to support. */
   requestId?: string | undefined;
   /** The parsed error body (JSON) or its text, as the server sent it. */
   body?: unknown;
+  /** What to do about it, in one line. */
   hint?: string | undefined;
+  /** The underlying error (a network failure, a parse error), when there is one. */
   cause?: unknown;
 }
 
@@ -97,6 +103,7 @@ export class LiumPermissionDeniedError extends LiumApiError {
   }
 }
 
+/** The amounts a 403 for a low balance states, as far as they could be read. */
 export interface BalanceAmounts {
   /** What renting requires ("requires at least $Y"). */
   requiredUsd?: number | undefined;
@@ -108,8 +115,11 @@ export interface BalanceAmounts {
 
 /** 403 because the balance is too low; the amounts are parsed from the server's wording. */
 export class LiumInsufficientBalanceError extends LiumPermissionDeniedError {
+  /** What renting requires, in USD. */
   readonly requiredUsd: number | undefined;
+  /** The account balance, in USD. */
   readonly availableUsd: number | undefined;
+  /** The node's price, in USD per hour. */
   readonly hourlyUsd: number | undefined;
 
   constructor(message: string, options: LiumApiErrorOptions & BalanceAmounts) {
@@ -136,6 +146,7 @@ export class LiumNotFoundError extends LiumApiError {
 
 /** 409, e.g. another backup or restore is already running (`activeOperationId`). */
 export class LiumConflictError extends LiumApiError {
+  /** The operation already running, when the server names it. */
   readonly activeOperationId: string | undefined;
 
   constructor(
@@ -147,14 +158,17 @@ export class LiumConflictError extends LiumApiError {
   }
 }
 
+/** One field a 422 answer rejected. */
 export interface ValidationDetail {
   /** The offending field, e.g. `body.pod_name`, when the server names one. */
   field: string | undefined;
+  /** Why it was rejected, in the server's words. */
   message: string;
 }
 
 /** 422: the server rejected the request's fields; `details` lists them. */
 export class LiumValidationError extends LiumApiError {
+  /** The rejected fields. */
   readonly details: ValidationDetail[];
 
   constructor(message: string, options: LiumApiErrorOptions & { details: ValidationDetail[] }) {
@@ -165,6 +179,7 @@ export class LiumValidationError extends LiumApiError {
 
 /** 429. `retryAfterMs` comes from `Retry-After` / `retry-after-ms` when the server sent one. */
 export class LiumRateLimitError extends LiumApiError {
+  /** How long the server asked to wait, in milliseconds. */
   readonly retryAfterMs: number | undefined;
 
   constructor(
@@ -237,14 +252,17 @@ export class LiumAbortError extends LiumApiError {
   }
 }
 
+/** One place where a response broke the documented contract. */
 export interface ShapeIssue {
   /** Where the bad value is, e.g. `pods[3].id` (the root is named after the resource). */
   path: string;
+  /** What is wrong with the value there. */
   message: string;
 }
 
 /** A 2xx answer whose body breaks the documented contract (or is not JSON at all). */
 export class LiumResponseShapeError extends LiumApiError {
+  /** Every place the body broke the contract. */
   readonly issues: ShapeIssue[];
 
   constructor(message: string, options: LiumApiErrorOptions & { issues: ShapeIssue[] }) {

@@ -13,7 +13,7 @@ export {
   DockerCredentialsClient,
   type DockerCredentialsClientOptions,
 } from './docker-credentials.ts';
-export { parseBalanceAmounts, readErrorBody } from './error-body.ts';
+export { type ErrorBodyInfo, parseBalanceAmounts, readErrorBody } from './error-body.ts';
 export {
   API_ERROR_CODES,
   type ApiErrorCode,

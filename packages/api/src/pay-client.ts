@@ -31,6 +31,7 @@ import {
 } from './transport.ts';
 import { validate } from './validate.ts';
 
+/** The pay API's address (TAO funding), used when no other is configured. */
 export const DEFAULT_PAY_BASE_URL = 'https://pay-api.lium.io';
 
 /** Pay API `GET /balance/convert?amount=<USD>` (lium-api.md §2.9.2). */
@@ -40,17 +41,24 @@ export const TaoConversionSchema = v.looseObject({
   /** USD per TAO. */
   rate: optNumber(),
 });
+/** What USD amount is worth in TAO, and the rate. */
 export type TaoConversion = v.InferOutput<typeof TaoConversionSchema>;
 
+/** What linking a coldkey to the account sends: the address, a signed access key, the account. */
 export interface WalletVerificationInput {
+  /** The coldkey's SS58 address. */
   coldkeyAddress: string;
+  /** The access key the pay API issued, which the coldkey signs. */
   accessKey: string;
   /** Hex of the coldkey's signature over `accessKey`. */
   signature: string;
+  /** The account's `stripe_customer_id` (from `GET /users/me`). */
   stripeCustomerId: string;
+  /** The application the link is for. */
   applicationId: string;
 }
 
+/** How a {@link LiumPayClient} connects to the pay API. */
 export interface LiumPayClientOptions {
   /** The pay API's own key (never the user's key), sent as `X-API-KEY`; never logged. */
   payApiKey: string;
@@ -74,7 +82,12 @@ export interface LiumPayClientOptions {
   secrets?: readonly string[] | undefined;
 }
 
+/**
+ * The pay API (TAO funding: linked wallets, access keys, coldkey verification, conversions),
+ * a separate service with its own key; see docs/lium-api.md §2.9.
+ */
 export class LiumPayClient {
+  /** The pay API's base URL, without a trailing slash. */
   readonly baseUrl: string;
   readonly #transport: Transport;
 

@@ -9,6 +9,7 @@ export interface PayApiOptions {
   payApiKey: string;
   /** Default `https://pay-api.lium.io`. */
   payBaseUrl?: string | undefined;
+  /** Default: the global `fetch`. */
   fetch?: typeof fetch | undefined;
   /** Per-attempt timeout; default 30 000 ms. */
   timeoutMs?: number | undefined;

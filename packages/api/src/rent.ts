@@ -21,25 +21,35 @@ import { path } from './path.ts';
 import { type Pod, PodSchema } from './schemas/pod.ts';
 import type { ApiRequest, ApiResponse } from './transport.ts';
 
+/** What to rent: the machine, the pod's name, its image and keys (`POST /executors/{id}/rent`). */
 export interface RentPodInput {
+  /** The executor (machine) to rent, by id. */
   executorId: string;
+  /** The new pod's name. */
   podName: string;
+  /** The template (image) to start, by id (XOR with `dockerfileContent`). */
   templateId?: string | undefined;
   /** A Dockerfile built on the node instead of a template (XOR with `templateId`). */
   dockerfileContent?: string | undefined;
+  /** A volume to attach, by id. */
   volumeId?: string | undefined;
   /** OpenSSH public-key lines to authorise on the pod. */
   userPublicKeys: string[];
+  /** How many ports to map from the start. */
   initialPortCount?: number | undefined;
+  /** Encrypt the attached volume. */
   enableVolumeEncryption?: boolean | undefined;
   /** Restore this backup log into `restorePath` after start. */
   backupLogId?: string | undefined;
+  /** Where on the pod to restore `backupLogId`. */
   restorePath?: string | undefined;
   /** Reuse a key to make a repeated call idempotent too; a fresh UUID by default. */
   idempotencyKey?: string | undefined;
 }
 
+/** A rent the server accepted. */
 export interface RentResult {
+  /** The new pod's id. */
   podId: string;
   /** The pod, when the server answered with one (or it was found after a lost answer). */
   pod: Pod | undefined;

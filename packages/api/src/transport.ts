@@ -37,23 +37,35 @@ export interface RequestOptions {
 
 /** Passed to `onRequest` before every attempt. Secrets are already redacted from `headers`. */
 export interface RequestEvent {
+  /** The HTTP method. */
   method: string;
+  /** The full URL, query string included. */
   url: string;
+  /** The endpoint path, without base URL or query. */
   path: string;
   /** 1 for the first attempt. */
   attempt: number;
+  /** The request headers, with the API key masked. */
   headers: Record<string, string>;
 }
 
 /** Passed to `onResponse` after every attempt, whether it answered, failed or will be retried. */
 export interface ResponseEvent {
+  /** The HTTP method. */
   method: string;
+  /** The full URL, query string included. */
   url: string;
+  /** The endpoint path, without base URL or query. */
   path: string;
+  /** 1 for the first attempt. */
   attempt: number;
+  /** The HTTP status, or undefined when no answer came (network error, timeout). */
   status: number | undefined;
+  /** The server's request id (`x-request-id`), when it sent one. */
   requestId: string | undefined;
+  /** From sending the request to the end of the answer (or the failure). */
   durationMs: number;
+  /** Why the attempt failed, when it did. */
   error: LiumApiError | undefined;
   /** True when the client is going to try again. */
   willRetry: boolean;

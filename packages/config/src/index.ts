@@ -32,6 +32,7 @@ export {
   type ResolveSettingsOptions,
   resolveSettings,
   SETTING_KEYS,
+  type SettingName,
   type SettingsOverrides,
 } from './settings.ts';
 export {

@@ -76,7 +76,8 @@ export interface ResolveSettingsOptions {
   overrides?: SettingsOverrides | undefined;
 }
 
-type SettingName = keyof SettingsOverrides;
+/** A setting's name in code (`apiKey`); {@link SETTING_KEYS} maps each to its config key. */
+export type SettingName = keyof SettingsOverrides;
 
 /** The config key behind each setting. */
 export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {

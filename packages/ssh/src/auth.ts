@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { SshAuthError } from './errors.ts';
 
+/** How to authenticate to pods: a key (file or contents) and/or an ssh-agent. */
 export interface AuthOptions {
   /** Path to a private key (ed25519, ecdsa or rsa; OpenSSH or PEM format). */
   privateKeyPath?: string | undefined;

@@ -77,7 +77,10 @@ export interface ConnectionSettings {
  * after `idleTimeoutMs` without users.
  */
 export class SshConnection {
+  /** Caps the channels open at once below the server's MaxSessions. */
+  /** @internal */
   readonly limiter: Limiter;
+  /** Settles when the connection closes: with the error that closed it, or undefined. */
   readonly closed: Promise<LiumSshError | undefined>;
   #isClosed = false;
   #closeError: LiumSshError | undefined;
@@ -87,8 +90,11 @@ export class SshConnection {
   #resolveClosed!: (error: LiumSshError | undefined) => void;
 
   private constructor(
+    /** The underlying ssh2 client. @internal */
     readonly client: ssh2.Client,
+    /** Where it is connected. */
     readonly target: SshTarget,
+    /** How it was opened (auth, timeouts, keepalive, channel cap). @internal */
     readonly settings: ConnectionSettings,
   ) {
     this.limiter = new Limiter(settings.maxChannels);
@@ -240,6 +246,7 @@ export class SshConnection {
     });
   }
 
+  /** Whether the connection has closed (it cannot be reused then). */
   get isClosed(): boolean {
     return this.#isClosed;
   }
@@ -348,6 +355,7 @@ export class SshConnection {
     return this.#home;
   }
 
+  /** Closes the connection now, without waiting for it to finish closing. */
   close(): void {
     if (this.#isClosed) return;
     this.client.end();

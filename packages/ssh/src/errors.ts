@@ -26,14 +26,21 @@ export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];
 
 /** Where an SSH error happened; every field is optional because some errors precede a target. */
 export interface SshErrorContext {
+  /** The host connected to. */
   host?: string | undefined;
+  /** Its SSH port. */
   port?: number | undefined;
+  /** The user logged in as. */
   user?: string | undefined;
 }
 
-interface SshErrorOptions extends SshErrorContext {
+/** What a {@link LiumSshError} carries besides its message. */
+export interface SshErrorOptions extends SshErrorContext {
+  /** What went wrong, as a stable code. */
   code: SshErrorCode;
+  /** What to do about it, in one line. */
   hint?: string | undefined;
+  /** The underlying error, when there is one. */
   cause?: unknown;
 }
 
@@ -54,25 +61,34 @@ export class LiumSshError extends LiumError<SshErrorCode> {
   }
 }
 
-type SubclassOptions = SshErrorContext & { hint?: string | undefined; cause?: unknown };
+/** What the specific SSH errors take: the target, a hint and a cause (their code is fixed). */
+export type SshErrorSubclassOptions = SshErrorContext & {
+  /** What to do about it, in one line. */
+  hint?: string | undefined;
+  /** The underlying error, when there is one. */
+  cause?: unknown;
+};
 
 /** The server refused every key we offered (or the key could not be loaded). */
 export class SshAuthError extends LiumSshError {
-  constructor(message: string, options: SubclassOptions = {}) {
+  constructor(message: string, options: SshErrorSubclassOptions = {}) {
     super(message, { ...options, code: 'ssh_auth_failed' });
   }
 }
 
 /** The pod presented a host key different from the one pinned on first use. */
 export class SshHostKeyMismatchError extends LiumSshError {
+  /** The known_hosts file holding the pinned key. */
   readonly knownHostsPath: string;
+  /** SHA256 fingerprint of the pinned key. */
   readonly expectedFingerprint: string;
+  /** SHA256 fingerprint of the key the server showed. */
   readonly actualFingerprint: string;
   /** The pod id the pin belongs to (undefined for a pin by host:port). */
   readonly hostKeyId: string | undefined;
   constructor(
     message: string,
-    options: SubclassOptions & {
+    options: SshErrorSubclassOptions & {
       knownHostsPath: string;
       expectedFingerprint: string;
       actualFingerprint: string;
@@ -89,39 +105,41 @@ export class SshHostKeyMismatchError extends LiumSshError {
 
 /** Connecting (TCP + handshake + auth) or a keepalive took too long. */
 export class SshTimeoutError extends LiumSshError {
-  constructor(message: string, options: SubclassOptions = {}) {
+  constructor(message: string, options: SshErrorSubclassOptions = {}) {
     super(message, { ...options, code: 'ssh_timeout' });
   }
 }
 
 /** The TCP connection or the SSH handshake failed (refused, unreachable, DNS, no common algorithm). */
 export class SshConnectError extends LiumSshError {
-  constructor(message: string, options: SubclassOptions = {}) {
+  constructor(message: string, options: SshErrorSubclassOptions = {}) {
     super(message, { ...options, code: 'ssh_connect_failed' });
   }
 }
 
 /** An established connection went away while an operation was using it. */
 export class SshDisconnectedError extends LiumSshError {
-  constructor(message: string, options: SubclassOptions = {}) {
+  constructor(message: string, options: SshErrorSubclassOptions = {}) {
     super(message, { ...options, code: 'ssh_disconnected' });
   }
 }
 
 /** A connect command or target could not be understood. */
 export class SshTargetError extends LiumSshError {
-  constructor(message: string, options: SubclassOptions = {}) {
+  constructor(message: string, options: SshErrorSubclassOptions = {}) {
     super(message, { ...options, code: 'ssh_target_invalid' });
   }
 }
 
 /** An upload, download or sync failed; nothing that looks finished was left behind. */
 export class SshTransferError extends LiumSshError {
+  /** The local file involved, when known. */
   readonly localPath: string | undefined;
+  /** The remote file involved, when known. */
   readonly remotePath: string | undefined;
   constructor(
     message: string,
-    options: SubclassOptions & {
+    options: SshErrorSubclassOptions & {
       localPath?: string | undefined;
       remotePath?: string | undefined;
     } = {},
@@ -134,8 +152,9 @@ export class SshTransferError extends LiumSshError {
 
 /** A remote command ran longer than its `timeoutMs`; it was stopped on the pod. */
 export class SshCommandTimeoutError extends LiumSshError {
+  /** The limit the command outran, in milliseconds. */
   readonly timeoutMs: number;
-  constructor(message: string, options: SubclassOptions & { timeoutMs: number }) {
+  constructor(message: string, options: SshErrorSubclassOptions & { timeoutMs: number }) {
     super(message, { ...options, code: 'command_timeout' });
     this.timeoutMs = options.timeoutMs;
   }
@@ -143,7 +162,7 @@ export class SshCommandTimeoutError extends LiumSshError {
 
 /** The caller's AbortSignal fired; remote work was stopped. Same code as `@lium/api`'s abort. */
 export class SshAbortError extends LiumSshError {
-  constructor(message = 'The operation was aborted', options: SubclassOptions = {}) {
+  constructor(message = 'The operation was aborted', options: SshErrorSubclassOptions = {}) {
     super(message, { ...options, code: 'aborted' });
   }
 }

@@ -40,6 +40,7 @@ function globToRegex(glob: string): string {
   return out;
 }
 
+/** Compiles rsync-style exclude patterns into a matcher of `/`-separated relative paths. */
 export function excludeMatcher(patterns: string[] = []): ExcludeMatcher {
   const rules = patterns
     .filter((pattern) => pattern.trim() !== '')

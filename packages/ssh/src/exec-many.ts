@@ -1,26 +1,55 @@
 import type { ExecResult } from './exec.ts';
 import type { SshTarget } from './target.ts';
 
+/** One pod of an {@link execMany} run. */
 export interface ExecManyTarget {
   /** How lines and results are tagged (a pod name or HUID). */
   key: string;
+  /** Where to run the command. */
   target: SshTarget;
 }
 
+/**
+ * What {@link execMany} yields: each output line as it arrives, tagged with its pod's key, then one
+ * `result` per pod (its {@link ExecResult}, or the error that stopped it).
+ */
 export type ExecManyEvent =
-  | { type: 'line'; key: string; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'result'; key: string; result?: ExecResult; error?: unknown };
+  | {
+      /** A line of output. */
+      type: 'line';
+      /** The pod's {@link ExecManyTarget.key}. */
+      key: string;
+      /** Which stream the line came from. */
+      stream: 'stdout' | 'stderr';
+      /** The line, without its line break. */
+      line: string;
+    }
+  | {
+      /** The pod's command finished (or could not run). */
+      type: 'result';
+      /** The pod's {@link ExecManyTarget.key}. */
+      key: string;
+      /** Exit code, signal and output, when the command ran. */
+      result?: ExecResult;
+      /** Why it did not run or did not finish, otherwise. */
+      error?: unknown;
+    };
 
+/** How {@link execMany} runs. */
 export interface ExecManyOptions {
   /** Pods running at once (default 10). */
   concurrency?: number | undefined;
+  /** Variables for the remote command; sent over stdin, never in the remote argv or logs. */
   env?: Record<string, string> | undefined;
+  /** Stop each remote command after this long. */
   timeoutMs?: number | undefined;
+  /** Stop every remote command when this fires. */
   signal?: AbortSignal | undefined;
 }
 
 /** What execMany needs from a pool (kept narrow so it is easy to reason about). */
 export interface ExecCapable {
+  /** Runs `command` on `target` and resolves with how it ended. */
   exec(
     target: SshTarget,
     command: string,

@@ -1,12 +1,19 @@
 import type { ClientChannel } from 'ssh2';
 import type { ExecResult } from './exec.ts';
 
+/** A piece of a streamed command's output, as it arrived. */
 export interface ExecChunk {
+  /** Which stream it came from. */
   stream: 'stdout' | 'stderr';
+  /** The bytes, unsplit. */
   data: Buffer;
 }
 
-export type ExecStream = AsyncIterable<ExecChunk> & { result: Promise<ExecResult> };
+/** A running command's output as an async iterable (with back-pressure), and its result. */
+export type ExecStream = AsyncIterable<ExecChunk> & {
+  /** Settles when the command ends: exit code and signal (the output went to the iterable). */
+  result: Promise<ExecResult>;
+};
 
 const HIGH_WATER = 1024 * 1024;
 

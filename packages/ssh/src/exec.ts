@@ -7,6 +7,7 @@ import { type LiumSshError, SshAbortError, SshCommandTimeoutError } from './erro
 import { shQuote } from './shell-quote.ts';
 import { channelInternalsOf } from './ssh2-internals.ts';
 
+/** How to run one remote command. */
 export interface ExecOptions {
   /** Variables for the remote command; sent over stdin, never in the remote argv or logs. */
   env?: Record<string, string> | undefined;
@@ -18,12 +19,17 @@ export interface ExecOptions {
   timeoutMs?: number | undefined;
   /** Stop the remote command when this fires and reject with SshAbortError. */
   signal?: AbortSignal | undefined;
+  /** Called with each chunk of stdout as it arrives (it is still collected in the result). */
   onStdout?: ((chunk: Buffer) => void) | undefined;
+  /** Called with each chunk of stderr as it arrives (it is still collected in the result). */
   onStderr?: ((chunk: Buffer) => void) | undefined;
 }
 
+/** How a remote command ended, with its whole output. */
 export interface ExecResult {
+  /** Everything it wrote to stdout, as UTF-8. */
   stdout: string;
+  /** Everything it wrote to stderr, as UTF-8. */
   stderr: string;
   /** null when the command was killed by a signal. */
   exitCode: number | null;

@@ -2,17 +2,21 @@ import { createServer, type Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import type { SshConnection } from './connection.ts';
 
+/** A local port tunnelled to a port on (or reachable from) the pod. */
 export interface ForwardOptions {
   /** Local port to listen on (default 0: the system picks one; read it from the result). */
   localPort?: number | undefined;
   /** Local address to bind (default 127.0.0.1: never exposed to the network by accident). */
   localHost?: string | undefined;
+  /** The port on the pod to reach. */
   remotePort: number;
   /** Address as seen from the pod (default 127.0.0.1). */
   remoteHost?: string | undefined;
 }
 
+/** A listening forward; connections to it are tunnelled until {@link PortForward.close}. */
 export interface PortForward {
+  /** The local port it listens on (the system's pick when 0 was asked). */
   localPort: number;
   /** Stops listening and closes every forwarded connection. */
   close(): Promise<void>;

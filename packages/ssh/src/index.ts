@@ -11,14 +11,17 @@ export {
   SshDisconnectedError,
   type SshErrorCode,
   type SshErrorContext,
+  type SshErrorOptions,
+  type SshErrorSubclassOptions,
   SshHostKeyMismatchError,
   SshTargetError,
   SshTimeoutError,
   SshTransferError,
 } from './errors.ts';
-export { excludeMatcher } from './exclude.ts';
+export { type ExcludeMatcher, excludeMatcher } from './exclude.ts';
 export type { ExecOptions, ExecResult } from './exec.ts';
 export {
+  type ExecCapable,
   type ExecManyEvent,
   type ExecManyOptions,
   type ExecManyTarget,
@@ -26,7 +29,12 @@ export {
 } from './exec-many.ts';
 export type { ExecChunk, ExecStream } from './exec-stream.ts';
 export type { ForwardOptions, PortForward } from './forward.ts';
-export { fingerprint, KnownHostsStore } from './known-hosts.ts';
+export {
+  fingerprint,
+  type HostKeyVerdict,
+  type KnownHostEntry,
+  KnownHostsStore,
+} from './known-hosts.ts';
 export { SshPool, type SshPoolOptions } from './pool.ts';
 export type { TransferProgress } from './progress.ts';
 export { RSYNC_TRANSPORT_SCRIPT } from './rsync-bridge.ts';

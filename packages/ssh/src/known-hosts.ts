@@ -7,15 +7,41 @@ import { knownHostsHostField, type SshTarget } from './target.ts';
 
 /** One key line of an OpenSSH known_hosts file. */
 export interface KnownHostEntry {
+  /** The host patterns of the line (`[127.0.0.1]:2222`, `lium-pod-<id>`). */
   hosts: string[];
+  /** The key type, e.g. `ssh-ed25519`. */
   keyType: string;
+  /** The public key, base64 as in the file. */
   keyBase64: string;
 }
 
+/**
+ * What checking a presented host key found: no pin yet (now `pinned`), the pinned key (`match`),
+ * or another key than the pinned one (`mismatch`, with what was expected).
+ */
 export type HostKeyVerdict =
-  | { kind: 'pinned'; path: string }
-  | { kind: 'match'; path: string }
-  | { kind: 'mismatch'; path: string; expected: KnownHostEntry[]; presentedType: string };
+  | {
+      /** There was no pin; the presented key is now pinned. */
+      kind: 'pinned';
+      /** The known_hosts file. */
+      path: string;
+    }
+  | {
+      /** The presented key is the pinned one. */
+      kind: 'match';
+      /** The known_hosts file. */
+      path: string;
+    }
+  | {
+      /** The presented key differs from the pinned one. */
+      kind: 'mismatch';
+      /** The known_hosts file. */
+      path: string;
+      /** The pinned entries. */
+      expected: KnownHostEntry[];
+      /** The type of the key the server presented. */
+      presentedType: string;
+    };
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -55,6 +81,7 @@ function formatEntry(entry: KnownHostEntry): string {
  * `ssh -o UserKnownHostsFile=<file> -o StrictHostKeyChecking=yes`.
  */
 export class KnownHostsStore {
+  /** @param dir The directory holding one known_hosts file per pod id. */
   constructor(readonly dir: string) {}
 
   /** The file holding the pin for a pod id. */
@@ -74,6 +101,7 @@ export class KnownHostsStore {
     return join(this.dir, `host_${safeHost}_${target.port}`);
   }
 
+  /** The entries of a known_hosts file; none when it does not exist. */
   async read(path: string): Promise<KnownHostEntry[]> {
     try {
       return parseKnownHosts(await readFile(path, 'utf8'));

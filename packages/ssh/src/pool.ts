@@ -13,6 +13,7 @@ import type { SyncOptions, SyncResult } from './sync-types.ts';
 import { assertTarget, type SshTarget, targetKey } from './target.ts';
 import { download, type TransferOptions, type TransferResult, upload } from './transfer.ts';
 
+/** Authentication, host-key pinning and connection settings of an {@link SshPool}. */
 export interface SshPoolOptions extends AuthOptions {
   /** One OpenSSH known_hosts file per pod id; default `~/.lium/known_hosts`. */
   knownHostsDir?: string | undefined;
@@ -37,6 +38,7 @@ export interface SshPoolOptions extends AuthOptions {
  * pinned on first use per pod id; a changed key is refused with SshHostKeyMismatchError.
  */
 export class SshPool {
+  /** The pinned host keys this pool checks and records. */
   readonly knownHosts: KnownHostsStore;
   readonly #options: SshPoolOptions;
   readonly #connections = new Map<string, Promise<SshConnection>>();
@@ -49,6 +51,7 @@ export class SshPool {
     );
   }
 
+  /** The options the pool was made with. */
   get options(): Readonly<SshPoolOptions> {
     return this.#options;
   }

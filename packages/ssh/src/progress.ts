@@ -1,3 +1,4 @@
+/** Where a transfer or sync stands, reported while it runs. */
 export interface TransferProgress {
   /** Bytes done so far, over all files of the operation. */
   bytes: number;

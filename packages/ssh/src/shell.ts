@@ -4,6 +4,7 @@ import { commandRuns } from './binaries.ts';
 import type { SshConnection } from './connection.ts';
 import type { SshTarget } from './target.ts';
 
+/** Where an interactive shell reads and writes. */
 export interface ShellOptions {
   /** Defaults to process.stdin (put into raw mode when it is a TTY). */
   stdin?: Readable | undefined;

@@ -1,10 +1,12 @@
 import type { TransferProgress } from './progress.ts';
 
+/** What {@link SshPool.sync} syncs, which way, and how (rsync semantics). */
 export interface SyncOptions {
   /** Local path for `up`, remote path for `down`. A directory's contents are synced into `dest`. */
   source: string;
   /** Remote path for `up`, local path for `down`. */
   dest: string;
+  /** `up`: local to pod; `down`: pod to local. */
   direction: 'up' | 'down';
   /** Remove files in dest that are not in source (excluded files are kept, as rsync does). */
   delete?: boolean | undefined;
@@ -18,10 +20,13 @@ export interface SyncOptions {
   checksum?: boolean | undefined;
   /** `auto` (default): rsync when it exists on both ends, else SFTP. */
   method?: 'auto' | 'rsync' | 'sftp' | undefined;
+  /** Called with the bytes moved so far while it runs. */
   onProgress?: ((progress: TransferProgress) => void) | undefined;
+  /** Stops the sync; what is already copied stays, nothing is left half-written. */
   signal?: AbortSignal | undefined;
 }
 
+/** What a sync changed (or would, in a dry run). */
 export interface SyncResult {
   /** Which implementation ran. */
   method: 'rsync' | 'sftp';

@@ -2,9 +2,13 @@ import { SshTargetError } from './errors.ts';
 
 /** Where to connect. `hostKeyId` (the pod id) selects the host-key pin; without it the pin is per host:port. */
 export interface SshTarget {
+  /** Host name or IP address. */
   host: string;
+  /** SSH port. */
   port: number;
+  /** The user to log in as. */
   user: string;
+  /** The pod id whose pinned host key applies; without it the pin is per host:port. */
   hostKeyId?: string | undefined;
 }
 
@@ -31,7 +35,7 @@ function isHost(host: string): boolean {
  * (lium-api.md §3.4). Strict on purpose: anything else (extra options, shell syntax) is refused,
  * so nothing from the server is ever run through a shell.
  */
-export function parseSshConnectCmd(command: string): { user: string; host: string; port: number } {
+export function parseSshConnectCmd(command: string): Pick<SshTarget, 'user' | 'host' | 'port'> {
   if (typeof command !== 'string') refuse(String(command), 'not a string');
   const tokens = command.trim().split(/[ \t]+/);
   if (tokens.length !== 2 && tokens.length !== 4) {

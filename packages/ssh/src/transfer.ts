@@ -8,8 +8,11 @@ import { ProgressTracker, type TransferProgress } from './progress.ts';
 import { RemoteFs, resolveRemotePath } from './remote-fs.ts';
 import { stalePartSweeper } from './stale-parts.ts';
 
+/** How an upload or download runs. */
 export interface TransferOptions {
+  /** Called with the bytes moved so far while it runs. */
   onProgress?: ((progress: TransferProgress) => void) | undefined;
+  /** Stops the transfer; an unfinished file is removed, never left looking complete. */
   signal?: AbortSignal | undefined;
   /** Outstanding SFTP requests per file (default 16). */
   concurrency?: number | undefined;
@@ -20,6 +23,7 @@ export interface TransferOptions {
   chunkSize?: number | undefined;
 }
 
+/** What a finished upload or download moved. */
 export interface TransferResult {
   /** Payload bytes moved. */
   bytes: number;

@@ -5,6 +5,7 @@ import { optString } from './common.ts';
 export const ServerVersionSchema = v.looseObject({
   features: v.optional(v.array(v.string()), () => []),
 });
+/** What {@link ServerVersionSchema} validates: `GET /version` ([N] only). */
 export type ServerVersion = v.InferOutput<typeof ServerVersionSchema>;
 
 /** `POST /cli-auth/init` (no API key): where the user approves the login. */
@@ -12,6 +13,7 @@ export const CliAuthSessionSchema = v.looseObject({
   browser_url: v.string(),
   session_id: v.string(),
 });
+/** What {@link CliAuthSessionSchema} validates: `POST /cli-auth/init` (no API key). */
 export type CliAuthSession = v.InferOutput<typeof CliAuthSessionSchema>;
 
 /** Result of `GET /cli-auth/poll/{session}`: approved with a key, or not yet. */
@@ -24,4 +26,8 @@ export const PodEventSchema = v.looseObject({
   detail: optString(),
   created_at: optString(),
 });
+/**
+ * What {@link PodEventSchema} validates: an event of `GET /pods/{id}/events` ([N] only), oldest
+ * first.
+ */
 export type PodEvent = v.InferOutput<typeof PodEventSchema>;

@@ -14,6 +14,7 @@ export const BackupConfigSchema = v.looseObject({
   created_at: optString(),
   updated_at: optString(),
 });
+/** What {@link BackupConfigSchema} validates: `GET /backup-configs` entries (lium-api.md §2.8). */
 export type BackupConfig = v.InferOutput<typeof BackupConfigSchema>;
 
 const progressEntries = {
@@ -44,6 +45,10 @@ export const BackupLogSchema = v.looseObject({
   status_message: optString(),
   ...progressEntries,
 });
+/**
+ * What {@link BackupLogSchema} validates: a backup run; statuses `COMPLETED`/`SUCCESS` are done,
+ * `FAILED`/`ERROR` failed.
+ */
 export type BackupLog = v.InferOutput<typeof BackupLogSchema>;
 
 /** `GET /backup-logs/?page=&limit=`. */
@@ -51,6 +56,7 @@ export const BackupLogPageSchema = v.looseObject({
   items: v.array(BackupLogSchema),
   has_next: optBoolean(),
 });
+/** What {@link BackupLogPageSchema} validates: `GET /backup-logs/?page=&limit=`. */
 export type BackupLogPage = v.InferOutput<typeof BackupLogPageSchema>;
 
 /** A restore run of `GET /pods/{id}/restore-logs` (lium-api.md §2.3.10). */
@@ -65,6 +71,10 @@ export const RestoreLogSchema = v.looseObject({
   last_heartbeat_at: optString(),
   ...progressEntries,
 });
+/**
+ * What {@link RestoreLogSchema} validates: a restore run of `GET /pods/{id}/restore-logs` (lium-
+ * api.md §2.3.10).
+ */
 export type RestoreLog = v.InferOutput<typeof RestoreLogSchema>;
 
 /** `POST /pods/{id}/backup`. */
@@ -72,6 +82,7 @@ export const BackupStartedSchema = v.looseObject({
   success: optBoolean(),
   backup_log_id: v.string(),
 });
+/** What {@link BackupStartedSchema} validates: `POST /pods/{id}/backup`. */
 export type BackupStarted = v.InferOutput<typeof BackupStartedSchema>;
 
 /**
@@ -90,4 +101,9 @@ export const RestoreStartedSchema = v.pipe(
   })),
   v.looseObject({ restore_log_id: v.string() }),
 );
+/**
+ * What {@link RestoreStartedSchema} validates: `POST /pods/{id}/restore` → `{restore_log_id}`;
+ * older servers said `operation_id` or `restore_id` ([S] e2e tests), normalised into
+ * `restore_log_id`.
+ */
 export type RestoreStarted = v.InferOutput<typeof RestoreStartedSchema>;

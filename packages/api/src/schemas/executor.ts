@@ -43,6 +43,7 @@ export const ExecutorSpecsSchema = v.looseObject({
   available_port_count: optNumber(),
 });
 
+/** `location` of an executor: where the node is, as far as the API knows (all fields optional). */
 export const LocationSchema = v.looseObject({
   country: optString(),
   country_code: optString(),
@@ -79,11 +80,17 @@ export const ExecutorSchema = v.looseObject({
   interconnect: opt(v.looseObject({})),
   specs: opt(ExecutorSpecsSchema),
 });
+/** What {@link ExecutorSchema} validates: one rentable node of `GET /executors`. */
 export type Executor = v.InferOutput<typeof ExecutorSchema>;
+/**
+ * What {@link ExecutorSpecsSchema} validates: `specs` of an executor; RAM and disk are in KiB, GPU
+ * memory in MiB (lium-api.md §2.2.1).
+ */
 export type ExecutorSpecs = v.InferOutput<typeof ExecutorSpecsSchema>;
 
 /** `GET /machines`. */
 export const MachineSchema = v.looseObject({ name: v.string() });
+/** What {@link MachineSchema} validates: `GET /machines`. */
 export type Machine = v.InferOutput<typeof MachineSchema>;
 
 /** `GET /executors/default-docker-image`. */
@@ -91,6 +98,7 @@ export const DockerImageSchema = v.looseObject({
   docker_image: v.string(),
   docker_image_tag: optString(),
 });
+/** What {@link DockerImageSchema} validates: `GET /executors/default-docker-image`. */
 export type DockerImage = v.InferOutput<typeof DockerImageSchema>;
 
 /** `GET /executors/deployment-estimate`. */
@@ -101,4 +109,5 @@ export const DeploymentEstimateSchema = v.looseObject({
   is_cached_template: optBoolean(),
   docker_image_size: optNumber(),
 });
+/** What {@link DeploymentEstimateSchema} validates: `GET /executors/deployment-estimate`. */
 export type DeploymentEstimate = v.InferOutput<typeof DeploymentEstimateSchema>;

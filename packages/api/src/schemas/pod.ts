@@ -16,6 +16,10 @@ export const PodExecutorSchema = v.looseObject({
   price_per_gpu: optNumber(),
   gpu_count: optNumber(),
 });
+/**
+ * What {@link PodExecutorSchema} validates: the host executor as embedded in a pod row;
+ * `price_per_gpu` is null there (lium-api.md §2.3.1).
+ */
 export type PodExecutor = v.InferOutput<typeof PodExecutorSchema>;
 
 /** A row of `GET /pods`, or `GET /pods/{id}` (lium-api.md §2.3.1–2). */
@@ -51,6 +55,10 @@ export const PodSchema = v.looseObject({
   phase: optString(),
   workspace_id: optString(),
 });
+/**
+ * What {@link PodSchema} validates: a row of `GET /pods`, or `GET /pods/{id}` (lium-api.md
+ * §2.3.1–2).
+ */
 export type Pod = v.InferOutput<typeof PodSchema>;
 
 /**
@@ -72,4 +80,5 @@ export const PodUpdateSchema = v.looseObject({
   enable_volume_encryption: optBoolean(),
   volume_encryption_status: optString(),
 });
+/** What {@link PodUpdateSchema} validates: what reboot and switch-template answer. */
 export type PodUpdate = v.InferOutput<typeof PodUpdateSchema>;

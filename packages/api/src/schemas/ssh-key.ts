@@ -10,4 +10,5 @@ export const SshKeySchema = v.looseObject({
   created_at: optString(),
   updated_at: optString(),
 });
+/** What {@link SshKeySchema} validates: `GET /ssh-keys` entries (lium-api.md §2.5). */
 export type SshKey = v.InferOutput<typeof SshKeySchema>;

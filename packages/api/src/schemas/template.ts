@@ -33,10 +33,15 @@ const templateEntries = {
 
 /** `GET /templates`, `GET /templates/{id}` (lium-api.md §2.4.1). */
 export const TemplateSchema = v.looseObject(templateEntries);
+/**
+ * What {@link TemplateSchema} validates: `GET /templates`, `GET /templates/{id}` (lium-api.md
+ * §2.4.1).
+ */
 export type Template = v.InferOutput<typeof TemplateSchema>;
 
 /** The template as embedded in a pod row: the same fields, none of them guaranteed. */
 export const PodTemplateSchema = v.partial(TemplateSchema);
+/** What {@link PodTemplateSchema} validates: the template as embedded in a pod row. */
 export type PodTemplate = v.InferOutput<typeof PodTemplateSchema>;
 
 /** Body of `POST /templates` / `PUT /templates/{id}` (snake_case, as the server takes it). */

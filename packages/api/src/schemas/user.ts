@@ -24,4 +24,5 @@ export const UserSchema = v.looseObject({
     ),
   ),
 });
+/** What {@link UserSchema} validates: `GET /users/me` (lium-api.md §2.1.1). */
 export type User = v.InferOutput<typeof UserSchema>;

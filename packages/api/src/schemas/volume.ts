@@ -14,4 +14,5 @@ export const VolumeSchema = v.looseObject({
   current_size_mb: optNumber(),
   last_metrics_update: optString(),
 });
+/** What {@link VolumeSchema} validates: `GET /volumes` entries (lium-api.md §2.7). */
 export type Volume = v.InferOutput<typeof VolumeSchema>;
