@@ -54,6 +54,16 @@ export class CommandContext {
     return this.#abort.signal.aborted;
   }
 
+  /**
+   * For a command that cleans up in stages: until `release()`, a second Ctrl-C aborts `second`
+   * instead of exiting, and a third prints `lastWords()` and exits 130 (see InterruptStages).
+   */
+  holdInterrupts(lastWords: () => void): { second: AbortSignal; release: () => void } {
+    const stages = this.io.interrupts;
+    if (!stages) return { second: new AbortController().signal, release: () => {} };
+    return { second: stages.second, release: stages.hold(lastWords) };
+  }
+
   /** Prompts are shown only when a human is at both ends and not in CI. */
   get interactive(): boolean {
     const { stdin, stderr, env } = this.io;

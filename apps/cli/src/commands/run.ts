@@ -177,6 +177,28 @@ export default defineCommand({
     };
     if (ctx.signal.aborted) onInterrupt();
     else ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+    // A rented pod is stopped whatever is pressed: the second Ctrl-C only skips the pull, and
+    // the third, which exits at once, still names the pod and how to stop it.
+    const podName = args.name ?? renting?.huid;
+    let gone = false;
+    const stages = ctx.holdInterrupts(() => {
+      if (reused || gone) return;
+      const word = pod ? pod.huid : podName;
+      out.stopAnimations();
+      out.warn(
+        word
+          ? `Exiting now: ${pod ? podLabel(pod) : `a pod named ${word}`} may still be running. Check \`lium ps\` and stop it with \`lium down ${word}\`.`
+          : 'Exiting now: check `lium ps` for a pod this run may have rented.',
+      );
+    });
+    const onSecond = () => {
+      if (!willStop()) return;
+      const label = pod ? podLabel(pod) : podName ? `the pod ${podName}` : 'the pod';
+      out.warn(
+        `Skipping the pull; still stopping ${label}. Ctrl-C again exits at once (the pod may keep running).`,
+      );
+    };
+    stages.second.addEventListener('abort', onSecond, { once: true });
     const spinner = out.spinner(renting ? `Renting ${renting.huid}…` : 'Preparing…');
     const onEvent = (event: RunJobEvent) => {
       if (event.type === 'phase') phase = event.phase;
@@ -192,6 +214,7 @@ export default defineCommand({
         if (event.found) out.info(`Pulled ${event.path} → ${event.localPath}`);
         else out.warn(`Nothing to pull at ${event.path}`);
       } else if (event.type === 'stopped') {
+        gone = true;
         out.info(`Stopped ${podLabel(event.pod)}`);
       }
     };
@@ -211,6 +234,7 @@ export default defineCommand({
         env,
         waitTimeoutMs: timeoutMs,
         signal: ctx.signal,
+        skipPullSignal: stages.second,
         onEvent,
         // With --json, stdout is the result alone: the job's own output goes to stderr.
         onStdout: (chunk) => (out.json ? out.rawError(chunk) : out.raw(chunk)),
@@ -219,6 +243,8 @@ export default defineCommand({
       .finally(() => {
         spinner.stop();
         ctx.signal.removeEventListener('abort', onInterrupt);
+        stages.second.removeEventListener('abort', onSecond);
+        stages.release();
       });
     report(result, args, ctx, command, interruptedIn ?? result.phase);
   },
