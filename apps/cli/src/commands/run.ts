@@ -50,7 +50,10 @@ const builder = (yargs: Argv<GlobalArgs>) =>
           alias: 'e',
         }),
         'allow-over-budget': flag('Rent even beyond budget.max_hourly / budget.max_price'),
-        timeout: text('Give up waiting for the pod after this long (15m, 90s)', { default: '15m' }),
+        'wait-timeout': text(
+          'Give up waiting for a rented pod after this long (15m, 90s); --timeout bounds the whole run',
+          { default: '15m' },
+        ),
       }),
     )
     .example(
@@ -139,7 +142,7 @@ export default defineCommand({
   async handler(args, ctx) {
     const sdk = await import('@lium/sdk');
     const { target: targetWord, command } = splitWords(args);
-    const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
+    const timeoutMs = sdk.parseDuration(args.waitTimeout, { seconds: true });
     const env = parseEnvArgs(args.env ?? [], ctx.io.env);
     const syncDir = localPath(args.sync ?? '.', ctx.io);
     if (!(await requireLocal(syncDir, 'Sync directory')).isDirectory) {
