@@ -75,6 +75,7 @@ export {
   LiumFundError,
   type LiumFundErrorCode,
 } from './fund.ts';
+export { type IgnoreRule, ignoredBy, parseIgnoreFile } from './git-ignore.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
 export {
   type ForgottenHostKey,
@@ -160,7 +161,14 @@ export {
   rebootDepsOf,
   rebootPod,
 } from './reboot.ts';
-export { ALWAYS_EXCLUDED, IGNORE_FILES, ignorePatternsOf, syncExcludes } from './run-ignore.ts';
+export {
+  ALWAYS_EXCLUDED,
+  IGNORE_FILES,
+  type SyncSelection,
+  type SyncSelectionOptions,
+  selectSyncPaths,
+  syncExcludes,
+} from './run-ignore.ts';
 export {
   type RunJobEvent,
   type RunJobOptions,
