@@ -46,6 +46,9 @@ const builder = (yargs: Argv<GlobalArgs>) =>
         'pull-dir': text('Where pulled outputs land (default ./lium-runs)'),
         keep: flag('Leave the pod running afterwards (pods you named as TARGET are never stopped)'),
         detach: flag('Start the command in the background, leave the pod running and return'),
+        attach: text(
+          'Follow the job a --detach run started on this pod, then pull and stop it as a run would (unless --keep)',
+        ),
         env: repeatable('Set NAME=VALUE for the command, or NAME to pass your own $NAME', {
           alias: 'e',
         }),
@@ -61,13 +64,21 @@ const builder = (yargs: Argv<GlobalArgs>) =>
       'rent, sync ., train, pull out/, stop',
     )
     .example('lium run 1 -- nvidia-smi', 'run on pod 1 of `lium ps` (left running)')
-    .example(
-      'lium run --gpu A100 --name exp1 --detach -- ./train.sh',
-      'start and leave it running',
-    );
+    .example('lium run --gpu A100 --name exp1 --detach -- ./train.sh', 'start and leave it running')
+    .example('lium run --attach exp1 --pull out', 'follow it to the end, pull out/, stop the pod');
 
 /** The target word and the command words (the command is everything after `--`). */
 function splitWords(args: RunArgs): { target: string | undefined; command: string } {
+  if (args.attach !== undefined) {
+    const extra = [args.target, ...(args.command ?? []), ...(args['--'] ?? [])];
+    if (extra.some((word) => word !== undefined) || args.gpu || args.detach) {
+      throw new CliUsageError(
+        '--attach follows a job already started: give no TARGET, command, --gpu or --detach',
+        'e.g. `lium run --attach exp1 --pull out`.',
+      );
+    }
+    return { target: args.attach, command: '' };
+  }
   const before = [args.target, ...(args.command ?? [])].filter((w) => w !== undefined).map(String);
   const after = (args['--'] ?? []).map(String);
   let target: string | undefined;
@@ -166,7 +177,9 @@ export default defineCommand({
 
     let pod: PodInfo | undefined;
     let reused = 'pod' in target;
-    const willStop = () => !reused && !args.keep && !args.detach;
+    let attached = false;
+    // A job followed with --attach (or by --name) is stopped at its end like one started here.
+    const willStop = () => (!reused || attached) && !args.keep && !args.detach;
     let phase = 'rent';
     let interruptedIn: string | undefined;
     const onInterrupt = () => {
@@ -185,7 +198,7 @@ export default defineCommand({
     const podName = args.name ?? renting?.huid;
     let gone = false;
     const stages = ctx.holdInterrupts(() => {
-      if (reused || gone) return;
+      if ((reused && !attached) || gone) return;
       const word = pod ? pod.huid : podName;
       out.stopAnimations();
       out.warn(
@@ -209,6 +222,13 @@ export default defineCommand({
         pod = event.pod;
         reused = event.reused;
         spinner.succeed(`${podLabel(event.pod)} is ${event.reused ? 'reused' : 'ready'}`);
+      } else if (event.type === 'attached') {
+        attached = true;
+        out.info(
+          event.running
+            ? `Following the job on ${podLabel(event.pod)}${args.attach === undefined ? ` (it is still running: \`${command}\` is not started again)` : ''}`
+            : `The job on ${podLabel(event.pod)} has ended; its output:`,
+        );
       } else if (event.type === 'synced') {
         out.info(`Synced ${event.files} file${event.files === 1 ? '' : 's'} to ${event.pod.huid}`);
       } else if (event.type === 'phase' && event.phase === 'run' && !args.detach) {
@@ -234,6 +254,8 @@ export default defineCommand({
         pullDir,
         keep: args.keep || args.detach,
         detach: args.detach,
+        // --attach POD follows its job; a running pod of --name follows its job while it runs.
+        attach: args.attach !== undefined ? 'always' : 'if-running',
         env,
         waitTimeoutMs: timeoutMs,
         signal: ctx.signal,
@@ -282,6 +304,7 @@ function report(
       pulled: result.pulled,
       stopped: result.stopped,
       leftovers: result.leftovers,
+      attached: result.attached,
       ...(result.detached ? { log: result.detached.log } : {}),
     });
   }
@@ -295,8 +318,10 @@ function report(
   if (pod && !result.stopped && !out.json) {
     if (args.detach && result.detached) {
       out.success(`Started on ${podLabel(pod)}; it keeps running`);
-      out.info(`  follow: lium exec ${pod.huid} -- tail -f ${result.detached.log}`);
-      out.info(`  again:  lium run ${pod.name || pod.huid} -- …   stop: lium down ${pod.huid}`);
+      out.info(
+        `  follow: lium run --attach ${pod.huid} (then pull and stop)   log: lium exec ${pod.huid} -- tail -f ${result.detached.log}`,
+      );
+      out.info(`  stop:   lium down ${pod.huid}`);
     } else {
       out.info(
         out.c.dim(`${podLabel(pod)} keeps running: \`lium down ${pod.huid}\` to stop paying.`),
