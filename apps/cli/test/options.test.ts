@@ -47,6 +47,8 @@ const SAMPLES: Record<string, [string, string]> = {
   until: ['2099-01-01 10:00', '2099-01-02 10:00'],
   timeout: ['100', '200'],
   'wait-timeout': ['1', '2'],
+  attach: ['no-such-pod', 'other-pod'],
+  idle: ['2h', '3h'],
   gpu: ['H100', 'A100'],
   script: ['a.sh', 'b.sh'],
   env: ['A=1', 'B=2'],

@@ -137,6 +137,14 @@ export type {
   TransferCallOptions,
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
+export {
+  DEFAULT_IDLE_AFTER_MS,
+  POD_ACTIVITY_FILE,
+  type PodIdleness,
+  podIdleness,
+  readPodActivity,
+  recordPodActivity,
+} from './pod-activity.ts';
 export { podSpentUsd, podUptimeMs } from './pod-cost.ts';
 export {
   holdPortForwards,
