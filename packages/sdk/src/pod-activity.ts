@@ -108,8 +108,11 @@ export class PodActivityRecorder {
     this.#writing = this.#writing.then(async () => {
       const ids = [...this.#pending];
       this.#pending.clear();
-      // Bookkeeping must never fail the command that used the pod.
-      await recordPodActivity(await this.#stateDir(), ids).catch(() => undefined);
+      try {
+        await recordPodActivity(await this.#stateDir(), ids);
+      } catch {
+        // Bookkeeping must never fail the command that used the pod.
+      }
     });
   }
 
