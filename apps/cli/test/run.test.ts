@@ -185,6 +185,20 @@ describe('lium run: one command from a local project to results, nothing left bi
     expect((await world.lium(['down', 'plain', '-y'])).code).toBe(0);
   });
 
+  it('a 404 on rent says the machine is gone and to look again (issue #11 item 11)', async () => {
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/executors/*/rent',
+      status: 404,
+      body: { detail: 'Executor not found' },
+    });
+    const result = await world.lium(['run', '--gpu', 'H100', '-y', '--', 'true']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Executor not found');
+    expect(result.stderr).toContain('`lium ls`');
+    expect(await pods()).toEqual([]);
+  });
+
   it('refuses bad input with one line and rents nothing', async () => {
     const before = rents();
     const noCommand = await world.lium(['run', '--gpu', 'H100', '-y']);

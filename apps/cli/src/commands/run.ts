@@ -16,6 +16,7 @@ import { localPath, requireLocal } from '../local-files.ts';
 import { flag, number, options, repeatable, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { podLabel } from '../pods.ts';
+import { explainRentNotFound } from '../rent-errors.ts';
 import { guardSpend } from '../spend.ts';
 import { exitCodeOf } from './exec.ts';
 
@@ -314,7 +315,14 @@ function report(
       result.stopped || !pod ? 'No pod was left running.' : `${podLabel(pod)} is still running.`,
     );
   }
-  if (result.error !== undefined) throw result.error;
+  if (result.error !== undefined) {
+    throw result.phase === 'rent'
+      ? explainRentNotFound(
+          result.error,
+          'The machine was rented by someone else since it was listed: run again (it picks the best free one), or see `lium ls`.',
+        )
+      : result.error;
+  }
   if (pod && !result.stopped && !out.json) {
     if (args.detach && result.detached) {
       out.success(`Started on ${podLabel(pod)}; it keeps running`);
