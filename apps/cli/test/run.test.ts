@@ -174,6 +174,31 @@ describe('lium run: one command from a local project to results, nothing left bi
     expect(await pods()).toEqual([]);
   });
 
+  it('Ctrl-C while attached pulls what exists and stops the pod, as during a run', async () => {
+    const job = 'echo partial > partial.txt; echo waiting; sleep 60;';
+    const started = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--name', 'bg3', '--detach', '--', job],
+      { cwd: world.sandbox.dir },
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const interrupt = new AbortController();
+    const pullDir = join(world.sandbox.dir, 'attached-ctrl-c');
+    const running = world.lium(
+      ['run', '--attach', 'bg3', '--pull', 'partial.txt', '--pull-dir', pullDir],
+      { cwd: world.sandbox.dir, signal: interrupt.signal },
+    );
+    // The follow loop reads the log once a second: give it time to show the first line.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    interrupt.abort();
+    const result = await running;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stdout).toContain('waiting');
+    expect(result.stderr).toContain('stopping the command, pulling what exists');
+    const [podDir] = (await import('node:fs')).readdirSync(pullDir);
+    expect(existsSync(join(pullDir, podDir as string, 'partial.txt'))).toBe(true);
+    expect(await pods()).toEqual([]);
+  });
+
   it('--attach refuses a pod without a detached job, and a command next to it', async () => {
     expect((await world.lium(['up', '--gpu', 'H100', '-y', '--name', 'plain'])).code).toBe(0);
     const none = await world.lium(['run', '--attach', 'plain']);

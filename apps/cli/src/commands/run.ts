@@ -188,8 +188,8 @@ export default defineCommand({
       const name = pod ? pod.huid : undefined;
       out.warn(
         name && willStop()
-          ? `Interrupted: stopping the command, pulling what exists, then stopping ${podLabel(pod as PodInfo)}. If this is cut short, stop it with \`lium down ${name}\`.`
-          : 'Interrupted: stopping…',
+          ? `${ctx.timedOut ? 'Out of time (--timeout)' : 'Interrupted'}: stopping the command, pulling what exists, then stopping ${podLabel(pod as PodInfo)}. If this is cut short, stop it with \`lium down ${name}\`.`
+          : `${ctx.timedOut ? 'Out of time (--timeout)' : 'Interrupted'}: stopping…`,
       );
     };
     if (ctx.signal.aborted) onInterrupt();
