@@ -1,10 +1,11 @@
+import { isLiumError } from '@lium/errors';
 import yargs, { type Argv } from 'yargs';
 import { explainRefusedKey } from './auth-source.ts';
 import { EXEC_OPTIONS } from './commands/exec-options.ts';
 import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
 import { SSH_OPTIONS } from './commands/ssh-options.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
-import { CliUsageError } from './errors.ts';
+import { CliError, CliUsageError } from './errors.ts';
 import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
 import type { CliIO } from './io.ts';
 import { shouldUseColor } from './output/color.ts';
@@ -15,7 +16,7 @@ import { VERSION } from './version.ts';
 
 const EPILOG = `Exit codes:
   0    success
-  1    failure (API, SSH or local error; the message says what to do)
+  1    failure (API, SSH or local error; the message says what to do), or --timeout ran out
   2    usage error (bad command, option or argument)
   130  interrupted (Ctrl-C)
   exec passes through the remote command's exit code (the first non-zero across pods).
@@ -25,6 +26,8 @@ Environment:
   LIUM_BASE_URL     API base URL (e.g. a local emulator)
   LIUM_CONFIG_DIR   config directory (default ~/.lium)
   LIUM_PROFILE      profile to use (a [profile NAME] section; --profile wins)
+  LIUM_TIMEOUT      bound of the whole command, as --timeout (90s, 5m; --timeout wins);
+                    --wait-timeout of up/reboot/run bounds only the wait for a pod
   NO_COLOR, FORCE_COLOR   turn colour off / on
 
 Targets: pods by index from the last \`lium ps\`, HUID, name, id, a list (1,2,3), a range (1-3) or \`all\`; machines by index from the last \`lium ls\`, HUID or id.`;
@@ -103,6 +106,7 @@ function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<Gl
         color: argv.color,
         apiKey: argv['api-key'],
         profile: argv.profile,
+        timeout: argv.timeout,
       };
     })
     .fail((yargsMessage, error) => {
@@ -126,6 +130,7 @@ function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<Gl
       builder: async (inner: Argv<GlobalArgs>) => (await entry.load()).default.builder(inner, ctx),
       handler: async (args) => {
         const module = (await entry.load()).default;
+        await ctx.applyTimeout();
         await module.handler(args as never, ctx);
       },
     });
@@ -144,6 +149,19 @@ async function asUsageError(
 ): Promise<unknown> {
   const raw = error instanceof RawUsageError || (error instanceof Error && error.name === 'YError');
   return raw ? explainUsage((error as Error).message, argv, ctx) : error;
+}
+
+/**
+ * When the `--timeout` bound ran out, what the command threw on its abort (an abort, an
+ * "Interrupted") is the timeout; its hint (which pod is left, if any) is kept.
+ */
+function timedOutInstead(error: unknown, ctx: CommandContext): unknown {
+  const timedOut = ctx.timedOut;
+  if (!timedOut) return error;
+  const code = isLiumError(error) ? error.code : undefined;
+  if (code !== 'interrupted' && code !== 'aborted' && isLiumError(error)) return error;
+  const hint = code === 'interrupted' && isLiumError(error) ? error.hint : undefined;
+  return hint ? new CliError(timedOut.message, { code: 'command_timeout', hint }) : timedOut;
 }
 
 /** yargs' own `--help`/`--version` text; with `--json`, wrapped so stdout stays JSON. */
@@ -211,11 +229,12 @@ export async function runCli(typed: string[], io: CliIO): Promise<number> {
     }
     // `lium -- down --all -y`: everything after `--` is data, so no command was named.
     if (parsed._.length === 0) throw new CliUsageError('Name a command.');
+    if (ctx.timedOut) return reportError(ctx.timedOut, out, false);
     return ctx.interrupted ? EXIT_INTERRUPTED : ctx.exitCode;
   } catch (error) {
     out.stopAnimations();
     const explained = explainRefusedKey(await asUsageError(error, argv, ctx), io.env, ctx.globals);
-    return reportError(explained, out, ctx.interrupted);
+    return reportError(timedOutInstead(explained, ctx), out, ctx.interrupted && !ctx.timedOut);
   } finally {
     out.stopAnimations();
     await ctx.close().catch((error: unknown) => out.debug(`cleanup failed: ${String(error)}`));

@@ -1,5 +1,6 @@
 import type { Lium } from '@lium/sdk';
-import { CliError, CliInterruptedError } from './errors.ts';
+import { ApiWaitStatus } from './api-wait.ts';
+import { CliError, CliInterruptedError, CliUsageError } from './errors.ts';
 import type { CliIO } from './io.ts';
 import type { Output } from './output/output.ts';
 import { envWithProfile, profileShadowWarning } from './profile.ts';
@@ -15,6 +16,8 @@ export interface GlobalArgs {
   apiKey: string | undefined;
   /** `--profile`: wins over `$LIUM_PROFILE`. */
   profile: string | undefined;
+  /** `--timeout`: the bound of the whole run (wins over `$LIUM_TIMEOUT`). */
+  timeout?: string | undefined;
 }
 
 /**
@@ -30,6 +33,9 @@ export class CommandContext {
   exitCode = 0;
   readonly #abort = new AbortController();
   #lium: Promise<Lium> | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  #timedOut: CliError | undefined;
+  #waiting: ApiWaitStatus | undefined;
 
   constructor(io: CliIO, out: Output, globals: GlobalArgs) {
     this.io = io;
@@ -50,8 +56,60 @@ export class CommandContext {
     return this.#abort.signal;
   }
 
+  /** Aborted: by Ctrl-C, or by the `--timeout` bound (then `timedOut` says so). */
   get interrupted(): boolean {
     return this.#abort.signal.aborted;
+  }
+
+  /** The error the run ends with when its `--timeout` bound ran out (undefined before). */
+  get timedOut(): CliError | undefined {
+    return this.#timedOut;
+  }
+
+  /** Starts the `--timeout` / `$LIUM_TIMEOUT` bound, if one is set (a bad one is a usage error). */
+  async applyTimeout(): Promise<void> {
+    const flag = this.globals.timeout;
+    const spec = flag ?? this.io.env.LIUM_TIMEOUT;
+    if (spec === undefined || spec.trim() === '') return;
+    const source = flag !== undefined ? '--timeout' : '$LIUM_TIMEOUT';
+    const { parseDuration } = await import('@lium/sdk');
+    let ms: number;
+    try {
+      ms = parseDuration(spec, { seconds: true });
+    } catch {
+      throw new CliUsageError(
+        `Invalid ${source} "${spec}"`,
+        'Use a number followed by s, m or h, e.g. 90s or 15m (a bare number is seconds).',
+      );
+    }
+    this.limitTo(ms, spec, source);
+  }
+
+  /**
+   * Bounds the whole run (`--timeout` / `$LIUM_TIMEOUT`): when `ms` have passed, the run's
+   * signal aborts as on Ctrl-C, so every command cleans up what it started (and names any pod
+   * it could not stop), and the run ends with a `command_timeout` error (exit 1).
+   */
+  limitTo(ms: number, spec: string, source: string): void {
+    clearTimeout(this.#deadline);
+    this.#deadline = setTimeout(() => {
+      this.#timedOut = new CliError(`Gave up after ${spec} (${source})`, {
+        code: 'command_timeout',
+        hint: `Allow longer with --timeout${source === '$LIUM_TIMEOUT' ? ', or unset LIUM_TIMEOUT' : ''}.`,
+      });
+      this.#abort.abort(this.#timedOut);
+    }, ms);
+    this.#deadline.unref?.();
+  }
+
+  /**
+   * For a command that cleans up in stages: until `release()`, a second Ctrl-C aborts `second`
+   * instead of exiting, and a third prints `lastWords()` and exits 130 (see InterruptStages).
+   */
+  holdInterrupts(lastWords: () => void): { second: AbortSignal; release: () => void } {
+    const stages = this.io.interrupts;
+    if (!stages) return { second: new AbortController().signal, release: () => {} };
+    return { second: stages.second, release: stages.hold(lastWords) };
   }
 
   /** Prompts are shown only when a human is at both ends and not in CI. */
@@ -95,6 +153,8 @@ export class CommandContext {
 
   /** Closes the SDK's connections. */
   async close(): Promise<void> {
+    clearTimeout(this.#deadline);
+    this.#waiting?.stop();
     if (this.#lium) {
       const lium = await this.#lium.catch(() => undefined);
       await lium?.close();
@@ -109,6 +169,9 @@ export class CommandContext {
     const out = this.out;
     const shadowed = profileShadowWarning(this.io.env, this.globals.profile);
     if (shadowed) out.warn(shadowed);
+    // On a terminal, a slow or retried API call says so instead of leaving the user in silence.
+    const waiting = out.animated ? new ApiWaitStatus((text) => out.status(text)) : undefined;
+    this.#waiting = waiting;
     return new Lium({
       ...(apiKey ? { apiKey } : {}),
       env: envWithProfile(this.io.env, this.globals.profile),
@@ -119,22 +182,22 @@ export class CommandContext {
       api: {
         source: 'cli',
         clientVersion: VERSION,
-        ...(out.debugEnabled
-          ? {
-              onRequest: (event) =>
-                out.debug(
-                  redact(
-                    `→ ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
-                  ),
-                ),
-              onResponse: (event) =>
-                out.debug(
-                  redact(
-                    `← ${event.status ?? event.error?.code ?? '?'} ${event.method} ${event.path} ${Math.round(event.durationMs)}ms${event.requestId ? ` ${event.requestId}` : ''}`,
-                  ),
-                ),
-            }
-          : {}),
+        onRequest: (event) => {
+          waiting?.onRequest(event);
+          out.debug(
+            redact(
+              `→ ${event.method} ${event.url}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`,
+            ),
+          );
+        },
+        onResponse: (event) => {
+          waiting?.onResponse(event);
+          out.debug(
+            redact(
+              `← ${event.status ?? event.error?.code ?? '?'} ${event.method} ${event.path} ${Math.round(event.durationMs)}ms${event.requestId ? ` ${event.requestId}` : ''}`,
+            ),
+          );
+        },
       },
     });
   }

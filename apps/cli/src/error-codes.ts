@@ -22,6 +22,7 @@ export const CLI_ERROR_CODES = [
   'over_budget',
   'reboot_failed',
   'delete_failed',
+  'command_timeout',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

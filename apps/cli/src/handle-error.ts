@@ -18,7 +18,7 @@ const CLI_HINTS: Partial<Record<ErrorCode, string>> = {
   // The SDK's hints for these name SDK options; on the command line the knobs are flags.
   pod_no_ssh: 'Wait until `lium ps` shows it RUNNING with an SSH command.',
   pod_not_ready:
-    'It may still start: check `lium ps`, or wait longer with `lium up --timeout 30m`.',
+    'It may still start: check `lium ps`, or wait longer with `lium up --wait-timeout 30m`.',
   no_template: 'Pass --image <template id> (see `lium templates`).',
   pod_exists: 'Pick another --name, or use that pod (see `lium ps`).',
 };

@@ -15,4 +15,19 @@ export interface CliIO {
   cwd: string;
   /** Aborted on Ctrl-C (main wires SIGINT to it); the run then exits 130. */
   signal?: AbortSignal;
+  /** Ctrl-C after the first (main wires them); without it a command sees only the first. */
+  interrupts?: InterruptStages;
+}
+
+/**
+ * The second and third Ctrl-C. By default the second exits at once. A command that cleans up
+ * in stages (`lium run`: pull, then stop the pod) holds them: then the second aborts `second`
+ * (skip what can be skipped, still stop what costs money) and the third runs the command's last
+ * words (which pod may still run, how to stop it) and exits 130.
+ */
+export interface InterruptStages {
+  /** Aborted by the second Ctrl-C while a command holds the stages. */
+  readonly second: AbortSignal;
+  /** Holds the stages until the returned function is called. */
+  hold(lastWords: () => void): () => void;
 }

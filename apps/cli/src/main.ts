@@ -1,4 +1,4 @@
-import type { CliIO } from './io.ts';
+import type { CliIO, InterruptStages } from './io.ts';
 import { VERSION } from './version.ts';
 
 export type { CliIO } from './io.ts';
@@ -20,12 +20,29 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 /** The entry point of `bin/lium.js`: wires the real process to `run`. */
 export async function main(): Promise<void> {
   const interrupt = new AbortController();
+  const second = new AbortController();
+  let lastWords: (() => void) | undefined;
   let interrupts = 0;
+  const stages: InterruptStages = {
+    second: second.signal,
+    hold(words) {
+      lastWords = words;
+      return () => {
+        if (lastWords === words) lastWords = undefined;
+      };
+    },
+  };
   process.on('SIGINT', () => {
     interrupts += 1;
-    // First Ctrl-C asks the command to stop cleanly; a second one leaves at once.
-    if (interrupts > 1) process.exit(130);
-    interrupt.abort();
+    // The first Ctrl-C asks the command to stop cleanly. The second leaves at once, unless the
+    // command holds the stages (see InterruptStages): then it skips what can be skipped, and
+    // the third leaves at once after the command's last words.
+    if (interrupts === 1) interrupt.abort();
+    else if (interrupts === 2 && lastWords) second.abort();
+    else {
+      lastWords?.();
+      process.exit(130);
+    }
   });
   // `lium ls | head -1`: the reader has gone, which is not an error of ours; stop quietly.
   for (const stream of [process.stdout, process.stderr]) {
@@ -42,6 +59,7 @@ export async function main(): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     signal: interrupt.signal,
+    interrupts: stages,
   });
   process.exitCode = code;
   // Whatever the command left open (it should leave nothing), do not hang after it ended.

@@ -160,9 +160,9 @@ describe('bad input gives one line and the right exit code', () => {
     expect(world.emulator.control.requests({ method: 'GET', path: '/executors' })).toHaveLength(0);
   });
 
-  it('--timeout takes seconds as well as minutes (a pod still PENDING then times out, exit 1)', async () => {
+  it('--wait-timeout takes seconds as well as minutes (a pod still PENDING then times out, exit 1)', async () => {
     await lium(['ls', '--limit', '3']);
-    const result = await lium(['up', '1', '-y', '--name', 'slow', '--timeout', '1']);
+    const result = await lium(['up', '1', '-y', '--name', 'slow', '--wait-timeout', '1']);
     expect(result.code).toBe(1);
     expect(expectOneErrorLine(result.stderr)).toMatch(/not ready after 1s/);
     await lium(['down', 'slow', '-y']);

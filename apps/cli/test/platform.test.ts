@@ -119,7 +119,7 @@ describe('lium reboot', () => {
 
   it('fails with the pod named when SSH never answers again', async () => {
     world.emulator.control.setPodFaults(podId, { refuseConnections: true });
-    const result = await world.lium(['reboot', 'booter', '-y', '--timeout', '3s']);
+    const result = await world.lium(['reboot', 'booter', '-y', '--wait-timeout', '3s']);
     world.emulator.control.setPodFaults(podId, { refuseConnections: false });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('booter');

@@ -127,8 +127,101 @@ describe('lium run: one command from a local project to results, nothing left bi
     );
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('tail -f');
+    expect(result.stderr).toContain('lium run --attach');
     expect((await pods()).map((p) => p.name)).toEqual(['bg']);
     expect((await world.lium(['down', 'bg', '-y'])).code).toBe(0);
+  });
+
+  it('--attach follows a detached job to its end, passes its exit code, pulls and stops', async () => {
+    const job = 'echo begin; sleep 2; mkdir -p out; echo result > out/r.txt; echo end; exit 4';
+    const started = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--name', 'bg2', '--sync', project, '--detach', '--', job],
+      { cwd: world.sandbox.dir },
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const pullDir = join(world.sandbox.dir, 'attached-runs');
+    const attached = await world.lium(
+      ['run', '--attach', 'bg2', '--pull', 'out', '--pull-dir', pullDir, '--json'],
+      { cwd: world.sandbox.dir },
+    );
+    expect(attached.code, `${attached.stderr}\n---\n${attached.stdout}`).toBe(4);
+    // With --json the job's output goes to stderr, the result to stdout.
+    expect(attached.stderr).toContain('begin');
+    expect(attached.stderr).toContain('end');
+    const parsed = JSON.parse(attached.stdout) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ attached: true, exit_code: 4, stopped: true });
+    const [podDir] = (await import('node:fs')).readdirSync(pullDir);
+    expect(readFileSync(join(pullDir, podDir as string, 'out', 'r.txt'), 'utf8')).toBe('result\n');
+    expect(await pods()).toEqual([]);
+  });
+
+  it('--name of a pod whose detached job still runs follows it instead of renting or starting again', async () => {
+    const started = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--name', 'exp2', '--detach', '--', 'sleep 3; echo finished'],
+      { cwd: world.sandbox.dir },
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const before = rents();
+    const again = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--name', 'exp2', '--', 'echo started-twice'],
+      { cwd: world.sandbox.dir },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(rents()).toBe(before);
+    expect(again.stdout).toContain('finished');
+    expect(again.stdout).not.toContain('started-twice');
+    expect(again.stderr).toContain('is not started again');
+    expect(await pods()).toEqual([]);
+  });
+
+  it('Ctrl-C while attached pulls what exists and stops the pod, as during a run', async () => {
+    const job = 'echo partial > partial.txt; echo waiting; sleep 60;';
+    const started = await world.lium(
+      ['run', '--gpu', 'H100', '-y', '--name', 'bg3', '--detach', '--', job],
+      { cwd: world.sandbox.dir },
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const interrupt = new AbortController();
+    const pullDir = join(world.sandbox.dir, 'attached-ctrl-c');
+    const running = world.lium(
+      ['run', '--attach', 'bg3', '--pull', 'partial.txt', '--pull-dir', pullDir],
+      { cwd: world.sandbox.dir, signal: interrupt.signal },
+    );
+    // The follow loop reads the log once a second: give it time to show the first line.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    interrupt.abort();
+    const result = await running;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stdout).toContain('waiting');
+    expect(result.stderr).toContain('stopping the command, pulling what exists');
+    const [podDir] = (await import('node:fs')).readdirSync(pullDir);
+    expect(existsSync(join(pullDir, podDir as string, 'partial.txt'))).toBe(true);
+    expect(await pods()).toEqual([]);
+  });
+
+  it('--attach refuses a pod without a detached job, and a command next to it', async () => {
+    expect((await world.lium(['up', '--gpu', 'H100', '-y', '--name', 'plain'])).code).toBe(0);
+    const none = await world.lium(['run', '--attach', 'plain']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no job started by a detached run');
+    expect((await pods()).map((p) => p.name)).toEqual(['plain']);
+    const both = await world.lium(['run', '--attach', 'plain', '--', 'true']);
+    expect(both.code).toBe(2);
+    expect((await world.lium(['down', 'plain', '-y'])).code).toBe(0);
+  });
+
+  it('a 404 on rent says the machine is gone and to look again (issue #11 item 11)', async () => {
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/executors/*/rent',
+      status: 404,
+      body: { detail: 'Executor not found' },
+    });
+    const result = await world.lium(['run', '--gpu', 'H100', '-y', '--', 'true']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Executor not found');
+    expect(result.stderr).toContain('`lium ls`');
+    expect(await pods()).toEqual([]);
   });
 
   it('refuses bad input with one line and rents nothing', async () => {

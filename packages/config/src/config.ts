@@ -102,6 +102,7 @@ export const WELL_KNOWN_KEYS = [
   'funding.default_wallet',
   'budget.max_hourly',
   'budget.max_price',
+  'budget.idle_after',
 ] as const;
 
 /**

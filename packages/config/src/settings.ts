@@ -32,6 +32,8 @@ export interface LiumSettings {
   maxHourlyUsd?: number;
   /** `budget.max_price`: the most USD per GPU-hour one rented machine may cost. */
   maxPricePerGpuHour?: number;
+  /** `budget.idle_after` (`2h`, `90m`, `30s`): when `lium ps` calls an unused pod idle. */
+  idleAfter?: string;
   /** Where this profile keeps its state (index snapshots, pinned host keys, ssh_config). */
   configDir: string;
   /** The config file every profile is read from (`~/.lium/config.ini`). */
@@ -62,6 +64,7 @@ export interface SettingsOverrides {
   maxHourlyUsd?: string | undefined;
   /** Overrides `budget.max_price`, as typed (a positive number of USD). */
   maxPricePerGpuHour?: string | undefined;
+  idleAfter?: string | undefined;
 }
 
 /** Where {@link resolveSettings} reads from. */
@@ -91,6 +94,7 @@ export const SETTING_KEYS: Readonly<Record<SettingName, string>> = {
   payBaseUrl: 'pay.url',
   maxHourlyUsd: 'budget.max_hourly',
   maxPricePerGpuHour: 'budget.max_price',
+  idleAfter: 'budget.idle_after',
 };
 
 const positiveUsd = v.pipe(
@@ -135,6 +139,11 @@ const FIELD_SCHEMAS = {
   ),
   maxHourlyUsd: positiveUsd,
   maxPricePerGpuHour: positiveUsd,
+  idleAfter: v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^(\d+\.?\d*|\.\d+)[smhd]$/i, 'must be a duration such as 2h, 90m or 30s'),
+  ),
 } satisfies Record<SettingName, v.GenericSchema<string, string>>;
 
 /**
@@ -201,6 +210,8 @@ export async function resolveSettings(options: ResolveSettingsOptions = {}): Pro
   if (maxHourly !== undefined) settings.maxHourlyUsd = Number(maxHourly);
   const maxPrice = resolve('maxPricePerGpuHour');
   if (maxPrice !== undefined) settings.maxPricePerGpuHour = Number(maxPrice);
+  const idleAfter = resolve('idleAfter');
+  if (idleAfter !== undefined) settings.idleAfter = idleAfter;
   return settings;
 }
 

@@ -9,6 +9,7 @@ import { findSshKey, type LiumSettings, resolveSettings, type SshKeyPair } from 
 import type { SshPool } from '@lium/ssh';
 import { LiumSdkError } from './errors.ts';
 import type { LiumOptions } from './options.ts';
+import { PodActivityRecorder } from './pod-activity.ts';
 import { pollUntil } from './poll.ts';
 import { registerSshKeys } from './ssh-key-registration.ts';
 
@@ -36,6 +37,8 @@ export class LiumCore {
   #settings: Promise<LiumSettings> | undefined;
   #pool: Promise<SshPool> | undefined;
   #closed = false;
+  /** Every SSH use of a pod is noted, for idle marking (see pod-activity.ts). */
+  readonly activity = new PodActivityRecorder(async () => (await this.settings()).configDir);
 
   constructor(options: LiumOptions) {
     this.options = options;
@@ -175,6 +178,7 @@ export class LiumCore {
   /** Closes every SSH connection this instance opened. Safe to call twice. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.activity.flush();
     const pool = this.#pool;
     this.#pool = undefined;
     if (pool) await pool.then((p) => p.closeAll()).catch(() => undefined);

@@ -77,6 +77,7 @@ export {
   LiumFundError,
   type LiumFundErrorCode,
 } from './fund.ts';
+export { type IgnoreRule, ignoredBy, parseIgnoreFile } from './git-ignore.ts';
 export { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
 export {
   type ForgottenHostKey,
@@ -138,6 +139,14 @@ export type {
   TransferCallOptions,
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
+export {
+  DEFAULT_IDLE_AFTER_MS,
+  POD_ACTIVITY_FILE,
+  type PodIdleness,
+  podIdleness,
+  readPodActivity,
+  recordPodActivity,
+} from './pod-activity.ts';
 export { podSpentUsd, podUptimeMs } from './pod-cost.ts';
 export {
   holdPortForwards,
@@ -162,7 +171,14 @@ export {
   rebootDepsOf,
   rebootPod,
 } from './reboot.ts';
-export { ALWAYS_EXCLUDED, IGNORE_FILES, ignorePatternsOf, syncExcludes } from './run-ignore.ts';
+export {
+  ALWAYS_EXCLUDED,
+  IGNORE_FILES,
+  type SyncSelection,
+  type SyncSelectionOptions,
+  selectSyncPaths,
+  syncExcludes,
+} from './run-ignore.ts';
 export {
   type RunJobEvent,
   type RunJobOptions,

@@ -39,6 +39,12 @@ import type {
   SyncDirectoryOptions,
   TransferCallOptions,
 } from './options.ts';
+import {
+  DEFAULT_IDLE_AFTER_MS,
+  type PodIdleness,
+  podIdleness,
+  readPodActivity,
+} from './pod-activity.ts';
 import * as backups from './pod-backups.ts';
 import * as podSsh from './pod-ssh.ts';
 import * as pods from './pods.ts';
@@ -53,7 +59,7 @@ import {
   startPodsDeps,
 } from './start-pods.ts';
 import * as templates from './templates.ts';
-import type { RemovalSpec } from './time-spec.ts';
+import { parseDuration, type RemovalSpec } from './time-spec.ts';
 import * as transfers from './transfers.ts';
 import type { WaitForReadyOptions } from './wait-ready.ts';
 
@@ -153,6 +159,29 @@ export class Lium implements AsyncDisposable {
   /** Remembers the pods as shown (for `exec 1`): this shell's `last_ps.<pid>.json`, 10 min. */
   rememberPods(list: readonly PodInfo[]): Promise<void> {
     return selections.rememberPods(this.#core, list);
+  }
+
+  /**
+   * Which of `pods` are idle: running, no removal scheduled, and not used over SSH through this
+   * SDK on this machine (or, never used, not started) for `idleAfterMs` (default
+   * `budget.idle_after`, else 2 h). Keyed by pod id.
+   */
+  async podIdleness(
+    pods: readonly PodInfo[],
+    options: { idleAfterMs?: number | undefined } = {},
+  ): Promise<Map<string, PodIdleness>> {
+    const settings = await this.#core.settings();
+    const idleAfterMs =
+      options.idleAfterMs ??
+      (settings.idleAfter
+        ? parseDuration(settings.idleAfter, { seconds: true })
+        : DEFAULT_IDLE_AFTER_MS);
+    await this.#core.activity.flush();
+    const activity = await readPodActivity(settings.configDir);
+    const now = Date.now();
+    return new Map(
+      pods.map((pod) => [pod.id, podIdleness(pod, activity.get(pod.id), idleAfterMs, now)]),
+    );
   }
 
   /** Executors named by `1`, `1,2`, `1-3` (from this shell's last `ls`), HUIDs or ids. */

@@ -33,7 +33,9 @@ export async function podTarget(
 ): Promise<{ pod: PodInfo; target: SshTarget }> {
   let pod = await podOf(core, ref, options);
   if (!pod.sshCmd && typeof ref !== 'string') pod = await getPod(core, pod.id, options);
-  return { pod, target: sshTarget(pod) };
+  const target = sshTarget(pod);
+  core.activity.note(pod.id);
+  return { pod, target };
 }
 
 export async function executeCommand(

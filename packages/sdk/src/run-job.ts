@@ -10,6 +10,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isLiumError } from '@lium/errors';
+import {
+  detachedJobState,
+  followDetachedJob,
+  jobFiles,
+  startJobLine,
+  stopDetachedJob,
+} from './detached-job.ts';
+import { LiumSdkError } from './errors.ts';
 import type { Lium } from './lium.ts';
 import type { ExecutorInfo, PodInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
@@ -23,6 +31,7 @@ export type RunJobEvent =
   | { type: 'phase'; phase: RunJobPhase; pod?: PodInfo | undefined }
   | { type: 'rented'; pod: PodInfo; reused: boolean }
   | { type: 'synced'; pod: PodInfo; files: number }
+  | { type: 'attached'; pod: PodInfo; running: boolean }
   | { type: 'pulled'; pod: PodInfo; path: string; localPath: string; found: boolean }
   | { type: 'stopped'; pod: PodInfo };
 
@@ -63,6 +72,13 @@ export interface RunJobOptions extends CallOptions {
   keep?: boolean | undefined;
   /** Start the command in the background, leave the pod running, and return at once. */
   detach?: boolean | undefined;
+  /**
+   * Follow the job a `detach`ed run started on the pod instead of running `command`: its output
+   * from the start, then, when it ends, pull and stop the pod as a run would (unless `keep`).
+   * `'always'` fails when the pod has no such job; `'if-running'` (a `name` whose pod is running
+   * already) follows it only while it runs, and otherwise runs `command` there.
+   */
+  attach?: 'always' | 'if-running' | undefined;
   env?: Record<string, string> | undefined;
   waitTimeoutMs?: number | undefined;
   /** Aborting it (a second Ctrl-C) skips the pull of an interrupted job; the pod is still stopped. */
@@ -94,6 +110,8 @@ export interface RunJobResult {
   leftovers: string[];
   /** With `detach`: the remote log file and pid file. */
   detached?: { log: string; pidFile: string } | undefined;
+  /** It followed a detached job (`attach`) instead of running the command. */
+  attached: boolean;
   /** The first failure, if any (the job still cleaned up after it). */
   error?: unknown;
 }
@@ -120,6 +138,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
     pulled: [],
     stopped: false,
     leftovers: [],
+    attached: false,
   };
   const setPhase = (phase: RunJobPhase) => {
     result.phase = phase;
@@ -148,50 +167,55 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
   try {
     // A pod that failed to become usable is only stopped.
     if (result.error !== undefined || result.aborted) throw result.error;
-    if (options.syncDir !== undefined) {
-      setPhase('sync');
-      const exclude = await syncExcludes(options.syncDir, {
-        includeEnv: options.includeEnv,
-        extra: options.exclude,
-      });
-      await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
-      const synced = await lium.syncDirectory(pod, {
-        direction: 'up',
-        localPath: `${options.syncDir.replace(/\/+$/, '')}/`,
-        remotePath: `${remoteDir}/`,
-        exclude,
-        signal,
-      });
-      emit({ type: 'synced', pod, files: synced.transferred.length });
+    if (options.attach && result.reused && (await attachToJob(lium, pod, options, result))) {
+      // Followed to its end: on to the pull and the stop.
+      ran = true;
     } else {
-      await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+      if (options.syncDir !== undefined) {
+        setPhase('sync');
+        const exclude = await syncExcludes(options.syncDir, {
+          includeEnv: options.includeEnv,
+          extra: options.exclude,
+        });
+        await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+        const synced = await lium.syncDirectory(pod, {
+          direction: 'up',
+          localPath: `${options.syncDir.replace(/\/+$/, '')}/`,
+          remotePath: `${remoteDir}/`,
+          exclude,
+          signal,
+        });
+        emit({ type: 'synced', pod, files: synced.transferred.length });
+      } else {
+        await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+      }
+      setPhase('run');
+      if (options.detach) {
+        const started = await lium.executeCommand(pod, startJobLine(remoteDir, options.command), {
+          signal,
+          ...(options.env ? { env: options.env } : {}),
+        });
+        const { log, pidFile } = jobFiles(remoteDir);
+        result.exitCode = started.exitCode;
+        result.detached = { log, pidFile };
+        result.phase = 'done';
+        return result;
+      }
+      ran = true;
+      const run = await lium.executeCommand(pod, `cd ${quote(remoteDir)} && ${options.command}`, {
+        signal,
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+        ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+      });
+      result.exitCode = run.exitCode;
+      result.signal = run.signal ?? null;
     }
-    setPhase('run');
-    if (options.detach) {
-      const log = posix.join(remoteDir, '.lium-job.log');
-      const pidFile = posix.join(remoteDir, '.lium-job.pid');
-      const started = await lium.executeCommand(
-        pod,
-        `cd ${quote(remoteDir)} && (nohup sh -c ${quote(options.command)} > .lium-job.log 2>&1 < /dev/null & echo $! > .lium-job.pid)`,
-        { signal, ...(options.env ? { env: options.env } : {}) },
-      );
-      result.exitCode = started.exitCode;
-      result.detached = { log, pidFile };
-      result.phase = 'done';
-      return result;
-    }
-    ran = true;
-    const run = await lium.executeCommand(pod, `cd ${quote(remoteDir)} && ${options.command}`, {
-      signal,
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.onStdout ? { onStdout: options.onStdout } : {}),
-      ...(options.onStderr ? { onStderr: options.onStderr } : {}),
-    });
-    result.exitCode = run.exitCode;
-    result.signal = run.signal ?? null;
   } catch (error) {
     fail(error);
   }
+  // A job followed until Ctrl-C has outputs to pull all the same.
+  if (result.attached) ran = true;
 
   // Cleanup runs whether the job succeeded, failed or was aborted, under its own time limit.
   const cleanup = AbortSignal.timeout(options.cleanupTimeoutMs ?? 60_000);
@@ -225,7 +249,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
       }
     }
   }
-  if (!result.reused && !options.keep) {
+  if ((!result.reused || result.attached) && !options.keep) {
     setPhase('stop');
     try {
       await lium.stopPod(pod, { signal: cleanup });
@@ -238,6 +262,44 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
   }
   if (!result.error && !result.aborted) result.phase = 'done';
   return result;
+}
+
+/**
+ * Follows the detached job on `pod` (see RunJobOptions.attach) until it ends; false when there
+ * is none to follow and `command` should run instead. Aborting it stops the job too.
+ */
+async function attachToJob(
+  lium: Lium,
+  pod: PodInfo,
+  options: RunJobOptions,
+  result: RunJobResult,
+): Promise<boolean> {
+  const remoteDir = options.remoteDir ?? 'lium-run';
+  const state = await detachedJobState(lium, pod, remoteDir, options.signal);
+  if (state === 'none' && options.attach === 'always') {
+    throw new LiumSdkError(`${pod.name || pod.huid} has no job started by a detached run`, {
+      code: 'job_not_found',
+      hint: 'Start one with `detach`, or run a command on the pod instead.',
+    });
+  }
+  if (state === 'none' || (state === 'ended' && options.attach === 'if-running')) return false;
+  result.attached = true;
+  options.onEvent?.({ type: 'attached', pod, running: state === 'running' });
+  result.phase = 'run';
+  options.onEvent?.({ type: 'phase', phase: 'run', pod });
+  try {
+    result.exitCode = await followDetachedJob(lium, pod, remoteDir, {
+      signal: options.signal,
+      onOutput: options.onStdout,
+    });
+  } catch (error) {
+    // Ctrl-C while following asks the job itself to stop, as it would a run's command.
+    if (options.signal?.aborted) {
+      await stopDetachedJob(lium, pod, remoteDir, AbortSignal.timeout(10_000)).catch(() => {});
+    }
+    throw error;
+  }
+  return true;
 }
 
 /** Pulls one path: a directory with rsync semantics into `base/path/`, a file as `base/path`. */

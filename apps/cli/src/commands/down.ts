@@ -1,4 +1,4 @@
-import type { PodInfo } from '@lium/sdk';
+import type { Lium, PodInfo } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
@@ -7,6 +7,13 @@ import { flag, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
+
+/** The pods idle for `idleAfterMs` (`lium ps` marks them): running, unused, no removal scheduled. */
+async function idlePods(lium: Lium, idleAfterMs: number, ctx: CommandContext): Promise<PodInfo[]> {
+  const pods = await lium.listPods({ signal: ctx.signal });
+  const idleness = await lium.podIdleness(pods, { idleAfterMs });
+  return pods.filter((pod) => idleness.get(pod.id)?.idle);
+}
 
 /** `lium rm TARGETS --in 2h | --at …`: the official form of a scheduled removal. */
 async function scheduleRemovals(
@@ -46,21 +53,28 @@ export default defineCommand({
           all: flag('Stop every pod you have', { alias: 'a' }),
           in: text('Schedule the removal after this long instead of now: 30m, 2h, 1.5d'),
           at: text('Schedule the removal at this time instead of now: "today 23:00"'),
+          idle: text(
+            'Stop the pods `lium ps` marks idle for this long (2h, 90m): unused from here, no removal scheduled',
+          ),
         }),
       )
       .conflicts('in', 'at')
+      .conflicts('idle', ['in', 'at'])
       .example('lium down 1 -y', 'stop the first pod of `lium ps` without asking')
       .example('lium rm --all', 'stop everything (asks first)')
-      .example('lium rm 1 --in 2h', 'remove the first pod in two hours instead of now'),
+      .example('lium rm 1 --in 2h', 'remove the first pod in two hours instead of now')
+      .example('lium down --idle 2h', 'stop the pods nobody used for 2 hours (asks first)'),
   async handler(args, ctx) {
-    if (!args.targets && !args.all) {
+    if (!args.targets && !args.all && args.idle === undefined) {
       throw new CliUsageError(
-        'Name the pods to stop, or pass --all',
-        'e.g. `lium down 1` or `lium down --all`.',
+        'Name the pods to stop, or pass --all or --idle',
+        'e.g. `lium down 1`, `lium down --all` or `lium down --idle 2h`.',
       );
     }
-    if (args.targets && args.all) {
-      throw new CliUsageError('Give either targets or --all, not both');
+    if (
+      [args.targets !== undefined, args.all, args.idle !== undefined].filter(Boolean).length > 1
+    ) {
+      throw new CliUsageError('Give either targets, --all or --idle, not two of them');
     }
     const sdk = await import('@lium/sdk');
     // Checked before anything is sent: a typo must not stop pods now.
@@ -68,14 +82,20 @@ export default defineCommand({
       args.in !== undefined || args.at !== undefined
         ? sdk.removalTime({ in: args.in, at: args.at })
         : undefined;
+    const idleAfterMs =
+      args.idle !== undefined ? sdk.parseDuration(args.idle, { seconds: true }) : undefined;
     const lium = await ctx.lium();
-    const pods: readonly PodInfo[] = args.all
-      ? await lium.listPods({ signal: ctx.signal })
-      : await lium.resolvePods(args.targets as string, { signal: ctx.signal });
+    const pods: readonly PodInfo[] =
+      idleAfterMs !== undefined
+        ? await idlePods(lium, idleAfterMs, ctx)
+        : args.all
+          ? await lium.listPods({ signal: ctx.signal })
+          : await lium.resolvePods(args.targets as string, { signal: ctx.signal });
     const { out } = ctx;
     if (pods.length === 0) {
       if (out.json) out.printJson({ stopped: [], failed: [] });
-      else out.info('No pods to stop.');
+      else
+        out.info(args.idle !== undefined ? `No pod is idle for ${args.idle}.` : 'No pods to stop.');
       return;
     }
     if (removeAt !== undefined) {

@@ -17,6 +17,11 @@ export const GLOBAL_OPTIONS = options({
   profile: text('Account profile from config.ini (default $LIUM_PROFILE, else "default")', {
     global: true,
   }),
+  // Not a wait: `up`/`reboot`/`run` bound their wait for a pod with --wait-timeout.
+  timeout: text(
+    'Bound the whole command (90s, 5m; default $LIUM_TIMEOUT, else none): when it runs out, it stops like Ctrl-C, stopping any pod it rented',
+    { global: true },
+  ),
 });
 
 /** What a command's first positional names, for completion and for the docs. */

@@ -1,10 +1,25 @@
-import type { PodInfo } from '@lium/sdk';
+import type { PodIdleness, PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
 import { byAge } from '../pods.ts';
 import { podRow } from '../rows.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
+
+/** What the footer says about idle pods, and how to stop them. */
+function idleFooter(idleness: readonly (PodIdleness | undefined)[]): string {
+  const idle = idleness.filter((entry) => entry?.idle);
+  if (idle.length === 0) return '';
+  const shortest = Math.min(...idle.map((entry) => entry?.idleMs ?? 0));
+  // Rounded down, so that `down --idle` takes in every pod marked here.
+  const spec =
+    shortest >= 3_600_000
+      ? `${Math.floor(shortest / 3_600_000)}h`
+      : shortest >= 60_000
+        ? `${Math.floor(shortest / 60_000)}m`
+        : `${Math.max(1, Math.floor(shortest / 1000))}s`;
+  return ` ${idle.length} idle (unused from here, no removal scheduled): stop them with \`lium down --idle ${spec}\`.`;
+}
 
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
 export default defineCommand({
@@ -32,6 +47,8 @@ export default defineCommand({
     // The snapshot makes `lium exec 2` mean row 2 of this table, not of a fresh unordered list.
     await lium.rememberPods(pods);
     await keepSshConfigCurrent(ctx, { all: pods });
+    const idleness = await lium.podIdleness(pods);
+    const idleOf = (pod: PodInfo) => idleness.get(pod.id);
     const wanted = selected ? new Set(selected.map((pod) => pod.id)) : undefined;
     const rows = pods
       .map((pod, i) => ({ pod, index: i + 1 }))
@@ -39,12 +56,23 @@ export default defineCommand({
 
     const hourly = rows.reduce((sum, { pod }) => sum + pod.pricePerHour, 0);
     ctx.out.result(rows, {
-      json: ({ pod, index }) => podRow(pod, index),
+      json: ({ pod, index }) => ({
+        ...podRow(pod, index),
+        idle: idleOf(pod)?.idle ?? false,
+        last_activity_at: idleOf(pod)?.lastActivityAt?.toISOString() ?? null,
+      }),
       columns: [
         { header: '#', align: 'right', cell: ({ index }) => String(index) },
         { header: 'HUID', cell: ({ pod }, c) => c.cyan(pod.huid) },
         { header: 'NAME', cell: ({ pod }) => pod.name },
-        { header: 'STATUS', cell: ({ pod }, c) => paintStatus(pod.status, c) },
+        {
+          header: 'STATUS',
+          cell: ({ pod }, c) => {
+            const idle = idleOf(pod);
+            const mark = idle?.idle ? c.yellow(` idle ${formatDuration(idle.idleMs ?? 0)}`) : '';
+            return `${paintStatus(pod.status, c)}${mark}`;
+          },
+        },
         { header: 'GPU', cell: ({ pod }) => `${pod.gpuCount}×${pod.gpuType}` },
         { header: '$/h', align: 'right', cell: ({ pod }) => formatUsd(pod.pricePerHour) },
         { header: 'SPENT', align: 'right', cell: ({ pod }) => formatUsd(pod.spentUsd) },
@@ -59,7 +87,7 @@ export default defineCommand({
         { header: 'SSH', cell: ({ pod }, c) => (pod.sshCmd ? c.dim(pod.sshCmd) : '—') },
       ],
       empty: { message: 'No pods. Find a machine with `lium ls`, then `lium up <#>`.' },
-      footer: `${rows.length} pod${rows.length === 1 ? '' : 's'}, ${formatUsd(hourly)}/h.`,
+      footer: `${rows.length} pod${rows.length === 1 ? '' : 's'}, ${formatUsd(hourly)}/h.${idleFooter(rows.map(({ pod }) => idleOf(pod)))}`,
     });
   },
 });

@@ -20,9 +20,10 @@ export default defineCommand({
           wait: flag('Wait until SSH answers again (--no-wait to return at once)', {
             default: true,
           }),
-          timeout: text('Give up waiting after this long (5m, 90s; a bare number is seconds)', {
-            default: '5m',
-          }),
+          'wait-timeout': text(
+            'Give up waiting after this long (5m, 90s; a bare number is seconds); --timeout bounds the whole command',
+            { default: '5m' },
+          ),
         }),
       )
       .example('lium reboot 1', 'reboot the first pod of `lium ps` (asks first)')
@@ -36,7 +37,7 @@ export default defineCommand({
     }
     if (args.targets && args.all) throw new CliUsageError('Give either targets or --all, not both');
     const sdk = await import('@lium/sdk');
-    const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
+    const timeoutMs = sdk.parseDuration(args.waitTimeout, { seconds: true });
     const lium = await ctx.lium();
     const call = { signal: ctx.signal };
     const pods: readonly PodInfo[] = args.all

@@ -16,6 +16,7 @@ import { localPath, requireLocal } from '../local-files.ts';
 import { flag, number, options, repeatable, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { podLabel } from '../pods.ts';
+import { explainRentNotFound } from '../rent-errors.ts';
 import { guardSpend } from '../spend.ts';
 import { exitCodeOf } from './exec.ts';
 
@@ -46,11 +47,17 @@ const builder = (yargs: Argv<GlobalArgs>) =>
         'pull-dir': text('Where pulled outputs land (default ./lium-runs)'),
         keep: flag('Leave the pod running afterwards (pods you named as TARGET are never stopped)'),
         detach: flag('Start the command in the background, leave the pod running and return'),
+        attach: text(
+          'Follow the job a --detach run started on this pod, then pull and stop it as a run would (unless --keep)',
+        ),
         env: repeatable('Set NAME=VALUE for the command, or NAME to pass your own $NAME', {
           alias: 'e',
         }),
         'allow-over-budget': flag('Rent even beyond budget.max_hourly / budget.max_price'),
-        timeout: text('Give up waiting for the pod after this long (15m, 90s)', { default: '15m' }),
+        'wait-timeout': text(
+          'Give up waiting for a rented pod after this long (15m, 90s); --timeout bounds the whole run',
+          { default: '15m' },
+        ),
       }),
     )
     .example(
@@ -58,13 +65,21 @@ const builder = (yargs: Argv<GlobalArgs>) =>
       'rent, sync ., train, pull out/, stop',
     )
     .example('lium run 1 -- nvidia-smi', 'run on pod 1 of `lium ps` (left running)')
-    .example(
-      'lium run --gpu A100 --name exp1 --detach -- ./train.sh',
-      'start and leave it running',
-    );
+    .example('lium run --gpu A100 --name exp1 --detach -- ./train.sh', 'start and leave it running')
+    .example('lium run --attach exp1 --pull out', 'follow it to the end, pull out/, stop the pod');
 
 /** The target word and the command words (the command is everything after `--`). */
 function splitWords(args: RunArgs): { target: string | undefined; command: string } {
+  if (args.attach !== undefined) {
+    const extra = [args.target, ...(args.command ?? []), ...(args['--'] ?? [])];
+    if (extra.some((word) => word !== undefined) || args.gpu || args.detach) {
+      throw new CliUsageError(
+        '--attach follows a job already started: give no TARGET, command, --gpu or --detach',
+        'e.g. `lium run --attach exp1 --pull out`.',
+      );
+    }
+    return { target: args.attach, command: '' };
+  }
   const before = [args.target, ...(args.command ?? [])].filter((w) => w !== undefined).map(String);
   const after = (args['--'] ?? []).map(String);
   let target: string | undefined;
@@ -139,7 +154,7 @@ export default defineCommand({
   async handler(args, ctx) {
     const sdk = await import('@lium/sdk');
     const { target: targetWord, command } = splitWords(args);
-    const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
+    const timeoutMs = sdk.parseDuration(args.waitTimeout, { seconds: true });
     const env = parseEnvArgs(args.env ?? [], ctx.io.env);
     const syncDir = localPath(args.sync ?? '.', ctx.io);
     if (!(await requireLocal(syncDir, 'Sync directory')).isDirectory) {
@@ -163,7 +178,9 @@ export default defineCommand({
 
     let pod: PodInfo | undefined;
     let reused = 'pod' in target;
-    const willStop = () => !reused && !args.keep && !args.detach;
+    let attached = false;
+    // A job followed with --attach (or by --name) is stopped at its end like one started here.
+    const willStop = () => (!reused || attached) && !args.keep && !args.detach;
     let phase = 'rent';
     let interruptedIn: string | undefined;
     const onInterrupt = () => {
@@ -171,12 +188,34 @@ export default defineCommand({
       const name = pod ? pod.huid : undefined;
       out.warn(
         name && willStop()
-          ? `Interrupted: stopping the command, pulling what exists, then stopping ${podLabel(pod as PodInfo)}. If this is cut short, stop it with \`lium down ${name}\`.`
-          : 'Interrupted: stopping…',
+          ? `${ctx.timedOut ? 'Out of time (--timeout)' : 'Interrupted'}: stopping the command, pulling what exists, then stopping ${podLabel(pod as PodInfo)}. If this is cut short, stop it with \`lium down ${name}\`.`
+          : `${ctx.timedOut ? 'Out of time (--timeout)' : 'Interrupted'}: stopping…`,
       );
     };
     if (ctx.signal.aborted) onInterrupt();
     else ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+    // A rented pod is stopped whatever is pressed: the second Ctrl-C only skips the pull, and
+    // the third, which exits at once, still names the pod and how to stop it.
+    const podName = args.name ?? renting?.huid;
+    let gone = false;
+    const stages = ctx.holdInterrupts(() => {
+      if ((reused && !attached) || gone) return;
+      const word = pod ? pod.huid : podName;
+      out.stopAnimations();
+      out.warn(
+        word
+          ? `Exiting now: ${pod ? podLabel(pod) : `a pod named ${word}`} may still be running. Check \`lium ps\` and stop it with \`lium down ${word}\`.`
+          : 'Exiting now: check `lium ps` for a pod this run may have rented.',
+      );
+    });
+    const onSecond = () => {
+      if (!willStop()) return;
+      const label = pod ? podLabel(pod) : podName ? `the pod ${podName}` : 'the pod';
+      out.warn(
+        `Skipping the pull; still stopping ${label}. Ctrl-C again exits at once (the pod may keep running).`,
+      );
+    };
+    stages.second.addEventListener('abort', onSecond, { once: true });
     const spinner = out.spinner(renting ? `Renting ${renting.huid}…` : 'Preparing…');
     const onEvent = (event: RunJobEvent) => {
       if (event.type === 'phase') phase = event.phase;
@@ -184,6 +223,13 @@ export default defineCommand({
         pod = event.pod;
         reused = event.reused;
         spinner.succeed(`${podLabel(event.pod)} is ${event.reused ? 'reused' : 'ready'}`);
+      } else if (event.type === 'attached') {
+        attached = true;
+        out.info(
+          event.running
+            ? `Following the job on ${podLabel(event.pod)}${args.attach === undefined ? ` (it is still running: \`${command}\` is not started again)` : ''}`
+            : `The job on ${podLabel(event.pod)} has ended; its output:`,
+        );
       } else if (event.type === 'synced') {
         out.info(`Synced ${event.files} file${event.files === 1 ? '' : 's'} to ${event.pod.huid}`);
       } else if (event.type === 'phase' && event.phase === 'run' && !args.detach) {
@@ -192,6 +238,7 @@ export default defineCommand({
         if (event.found) out.info(`Pulled ${event.path} → ${event.localPath}`);
         else out.warn(`Nothing to pull at ${event.path}`);
       } else if (event.type === 'stopped') {
+        gone = true;
         out.info(`Stopped ${podLabel(event.pod)}`);
       }
     };
@@ -208,9 +255,12 @@ export default defineCommand({
         pullDir,
         keep: args.keep || args.detach,
         detach: args.detach,
+        // --attach POD follows its job; a running pod of --name follows its job while it runs.
+        attach: args.attach !== undefined ? 'always' : 'if-running',
         env,
         waitTimeoutMs: timeoutMs,
         signal: ctx.signal,
+        skipPullSignal: stages.second,
         onEvent,
         // With --json, stdout is the result alone: the job's own output goes to stderr.
         onStdout: (chunk) => (out.json ? out.rawError(chunk) : out.raw(chunk)),
@@ -219,6 +269,8 @@ export default defineCommand({
       .finally(() => {
         spinner.stop();
         ctx.signal.removeEventListener('abort', onInterrupt);
+        stages.second.removeEventListener('abort', onSecond);
+        stages.release();
       });
     report(result, args, ctx, command, interruptedIn ?? result.phase);
   },
@@ -253,6 +305,7 @@ function report(
       pulled: result.pulled,
       stopped: result.stopped,
       leftovers: result.leftovers,
+      attached: result.attached,
       ...(result.detached ? { log: result.detached.log } : {}),
     });
   }
@@ -262,12 +315,21 @@ function report(
       result.stopped || !pod ? 'No pod was left running.' : `${podLabel(pod)} is still running.`,
     );
   }
-  if (result.error !== undefined) throw result.error;
+  if (result.error !== undefined) {
+    throw result.phase === 'rent'
+      ? explainRentNotFound(
+          result.error,
+          'The machine was rented by someone else since it was listed: run again (it picks the best free one), or see `lium ls`.',
+        )
+      : result.error;
+  }
   if (pod && !result.stopped && !out.json) {
     if (args.detach && result.detached) {
       out.success(`Started on ${podLabel(pod)}; it keeps running`);
-      out.info(`  follow: lium exec ${pod.huid} -- tail -f ${result.detached.log}`);
-      out.info(`  again:  lium run ${pod.name || pod.huid} -- …   stop: lium down ${pod.huid}`);
+      out.info(
+        `  follow: lium run --attach ${pod.huid} (then pull and stop)   log: lium exec ${pod.huid} -- tail -f ${result.detached.log}`,
+      );
+      out.info(`  stop:   lium down ${pod.huid}`);
     } else {
       out.info(
         out.c.dim(`${podLabel(pod)} keeps running: \`lium down ${pod.huid}\` to stop paying.`),

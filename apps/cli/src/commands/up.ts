@@ -71,9 +71,10 @@ const builder = (yargs: Argv<GlobalArgs>) =>
         wait: flag('Wait until the pod is usable (--no-wait to return at once)', {
           default: true,
         }),
-        timeout: text('Give up waiting after this long (15m, 90s; a bare number is seconds)', {
-          default: '15m',
-        }),
+        'wait-timeout': text(
+          'Give up waiting for the pods after this long (15m, 90s; a bare number is seconds); --timeout bounds the whole command',
+          { default: '15m' },
+        ),
         gpu: text('Rent the best machine with this GPU instead of naming one'),
         count: number('whole-positive', 'With --gpu: exact number of GPUs', { alias: 'c' }),
         'max-price': number('positive', 'With --gpu: highest $ per GPU-hour'),
@@ -103,7 +104,7 @@ export default defineCommand({
       args.ttl !== undefined || args.until !== undefined
         ? sdk.removalTimeOf({ ttl: args.ttl, until: args.until })
         : undefined;
-    const timeoutMs = sdk.parseDuration(args.timeout, { seconds: true });
+    const timeoutMs = sdk.parseDuration(args.waitTimeout, { seconds: true });
     if (args.name && args.prefix) throw new CliUsageError('Give --name or --prefix, not both');
     // A bad --volume spec must fail before anything is rented or created.
     const volumeSpec = args.volume !== undefined ? parseVolumeArg(sdk, args.volume) : undefined;

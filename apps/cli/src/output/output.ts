@@ -60,6 +60,10 @@ export class Output {
   readonly #stderr: OutputStream;
   readonly #animate: boolean;
   #activeLine: (() => void) | undefined;
+  /** The transient status note (see `status`), and whether a spinner is drawing it. */
+  #status: string | undefined;
+  #spinning = 0;
+  readonly #clearStatus = () => this.#stderr.write('\r\u001b[2K');
   readonly #timers = new Set<ReturnType<typeof setInterval>>();
 
   constructor(options: OutputOptions) {
@@ -157,6 +161,28 @@ export class Output {
     if (this.debugEnabled) this.#message(this.c.gray(`[debug] ${message}`));
   }
 
+  /**
+   * A transient note about a slow wait (the API not answering, a retry), on a terminal only:
+   * drawn after a running spinner's text, else on a line of its own that the next message
+   * replaces; `undefined` clears it. Elsewhere nothing: logs get no progress chatter.
+   */
+  status(text: string | undefined): void {
+    if (!this.#animate) return;
+    const had = this.#status;
+    this.#status = text;
+    if (this.#spinning > 0) return; // the spinner draws it on its next frame
+    if (text === undefined) {
+      if (had !== undefined && this.#activeLine === this.#clearStatus) {
+        this.#clearStatus();
+        this.#activeLine = undefined;
+      }
+      return;
+    }
+    if (this.#activeLine && this.#activeLine !== this.#clearStatus) return; // a progress bar
+    this.#stderr.write(`\r\u001b[2K${this.c.dim(text)}`);
+    this.#activeLine = this.#clearStatus;
+  }
+
   /** A spinner on a terminal; elsewhere one plain line when it starts and one when it ends. */
   spinner(text: string): Spinner {
     if (!this.#animate) {
@@ -177,8 +203,9 @@ export class Output {
     let current = text;
     let frame = 0;
     const draw = () => {
+      const note = this.#status ? ` ${this.c.dim(`(${this.#status})`)}` : '';
       this.#stderr.write(
-        `\r\u001b[2K${this.c.cyan(FRAMES[frame % FRAMES.length] ?? '')} ${current}`,
+        `\r\u001b[2K${this.c.cyan(FRAMES[frame % FRAMES.length] ?? '')} ${current}${note}`,
       );
       frame += 1;
     };
@@ -188,7 +215,11 @@ export class Output {
     timer.unref?.();
     this.#timers.add(timer);
     this.#activeLine = clear;
+    this.#spinning += 1;
+    let ended = false;
     const end = (line: string | undefined, ok: boolean) => {
+      if (!ended) this.#spinning -= 1;
+      ended = true;
       clearInterval(timer);
       this.#timers.delete(timer);
       clear();
@@ -240,6 +271,8 @@ export class Output {
   stopAnimations(): void {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers.clear();
+    this.#spinning = 0;
+    this.#status = undefined;
     this.#activeLine?.();
     this.#activeLine = undefined;
   }
