@@ -93,6 +93,7 @@ const POSITIONALS: Record<string, string[]> = {
   reboot: ['no-such-pod'],
   volumes: ['list'],
   schedules: ['list'],
+  'ssh-keys': ['list'],
 };
 
 const IGNORED = new Set(['help', 'version']);

@@ -136,6 +136,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./volumes.ts'),
   },
   {
+    command: 'ssh-keys',
+    subcommands: ['list', 'add', 'rm', 'sync'],
+    describe: "The account's SSH keys (list, add [PATH], rm ID|NAME, sync the local key)",
+    load: () => import('./ssh-keys.ts'),
+  },
+  {
     command: 'balance',
     describe: 'Your balance, the hourly spend of your pods and how long it lasts',
     load: () => import('./balance.ts'),
