@@ -22,6 +22,8 @@ export const CLI_ERROR_CODES = [
   'over_budget',
   'reboot_failed',
   'delete_failed',
+  'pod_not_running',
+  'remove_failed',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

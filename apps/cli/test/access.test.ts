@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
 
 interface KeyJson {
@@ -111,5 +112,133 @@ describe('lium ssh-keys', () => {
     expect(up.code, up.stderr).toBe(0);
     expect((await keys()).filter((k) => k.local)).toHaveLength(1);
     expect((await world.lium(['exec', 'keyed', 'true'])).code).toBe(0);
+  }, 60_000);
+});
+
+/** A port nothing listens on right now (the OS picks it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** What GET url answers once something does (polled for up to 30 s: the machine is loaded). */
+async function answered(url: string): Promise<string | undefined> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const body = await fetchText(url);
+    if (body !== undefined || Date.now() > deadline) return body;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** What GET url answers, or undefined while nothing does. */
+async function fetchText(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    return response.ok ? await response.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('lium port-forward', () => {
+  const world = useEmulatorWorld({ executors: 4, readyDelayMs: 50 });
+  let podPort = 0;
+  const server = new AbortController();
+  let serving: Promise<unknown> = Promise.resolve();
+
+  beforeAll(async () => {
+    expect((await world.lium(['ls', '--limit', '2'])).code).toBe(0);
+    expect((await world.lium(['up', '1', '-y', '--name', 'web'])).code).toBe(0);
+    podPort = await freePort();
+    // An HTTP server inside the pod, on its localhost only, until the tests are done.
+    const script = `require('http').createServer((q, s) => s.end('hello from the pod ' + q.url)).listen(${podPort}, '127.0.0.1')`;
+    serving = world.lium(['exec', 'web', 'timeout', '120', 'node', '-e', script], {
+      signal: server.signal,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    server.abort();
+    await serving;
+  });
+
+  it('tunnels 127.0.0.1:N to the pod, prints the URL, and exits 130 on Ctrl-C', async () => {
+    const local = await freePort();
+    const interrupt = new AbortController();
+    const running = world.lium(['port-forward', 'web', String(podPort), '-l', String(local)], {
+      signal: interrupt.signal,
+    });
+    const url = `http://127.0.0.1:${local}`;
+    const body = await answered(`${url}/x`);
+    expect(body).toBe('hello from the pod /x');
+    interrupt.abort();
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toContain(`${url} → `);
+    expect(result.stderr).not.toMatch(/interrupt|error/i);
+    expect(await fetchText(url)).toBeUndefined();
+  }, 60_000);
+
+  it('--json prints the open forwards once, several PORT:LOCAL at once', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const interrupt = new AbortController();
+    const running = world.lium(
+      ['port-forward', '1', `${podPort}:${a}`, `${podPort}:${b}`, '--json'],
+      {
+        signal: interrupt.signal,
+      },
+    );
+    expect(await answered(`http://127.0.0.1:${a}/a`)).toBe('hello from the pod /a');
+    expect(await answered(`http://127.0.0.1:${b}/b`)).toBe('hello from the pod /b');
+    interrupt.abort();
+    const result = await running;
+    expect(result.code).toBe(130);
+    expect(JSON.parse(result.stdout)).toEqual({
+      pod: expect.any(String),
+      pod_id: expect.any(String),
+      forwards: [
+        { remote_port: podPort, local_port: a, url: `http://127.0.0.1:${a}` },
+        { remote_port: podPort, local_port: b, url: `http://127.0.0.1:${b}` },
+      ],
+    });
+  }, 60_000);
+
+  it('refuses bad ports before connecting, and a local port that is taken', async () => {
+    const bad = await world.lium(['port-forward', 'web', '70000']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Invalid port "70000"');
+    const both = await world.lium(['port-forward', 'web', '1:2', '-l', '3']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--local-port goes with one PORT');
+    const none = await world.lium(['port-forward', 'web']);
+    expect(none.code).toBe(2);
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const busy = await world.lium(['port-forward', 'web', `${podPort}:${port}`, '--json']);
+    taken.close();
+    expect(busy.code).toBe(1);
+    expect(JSON.parse(busy.stdout)).toMatchObject({ error: { code: 'local_port_unavailable' } });
+  }, 60_000);
+
+  it('names what exists for an unknown pod, and the status of one that is not running', async () => {
+    const unknown = await world.lium(['port-forward', 'nope', '80']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('web');
+    const ps = JSON.parse((await world.lium(['ps', '--json'])).stdout) as { id: string }[];
+    world.emulator.control.failPod(ps[0]?.id ?? '');
+    const failed = await world.lium(['port-forward', 'web', '80', '--json']);
+    expect(failed.code).toBe(1);
+    const error = (
+      JSON.parse(failed.stdout) as { error: { code: string; message: string; hint: string } }
+    ).error;
+    expect(error.code).toBe('pod_not_running');
+    expect(error.message).toContain('FAILED');
+    expect(error.hint).toContain('lium reboot');
   }, 60_000);
 });

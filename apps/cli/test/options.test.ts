@@ -75,6 +75,7 @@ const SAMPLES: Record<string, [string, string]> = {
   at: ['2099-01-01 10:00', '2099-01-02 10:00'],
   'volume-id': ['v1', 'v2'],
   desc: ['one', 'two'],
+  'local-port': ['20003', '20004'],
   profile: ['p1', 'p2'],
 };
 
@@ -94,6 +95,7 @@ const POSITIONALS: Record<string, string[]> = {
   volumes: ['list'],
   schedules: ['list'],
   'ssh-keys': ['list'],
+  'port-forward': ['no-such-pod', '8888'],
 };
 
 const IGNORED = new Set(['help', 'version']);

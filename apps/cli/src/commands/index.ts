@@ -142,6 +142,12 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./ssh-keys.ts'),
   },
   {
+    command: 'port-forward <target> [ports..]',
+    takes: 'pods',
+    describe: "Tunnel 127.0.0.1:N to a pod's localhost:PORT over SSH until Ctrl-C (PORT[:LOCAL]…)",
+    load: () => import('./port-forward.ts'),
+  },
+  {
     command: 'balance',
     describe: 'Your balance, the hourly spend of your pods and how long it lasts',
     load: () => import('./balance.ts'),
