@@ -23,7 +23,6 @@ export const CLI_ERROR_CODES = [
   'reboot_failed',
   'delete_failed',
   'pod_not_running',
-  'remove_failed',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

@@ -242,3 +242,239 @@ describe('lium port-forward', () => {
     expect(error.hint).toContain('lium reboot');
   }, 60_000);
 });
+
+interface RunJson {
+  id: string;
+  status: string;
+  name: string | null;
+  path: string | null;
+  progress: number;
+  error: string | null;
+}
+
+describe('lium bk', () => {
+  const world = useEmulatorWorld({ executors: 4, readyDelayMs: 50, backupDurationMs: 1_500 });
+  let backupId = '';
+
+  beforeAll(async () => {
+    expect((await world.lium(['ls', '--limit', '2'])).code).toBe(0);
+    expect((await world.lium(['up', '1', '-y', '--name', 'keeper'])).code).toBe(0);
+    const made = await world.lium([
+      'exec',
+      'keeper',
+      'mkdir -p /root/data && echo precious > /root/data/file.txt',
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+  }, 60_000);
+
+  it('set configures backups (and replaces them), show reads them back', async () => {
+    const none = await world.lium(['bk', 'show', 'keeper', '--json']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(JSON.parse(none.stdout)).toMatchObject({ config: null, latest: null });
+    expect((await world.lium(['bk', 'show', 'keeper'])).stderr).toContain('no backups configured');
+
+    const bad = await world.lium(['bk', 'set', 'keeper', '--every', 'often']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Invalid --every "often"');
+    const set = await world.lium([
+      'bk',
+      'set',
+      'keeper',
+      '--path',
+      '/root/data',
+      '--every',
+      '12h',
+      '--keep',
+      '2w',
+      '--json',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({
+      pod: expect.any(String),
+      replaced: false,
+      config: { path: '/root/data', every_hours: 12, keep_days: 14, active: true },
+    });
+    const again = await world.lium(['bk', 'set', '1', '--path', '/root/data']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('every 6 h of /root/data, kept 7 days');
+    expect(again.stderr).toContain('replaced: every 12 h');
+    const shown = await world.lium(['bk', 'show', 'keeper']);
+    expect(shown.stdout).toContain('every 6 h of /root/data');
+  });
+
+  it('completion offers the subcommands, their options, and pods after a subcommand', async () => {
+    const words = async (...line: string[]) =>
+      (await world.lium(['__complete', ...line])).stdout.trim().split('\n');
+    expect(await words('')).toEqual(expect.arrayContaining(['bk', 'ssh-keys', 'port-forward']));
+    expect(await words('bk', '')).toEqual(expect.arrayContaining(['set', 'now', 'restore-logs']));
+    expect(await words('bk', 'now', '')).toContain('keeper');
+    expect(await words('bk', '--ev')).toEqual(['--every']);
+    expect(await words('port-forward', '')).toContain('keeper');
+    expect(await words('port-forward', '--l')).toContain('--local-port');
+    expect(await words('ssh-keys', '')).toEqual(expect.arrayContaining(['add', 'rm', 'sync']));
+  });
+
+  it('now backs up with progress and waits; logs lists the runs, --id one', async () => {
+    const now = await world.lium([
+      'bk',
+      'now',
+      'keeper',
+      '-n',
+      'first',
+      '-d',
+      'before the change',
+      '--json',
+    ]);
+    expect(now.code, now.stderr).toBe(0);
+    const body = JSON.parse(now.stdout) as { backup_id: string; backup: RunJson };
+    backupId = body.backup_id;
+    expect(body.backup).toMatchObject({
+      id: backupId,
+      status: 'COMPLETED',
+      name: 'first',
+      path: '/root/data',
+      progress: 100,
+    });
+    const human = await world.lium(['bk', 'now', 'keeper']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toContain('Backed up');
+    expect(human.stderr).toContain('lium bk restore');
+
+    const logs = JSON.parse(
+      (await world.lium(['bk', 'logs', 'keeper', '--json'])).stdout,
+    ) as RunJson[];
+    expect(logs).toHaveLength(2);
+    expect(logs.map((l) => l.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    const everyPod = await world.lium(['bk', 'logs']);
+    expect(everyPod.stdout).toContain(backupId);
+    const one = JSON.parse(
+      (await world.lium(['bk', 'logs', '--id', backupId, '--json'])).stdout,
+    ) as RunJson[];
+    expect(one.map((l) => l.name)).toEqual(['first']);
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const unknown = await world.lium(['bk', 'logs', '--id', missing, '--json']);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      error: { code: 'target_not_found', message: `No backup ${missing}` },
+    });
+  }, 60_000);
+
+  it('restore asks first, then restores the files and waits; restore-logs lists it', async () => {
+    const noId = await world.lium(['bk', 'restore', 'keeper', '-y']);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toContain('--id');
+    const refused = await world.lium([
+      'bk',
+      'restore',
+      'keeper',
+      '--id',
+      backupId,
+      '--to',
+      '/root/restored',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--yes');
+    const unknown = await world.lium(['bk', 'restore', 'keeper', '--id', 'nope', '-y']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No backup nope');
+
+    const restored = await world.lium([
+      'bk',
+      'restore',
+      'keeper',
+      '--id',
+      backupId,
+      '--to',
+      '/root/restored',
+      '-y',
+      '--json',
+    ]);
+    expect(restored.code, restored.stderr).toBe(0);
+    const body = JSON.parse(restored.stdout) as {
+      restore_id: string;
+      restore: { status: string; path: string };
+    };
+    expect(body.restore).toMatchObject({ status: 'COMPLETED', path: '/root/restored' });
+    const file = await world.lium(['exec', 'keeper', 'cat /root/restored/file.txt']);
+    expect(file.stdout).toBe('precious\n');
+
+    const logs = await world.lium(['bk', 'restore-logs', 'keeper', '--json']);
+    expect((JSON.parse(logs.stdout) as { id: string }[]).map((l) => l.id)).toEqual([
+      body.restore_id,
+    ]);
+    expect((await world.lium(['bk', 'restore-logs'])).stdout).toContain(body.restore_id);
+    const none = await world.lium(['bk', 'restore-logs', 'keeper', '--id', 'nope']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('No restore nope');
+  }, 60_000);
+
+  it('a failing backup fails the command with the server reason, in human and JSON form', async () => {
+    world.emulator.control.failNextBackups(2, 'disk quota exceeded');
+    const json = await world.lium(['bk', 'now', 'keeper', '--json']);
+    expect(json.code).toBe(1);
+    const error = (
+      JSON.parse(json.stdout) as { error: { code: string; message: string; hint: string } }
+    ).error;
+    expect(error.code).toBe('backup_failed');
+    expect(error.message).toContain('disk quota exceeded');
+    const human = await world.lium(['bk', 'now', 'keeper']);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('disk quota exceeded');
+    expect(human.stderr).toContain('lium bk show');
+    const logs = JSON.parse(
+      (await world.lium(['bk', 'logs', 'keeper', '--json'])).stdout,
+    ) as RunJson[];
+    expect(logs[0]).toMatchObject({ status: 'FAILED', error: 'disk quota exceeded' });
+  }, 60_000);
+
+  it('Ctrl-C while waiting exits 130 and says the backup goes on; --no-wait returns at once', async () => {
+    const interrupt = new AbortController();
+    const running = world.lium(['bk', 'now', 'keeper'], { signal: interrupt.signal });
+    const polls = () =>
+      world.emulator.control.requests({ method: 'GET', path: '/backup-logs/*' }).length;
+    const before = polls();
+    const deadline = Date.now() + 30_000;
+    while (polls() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    interrupt.abort();
+    const stopped = await running;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(
+      /Stopped waiting for the backup \S+ of .* it goes on on the server/,
+    );
+    expect(stopped.stderr).toContain('lium bk logs');
+
+    // One operation at a time per pod: let that one finish first.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const started = await world.lium(['bk', 'now', 'keeper', '--no-wait', '--json']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({
+      backup_id: expect.any(String),
+      backup: null,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+  }, 60_000);
+
+  it('rm asks first and turns backups off; unknown and stopped pods are named', async () => {
+    const refused = await world.lium(['bk', 'rm', 'keeper']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--yes');
+    const removed = await world.lium(['bk', 'rm', 'keeper', '-y', '--json']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: true });
+    expect(JSON.parse((await world.lium(['bk', 'rm', 'keeper', '--json'])).stdout)).toMatchObject({
+      removed: false,
+    });
+
+    const unknown = await world.lium(['bk', 'show', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('keeper');
+    const bare = await world.lium(['bk']);
+    expect(bare.code).toBe(2);
+
+    const ps = JSON.parse((await world.lium(['ps', '--json'])).stdout) as { id: string }[];
+    world.emulator.control.failPod(ps[0]?.id ?? '');
+    const failed = await world.lium(['bk', 'now', 'keeper', '--json']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ error: { code: 'pod_not_running' } });
+  }, 60_000);
+});
