@@ -90,9 +90,10 @@ function stoppedWaiting(
 
 /** A backup id that names nothing: which id, and where the ids are. */
 function noBackup(id: string, pod: PodInfo | undefined): CliError {
+  const command = pod ? `lium bk logs ${pod.huid}` : 'lium bk logs';
   return new CliError(`No backup ${id}`, {
     code: 'target_not_found',
-    hint: `The backups are in \`lium bk logs${pod ? ` ${pod.huid}` : ''}\` (the ID column).`,
+    hint: `The backups are in \`${command}\` (the ID column).`,
   });
 }
 
@@ -322,7 +323,7 @@ async function restoreLogs(ctx: CommandContext, args: BkArgs & { target: string 
     if (rows.length === 0) {
       throw new CliError(`No restore ${args.id}`, {
         code: 'target_not_found',
-        hint: `The restores are in \`lium bk restore-logs${args.target ? ` ${args.target}` : ''}\` (the ID column).`,
+        hint: `The restores are in \`${args.target ? `lium bk restore-logs ${args.target}` : 'lium bk restore-logs'}\` (the ID column).`,
       });
     }
   }
