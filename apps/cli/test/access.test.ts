@@ -230,8 +230,17 @@ describe('lium port-forward', () => {
     const unknown = await world.lium(['port-forward', 'nope', '80']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('web');
+    // The pod breaks while the tunnel is held: the command says so instead of holding a dead one.
+    const local = await freePort();
+    const held = world.lium(['port-forward', 'web', `${podPort}:${local}`]);
+    expect(await answered(`http://127.0.0.1:${local}/`)).toBe('hello from the pod /');
     const ps = JSON.parse((await world.lium(['ps', '--json'])).stdout) as { id: string }[];
     world.emulator.control.failPod(ps[0]?.id ?? '');
+    const lost = await held;
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain('closed; the port forward is down');
+    expect(lost.stderr).toContain('lium port-forward');
+
     const failed = await world.lium(['port-forward', 'web', '80', '--json']);
     expect(failed.code).toBe(1);
     const error = (
