@@ -17,6 +17,7 @@ import { defineCommand } from '../define-command.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { requireRunning, resolveOnePod } from '../one-pod.ts';
 import { flag, options, text } from '../options.ts';
+import type { Spinner } from '../output/output.ts';
 import { podLabel } from '../pods.ts';
 
 const BK_OPTIONS = options({
@@ -68,6 +69,20 @@ async function onePod(ctx: CommandContext, s: Session, target: string, verb: str
 /** The pods `bk logs` and `bk restore-logs` read: the one named, else every pod. */
 async function podsOf(ctx: CommandContext, s: Session, target: string | undefined, verb: string) {
   return target === undefined ? s.lium.listPods(s.call) : [await onePod(ctx, s, target, verb)];
+}
+
+/**
+ * Shows a run's progress while waiting: on the spinner on a terminal; elsewhere (CI logs) one
+ * line each time the stage changes, so a long backup is not silent and a short one not noisy.
+ */
+function progressReporter(ctx: CommandContext, spinner: Spinner | undefined, label: string) {
+  let lastStage: string | undefined;
+  return (progress: OperationProgress) => {
+    const line = `${label}: ${describeProgress(progress)}`;
+    if (ctx.out.animated) spinner?.update(line);
+    else if (spinner && progress.stage !== lastStage) ctx.out.info(ctx.out.c.dim(line));
+    lastStage = progress.stage;
+  };
 }
 
 /** Where an interrupted wait leaves things: the run goes on on the server. */
@@ -178,6 +193,7 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
   const pod = requireRunning(await onePod(ctx, s, args.target, 'now'), 'bk now');
   const { out } = ctx;
   const spinner = out.json || !args.wait ? undefined : out.spinner(`Backing up ${podLabel(pod)}`);
+  const report = progressReporter(ctx, spinner, `Backing up ${podLabel(pod)}`);
   let last: OperationProgress | undefined;
   let result: { backupLogId: string; log: BackupLog | undefined };
   try {
@@ -189,7 +205,7 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
       signal: ctx.signal,
       onProgress: (progress) => {
         last = progress;
-        spinner?.update(`Backing up ${podLabel(pod)}: ${describeProgress(progress)}`);
+        report(progress);
       },
     });
   } catch (error) {
@@ -274,6 +290,7 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
   const { out } = ctx;
   const spinner =
     out.json || !args.wait ? undefined : out.spinner(`Restoring into ${podLabel(pod)}`);
+  const report = progressReporter(ctx, spinner, `Restoring into ${podLabel(pod)}`);
   let last: OperationProgress | undefined;
   let result: { restoreLogId: string; log: RestoreLog | undefined };
   try {
@@ -285,7 +302,7 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
       signal: ctx.signal,
       onProgress: (progress) => {
         last = progress;
-        spinner?.update(`Restoring into ${podLabel(pod)}: ${describeProgress(progress)}`);
+        report(progress);
       },
     });
   } catch (error) {
