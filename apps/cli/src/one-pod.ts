@@ -2,6 +2,13 @@ import type { Lium, PodInfo } from '@lium/sdk';
 import { CliError, CliUsageError } from './errors.ts';
 import { podLabel } from './pods.ts';
 
+/** The positional of commands that work on one pod (`logs`, `ssh`, `port-forward`, `bk now`). */
+export const ONE_POD = {
+  type: 'string',
+  demandOption: true,
+  describe: 'One pod: index from `lium ps`, HUID, name or id',
+} as const;
+
 /** The single pod a target names, for commands that work on one (`logs`, `port-forward`). */
 export async function resolveOnePod(
   lium: Lium,

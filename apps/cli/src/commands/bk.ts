@@ -15,7 +15,7 @@ import {
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
-import { requireRunning, resolveOnePod } from '../one-pod.ts';
+import { ONE_POD, requireRunning, resolveOnePod } from '../one-pod.ts';
 import { flag, options, text } from '../options.ts';
 import type { Spinner } from '../output/output.ts';
 import { podLabel } from '../pods.ts';
@@ -373,10 +373,8 @@ async function removeBackup(ctx: CommandContext, target: string) {
   else out.success(`Turned off backups of ${podLabel(pod)}`);
 }
 
-const TARGET = {
-  type: 'string',
-  describe: 'One pod: index from `lium ps`, HUID, name or id',
-} as const;
+/** `bk logs` and `bk restore-logs` read every pod without one. */
+const ANY_POD = { type: 'string', describe: ONE_POD.describe } as const;
 
 function subcommands(yargs: Argv<BkArgs>, ctx: CommandContext): Argv<BkArgs> {
   return yargs
@@ -385,14 +383,14 @@ function subcommands(yargs: Argv<BkArgs>, ctx: CommandContext): Argv<BkArgs> {
       'Back up a directory of the pod periodically (--path, --every, --keep)',
       (y) =>
         y
-          .positional('target', { ...TARGET, demandOption: true })
+          .positional('target', ONE_POD)
           .example('lium bk set 1 --path /root/data --every 12h --keep 14d', 'twice a day'),
       (args) => setBackup(ctx, args),
     )
     .command(
       'show <target>',
       "The pod's backup configuration and its latest backup",
-      (y) => y.positional('target', { ...TARGET, demandOption: true }),
+      (y) => y.positional('target', ONE_POD),
       (args) => showBackup(ctx, args.target),
     )
     .command(
@@ -400,14 +398,14 @@ function subcommands(yargs: Argv<BkArgs>, ctx: CommandContext): Argv<BkArgs> {
       'Back up now and wait until it is done (-n NAME, -d TEXT, --no-wait)',
       (y) =>
         y
-          .positional('target', { ...TARGET, demandOption: true })
+          .positional('target', ONE_POD)
           .example('lium bk now 1 -n before-upgrade', 'a named backup'),
       (args) => backupNow(ctx, args),
     )
     .command(
       'logs [target]',
       'Backups of one pod, or of every pod (--id ID for one)',
-      (y) => y.positional('target', TARGET),
+      (y) => y.positional('target', ANY_POD),
       (args) => backupLogs(ctx, args),
     )
     .command(
@@ -415,20 +413,20 @@ function subcommands(yargs: Argv<BkArgs>, ctx: CommandContext): Argv<BkArgs> {
       'Restore a backup into the pod and wait until it is done (--id BACKUP_ID, --to PATH)',
       (y) =>
         y
-          .positional('target', { ...TARGET, demandOption: true })
+          .positional('target', ONE_POD)
           .example('lium bk restore 1 --id <backup id> --to /root/restored', 'asks first'),
       (args) => restore(ctx, args),
     )
     .command(
       'restore-logs [target]',
       'Restores into one pod, or into every pod (--id ID for one)',
-      (y) => y.positional('target', TARGET),
+      (y) => y.positional('target', ANY_POD),
       (args) => restoreLogs(ctx, args),
     )
     .command(
       'rm <target>',
       'Turn off backups of the pod (asks first)',
-      (y) => y.positional('target', { ...TARGET, demandOption: true }),
+      (y) => y.positional('target', ONE_POD),
       (args) => removeBackup(ctx, args.target),
     )
     .demandCommand(1, 'Name what to do: set, show, now, logs, restore, restore-logs or rm');

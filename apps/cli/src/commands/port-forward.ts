@@ -2,7 +2,7 @@ import type { OpenForward, PortMapping } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
 import { EXIT_INTERRUPTED } from '../handle-error.ts';
-import { requireRunning, resolveOnePod } from '../one-pod.ts';
+import { ONE_POD, requireRunning, resolveOnePod } from '../one-pod.ts';
 import { number, options } from '../options.ts';
 import { podLabel } from '../pods.ts';
 
@@ -22,11 +22,7 @@ function withLocalPort(mappings: PortMapping[], localPort: number | undefined): 
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('target', {
-        type: 'string',
-        demandOption: true,
-        describe: 'One pod: index from `lium ps`, HUID, name or id',
-      })
+      .positional('target', ONE_POD)
       .positional('ports', {
         type: 'string',
         array: true,
