@@ -94,7 +94,7 @@ export async function complete(line: readonly string[], ctx: CommandContext): Pr
     candidates = commandNames();
   } else if (entry?.subcommands && positionals.length === 1) {
     candidates = [...entry.subcommands];
-  } else if (command === 'known-hosts' && positionals.length === 2) {
+  } else if (entry?.subcommandTakes === 'pods' && positionals.length === 2) {
     candidates = await podNames(ctx);
   } else if (entry?.takes === 'pods' && positionals.length === 1) {
     candidates = await podNames(ctx);

@@ -23,6 +23,7 @@ export const CLI_ERROR_CODES = [
   'reboot_failed',
   'delete_failed',
   'command_timeout',
+  'pod_not_running',
 ] as const;
 
 /** One of {@link CLI_ERROR_CODES}. */

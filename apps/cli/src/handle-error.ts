@@ -21,6 +21,7 @@ const CLI_HINTS: Partial<Record<ErrorCode, string>> = {
     'It may still start: check `lium ps`, or wait longer with `lium up --wait-timeout 30m`.',
   no_template: 'Pass --image <template id> (see `lium templates`).',
   pod_exists: 'Pick another --name, or use that pod (see `lium ps`).',
+  port_forward_closed: 'Check the pod with `lium ps`, then run `lium port-forward` again.',
 };
 
 const DEFAULT_HINTS: Partial<Record<ErrorCode, string>> = {

@@ -78,6 +78,12 @@ const SAMPLES: Record<string, [string, string]> = {
   at: ['2099-01-01 10:00', '2099-01-02 10:00'],
   'volume-id': ['v1', 'v2'],
   desc: ['one', 'two'],
+  'local-port': ['20003', '20004'],
+  path: ['/root/a', '/root/b'],
+  every: ['6h', '12h'],
+  keep: ['7d', '2w'],
+  id: ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'],
+  to: ['/root/a', '/root/b'],
   profile: ['p1', 'p2'],
 };
 
@@ -96,6 +102,9 @@ const POSITIONALS: Record<string, string[]> = {
   reboot: ['no-such-pod'],
   volumes: ['list'],
   schedules: ['list'],
+  'ssh-keys': ['list'],
+  'port-forward': ['no-such-pod', '8888'],
+  bk: ['show', 'no-such-pod'],
 };
 
 const IGNORED = new Set(['help', 'version']);

@@ -64,6 +64,7 @@ export interface SettingsOverrides {
   maxHourlyUsd?: string | undefined;
   /** Overrides `budget.max_price`, as typed (a positive number of USD). */
   maxPricePerGpuHour?: string | undefined;
+  /** Overrides `budget.idle_after` (`2h`, `90m`, `30s`). */
   idleAfter?: string | undefined;
 }
 

@@ -290,6 +290,25 @@ describe('backups and restores', () => {
     expect(existsSync(join(outside, '..', 'stolen'))).toBe(false);
   });
 
+  it('fails the next backups on request (failNextBackups), with the reason as error_message', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    emulator.control.failNextBackups(1, 'disk quota exceeded');
+    const run = async () => {
+      const started = await api<{ backup_log_id: string }>('POST', `/pods/${pod.id}/backup`, {
+        name: 'b',
+        description: '',
+      });
+      return waitForOperation(() =>
+        api<{ status: string; error_message: string | null; progress: number }>(
+          'GET',
+          `/backup-logs/${started.body.backup_log_id}`,
+        ).then((r) => r.body),
+      );
+    };
+    expect(await run()).toMatchObject({ status: 'FAILED', error_message: 'disk quota exceeded' });
+    expect(await run()).toMatchObject({ status: 'COMPLETED', error_message: null });
+  });
+
   it('cancels a running backup', async () => {
     const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
     const started = await api<{ backup_log_id: string }>('POST', `/pods/${pod.id}/backup`, {

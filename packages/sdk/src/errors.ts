@@ -42,7 +42,8 @@ export type LiumUsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
  * Codes of {@link LiumSdkError} (everything else the SDK itself throws): `api_key_missing`,
  * `closed` (the instance was closed), `aborted`, `template_verify_failed`,
  * `template_not_verified`, `backup_failed`, `backup_timeout`, `restore_failed`, `restore_timeout`,
- * `job_not_found` (no detached job to attach to on the pod).
+ * `job_not_found` (no detached job to attach to on the pod),
+ * `port_forward_closed` (the SSH connection under a held port forward closed).
  */
 export const SDK_OWN_ERROR_CODES = [
   'api_key_missing',
@@ -55,6 +56,7 @@ export const SDK_OWN_ERROR_CODES = [
   'restore_failed',
   'restore_timeout',
   'job_not_found',
+  'port_forward_closed',
 ] as const;
 
 /** One of {@link SDK_OWN_ERROR_CODES}. */

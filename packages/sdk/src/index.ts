@@ -232,6 +232,7 @@ export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {
   addSshKey,
+  deleteAccountSshKey,
   findAccountSshKey,
   listSshKeyInfos,
   parsePublicKeyLine,

@@ -1,7 +1,7 @@
 import { isLiumError, LiumError } from '@lium/errors';
 import type { ForwardOptions, PortForward } from '@lium/ssh';
 import { throwIfAborted } from './abort.ts';
-import { LiumUsageError } from './errors.ts';
+import { LiumSdkError, LiumUsageError } from './errors.ts';
 import type { Lium } from './lium.ts';
 import type { PodInfo } from './models.ts';
 
@@ -82,6 +82,8 @@ export interface OpenForward {
 
 export interface PortForwards {
   forwards: OpenForward[];
+  /** Settles when the SSH connection under any of the tunnels closes (they are down then). */
+  disconnected: Promise<void>;
   /** Closes every tunnel (idempotent). */
   close(): Promise<void>;
 }
@@ -142,13 +144,16 @@ export async function openPortForwards(
       localPort: forward.localPort,
       url: `http://127.0.0.1:${forward.localPort}`,
     })),
+    disconnected: Promise.race(opened.map(({ forward }) => forward.disconnected)),
     close: closeAll,
   };
 }
 
 /**
  * Opens the tunnels, reports them through `onReady`, and holds them until `signal` fires
- * (Ctrl-C); then closes them and resolves. Rejects only when a tunnel cannot open.
+ * (Ctrl-C); then closes them and resolves. Rejects when a tunnel cannot open, and with
+ * `port_forward_closed` when the SSH connection under them closes first (the pod stopped, the
+ * network dropped): the tunnels are down then, and holding on would only hide it.
  */
 export async function holdPortForwards(
   deps: PortForwardDeps,
@@ -159,10 +164,20 @@ export async function holdPortForwards(
   const open = await openPortForwards(deps, pod, mappings, { signal: options.signal });
   try {
     options.onReady?.(open.forwards);
-    await new Promise<void>((resolve) => {
-      if (options.signal.aborted) resolve();
-      else options.signal.addEventListener('abort', () => resolve(), { once: true });
+    const ended = await new Promise<'aborted' | 'disconnected'>((resolve) => {
+      if (options.signal.aborted) resolve('aborted');
+      else options.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+      void open.disconnected.then(() => resolve('disconnected'));
     });
+    if (ended === 'disconnected' && !options.signal.aborted) {
+      throw new LiumSdkError(
+        `The SSH connection to ${pod.name || pod.huid} closed; the port forward is down`,
+        {
+          code: 'port_forward_closed',
+          hint: 'Check that the pod still runs (lium.getPod), then open the forward again.',
+        },
+      );
+    }
     return open.forwards;
   } finally {
     await open.close();

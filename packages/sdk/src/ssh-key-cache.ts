@@ -1,5 +1,5 @@
 import { createHash, pbkdf2 } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,6 +62,11 @@ export async function writeKnownFingerprints(
 ): Promise<void> {
   const data = { api_key_digest: digest, fingerprints: [...new Set(fingerprints)].sort() };
   await writeFileAtomic(join(configDir, SSH_KEY_CACHE_FILE), `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/** Drops the cache, so the next rent asks the server again (after a key was removed there). */
+export async function forgetKnownSshKeys(configDir: string): Promise<void> {
+  await rm(join(configDir, SSH_KEY_CACHE_FILE), { force: true });
 }
 
 /** `cli-<user>@<host>` with only `[A-Za-z0-9._@-]`, at most 64 characters ([L]). */

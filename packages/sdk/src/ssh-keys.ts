@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { LiumAPIClient, SshKey } from '@lium/api';
 import { LiumError } from '@lium/errors';
 import { LiumUsageError } from './errors.ts';
-import { defaultSshKeyName, fingerprintPublicKey, publicKeyIdentity } from './ssh-key-cache.ts';
+import {
+  defaultSshKeyName,
+  fingerprintPublicKey,
+  forgetKnownSshKeys,
+  publicKeyIdentity,
+} from './ssh-key-cache.ts';
 import { resolveText } from './targets.ts';
 
 /** The key types `ssh-keygen` writes and the platform accepts. */
@@ -112,13 +117,16 @@ export function findAccountSshKey(keys: readonly SshKeyInfo[], ref: string): Ssh
   return found.key;
 }
 
-/** Removes a key from the account (the CLI's `ssh-keys rm ID|NAME`). */
-export async function removeSshKey(
+/**
+ * Deletes one key the account has (found with {@link findAccountSshKey}); a key the server no
+ * longer knows is `target_not_found` naming its id. With `configDir`, the cache of keys known to
+ * the server is dropped too, so the next rent registers the local key again if it was this one.
+ */
+export async function deleteAccountSshKey(
   deps: SshKeyDeps,
-  ref: string,
-  options: Signal = {},
+  key: SshKeyInfo,
+  options: Signal & { configDir?: string | undefined } = {},
 ): Promise<SshKeyInfo> {
-  const key = findAccountSshKey(await listSshKeyInfos(deps, options), ref);
   try {
     await deps.deleteSshKey(key.id, call(options));
   } catch (error) {
@@ -130,6 +138,18 @@ export async function removeSshKey(
       });
     }
     throw error;
+  } finally {
+    if (options.configDir !== undefined) await forgetKnownSshKeys(options.configDir);
   }
   return key;
+}
+
+/** Removes a key from the account (the CLI's `ssh-keys rm ID|NAME`). */
+export async function removeSshKey(
+  deps: SshKeyDeps,
+  ref: string,
+  options: Signal & { configDir?: string | undefined } = {},
+): Promise<SshKeyInfo> {
+  const key = findAccountSshKey(await listSshKeyInfos(deps, options), ref);
+  return deleteAccountSshKey(deps, key, options);
 }

@@ -18,6 +18,11 @@ export interface ForwardOptions {
 export interface PortForward {
   /** The local port it listens on (the system's pick when 0 was asked). */
   localPort: number;
+  /**
+   * Settles when the SSH connection under the tunnel closes (the pod went away, the network
+   * dropped): the tunnel no longer works then, though `close()` was not called.
+   */
+  disconnected: Promise<void>;
   /** Stops listening and closes every forwarded connection. */
   close(): Promise<void>;
 }
@@ -62,11 +67,13 @@ export async function forwardPort(
   let release!: () => void;
   // Keeps the pooled connection from idling out while the forward is open.
   void connection.use(() => new Promise<void>((resolve) => (release = resolve)));
-  const closed = connection.closed.then(() => server.close());
-  void closed;
+  const closed = connection.closed.then(() => {
+    server.close();
+  });
   let closing: Promise<void> | undefined;
   return {
     localPort,
+    disconnected: closed,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -159,6 +159,36 @@ describe('against emulator pods', () => {
     await forward.close();
     await echo.close();
   });
+
+  it('says when the connection under a forward closes (disconnected settles)', async () => {
+    const echo = await startEchoServer();
+    const lone = await startPodServer({
+      podId: 'pod-lone',
+      dataDir: join(dir, 'pods', 'pod-lone'),
+      authorizedKeys: [key.publicKey],
+    });
+    const lonePool = new SshPool({
+      privateKeyPath: key.privateKeyPath,
+      knownHostsDir: join(dir, 'known_hosts'),
+    });
+    try {
+      const forward = await lonePool.forwardPort(
+        { host: '127.0.0.1', port: lone.port, user: 'root', hostKeyId: 'pod-lone' },
+        { remotePort: echo.port },
+      );
+      expect(await roundTrip(forward.localPort, 'hi')).toBe('hi');
+      let settled = false;
+      void forward.disconnected.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+      await lone.close();
+      await expect.poll(() => settled, { timeout: 15_000 }).toBe(true);
+      await forward.close();
+    } finally {
+      await lonePool.closeAll();
+      await echo.close();
+    }
+  });
 });
 
 describe('a pod rented from the emulator API', () => {

@@ -40,6 +40,8 @@ export interface CommandEntry {
   takes?: TargetKind;
   /** The words the first positional accepts, when it is a fixed list (subcommands, shells). */
   subcommands?: readonly string[];
+  /** What the positional after a subcommand names (`bk now <pod>`, `known-hosts forget <pod>`). */
+  subcommandTakes?: TargetKind;
   // biome-ignore lint/suspicious/noExplicitAny: each module has its own argument type
   load: () => Promise<{ default: CommandModule<any> }>;
 }
@@ -89,6 +91,7 @@ export const commands: readonly CommandEntry[] = [
   {
     command: 'schedules',
     subcommands: ['list', 'rm'],
+    subcommandTakes: 'pods',
     describe: 'Pods with a scheduled removal: when, in how long, cost (rm TARGETS cancels)',
     load: () => import('./schedules.ts'),
   },
@@ -119,6 +122,7 @@ export const commands: readonly CommandEntry[] = [
   {
     command: 'known-hosts',
     subcommands: ['forget'],
+    subcommandTakes: 'pods',
     describe: "Forget a pod's pinned SSH host key after it changed (forget TARGETS)",
     load: () => import('./known-hosts.ts'),
   },
@@ -139,6 +143,26 @@ export const commands: readonly CommandEntry[] = [
     subcommands: ['list', 'new', 'rm'],
     describe: 'Persistent volumes to attach at rent (list, new NAME, rm TARGETS)',
     load: () => import('./volumes.ts'),
+  },
+  {
+    command: 'ssh-keys',
+    subcommands: ['list', 'add', 'rm', 'sync'],
+    describe: "The account's SSH keys (list, add [PATH], rm ID|NAME, sync the local key)",
+    load: () => import('./ssh-keys.ts'),
+  },
+  {
+    command: 'port-forward <target> [ports..]',
+    takes: 'pods',
+    describe: "Tunnel 127.0.0.1:N to a pod's localhost:PORT over SSH until Ctrl-C (PORT[:LOCAL]…)",
+    load: () => import('./port-forward.ts'),
+  },
+  {
+    command: 'bk',
+    subcommands: ['set', 'show', 'now', 'logs', 'restore', 'restore-logs', 'rm'],
+    subcommandTakes: 'pods',
+    describe:
+      "Back up a pod's files and restore them (set, show, now, logs, restore, restore-logs, rm)",
+    load: () => import('./bk.ts'),
   },
   {
     command: 'balance',

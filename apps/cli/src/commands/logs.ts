@@ -2,7 +2,7 @@ import type { LogsStatus } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliInterruptedError } from '../errors.ts';
 import { EXIT_INTERRUPTED } from '../handle-error.ts';
-import { resolveOnePod } from '../one-pod.ts';
+import { ONE_POD, resolveOnePod } from '../one-pod.ts';
 import { flag, number, options } from '../options.ts';
 import type { Output } from '../output/output.ts';
 import { podLabel } from '../pods.ts';
@@ -30,11 +30,7 @@ function reportStatus(out: Output, status: LogsStatus): void {
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('target', {
-        type: 'string',
-        demandOption: true,
-        describe: 'One pod: index from `lium ps`, HUID, name or id',
-      })
+      .positional('target', ONE_POD)
       .options(
         options({
           tail: number('whole-positive', 'Lines of history to show (server default 100)', {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
+import { ONE_POD } from '../one-pod.ts';
 import { podLabel } from '../pods.ts';
 import { remoteCommandText } from '../remote-command.ts';
 import { exitCodeOf } from './exec.ts';
@@ -10,11 +11,7 @@ import { SSH_OPTIONS } from './ssh-options.ts';
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('target', {
-        type: 'string',
-        demandOption: true,
-        describe: 'One pod: index from `lium ps`, HUID, name or id',
-      })
+      .positional('target', ONE_POD)
       .positional('command', {
         type: 'string',
         array: true,

@@ -36,6 +36,8 @@ export interface EmulatorControl {
   failNextRents(count?: number): void;
   /** The next `count` templates created (or re-imaged) end in VERIFY_FAILED. */
   failNextTemplateVerifications(count?: number): void;
+  /** The next `count` backups started run, then end in FAILED with `reason` as their error. */
+  failNextBackups(count?: number, reason?: string): void;
   /** Breaks a pod: FAILED, SSH stops (reboot brings it back), as when a node dies. */
   failPod(podId: string, reason?: string): void;
   balance(): number;
@@ -69,6 +71,8 @@ export function createControl(app: App): EmulatorControl {
     },
     failNextRents: (count = 1) => app.fleet.failNextRents(count),
     failNextTemplateVerifications: (count = 1) => app.templates.failNextVerifications(count),
+    failNextBackups: (count = 1, reason = 'Backup upload failed (injected by the emulator)') =>
+      app.backups.failNext(count, reason),
     failPod: (podId, reason = 'Container exited unexpectedly (injected by the emulator)') =>
       app.fleet.fail(podOf(podId), reason),
     balance: () => {

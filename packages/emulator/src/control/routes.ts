@@ -92,6 +92,11 @@ export function controlRoutes(control: EmulatorControl): Route[] {
       control.failNextTemplateVerifications(count(ctx.body));
       return { body: { success: true } };
     }),
+    route('POST', '/backup-failures', (ctx) => {
+      const reason = (ctx.body as { reason?: unknown } | undefined)?.reason;
+      control.failNextBackups(count(ctx.body), typeof reason === 'string' ? reason : undefined);
+      return { body: { success: true } };
+    }),
     route('GET', '/balance', () => ({ body: { balance: control.balance() } })),
     route('PUT', '/balance', (ctx) => {
       control.setBalance(Number((ctx.body as { balance?: unknown } | undefined)?.balance));

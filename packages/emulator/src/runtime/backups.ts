@@ -31,6 +31,16 @@ export class Backups {
     private readonly durationMs: number,
   ) {}
 
+  /** Reasons the next backups fail with, oldest first (a test's `failNextBackups`). */
+  private readonly failures: string[] = [];
+  /** Backup log id → the injected reason it fails with when its time is up. */
+  private readonly doomed = new Map<string, string>();
+
+  /** The next `count` backups started end in FAILED with `reason` once their time is up. */
+  failNext(count: number, reason: string): void {
+    for (let i = 0; i < count; i++) this.failures.push(reason);
+  }
+
   backup(
     pod: PodRecord,
     name: string,
@@ -62,6 +72,8 @@ export class Backups {
       timing: { startMs: now, durationMs: this.durationMs },
       deleted: false,
     };
+    const failure = this.failures.shift();
+    if (failure !== undefined) this.doomed.set(log.id, failure);
     this.store.backupLogs.set(log.id, log);
     this.store.changed();
     return log;
@@ -151,6 +163,11 @@ export class Backups {
   }
 
   private copyBackup(log: BackupLog): void {
+    const failure = this.doomed.get(log.id);
+    if (failure !== undefined) {
+      this.doomed.delete(log.id);
+      throw new Error(failure);
+    }
     const dataDir = this.podDataDir(log.pod_id);
     const source = podPath(dataDir, log.backup_path);
     if (source === undefined || !existsSync(source)) {
