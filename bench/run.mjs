@@ -17,7 +17,7 @@ import * as p3 from './rows/p3-exec-loop.mjs';
 import * as p4 from './rows/p4-transfer.mjs';
 import * as p5 from './rows/p5-sync.mjs';
 import * as p6 from './rows/p6-ls.mjs';
-import * as p7 from './rows/p7-emulator-sftp.mjs';
+import * as p9 from './rows/p9-emulator-sftp.mjs';
 
 /**
  * @typedef {object} BenchContext
@@ -33,7 +33,7 @@ import * as p7 from './rows/p7-emulator-sftp.mjs';
  */
 
 /** @type {RowModule[]} */
-const modules = [p1, p2, p3, p4, p5, p6, p7];
+const modules = [p1, p2, p3, p4, p5, p6, p9];
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * P7: the emulator's SFTP server against a real OpenSSH sshd on the same machine (issue #12):
+ * P9: the emulator's SFTP server against a real OpenSSH sshd on the same machine (issue #12):
  * the same file up and down with OpenSSH `sftp` and with SshPool (what `lium scp` runs), to an
  * emulated pod (its own `lium-emulator` process, sandbox auto) and to sshd, alternating.
  * Target: the emulated pod is at least 0.8x as fast, so tests and demos see what real pods
@@ -25,7 +25,7 @@ const worker = fileURLToPath(new URL('../workers/transfer.mjs', import.meta.url)
 const higher = /** @type {const} */ ('higher');
 /** @param {string} what */
 const spec = (what) => ({
-  id: 'P7',
+  id: 'P9',
   what,
   baseline: 'the same transfer to OpenSSH sshd',
   unit: 'MiB/s',
@@ -184,7 +184,7 @@ export async function measure(ctx) {
           samples[key][where].push(await once(client, direction, where));
         }
         ctx.log(
-          `P7 ${key} run ${i + 1}: emulator ${samples[key].emulator.at(-1)?.toFixed(0)} MiB/s, sshd ${samples[key].sshd.at(-1)?.toFixed(0)} MiB/s`,
+          `P9 ${key} run ${i + 1}: emulator ${samples[key].emulator.at(-1)?.toFixed(0)} MiB/s, sshd ${samples[key].sshd.at(-1)?.toFixed(0)} MiB/s`,
         );
       }
     }
