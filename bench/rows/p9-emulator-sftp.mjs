@@ -14,7 +14,7 @@ import { startEmulatorProcess } from '../lib/emulator.mjs';
 import { rentPods } from '../lib/pods.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startSshd } from '../lib/sshd.mjs';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { cliHome, tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;
@@ -76,7 +76,7 @@ const rate = (bytes, ms) => bytes / MiB / (ms / 1000);
 export async function measure(ctx) {
   const size = ctx.quick ? QUICK_SIZE : FULL_SIZE;
   const runs = ctx.quick ? 1 : 3;
-  const sshd = await startSshd();
+  const sshd = await startBenchSshd();
   const emulator = await startEmulatorProcess({ executors: 20, sandbox: 'auto' });
   try {
     const user = await cliHome(emulator);
