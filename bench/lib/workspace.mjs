@@ -31,7 +31,11 @@ export async function removeAllTempDirs() {
  * @param {string} path private key path; the public key is `${path}.pub`
  */
 export async function sshKeygen(path) {
-  const key = await generateTestKey({ dir: dirname(path), name: basename(path), comment: 'lium-bench' });
+  const key = await generateTestKey({
+    dir: dirname(path),
+    name: basename(path),
+    comment: 'lium-bench',
+  });
   return { privateKeyPath: key.privateKeyPath, publicKeyPath: key.publicKeyPath };
 }
 

@@ -7,9 +7,9 @@ import { randomFillSync } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startBenchSshd } from '../lib/openssh.mjs';
 import { tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;

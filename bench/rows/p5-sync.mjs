@@ -4,9 +4,9 @@
  * files changed, with SshPool.sync, against `rsync -az -e ssh` of the same trees in the same run.
  */
 import { fileURLToPath } from 'node:url';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startBenchSshd } from '../lib/openssh.mjs';
 import { changeSome, writeTree } from '../lib/tree.mjs';
 import { removeDir, tempDir } from '../lib/workspace.mjs';
 

@@ -11,10 +11,10 @@ import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulatorProcess } from '../lib/emulator.mjs';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { rentPods } from '../lib/pods.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startBenchSshd } from '../lib/openssh.mjs';
 import { cliHome, tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;

@@ -7,6 +7,12 @@
 export type { PodFaults } from './faults.ts';
 export { generateHostKey } from './keys.ts';
 export {
+  opensshPodsUnavailable,
+  POD_SSH_SERVERS,
+  type PodSshServer,
+  startOpensshPodServer,
+} from './openssh.ts';
+export {
   describeIsolation,
   detectSandbox,
   type Isolation,
@@ -15,10 +21,4 @@ export {
   SANDBOX_MODES,
   type SandboxMode,
 } from './sandbox.ts';
-export {
-  opensshPodsUnavailable,
-  POD_SSH_SERVERS,
-  type PodSshServer,
-  startOpensshPodServer,
-} from './openssh.ts';
 export { type PodServer, type PodServerOptions, startPodServer } from './server.ts';
