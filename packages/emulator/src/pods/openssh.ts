@@ -65,7 +65,8 @@ function q(value: string): string {
 
 /**
  * The ForceCommand script: the pod's environment, then the session's program inside the
- * sandbox. sshd runs it as `bash -c SCRIPT` with the client's command in SSH_ORIGINAL_COMMAND
+ * sandbox. sshd runs `ForceCommand` as `<login shell> -c '. SCRIPT'` (sourced, so a session costs
+ * one exec less) with the client's command in SSH_ORIGINAL_COMMAND
  * (the subsystem's path for sftp, empty for a shell).
  */
 function sessionScript(options: {
@@ -246,7 +247,7 @@ export async function startOpensshPodServer(options: PodServerOptions): Promise<
       'MaxStartups 100',
       'MaxSessions 64',
       `Subsystem sftp ${sftpServer}`,
-      `ForceCommand ${scriptPath}`,
+      `ForceCommand . ${q(scriptPath)}`,
       'LogLevel ERROR',
     ];
     await writeFile(configPath, `${config.join('\n')}\n`);

@@ -154,6 +154,8 @@ describe.skipIf(missing.length > 0).each(servers)(
       expect((await readFile(join(back, 'sub', 'b.bin'))).length).toBe(300_000);
     });
   },
+  // OpenSSH clients and sshd processes on a loaded 2-core machine: generous per-test bounds.
+  120_000,
 );
 
 /** sftp and scp take -P for the port. */
