@@ -11,7 +11,7 @@ import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulatorProcess } from '../lib/emulator.mjs';
-import { startBenchSshd } from '../lib/openssh.mjs';
+import { sshClientOptions, startBenchSshd } from '../lib/openssh.mjs';
 import { rentPods } from '../lib/pods.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
@@ -96,23 +96,7 @@ export async function measure(ctx) {
     const sshdRemote = await tempDir('emu-sftp-remote');
 
     /** @param {number} port @param {string} keyPath */
-    const common = (port, keyPath) => [
-      '-q',
-      '-P',
-      String(port),
-      '-i',
-      keyPath,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-    ];
+    const common = (port, keyPath) => ['-q', '-P', String(port), ...sshClientOptions(keyPath)];
     const targets = {
       emulator: { port: podPort, user: 'root', keyPath: user.key.privateKeyPath, dir: '/root' },
       sshd: { port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, dir: sshdRemote },
