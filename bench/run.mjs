@@ -89,7 +89,7 @@ const isMissingBuild = (error) =>
 
 for (const mod of modules) {
   const id = mod.specs[0]?.id ?? '?';
-  if (only && !only.includes(id)) continue;
+  if (only && !mod.specs.some((spec) => only.includes(spec.id.toUpperCase()))) continue;
   ctx.log(`${id}: ${mod.specs.map((spec) => spec.what).join('; ')}`);
   for (let attempt = 1; ; attempt++) {
     try {
