@@ -22,10 +22,14 @@ const sourceOf: Record<string, string> = {
 
 export const shared = defineConfig({
   resolve: {
-    alias: Object.entries(sourceOf).map(([name, file]) => ({
-      find: new RegExp(`^${name}$`),
-      replacement: `${root}${file}`,
-    })),
+    alias: [
+      ...Object.entries(sourceOf).map(([name, file]) => ({
+        find: new RegExp(`^${name}$`),
+        replacement: `${root}${file}`,
+      })),
+      // Its `dist/` is only for plain Node scripts (bench/, scripts/demo.mjs).
+      { find: /^@lium\/test-support\/(.*)$/, replacement: `${root}test-support/src/$1.ts` },
+    ],
   },
   test: {
     restoreMocks: true,

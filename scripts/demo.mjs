@@ -6,13 +6,14 @@
 // `lium` binary through the whole workflow as a user would: ls → up → ps → exec → scp both ways
 // → rsync → down. Every step is printed with its output and checked; the exit code is 0 only if
 // every step did what it should.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateTestKey } from '@lium/test-support/keys';
 
 const LIUM_BIN = fileURLToPath(new URL('../apps/cli/bin/lium.js', import.meta.url));
 const STEP_TIMEOUT_MS = 120_000;
@@ -69,18 +70,9 @@ async function makeHome() {
   const sshDir = join(home, '.ssh');
   mkdirSync(sshDir, { recursive: true, mode: 0o700 });
   const keyPath = join(sshDir, 'id_ed25519');
-  const keygen = spawnSync('ssh-keygen', [
-    '-q',
-    '-t',
-    'ed25519',
-    '-N',
-    '',
-    '-C',
-    'lium-demo',
-    '-f',
-    keyPath,
-  ]);
-  if (keygen.status !== 0) {
+  try {
+    await generateTestKey({ dir: sshDir, name: 'id_ed25519', comment: 'lium-demo' });
+  } catch {
     // No OpenSSH client: ssh2 (the CLI's own dependency) writes the same OpenSSH key format.
     const ssh2 = createRequire(new URL('../apps/cli/package.json', import.meta.url))('ssh2');
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'lium-demo' });

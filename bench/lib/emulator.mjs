@@ -16,7 +16,9 @@ import { emulatorBin } from './paths.mjs';
  */
 
 /**
- * @param {{ executors?: number, sandbox?: 'auto' | 'bwrap' | 'none' }} [options]
+ * @param {{ executors?: number, sandbox?: 'auto' | 'bwrap' | 'none', podSsh?: 'ssh2' | 'openssh',
+ *   readyDelayMs?: number, extraArgs?: string[] }} [options] `podSsh: 'openssh'`: every pod is a
+ *   real OpenSSH sshd (needs root); `extraArgs` go to the bin as they are (e.g. `--fault`).
  * @returns {Promise<EmulatorProcess>}
  */
 export async function startEmulatorProcess(options = {}) {
@@ -25,11 +27,13 @@ export async function startEmulatorProcess(options = {}) {
     '--host',
     '127.0.0.1',
     '--ready-delay',
-    '0',
+    String(options.readyDelayMs ?? 0),
     '--executors',
     String(options.executors ?? 300),
     '--sandbox',
     options.sandbox ?? 'none',
+    ...(options.podSsh ? ['--pod-ssh', options.podSsh] : []),
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

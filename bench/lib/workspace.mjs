@@ -2,8 +2,8 @@
 /** Temp directories that are always removed, and a throwaway HOME with an ed25519 key for lium. */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runOk } from './process.mjs';
+import { basename, dirname, join } from 'node:path';
+import { generateTestKey } from '@lium/test-support/keys';
 
 /** @type {Set<string>} */
 const created = new Set();
@@ -31,8 +31,12 @@ export async function removeAllTempDirs() {
  * @param {string} path private key path; the public key is `${path}.pub`
  */
 export async function sshKeygen(path) {
-  await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'lium-bench', '-f', path]);
-  return { privateKeyPath: path, publicKeyPath: `${path}.pub` };
+  const key = await generateTestKey({
+    dir: dirname(path),
+    name: basename(path),
+    comment: 'lium-bench',
+  });
+  return { privateKeyPath: key.privateKeyPath, publicKeyPath: key.publicKeyPath };
 }
 
 /**

@@ -7,9 +7,9 @@ import { randomFillSync } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startSshd } from '../lib/sshd.mjs';
 import { tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;
@@ -68,7 +68,7 @@ const mibPerSecond = (bytes, ms) => bytes / MiB / (ms / 1000);
 export async function measure(ctx) {
   const size = ctx.quick ? QUICK_SIZE : FULL_SIZE;
   const runs = ctx.quick ? 1 : 3;
-  const sshd = await startSshd();
+  const sshd = await startBenchSshd();
   try {
     const local = await tempDir('transfer');
     const source = join(local, 'payload.bin');

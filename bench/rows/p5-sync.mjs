@@ -4,9 +4,9 @@
  * files changed, with SshPool.sync, against `rsync -az -e ssh` of the same trees in the same run.
  */
 import { fileURLToPath } from 'node:url';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startSshd } from '../lib/sshd.mjs';
 import { changeSome, writeTree } from '../lib/tree.mjs';
 import { removeDir, tempDir } from '../lib/workspace.mjs';
 
@@ -39,7 +39,7 @@ export const specs = [
 export async function measure(ctx) {
   const count = ctx.quick ? QUICK_FILES : FULL_FILES;
   const runs = ctx.quick ? 1 : 3;
-  const sshd = await startSshd();
+  const sshd = await startBenchSshd();
   try {
     const source = await tempDir('tree');
     const tree = await writeTree(source, count);

@@ -41,6 +41,11 @@ export interface SshdOptions {
   extraConfig?: string[];
   /** Serve the `sftp` subsystem (default true); false acts like a pod without SFTP. */
   sftp?: boolean;
+  /**
+   * sshd's LogLevel (default VERBOSE, for tests that read the log). sshd keeps the first value
+   * of a keyword, so `extraConfig` cannot override it; the bench passes ERROR.
+   */
+  logLevel?: 'ERROR' | 'INFO' | 'VERBOSE' | 'DEBUG';
 }
 
 export interface Sshd {
@@ -133,7 +138,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
       ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
-      'LogLevel VERBOSE',
+      `LogLevel ${options.logLevel ?? 'VERBOSE'}`,
       ...(options.extraConfig ?? []),
     ];
     await writeFile(configPath, `${config.join('\n')}\n`);

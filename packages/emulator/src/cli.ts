@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { RouteFaultSpec } from './control/faults.ts';
 import { type Emulator, type EmulatorOptions, startEmulator } from './emulator.ts';
 import { EmulatorError } from './errors.ts';
-import { SANDBOX_MODES } from './pods/index.ts';
+import { opensshPodsUnavailable, POD_SSH_SERVERS, SANDBOX_MODES } from './pods/index.ts';
 
 const USAGE = `Usage: lium-emulator [options]
 
@@ -21,6 +21,8 @@ Options:
   --api-key KEY        accepted API key (repeatable; default: env LIUM_EMULATOR_API_KEY, else random)
   --sandbox MODE       auto | bwrap | unshare | none (default auto: bwrap, else unshare;
                        none runs pod commands unsandboxed on this machine)
+  --pod-ssh SERVER     ssh2 | openssh (default ssh2): openssh runs a real OpenSSH sshd
+                       per pod, as lium.io does (needs root and openssh-server)
   --write-env PATH     also write LIUM_BASE_URL, LIUM_API_KEY, LIUM_EMULATOR_CONTROL_URL to PATH
   --fault JSON         inject a route fault at start (repeatable), e.g.
                        '{"method":"POST","path":"/executors/*/rent","status":503,"times":2}'
@@ -117,6 +119,7 @@ function parseCliArgs(argv: readonly string[], env: CliIo['env']): ParsedCli | '
       state: { type: 'string' },
       'api-key': { type: 'string', multiple: true },
       sandbox: { type: 'string' },
+      'pod-ssh': { type: 'string' },
       'write-env': { type: 'string' },
       fault: { type: 'string', multiple: true },
       'fail-rents': { type: 'string' },
@@ -152,6 +155,18 @@ function parseCliArgs(argv: readonly string[], env: CliIo['env']): ParsedCli | '
     const mode = SANDBOX_MODES.find((m) => m === values.sandbox);
     if (mode === undefined) throw usage('--sandbox must be auto, bwrap, unshare or none');
     options.sandbox = mode;
+  }
+  if (values['pod-ssh'] !== undefined) {
+    const server = POD_SSH_SERVERS.find((s) => s === values['pod-ssh']);
+    if (server === undefined) throw usage('--pod-ssh must be ssh2 or openssh');
+    const why = server === 'openssh' ? opensshPodsUnavailable() : undefined;
+    if (why !== undefined) {
+      throw new EmulatorError(`--pod-ssh openssh: ${why}`, {
+        code: 'usage',
+        hint: 'Install openssh-server and run as root, or leave out --pod-ssh.',
+      });
+    }
+    options.podSsh = server;
   }
   const faults = (values.fault ?? []).map((text) => {
     try {

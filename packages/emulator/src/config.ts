@@ -1,4 +1,4 @@
-import type { SandboxMode } from './pods/index.ts';
+import type { PodSshServer, SandboxMode } from './pods/index.ts';
 
 /** Settings every part of a running emulator reads. */
 export interface EmulatorConfig {
@@ -19,4 +19,6 @@ export interface EmulatorConfig {
   minimumRuntimeMinutes: number;
   /** `auto`: bubblewrap, else unshare, else pods refuse to start (see pods/sandbox.ts). */
   sandbox: SandboxMode;
+  /** The pods' SSH server: the emulator's own (ssh2) or a real OpenSSH sshd per pod. */
+  podSsh: PodSshServer;
 }

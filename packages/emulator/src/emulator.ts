@@ -11,7 +11,7 @@ import { controlRoutes } from './control/routes.ts';
 import { EmulatorError } from './errors.ts';
 import { createApiServer } from './http/server.ts';
 import { Market } from './market/market.ts';
-import type { SandboxMode } from './pods/index.ts';
+import type { PodSshServer, SandboxMode } from './pods/index.ts';
 import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { backupRoutes } from './routes/backups.ts';
@@ -54,6 +54,12 @@ export interface EmulatorOptions {
    * start pods where neither works; `none` runs pod commands on the host (warned at every start).
    */
   sandbox?: SandboxMode;
+  /**
+   * The pods' SSH server: `ssh2` (default, the emulator's own, with connection faults) or
+   * `openssh`, a real OpenSSH `sshd` per pod (what lium.io pods run; needs root and
+   * openssh-server; every session enters the same sandbox, so files are the same either way).
+   */
+  podSsh?: PodSshServer;
   /** VERIFY_PENDING duration for new templates (default 1 000 ms). */
   templateVerifyDelayMs?: number;
   /** Duration of a backup or restore (default 1 000 ms). */
@@ -101,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     backupDurationMs: options.backupDurationMs ?? 1000,
     minimumRuntimeMinutes: options.minimumRuntimeMinutes ?? 60,
     sandbox: options.sandbox ?? 'auto',
+    podSsh: options.podSsh ?? 'ssh2',
   };
 
   const stateDir = options.stateDir === undefined ? undefined : resolve(options.stateDir);
@@ -126,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dataRoot: join(root, 'pods'),
     hiddenHostDirs: [root],
     sandbox: config.sandbox,
+    podSsh: config.podSsh,
     onLog: (podId, line) => {
       const pod = store.pods.get(podId);
       if (pod !== undefined) logs.append(pod, line);

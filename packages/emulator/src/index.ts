@@ -5,9 +5,12 @@ export { type Emulator, type EmulatorOptions, startEmulator } from './emulator.t
 export { EmulatorError } from './errors.ts';
 export {
   generateHostKey,
+  opensshPodsUnavailable,
   type PodFaults,
   type PodServer,
   type PodServerOptions,
+  type PodSshServer,
+  startOpensshPodServer,
   startPodServer,
 } from './pods/index.ts';
 export type { PodFaultSpec } from './runtime/fleet.ts';

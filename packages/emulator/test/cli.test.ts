@@ -110,6 +110,7 @@ describe('lium-emulator command line', () => {
     for (const argv of [
       ['--executors', 'many'],
       ['--sandbox', 'docker'],
+      ['--pod-ssh', 'dropbear'],
       ['--nope'],
       ['--fault', '{not json'],
     ]) {

@@ -30,9 +30,12 @@ export interface LiumOptions {
   hostKeyCheck?: 'tofu' | 'off' | undefined;
   /** SSH connect + handshake timeout; default 20 s. */
   sshConnectTimeoutMs?: number | undefined;
-  /** First poll interval of the waits (pod ready, template verified, jupyter); default 1 s. */
+  /**
+   * Poll interval of the waits (pod ready, template verified, jupyter); default 1 s. The pod-ready
+   * wait keeps it steady (a ready pod is seen within about a second); the others grow it.
+   */
   pollIntervalMs?: number | undefined;
-  /** Longest poll interval of the waits; default 10 s. */
+  /** Longest poll interval of the waits (the pod-ready wait's after a 429); default 10 s. */
   maxPollIntervalMs?: number | undefined;
   /**
    * How the caller's user makes the lists that indices refer to, for messages and hints

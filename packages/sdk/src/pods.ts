@@ -69,6 +69,11 @@ export async function waitForPodReady(
 ): Promise<PodInfo> {
   const api = await core.api();
   const podId = typeof pod === 'string' ? (await getPod(core, pod, options)).id : pod.id;
+  // Load the SSH runtime (ssh2, the key) while the pod starts, so the handshake at RUNNING does
+  // not wait for it; a failure here shows again, with its reason, at the handshake.
+  void Promise.resolve()
+    .then(() => core.pool())
+    .catch(() => {});
   return waitUntilReady(
     podId,
     {

@@ -86,6 +86,21 @@ describe('waitForPodReady', () => {
     expect(calls).toBe(1);
   });
 
+  it('polls slower after a 429, doubling the interval up to the ceiling', async () => {
+    const s = script([{}]);
+    const fetchPod = s.deps.fetchPod;
+    let limited = 3;
+    s.deps.fetchPod = async (id, signal) => {
+      if (limited-- > 0) throw new LiumError('Rate limit exceeded', { code: 'rate_limited' });
+      return fetchPod(id, signal);
+    };
+    const started = Date.now();
+    const pod = await waitForPodReady('p', s.deps, { pollIntervalMs: 10, maxPollIntervalMs: 40 });
+    expect(pod.status).toBe('RUNNING');
+    // Sleeps of 20, 40 and 40 ms after the three 429s (a steady 10 ms would be 30 ms in all).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+  });
+
   it('stops when the signal fires', async () => {
     const s = script([pending]);
     const controller = new AbortController();

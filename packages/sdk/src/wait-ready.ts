@@ -1,5 +1,5 @@
 import { isLiumError, type LiumError } from '@lium/errors';
-import { abortError, backoff, sleep } from './abort.ts';
+import { abortError, sleep } from './abort.ts';
 import { LiumPodError } from './errors.ts';
 import type { PodInfo } from './models.ts';
 
@@ -20,6 +20,9 @@ export const TERMINAL_POD_STATUSES: ReadonlySet<string> = new Set([
   'CANCELLED',
 ]);
 
+/** The ready wait's steady poll interval (see WaitForReadyOptions.pollIntervalMs). */
+export const READY_POLL_MS = 1_000;
+
 /** Handshake failures that end the wait at once instead of being retried. */
 const FATAL_SSH_CODES: ReadonlySet<string> = new Set([
   'ssh_host_key_mismatch',
@@ -31,8 +34,13 @@ export interface WaitForReadyOptions {
   /** Give up after this long (default 300 000 ms, the official SDK's). */
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
-  /** First poll interval; grows to `maxPollIntervalMs`. */
+  /**
+   * Poll interval (default 1 000 ms), kept steady: a pod that becomes ready is seen within about
+   * one interval, whether it took 5 s or 5 min (a growing backoff to 10 s cost up to 10 s).
+   * One `GET /pods/{id}` per second per pod; the newest official client polls every 2 s.
+   */
   pollIntervalMs?: number | undefined;
+  /** After a 429 the interval doubles, up to this (default 10 000 ms). */
   maxPollIntervalMs?: number | undefined;
   /** How long a pod may be missing from the API before it counts as never created. */
   notListedGraceMs?: number | undefined;
@@ -87,7 +95,8 @@ export async function waitForPodReady(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   const signal = controller.signal;
-  const delays = backoff(options.pollIntervalMs ?? 1_000, options.maxPollIntervalMs ?? 10_000);
+  const ceilingMs = options.maxPollIntervalMs ?? 10_000;
+  let intervalMs = Math.min(options.pollIntervalMs ?? READY_POLL_MS, ceilingMs);
   let seen = false;
   let last: PodInfo | undefined;
   let lastProblem: string | undefined;
@@ -102,6 +111,10 @@ export async function waitForPodReady(
         if (signal.aborted) throw abortError(signal);
         if (!isTransient(error)) throw error;
         lastProblem = `API: ${describe(error)}`;
+        // The API asks for fewer requests: poll slower from now on.
+        if (isLiumError(error) && error.code === 'rate_limited') {
+          intervalMs = Math.min(ceilingMs, intervalMs * 2);
+        }
         pod = last;
       }
       if (pod === undefined) {
@@ -154,7 +167,7 @@ export async function waitForPodReady(
           }
         }
       }
-      const wait = Math.min(delays.next().value, deadline - Date.now());
+      const wait = Math.min(intervalMs, deadline - Date.now());
       if (wait <= 0) break;
       await sleep(wait, signal);
     }

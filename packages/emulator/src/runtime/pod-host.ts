@@ -5,7 +5,9 @@ import {
   type Isolation,
   type PodFaults,
   type PodServer,
+  type PodSshServer,
   type SandboxMode,
+  startOpensshPodServer,
   startPodServer,
 } from '../pods/index.ts';
 
@@ -42,6 +44,7 @@ export class PodHost {
   private readonly host: string;
   private readonly dataRoot: string;
   private readonly sandbox: SandboxMode;
+  private readonly podSsh: PodSshServer;
   private readonly onLog: (podId: string, line: string) => void;
   private readonly hiddenHostDirs: readonly string[];
 
@@ -51,11 +54,14 @@ export class PodHost {
     /** Hidden inside every pod's sandbox: all pods' data, backups and the state file (host keys). */
     hiddenHostDirs: readonly string[];
     sandbox: SandboxMode;
+    /** The pods' SSH server (default ssh2, the emulator's own). */
+    podSsh?: PodSshServer;
     onLog: (podId: string, line: string) => void;
   }) {
     this.host = options.host;
     this.dataRoot = options.dataRoot;
     this.sandbox = options.sandbox;
+    this.podSsh = options.podSsh ?? 'ssh2';
     this.onLog = options.onLog;
     this.hiddenHostDirs = options.hiddenHostDirs;
   }
@@ -101,14 +107,15 @@ export class PodHost {
       hiddenHostDirs: this.hiddenHostDirs,
       onLog: (line: string) => this.onLog(request.podId, line),
     };
+    const startServer = this.podSsh === 'openssh' ? startOpensshPodServer : startPodServer;
     if (request.sshPort !== null && request.sshPort > 0) {
       try {
-        return await startPodServer({ ...options, port: request.sshPort });
+        return await startServer({ ...options, port: request.sshPort });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       }
     }
-    return startPodServer({ ...options, port: 0 });
+    return startServer({ ...options, port: 0 });
   }
 
   setFaults(podId: string, faults: PodFaults): void {

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientChannel, ConnectConfig, ExecOptions, Client as SshClient } from 'ssh2';
 import ssh2 from 'ssh2';
-import { type PodServer, type PodServerOptions, startPodServer } from '../../src/pods/index.ts';
+import {
+  type PodServer,
+  type PodServerOptions,
+  type PodSshServer,
+  startOpensshPodServer,
+  startPodServer,
+} from '../../src/pods/index.ts';
 
 const { Client, utils } = ssh2;
 
@@ -45,6 +51,8 @@ export async function podFixture(
   overrides: Partial<PodServerOptions> = {},
   /** Where the temp dir goes; outside /tmp the sandbox must actively hide the pods dir. */
   baseDir = tmpdir(),
+  /** The pods' SSH server: the emulator's ssh2 one, or a real OpenSSH sshd. */
+  server: PodSshServer = 'ssh2',
 ): Promise<PodFixture> {
   const dir = await mkdtemp(join(baseDir, 'lium-pod-test-'));
   const podsDir = join(dir, 'pods');
@@ -54,7 +62,8 @@ export async function podFixture(
   const start = async (more: Partial<PodServerOptions> = {}) => {
     count += 1;
     const podId = `pod-${count}`;
-    const pod = await startPodServer({
+    const startServer = server === 'openssh' ? startOpensshPodServer : startPodServer;
+    const pod = await startServer({
       podId,
       dataDir: join(podsDir, podId),
       authorizedKeys: [key.publicKey],

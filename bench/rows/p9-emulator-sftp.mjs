@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * P7: the emulator's SFTP server against a real OpenSSH sshd on the same machine (issue #12):
+ * P9: the emulator's SFTP server against a real OpenSSH sshd on the same machine (issue #12):
  * the same file up and down with OpenSSH `sftp` and with SshPool (what `lium scp` runs), to an
  * emulated pod (its own `lium-emulator` process, sandbox auto) and to sshd, alternating.
  * Target: the emulated pod is at least 0.8x as fast, so tests and demos see what real pods
@@ -11,10 +11,10 @@ import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulatorProcess } from '../lib/emulator.mjs';
+import { sshClientOptions, startBenchSshd } from '../lib/openssh.mjs';
 import { rentPods } from '../lib/pods.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startSshd } from '../lib/sshd.mjs';
 import { cliHome, tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;
@@ -25,7 +25,7 @@ const worker = fileURLToPath(new URL('../workers/transfer.mjs', import.meta.url)
 const higher = /** @type {const} */ ('higher');
 /** @param {string} what */
 const spec = (what) => ({
-  id: 'P7',
+  id: 'P9',
   what,
   baseline: 'the same transfer to OpenSSH sshd',
   unit: 'MiB/s',
@@ -76,7 +76,7 @@ const rate = (bytes, ms) => bytes / MiB / (ms / 1000);
 export async function measure(ctx) {
   const size = ctx.quick ? QUICK_SIZE : FULL_SIZE;
   const runs = ctx.quick ? 1 : 3;
-  const sshd = await startSshd();
+  const sshd = await startBenchSshd();
   const emulator = await startEmulatorProcess({ executors: 20, sandbox: 'auto' });
   try {
     const user = await cliHome(emulator);
@@ -96,23 +96,7 @@ export async function measure(ctx) {
     const sshdRemote = await tempDir('emu-sftp-remote');
 
     /** @param {number} port @param {string} keyPath */
-    const common = (port, keyPath) => [
-      '-q',
-      '-P',
-      String(port),
-      '-i',
-      keyPath,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-    ];
+    const common = (port, keyPath) => ['-q', '-P', String(port), ...sshClientOptions(keyPath)];
     const targets = {
       emulator: { port: podPort, user: 'root', keyPath: user.key.privateKeyPath, dir: '/root' },
       sshd: { port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, dir: sshdRemote },
@@ -184,7 +168,7 @@ export async function measure(ctx) {
           samples[key][where].push(await once(client, direction, where));
         }
         ctx.log(
-          `P7 ${key} run ${i + 1}: emulator ${samples[key].emulator.at(-1)?.toFixed(0)} MiB/s, sshd ${samples[key].sshd.at(-1)?.toFixed(0)} MiB/s`,
+          `P9 ${key} run ${i + 1}: emulator ${samples[key].emulator.at(-1)?.toFixed(0)} MiB/s, sshd ${samples[key].sshd.at(-1)?.toFixed(0)} MiB/s`,
         );
       }
     }
