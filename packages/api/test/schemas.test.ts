@@ -72,3 +72,52 @@ describe('normalised wire types', () => {
     expect((await t.client().getMe()).balance).toBeUndefined();
   });
 });
+
+describe('the fast path of optional numbers, strings and booleans', () => {
+  it('takes plain values as they are and still converts numeric strings and nulls', async () => {
+    t.server.route(
+      'GET /api/executors',
+      json(200, [
+        executor({
+          price_per_gpu: 2.5,
+          gpu_count: ' 8 ',
+          uptime_in_minutes: null,
+          status: 'available',
+          nvlink: false,
+          specs: { gpu: { count: '2', details: [{ capacity: 81920, power_limit: null }] } },
+        }),
+      ]),
+    );
+    const [row] = await t.client().getExecutors();
+    expect(row?.price_per_gpu).toBe(2.5);
+    expect(row?.gpu_count).toBe(8);
+    expect(row?.uptime_in_minutes).toBeUndefined();
+    expect(row?.status).toBe('available');
+    expect(row?.nvlink).toBe(false);
+    expect(row?.specs?.gpu?.count).toBe(2);
+    expect(row?.specs?.gpu?.details?.[0]?.capacity).toBe(81920);
+    expect(row?.specs?.gpu?.details?.[0]?.power_limit).toBeUndefined();
+  });
+
+  it.each([
+    ['a boolean for a number', { price_per_gpu: true }, 'executors[0].price_per_gpu'],
+    ['a word for a number', { gpu_count: 'eight' }, 'executors[0].gpu_count'],
+    ['an object for a number', { uptime_in_minutes: {} }, 'executors[0].uptime_in_minutes'],
+    ['a number for a string', { status: 5 }, 'executors[0].status'],
+    ['a string for a boolean', { nvlink: 'yes' }, 'executors[0].nvlink'],
+    [
+      'a nested bad number',
+      { specs: { gpu: { details: [{ capacity: [1] }] } } },
+      'executors[0].specs.gpu.details[0].capacity',
+    ],
+  ])('still refuses %s, naming the field', async (_, overrides, path) => {
+    t.server.route('GET /api/executors', json(200, [executor(overrides)]));
+    const error = (await t
+      .client()
+      .getExecutors()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.code).toBe('invalid_response');
+    expect(error.issues.map((issue) => issue.path)).toContain(path);
+    expect(error.issues.every((issue) => /Invalid|Expected/i.test(issue.message))).toBe(true);
+  });
+});

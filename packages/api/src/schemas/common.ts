@@ -5,10 +5,46 @@
  */
 import * as v from 'valibot';
 
+/**
+ * The same schema, answering the inputs `fast` recognises without running its layers: `fast`
+ * returns `{ value }` when it alone can decide an input is valid, and `undefined` otherwise, in
+ * which case `schema` runs as before (so every other input gets exactly its checks and messages).
+ * A listing of 1 000 executors holds about 40 000 optional numbers and strings; through the
+ * layered schemas they cost 60-240 ms, plain values through the fast path a few.
+ */
+function withFastPath<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  fast: (value: unknown) => { value: unknown } | undefined,
+): TSchema {
+  const slow = schema['~run'].bind(schema);
+  const faster: TSchema = {
+    ...schema,
+    '~run'(dataset, config) {
+      const hit = fast(dataset.value);
+      if (hit === undefined) return slow(dataset, config);
+      const typed = dataset as { typed: boolean; value: unknown };
+      typed.typed = true;
+      typed.value = hit.value;
+      return dataset as ReturnType<TSchema['~run']>;
+    },
+  };
+  Object.assign(faster, {
+    '~standard': {
+      ...schema['~standard'],
+      validate: (value: unknown) => faster['~run']({ value }, v.getGlobalConfig()),
+    },
+  });
+  return faster;
+}
+
+/** A JSON number as `v.number()` accepts it (NaN never comes from JSON, but is refused alike). */
+const plainNumber = (value: unknown) =>
+  typeof value === 'number' && !Number.isNaN(value) ? { value } : undefined;
+
 /** A number, or a numeric string (the API sends e.g. a pod's `gpu_count` as `"8"`). */
-export const NumberLike = v.pipe(
-  v.union([v.number(), v.pipe(v.string(), v.trim(), v.decimal())]),
-  v.transform(Number),
+export const NumberLike = withFastPath(
+  v.pipe(v.union([v.number(), v.pipe(v.string(), v.trim(), v.decimal())]), v.transform(Number)),
+  plainNumber,
 );
 
 /** A string, or a number/boolean that stands for one (e.g. environment values). */
@@ -17,19 +53,33 @@ export const StringLike = v.pipe(
   v.transform(String),
 );
 
-/** Optional field: absent or `null` both become `undefined`. */
-export function opt<TSchema extends v.GenericSchema>(schema: TSchema) {
-  return v.optional(
-    v.pipe(
-      v.nullable(schema),
-      v.transform((value): v.InferOutput<TSchema> | undefined => value ?? undefined),
+/**
+ * Optional field: absent or `null` both become `undefined`. Those two, and values `plain`
+ * accepts, skip the layers; anything else runs through all of them.
+ */
+export function opt<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  plain?: (value: unknown) => { value: unknown } | undefined,
+) {
+  return withFastPath(
+    v.optional(
+      v.pipe(
+        v.nullable(schema),
+        v.transform((value): v.InferOutput<TSchema> | undefined => value ?? undefined),
+      ),
     ),
+    (value) => (value === null || value === undefined ? { value: undefined } : plain?.(value)),
   );
 }
 
-export const optString = () => opt(v.string());
-export const optNumber = () => opt(NumberLike);
-export const optBoolean = () => opt(v.boolean());
+const plainOf = (type: 'string' | 'boolean') => (value: unknown) =>
+  typeof value === type ? { value } : undefined;
+const plainString = plainOf('string');
+const plainBoolean = plainOf('boolean');
+
+export const optString = () => opt(v.string(), plainString);
+export const optNumber = () => opt(NumberLike, plainNumber);
+export const optBoolean = () => opt(v.boolean(), plainBoolean);
 
 /**
  * A list the server sends either as a plain array or wrapped as `{"items": [...]}` (restore and
