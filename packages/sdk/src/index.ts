@@ -147,6 +147,7 @@ export {
   parsePortMappings,
   portForwardDepsOf,
 } from './port-forward.ts';
+export type { PreconnectOutcome } from './preconnect.ts';
 export {
   EXECUTOR_SORT_KEYS,
   type ExecutorSortKey,
@@ -180,6 +181,7 @@ export {
   scheduledRemovals,
   scheduleRemovalOf,
 } from './schedules.ts';
+export type { ResolvePodsOptions } from './selections.ts';
 export {
   type ExecutorSnapshot,
   type ExecutorSnapshotEntry,

@@ -27,7 +27,7 @@ export {
 export type { ExecChunk, ExecStream } from './exec-stream.ts';
 export type { ForwardOptions, PortForward } from './forward.ts';
 export { fingerprint, KnownHostsStore } from './known-hosts.ts';
-export { SshPool, type SshPoolOptions } from './pool.ts';
+export { type Preconnect, SshPool, type SshPoolOptions } from './pool.ts';
 export type { TransferProgress } from './progress.ts';
 export { RSYNC_TRANSPORT_SCRIPT } from './rsync-bridge.ts';
 export type { ShellOptions } from './shell.ts';

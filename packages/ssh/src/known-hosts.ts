@@ -15,6 +15,8 @@ export interface KnownHostEntry {
 export type HostKeyVerdict =
   | { kind: 'pinned'; path: string }
   | { kind: 'match'; path: string }
+  /** Nothing pinned yet, and `verify` was told not to pin (a speculative connect). */
+  | { kind: 'unpinned'; path: string }
   | { kind: 'mismatch'; path: string; expected: KnownHostEntry[]; presentedType: string };
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -91,9 +93,15 @@ export class KnownHostsStore {
   /**
    * Checks a presented key against the pin; pins it when there is none yet. A pod file matches on
    * the key alone (the pod may be reached through another address); the current host field is
-   * added so OpenSSH finds it too.
+   * added so OpenSSH finds it too. With `pin: false` an unpinned target is not pinned
+   * (verdict `unpinned`): a key seen at a remembered, possibly stale address must never become
+   * the pod's pin.
    */
-  async verify(target: SshTarget, keyBlob: Buffer): Promise<HostKeyVerdict> {
+  async verify(
+    target: SshTarget,
+    keyBlob: Buffer,
+    options: { pin?: boolean } = {},
+  ): Promise<HostKeyVerdict> {
     const path = this.pathFor(target);
     const presented: KnownHostEntry = {
       hosts: [knownHostsHostField(target.host, target.port)],
@@ -102,6 +110,7 @@ export class KnownHostsStore {
     };
     const entries = await this.read(path);
     if (entries.length === 0) {
+      if (options.pin === false) return { kind: 'unpinned', path };
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeFileAtomic(path, formatEntry(presented), { mode: 0o600 });
       return { kind: 'pinned', path };
