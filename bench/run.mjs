@@ -17,6 +17,7 @@ import * as p3 from './rows/p3-exec-loop.mjs';
 import * as p4 from './rows/p4-transfer.mjs';
 import * as p5 from './rows/p5-sync.mjs';
 import * as p6 from './rows/p6-ls.mjs';
+import * as p7cold from './rows/p7-cold-exec.mjs';
 import * as p7 from './rows/p7-emulator-sftp.mjs';
 
 /**
@@ -33,7 +34,7 @@ import * as p7 from './rows/p7-emulator-sftp.mjs';
  */
 
 /** @type {RowModule[]} */
-const modules = [p1, p2, p3, p4, p5, p6, p7];
+const modules = [p1, p2, p3, p4, p5, p6, p7cold, p7];
 
 const { values } = parseArgs({
   options: {

@@ -16,7 +16,8 @@ import { emulatorBin } from './paths.mjs';
  */
 
 /**
- * @param {{ executors?: number, sandbox?: 'auto' | 'bwrap' | 'none' }} [options]
+ * @param {{ executors?: number, sandbox?: 'auto' | 'bwrap' | 'none', args?: string[] }} [options]
+ *   `args`: more `lium-emulator` options, e.g. `['--fault', JSON]`
  * @returns {Promise<EmulatorProcess>}
  */
 export async function startEmulatorProcess(options = {}) {
@@ -30,6 +31,7 @@ export async function startEmulatorProcess(options = {}) {
     String(options.executors ?? 300),
     '--sandbox',
     options.sandbox ?? 'none',
+    ...(options.args ?? []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -50,6 +50,16 @@ export async function rememberPods(core: LiumCore, pods: readonly PodInfo[]): Pr
 }
 
 /**
+ * `14:05:09`, local time. Not `toLocaleTimeString()`: its first call loads the locale data,
+ * 15-190 ms (idle to loaded machine) that `lium exec 1` from another shell paid before its
+ * first API request.
+ */
+function clockTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/**
  * The ids an index refers to: this shell's list; else another shell's when unambiguous
  * (said through `onWarning`); else, for machines, a `last_selection.json` of the Python CLI.
  */
@@ -78,7 +88,7 @@ async function snapshotIds(
   }
   if (choice.kind === 'other') {
     core.warn(
-      `Using the ${noun} list shown in another shell (pid ${choice.snapshot.shellPid}) at ${choice.snapshot.takenAt.toLocaleTimeString()}.`,
+      `Using the ${noun} list shown in another shell (pid ${choice.snapshot.shellPid}) at ${clockTime(choice.snapshot.takenAt)}.`,
     );
     return { ids: choice.snapshot.ids, ssh: choice.snapshot.ssh, problem: undefined };
   }
