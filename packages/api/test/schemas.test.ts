@@ -121,3 +121,49 @@ describe('the fast path of optional numbers, strings and booleans', () => {
     expect(error.issues.every((issue) => /Invalid|Expected/i.test(issue.message))).toBe(true);
   });
 });
+
+describe('the fast path of executor objects', () => {
+  it('keeps unknown fields and converted values, as the full schema does', async () => {
+    t.server.route(
+      'GET /api/executors',
+      json(200, [executor({ brand_new_field: { nested: [1, 2] }, gpu_count: '4' })]),
+    );
+    const [row] = await t.client().getExecutors();
+    expect(row).toMatchObject({ brand_new_field: { nested: [1, 2] }, gpu_count: 4 });
+  });
+
+  it('takes a CUDA version as a string or a number, and refuses anything else', async () => {
+    const specs = (cuda_driver: unknown) => ({
+      specs: { gpu: { cuda_driver, details: [{ cuda: '12.4' }] } },
+    });
+    t.server.route('GET /api/executors', json(200, [executor(specs(550))]));
+    const [row] = await t.client().getExecutors();
+    expect(row?.specs?.gpu?.cuda_driver).toBe(550);
+    expect(row?.specs?.gpu?.details?.[0]?.cuda).toBe('12.4');
+    t.server.route('GET /api/executors', json(200, [executor(specs(true))]));
+    const error = (await t
+      .client()
+      .getExecutors()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.issues.map((issue) => issue.path)).toContain('executors[0].specs.gpu.cuda_driver');
+  });
+
+  it('still refuses a missing id, naming it', async () => {
+    const { id: _id, ...rest } = executor();
+    t.server.route('GET /api/executors', json(200, [rest]));
+    const error = (await t
+      .client()
+      .getExecutors()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.issues.map((issue) => issue.path)).toContain('executors[0].id');
+  });
+
+  it('drops a "__proto__" key as the full schema does, touching no prototype', async () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    t.server.route('GET /api/executors', json(200, [{ ...executor(), ...hostile }]));
+    const [row] = await t.client().getExecutors();
+    expect(Object.hasOwn(row as object, '__proto__')).toBe(false);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect((row as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});
