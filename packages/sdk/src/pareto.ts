@@ -116,7 +116,10 @@ export function paretoFrontier(executors: readonly ExecutorInfo[]): boolean[] {
   const result = metrics.map(() => false);
   if (metrics.length === 0) return result;
   // Indices, fastest download first (ties in list order).
-  const order = metrics.map((_, i) => i).sort((a, b) => downOf(metrics, b) - downOf(metrics, a));
+  const downs = Float64Array.from(metrics, (m) => m.down);
+  const order = metrics
+    .map((_, i) => i)
+    .sort((a, b) => (downs[b] as number) - (downs[a] as number));
   const fastestIndex = order[0] as number;
   const fastest = metrics[fastestIndex] as Metrics;
   for (const i of order) {
@@ -125,7 +128,7 @@ export function paretoFrontier(executors: readonly ExecutorInfo[]): boolean[] {
     if (i !== fastestIndex && dominates(fastest, mine)) continue;
     // Only a node with at least 0.9× this download can dominate it (`dominates` returns false
     // below that); 0.89 leaves room for rounding, `dominates` decides.
-    const end = prefixAtLeast(order, metrics, 0.89 * mine.down);
+    const end = prefixAtLeast(order, downs, 0.89 * mine.down);
     let dominated = false;
     for (let k = 0; k < end && !dominated; k++) {
       const j = order[k] as number;
@@ -148,21 +151,13 @@ function pairwise(metrics: readonly Metrics[]): boolean[] {
   });
 }
 
-function downOf(metrics: readonly Metrics[], i: number): number {
-  return (metrics[i] as Metrics).down;
-}
-
 /** How many entries of `order` (download descending) have a download of at least `floor`. */
-function prefixAtLeast(
-  order: readonly number[],
-  metrics: readonly Metrics[],
-  floor: number,
-): number {
+function prefixAtLeast(order: readonly number[], downs: Float64Array, floor: number): number {
   let low = 0;
   let high = order.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (downOf(metrics, order[mid] as number) >= floor) low = mid + 1;
+    if ((downs[order[mid] as number] as number) >= floor) low = mid + 1;
     else high = mid;
   }
   return low;

@@ -24,7 +24,10 @@ beforeAll(async () => {
     ),
   );
   // Ready means one handshake each: both host keys are pinned from here on.
-  [a, b] = await Promise.all(started.map((pod) => lium.waitForPodReady(pod)));
+  [a, b] = (await Promise.all(started.map((pod) => lium.waitForPodReady(pod)))) as [
+    PodInfo,
+    PodInfo,
+  ];
 }, 120_000);
 afterAll(async () => {
   await h?.close();
