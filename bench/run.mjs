@@ -17,6 +17,7 @@ import * as p3 from './rows/p3-exec-loop.mjs';
 import * as p4 from './rows/p4-transfer.mjs';
 import * as p5 from './rows/p5-sync.mjs';
 import * as p6 from './rows/p6-ls.mjs';
+import * as p7 from './rows/p7-cold-exec.mjs';
 import * as p8 from './rows/p8-time-to-usable.mjs';
 import * as p9 from './rows/p9-emulator-sftp.mjs';
 
@@ -34,8 +35,7 @@ import * as p9 from './rows/p9-emulator-sftp.mjs';
  */
 
 /** @type {RowModule[]} */
-// P7 (cold exec with API latency) is another engineer's row; it goes between p6 and p8.
-const modules = [p1, p2, p3, p4, p5, p6, p8, p9];
+const modules = [p1, p2, p3, p4, p5, p6, p7, p8, p9];
 
 const { values } = parseArgs({
   options: {

@@ -72,3 +72,98 @@ describe('normalised wire types', () => {
     expect((await t.client().getMe()).balance).toBeUndefined();
   });
 });
+
+describe('the fast path of optional numbers, strings and booleans', () => {
+  it('takes plain values as they are and still converts numeric strings and nulls', async () => {
+    t.server.route(
+      'GET /api/executors',
+      json(200, [
+        executor({
+          price_per_gpu: 2.5,
+          gpu_count: ' 8 ',
+          uptime_in_minutes: null,
+          status: 'available',
+          nvlink: false,
+          specs: { gpu: { count: '2', details: [{ capacity: 81920, power_limit: null }] } },
+        }),
+      ]),
+    );
+    const [row] = await t.client().getExecutors();
+    expect(row?.price_per_gpu).toBe(2.5);
+    expect(row?.gpu_count).toBe(8);
+    expect(row?.uptime_in_minutes).toBeUndefined();
+    expect(row?.status).toBe('available');
+    expect(row?.nvlink).toBe(false);
+    expect(row?.specs?.gpu?.count).toBe(2);
+    expect(row?.specs?.gpu?.details?.[0]?.capacity).toBe(81920);
+    expect(row?.specs?.gpu?.details?.[0]?.power_limit).toBeUndefined();
+  });
+
+  it.each([
+    ['a boolean for a number', { price_per_gpu: true }, 'executors[0].price_per_gpu'],
+    ['a word for a number', { gpu_count: 'eight' }, 'executors[0].gpu_count'],
+    ['an object for a number', { uptime_in_minutes: {} }, 'executors[0].uptime_in_minutes'],
+    ['a number for a string', { status: 5 }, 'executors[0].status'],
+    ['a string for a boolean', { nvlink: 'yes' }, 'executors[0].nvlink'],
+    [
+      'a nested bad number',
+      { specs: { gpu: { details: [{ capacity: [1] }] } } },
+      'executors[0].specs.gpu.details[0].capacity',
+    ],
+  ])('still refuses %s, naming the field', async (_, overrides, path) => {
+    t.server.route('GET /api/executors', json(200, [executor(overrides)]));
+    const error = (await t
+      .client()
+      .getExecutors()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.code).toBe('invalid_response');
+    expect(error.issues.map((issue) => issue.path)).toContain(path);
+    expect(error.issues.every((issue) => /Invalid|Expected/i.test(issue.message))).toBe(true);
+  });
+});
+
+describe('the fast path of executor objects', () => {
+  it('keeps unknown fields and converted values, as the full schema does', async () => {
+    t.server.route(
+      'GET /api/executors',
+      json(200, [executor({ brand_new_field: { nested: [1, 2] }, gpu_count: '4' })]),
+    );
+    const [row] = await t.client().getExecutors();
+    expect(row).toMatchObject({ brand_new_field: { nested: [1, 2] }, gpu_count: 4 });
+  });
+
+  it('takes a CUDA version as a string or a number, and refuses anything else', async () => {
+    const specs = (cuda_driver: unknown) => ({
+      specs: { gpu: { cuda_driver, details: [{ cuda: '12.4' }] } },
+    });
+    t.server.route('GET /api/executors', json(200, [executor(specs(550))]));
+    const [row] = await t.client().getExecutors();
+    expect(row?.specs?.gpu?.cuda_driver).toBe(550);
+    expect(row?.specs?.gpu?.details?.[0]?.cuda).toBe('12.4');
+    t.server.route('GET /api/executors', json(200, [executor(specs(true))]));
+    const error = (await t
+      .client()
+      .getExecutors()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.issues.map((issue) => issue.path)).toContain('executors[0].specs.gpu.cuda_driver');
+  });
+
+  it('still refuses a missing id, naming it', async () => {
+    const { id: _id, ...rest } = executor();
+    t.server.route('GET /api/executors', json(200, [rest]));
+    const error = (await t
+      .client()
+      .getExecutors()
+      .catch((e: unknown) => e)) as LiumResponseShapeError;
+    expect(error.issues.map((issue) => issue.path)).toContain('executors[0].id');
+  });
+
+  it('drops a "__proto__" key as the full schema does, touching no prototype', async () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+    t.server.route('GET /api/executors', json(200, [{ ...executor(), ...hostile }]));
+    const [row] = await t.client().getExecutors();
+    expect(Object.hasOwn(row as object, '__proto__')).toBe(false);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect((row as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+});

@@ -158,6 +158,7 @@ export {
   parsePortMappings,
   portForwardDepsOf,
 } from './port-forward.ts';
+export type { PreconnectOutcome } from './preconnect.ts';
 export {
   EXECUTOR_SORT_KEYS,
   type ExecutorSortKey,
@@ -198,6 +199,7 @@ export {
   scheduledRemovals,
   scheduleRemovalOf,
 } from './schedules.ts';
+export type { ResolvePodsOptions } from './selections.ts';
 export {
   type ExecutorSnapshot,
   type ExecutorSnapshotEntry,

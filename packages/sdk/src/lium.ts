@@ -49,6 +49,7 @@ import * as backups from './pod-backups.ts';
 import * as podSsh from './pod-ssh.ts';
 import * as pods from './pods.ts';
 import { startPod } from './rent-pod.ts';
+import type { ResolvePodsOptions } from './selections.ts';
 import * as selections from './selections.ts';
 import type { RegisterKeysResult } from './ssh-key-registration.ts';
 import {
@@ -189,8 +190,12 @@ export class Lium implements AsyncDisposable {
     return selections.resolveExecutors(this.#core, spec, options);
   }
 
-  /** Pods named by `1`, `1,2`, `1-3` (from this shell's last `ps`), `all`, HUIDs, names or ids. */
-  resolvePods(spec: string, options?: CallOptions): Promise<PodInfo[]> {
+  /**
+   * Pods named by `1`, `1,2`, `1-3` (from this shell's last `ps`), `all`, HUIDs, names or ids.
+   * With `preconnect`, a single index also starts the SSH handshake to the pod's remembered
+   * address while the API confirms it (see {@link ResolvePodsOptions}).
+   */
+  resolvePods(spec: string, options?: ResolvePodsOptions): Promise<PodInfo[]> {
     return selections.resolvePods(this.#core, spec, options);
   }
 

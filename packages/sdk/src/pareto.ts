@@ -97,11 +97,68 @@ function dominates(a: Metrics, b: Metrics): boolean {
 /**
  * Which nodes are Pareto-optimal: `result[i]` is true when `executors[i]` is not dominated by
  * any other node of the list (the ★ in `lium ls`).
+ *
+ * The same answer as checking every pair, without checking every pair. Download is decided
+ * first: a node more than 10 % faster dominates outright, and one 10 % slower never can. So,
+ * with the nodes sorted by download (fastest first):
+ * - the fastest node either dominates a node through download alone, or no node can;
+ * - a node that survives that needs only be checked against the nodes no more than about 10 %
+ *   slower than itself: a prefix of the sorted list, found by binary search.
+ * Sorting is O(n log n); the survivors are the nodes within 10 % of the fastest download, so on
+ * a real market the pair checks left are few (all nodes at one speed is the quadratic worst
+ * case, and then the answer still matches). Every verdict comes from `dominates` itself, so
+ * the tolerances stay exactly the official client's.
  */
 export function paretoFrontier(executors: readonly ExecutorInfo[]): boolean[] {
   const metrics = executors.map(metricsOf);
+  // The pruning below reasons about finite speeds; anything else gets every pair checked.
+  if (!metrics.every((m) => Number.isFinite(m.down))) return pairwise(metrics);
+  const result = metrics.map(() => false);
+  if (metrics.length === 0) return result;
+  // Indices, fastest download first (ties in list order).
+  const downs = Float64Array.from(metrics, (m) => m.down);
+  const order = metrics
+    .map((_, i) => i)
+    .sort((a, b) => (downs[b] as number) - (downs[a] as number));
+  const fastestIndex = order[0] as number;
+  const fastest = metrics[fastestIndex] as Metrics;
+  for (const i of order) {
+    const mine = metrics[i] as Metrics;
+    if (!(mine.down >= MIN_PARETO_DOWNLOAD_MBPS)) continue;
+    if (i !== fastestIndex && dominates(fastest, mine)) continue;
+    // Only a node with at least 0.9× this download can dominate it (`dominates` returns false
+    // below that); 0.89 leaves room for rounding, `dominates` decides.
+    const end = prefixAtLeast(order, downs, 0.89 * mine.down);
+    let dominated = false;
+    for (let k = 0; k < end && !dominated; k++) {
+      const j = order[k] as number;
+      dominated = j !== i && dominates(metrics[j] as Metrics, mine);
+    }
+    result[i] = !dominated;
+  }
+  return result;
+}
+
+/** The definition: every node checked against every other (O(n²)). */
+export function paretoFrontierPairwise(executors: readonly ExecutorInfo[]): boolean[] {
+  return pairwise(executors.map(metricsOf));
+}
+
+function pairwise(metrics: readonly Metrics[]): boolean[] {
   return metrics.map((mine, i) => {
     if (mine.down < MIN_PARETO_DOWNLOAD_MBPS) return false;
     return !metrics.some((other, j) => i !== j && dominates(other, mine));
   });
+}
+
+/** How many entries of `order` (download descending) have a download of at least `floor`. */
+function prefixAtLeast(order: readonly number[], downs: Float64Array, floor: number): number {
+  let low = 0;
+  let high = order.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((downs[order[mid] as number] as number) >= floor) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

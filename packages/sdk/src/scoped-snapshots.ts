@@ -3,11 +3,13 @@
  * shell A must mean row 1 of A's last `lium ls`, never the list another shell (or another API,
  * or another account) showed since (issue #11 item 2).
  *
- * Files: `<configDir>/last_<kind>.<shell pid>.json` = `{ timestamp, scope, ids }`, where `kind`
+ * Files: `<configDir>/last_<kind>.<shell pid>.json` = `{ timestamp, scope, ids, ssh? }`, where `kind`
  * is `ls` or `ps` and `scope` is a hash of the base URL and the API key (never the key). A shell
  * without a snapshot of its own may use another shell's only when that is unambiguous: every
  * unexpired snapshot of the same scope lists the same ids. Expired snapshots of shells that have
  * exited (and any older than a day) are deleted on the next write, so they do not pile up.
+ * `ssh` (pod lists only) maps an id to the `ssh_connect_cmd` it had, so a command on an index
+ * can start its handshake while the API confirms the pod (see preconnect.ts).
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
@@ -28,6 +30,8 @@ export interface ScopedSnapshot {
   shellPid: number;
   takenAt: Date;
   ids: string[];
+  /** id → the SSH command the listing showed for it (pod lists; empty when none was kept). */
+  ssh: Record<string, string>;
   expired: boolean;
 }
 
@@ -64,11 +68,21 @@ export async function writeScopedSnapshot(
   configDir: string,
   kind: SnapshotKind,
   ids: readonly string[],
-  options: { shellPid: number; scope: string; now?: Date | undefined },
+  options: {
+    shellPid: number;
+    scope: string;
+    now?: Date | undefined;
+    ssh?: Readonly<Record<string, string>> | undefined;
+  },
 ): Promise<void> {
   const now = options.now ?? new Date();
   const file = fileOf(configDir, kind, options.shellPid);
-  const data = { timestamp: now.toISOString(), scope: options.scope, ids };
+  const data = {
+    timestamp: now.toISOString(),
+    scope: options.scope,
+    ids,
+    ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
+  };
   await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
   await prune(configDir, file, now);
 }
@@ -112,13 +126,22 @@ async function readOne(
     return undefined;
   }
   if (typeof data !== 'object' || data === null) return undefined;
-  const { timestamp, scope: own, ids } = data as Record<string, unknown>;
+  const { timestamp, scope: own, ids, ssh } = data as Record<string, unknown>;
   if (own !== scope || typeof timestamp !== 'string' || !Array.isArray(ids)) return undefined;
   const takenAt = new Date(timestamp);
   if (Number.isNaN(takenAt.getTime())) return undefined;
   const list = ids.filter((id): id is string => typeof id === 'string');
   const expired = now.getTime() - takenAt.getTime() > SNAPSHOT_MAX_AGE_MS;
-  return { shellPid, takenAt, ids: list, expired };
+  return { shellPid, takenAt, ids: list, ssh: sshOf(ssh), expired };
+}
+
+function sshOf(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return result;
+  for (const [id, command] of Object.entries(value)) {
+    if (typeof command === 'string') result[id] = command;
+  }
+  return result;
 }
 
 /** This shell's snapshot of the scope, else another shell's when unambiguous. */

@@ -7,6 +7,7 @@ import { listExecutors } from './executors.ts';
 import type { ExecutorInfo, PodInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
 import { listPods } from './pods.ts';
+import { type PreconnectOutcome, speculate } from './preconnect.ts';
 import {
   chooseScopedSnapshot,
   type SnapshotKind,
@@ -39,10 +40,23 @@ export async function rememberExecutors(
 export async function rememberPods(core: LiumCore, pods: readonly PodInfo[]): Promise<void> {
   const { configDir } = await core.settings();
   const ids = pods.map((p) => p.id);
+  const ssh: Record<string, string> = {};
+  for (const pod of pods) if (pod.sshCmd) ssh[pod.id] = pod.sshCmd;
   await writeScopedSnapshot(configDir, 'ps', ids, {
     shellPid: shellPid(core),
     scope: await scopeOf(core),
+    ssh,
   });
+}
+
+/**
+ * `14:05:09`, local time. Not `toLocaleTimeString()`: its first call loads the locale data,
+ * 15-190 ms (idle to loaded machine) that `lium exec 1` from another shell paid before its
+ * first API request.
+ */
+function clockTime(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
 /**
@@ -52,7 +66,11 @@ export async function rememberPods(core: LiumCore, pods: readonly PodInfo[]): Pr
 async function snapshotIds(
   core: LiumCore,
   kind: SnapshotKind,
-): Promise<{ ids: string[] | undefined; problem: string | undefined }> {
+): Promise<{
+  ids: string[] | undefined;
+  ssh: Record<string, string>;
+  problem: string | undefined;
+}> {
   const { configDir } = await core.settings();
   const scope = await scopeOf(core);
   const noun = kind === 'ls' ? 'machine' : 'pod';
@@ -60,19 +78,24 @@ async function snapshotIds(
   if (choice.kind === 'own') {
     // A machine list stays this shell's until replaced; a pod list goes stale in 10 minutes.
     if (kind === 'ps' && choice.snapshot.expired) {
-      return { ids: undefined, problem: 'the last pod list is more than 10 minutes old' };
+      return {
+        ids: undefined,
+        ssh: {},
+        problem: 'the last pod list is more than 10 minutes old',
+      };
     }
-    return { ids: choice.snapshot.ids, problem: undefined };
+    return { ids: choice.snapshot.ids, ssh: choice.snapshot.ssh, problem: undefined };
   }
   if (choice.kind === 'other') {
     core.warn(
-      `Using the ${noun} list shown in another shell (pid ${choice.snapshot.shellPid}) at ${choice.snapshot.takenAt.toLocaleTimeString()}.`,
+      `Using the ${noun} list shown in another shell (pid ${choice.snapshot.shellPid}) at ${clockTime(choice.snapshot.takenAt)}.`,
     );
-    return { ids: choice.snapshot.ids, problem: undefined };
+    return { ids: choice.snapshot.ids, ssh: choice.snapshot.ssh, problem: undefined };
   }
   if (choice.kind === 'ambiguous') {
     return {
       ids: undefined,
+      ssh: {},
       problem: `this shell has no ${noun} list, and ${choice.shells.length} other shells showed different ones`,
     };
   }
@@ -80,11 +103,12 @@ async function snapshotIds(
     const python = await readExecutorSnapshot(configDir);
     if (python && python.scope === undefined && python.executors.length > 0) {
       core.warn('Using the machine list of the Python lium CLI (last_selection.json).');
-      return { ids: python.executors.map((e) => e.id), problem: undefined };
+      return { ids: python.executors.map((e) => e.id), ssh: {}, problem: undefined };
     }
   }
   return {
     ids: undefined,
+    ssh: {},
     problem:
       kind === 'ls'
         ? 'no machine list was shown in this shell yet'
@@ -111,18 +135,41 @@ export async function resolveExecutors(
   });
 }
 
+/** Options of {@link resolvePods}. */
+export interface ResolvePodsOptions extends CallOptions {
+  /**
+   * For a single index (`1`): start the SSH handshake to the address the last pod listing kept
+   * for that pod while the API confirms it, so the command that follows does not wait for the
+   * API first. Only with the pod's host key already pinned; the connection is used only when
+   * the API names the same pod at the same address, and closed before this returns otherwise.
+   */
+  preconnect?: boolean | undefined;
+  /** What became of the speculative connection (with `preconnect`). */
+  onPreconnect?: ((outcome: PreconnectOutcome) => void) | undefined;
+}
+
 export async function resolvePods(
   core: LiumCore,
   spec: string,
-  options?: CallOptions,
+  options?: ResolvePodsOptions,
 ): Promise<PodInfo[]> {
-  const [snapshot, live] = await Promise.all([snapshotIds(core, 'ps'), listPods(core, options)]);
-  return resolveTargets(spec, {
-    noun: 'pod',
-    live,
-    snapshot: snapshot.ids,
-    snapshotProblem: snapshot.problem,
-    listCommand: core.options.listCommands?.pods ?? 'lium.rememberPods()',
-    allowAll: true,
-  });
+  const listing = listPods(core, options);
+  // Settled below either way; until then an API error must not count as unhandled.
+  listing.catch(() => undefined);
+  const snapshot = await snapshotIds(core, 'ps');
+  const speculation = options?.preconnect ? await speculate(core, spec, snapshot) : undefined;
+  let resolved: PodInfo[] | undefined;
+  try {
+    resolved = resolveTargets(spec, {
+      noun: 'pod',
+      live: await listing,
+      snapshot: snapshot.ids,
+      snapshotProblem: snapshot.problem,
+      listCommand: core.options.listCommands?.pods ?? 'lium.rememberPods()',
+      allowAll: true,
+    });
+    return resolved;
+  } finally {
+    if (speculation) options?.onPreconnect?.(await speculation.settle(resolved));
+  }
 }

@@ -88,7 +88,9 @@ describe('resolvePods', () => {
     expect(ids(await second.resolvePods('1'))).toEqual([pods[3]!.id]);
     await second.rememberPods([pods[0]!, pods[3]!]);
     expect(ids(await other.resolvePods('1'))).toEqual([pods[0]!.id]);
-    expect(warnings).toEqual([expect.stringContaining('another shell')]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/another shell \(pid \d+\) at \d\d:\d\d:\d\d\.$/),
+    ]);
   });
 
   it('keeps lists of other APIs and accounts apart (issue #11 item 2)', async () => {

@@ -12,6 +12,7 @@ import {
   SshAbortError,
   SshDisconnectedError,
   SshHostKeyMismatchError,
+  SshTargetError,
 } from './errors.ts';
 import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
 import { Limiter } from './limiter.ts';
@@ -69,6 +70,8 @@ export interface ConnectionSettings {
   maxChannels: number;
   idleTimeoutMs: number;
   debug?: ((message: string) => void) | undefined;
+  /** Accept only a host key that is already pinned: never pin one (speculative connects). */
+  pinnedOnly?: boolean | undefined;
 }
 
 /**
@@ -154,6 +157,12 @@ export class SshConnection {
     if (settings.debug) config.debug = settings.debug;
     if (store) {
       const pinnedTypes = await store.pinnedKeyTypes(target);
+      if (settings.pinnedOnly && pinnedTypes.length === 0) {
+        throw new SshTargetError(
+          `No host key is pinned for ${target.user}@${target.host}:${target.port} yet`,
+          { host: target.host, port: target.port },
+        );
+      }
       if (pinnedTypes.length > 0) {
         // Ask for the pinned algorithm first so a server with several host keys presents the pinned one.
         config.algorithms = {
@@ -163,9 +172,15 @@ export class SshConnection {
         };
       }
       config.hostVerifier = (key: Buffer, verify: (valid: boolean) => void) => {
-        store.verify(target, key).then(
+        store.verify(target, key, { pin: settings.pinnedOnly !== true }).then(
           (verdict) => {
-            if (verdict.kind === 'mismatch') {
+            if (verdict.kind === 'unpinned') {
+              verifyFailure = new SshTargetError(
+                `No host key is pinned for ${target.user}@${target.host}:${target.port} yet`,
+                { host: target.host, port: target.port },
+              );
+              verify(false);
+            } else if (verdict.kind === 'mismatch') {
               const expected = verdict.expected
                 .map((entry) => `${entry.keyType} ${fingerprint(entry.keyBase64)}`)
                 .join(', ');

@@ -35,7 +35,7 @@ export {
   type KnownHostEntry,
   KnownHostsStore,
 } from './known-hosts.ts';
-export { SshPool, type SshPoolOptions } from './pool.ts';
+export { type Preconnect, SshPool, type SshPoolOptions } from './pool.ts';
 export type { TransferProgress } from './progress.ts';
 export { RSYNC_TRANSPORT_SCRIPT } from './rsync-bridge.ts';
 export type { ShellOptions } from './shell.ts';

@@ -16,7 +16,8 @@ export interface KnownHostEntry {
 }
 
 /**
- * What checking a presented host key found: no pin yet (now `pinned`), the pinned key (`match`),
+ * What checking a presented host key found: no pin yet (now `pinned`, or `unpinned` when told not
+ * to pin), the pinned key (`match`),
  * or another key than the pinned one (`mismatch`, with what was expected).
  */
 export type HostKeyVerdict =
@@ -29,6 +30,12 @@ export type HostKeyVerdict =
   | {
       /** The presented key is the pinned one. */
       kind: 'match';
+      /** The known_hosts file. */
+      path: string;
+    }
+  | {
+      /** Nothing pinned yet, and `verify` was told not to pin (a speculative connect). */
+      kind: 'unpinned';
       /** The known_hosts file. */
       path: string;
     }
@@ -119,9 +126,15 @@ export class KnownHostsStore {
   /**
    * Checks a presented key against the pin; pins it when there is none yet. A pod file matches on
    * the key alone (the pod may be reached through another address); the current host field is
-   * added so OpenSSH finds it too.
+   * added so OpenSSH finds it too. With `pin: false` an unpinned target is not pinned
+   * (verdict `unpinned`): a key seen at a remembered, possibly stale address must never become
+   * the pod's pin.
    */
-  async verify(target: SshTarget, keyBlob: Buffer): Promise<HostKeyVerdict> {
+  async verify(
+    target: SshTarget,
+    keyBlob: Buffer,
+    options: { pin?: boolean } = {},
+  ): Promise<HostKeyVerdict> {
     const path = this.pathFor(target);
     const presented: KnownHostEntry = {
       hosts: [knownHostsHostField(target.host, target.port)],
@@ -130,6 +143,7 @@ export class KnownHostsStore {
     };
     const entries = await this.read(path);
     if (entries.length === 0) {
+      if (options.pin === false) return { kind: 'unpinned', path };
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeFileAtomic(path, formatEntry(presented), { mode: 0o600 });
       return { kind: 'pinned', path };

@@ -33,6 +33,14 @@ export interface SshPoolOptions extends AuthOptions {
   debug?: ((message: string) => void) | undefined;
 }
 
+/** A connection {@link SshPool.preconnect} started: see there. */
+export interface Preconnect {
+  /** Settles true once the connection is open with the pinned key; false when it was not tried or failed. Never rejects. */
+  readonly ready: Promise<boolean>;
+  /** Takes the connection out of the pool and closes it (at once, or as soon as it opens). */
+  discard(): void;
+}
+
 /**
  * SSH connections to pods, one per target per process, shared by every operation. Host keys are
  * pinned on first use per pod id; a changed key is refused with SshHostKeyMismatchError.
@@ -82,6 +90,11 @@ export class SshPool {
       if (!connection.isClosed) return connection;
       if (this.#connections.get(key) === existing) this.#connections.delete(key);
     }
+    return this.#open(target, key, false);
+  }
+
+  /** Opens a connection and keeps it in the pool under `key` while it is open. */
+  #open(target: SshTarget, key: string, pinnedOnly: boolean): Promise<SshConnection> {
     const opening = (async () => {
       this.#auth ??= resolveAuth(this.#options);
       const auth = await this.#auth.catch((error: unknown) => {
@@ -90,7 +103,7 @@ export class SshPool {
       });
       const connection = await SshConnection.open(
         { host: target.host, port: target.port, user: target.user, hostKeyId: target.hostKeyId },
-        this.#settings(auth),
+        { ...this.#settings(auth), pinnedOnly },
       );
       void connection.closed.then(() => {
         if (this.#connections.get(key) === opening) this.#connections.delete(key);
@@ -102,6 +115,51 @@ export class SshPool {
       if (this.#connections.get(key) === opening) this.#connections.delete(key);
     });
     return opening;
+  }
+
+  /**
+   * Starts opening the pooled connection to a target whose address may be stale (remembered
+   * from an earlier listing), so the handshake overlaps whatever confirms the address. It goes
+   * ahead only when the target's host key is already pinned, and accepts only that key: a
+   * different server at the address fails the handshake, and nothing new is ever pinned.
+   * Nothing runs on the connection: settle `ready`, then either use the target through the
+   * pool as usual (it finds this connection) or call `discard()`. `ready` never rejects.
+   */
+  preconnect(target: SshTarget): Preconnect {
+    const idle: Preconnect = { ready: Promise.resolve(false), discard: () => undefined };
+    // Without pinning nothing makes a stale address safe to try.
+    if (this.#options.hostKeyCheck === 'off') return idle;
+    let key: string;
+    try {
+      assertTarget(target);
+      key = targetKey(target);
+    } catch {
+      return idle;
+    }
+    const existing = this.#connections.get(key);
+    if (existing) {
+      // Already open or opening for exactly this target: not ours to close.
+      return {
+        ready: existing.then(
+          (connection) => !connection.isClosed,
+          () => false,
+        ),
+        discard: () => undefined,
+      };
+    }
+    const opening = this.#open(target, key, true);
+    let discarded = false;
+    return {
+      ready: opening.then(
+        (connection) => !discarded && !connection.isClosed,
+        () => false,
+      ),
+      discard: () => {
+        discarded = true;
+        if (this.#connections.get(key) === opening) this.#connections.delete(key);
+        opening.then((connection) => connection.close()).catch(() => undefined);
+      },
+    };
   }
 
   /** Runs a command; resolves after both streams are drained. See ExecOptions. */

@@ -135,4 +135,40 @@ describe.skipIf(sshdSkip !== undefined)('host-key pinning against OpenSSH sshd',
     expect(refused).toBeInstanceOf(SshConnectError);
     expect((refused as SshConnectError).message).toMatch(/refused/);
   });
+
+  describe('preconnect (a remembered, possibly stale address)', () => {
+    it('opens nothing and pins nothing while no key is pinned for the pod', async () => {
+      const pool = f.newPool();
+      const target = { ...f.target, hostKeyId: 'pod-never-seen' };
+      expect(await pool.preconnect(target).ready).toBe(false);
+      expect(pool.size).toBe(0);
+      await expect(readFile(pool.knownHostsPath('pod-never-seen'), 'utf8')).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    });
+
+    // Its own pod id: the tests above re-pin pod-1 to the other server.
+    const pinned = () => ({ ...f.target, hostKeyId: 'pod-pre' });
+
+    it('with the pinned key: opens the connection the next command uses', async () => {
+      await f.newPool().exec(pinned(), 'true'); // pins pod-pre
+      const pool = f.newPool();
+      expect(await pool.preconnect(pinned()).ready).toBe(true);
+      expect(pool.size).toBe(1);
+      expect((await pool.exec(pinned(), 'echo reused')).stdout).toBe('reused\n');
+      expect(pool.size).toBe(1);
+    });
+
+    it('another server at the address fails quietly; discard leaves no connection', async () => {
+      const pool = f.newPool();
+      const moved = { host: other.host, port: other.port, user: other.user, hostKeyId: 'pod-pre' };
+      const attempt = pool.preconnect(moved);
+      expect(await attempt.ready).toBe(false);
+      expect(pool.size).toBe(0);
+      const kept = pool.preconnect(pinned());
+      kept.discard();
+      expect(await kept.ready).toBe(false);
+      expect(pool.size).toBe(0);
+    });
+  });
 });

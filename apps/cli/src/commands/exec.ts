@@ -97,8 +97,14 @@ export default defineCommand({
     const env = await envOf(args, ctx);
     const command = await commandOf(args, ctx);
     const lium = await ctx.lium();
-    const pods = await lium.resolvePods(args.targets, { signal: ctx.signal });
     const { out } = ctx;
+    // `lium exec 1`: the handshake to the address the last `lium ps` showed starts while the
+    // API confirms the pod; nothing runs on it unless the API names the same pod there.
+    const pods = await lium.resolvePods(args.targets, {
+      signal: ctx.signal,
+      preconnect: true,
+      onPreconnect: (outcome) => out.debug(`preconnect: ${JSON.stringify(outcome)}`),
+    });
     if (pods.length === 1 && !out.json) {
       const [pod] = pods as [PodInfo];
       const stdin = stdinOf(ctx);

@@ -1,9 +1,16 @@
 import * as v from 'valibot';
-import { opt, optBoolean, optNumber, optString } from './common.ts';
+import {
+  fastLooseObject,
+  opt,
+  optBoolean,
+  optNumber,
+  optString,
+  optStringOrNumber,
+} from './common.ts';
 
-const GpuDetailSchema = v.looseObject({
+const GpuDetailSchema = fastLooseObject({
   name: optString(),
-  cuda: opt(v.union([v.string(), v.number()])),
+  cuda: optStringOrNumber(),
   /** GPU memory in MiB (e.g. 81920). */
   capacity: optNumber(),
   power_limit: optNumber(),
@@ -16,7 +23,7 @@ const GpuDetailSchema = v.looseObject({
   uuid: optString(),
 });
 
-const UsageSchema = v.looseObject({
+const UsageSchema = fastLooseObject({
   total: optNumber(),
   used: optNumber(),
   free: optNumber(),
@@ -25,26 +32,26 @@ const UsageSchema = v.looseObject({
 });
 
 /** `specs` of an executor; RAM and disk are in KiB, GPU memory in MiB (lium-api.md §2.2.1). */
-export const ExecutorSpecsSchema = v.looseObject({
+export const ExecutorSpecsSchema = fastLooseObject({
   gpu: opt(
-    v.looseObject({
+    fastLooseObject({
       count: optNumber(),
       driver: optString(),
-      cuda_driver: opt(v.union([v.string(), v.number()])),
+      cuda_driver: optStringOrNumber(),
       details: opt(v.array(GpuDetailSchema)),
     }),
   ),
-  cpu: opt(v.looseObject({ count: optNumber(), model: optString(), utilization: optNumber() })),
+  cpu: opt(fastLooseObject({ count: optNumber(), model: optString(), utilization: optNumber() })),
   ram: opt(UsageSchema),
   hard_disk: opt(UsageSchema),
-  network: opt(v.looseObject({ upload_speed: optNumber(), download_speed: optNumber() })),
+  network: opt(fastLooseObject({ upload_speed: optNumber(), download_speed: optNumber() })),
   os: optString(),
   sysbox_runtime: optBoolean(),
   available_port_count: optNumber(),
 });
 
 /** `location` of an executor: where the node is, as far as the API knows (all fields optional). */
-export const LocationSchema = v.looseObject({
+export const LocationSchema = fastLooseObject({
   country: optString(),
   country_code: optString(),
   iso_code: optString(),
@@ -58,7 +65,7 @@ export const LocationSchema = v.looseObject({
 });
 
 /** One rentable node of `GET /executors`. */
-export const ExecutorSchema = v.looseObject({
+export const ExecutorSchema = fastLooseObject({
   id: v.string(),
   machine_name: v.string(),
   executor_ip_address: optString(),
@@ -77,7 +84,7 @@ export const ExecutorSchema = v.looseObject({
   max_cuda_version: optNumber(),
   tier: optString(),
   nvlink: optBoolean(),
-  interconnect: opt(v.looseObject({})),
+  interconnect: opt(fastLooseObject({})),
   specs: opt(ExecutorSpecsSchema),
 });
 /** What {@link ExecutorSchema} validates: one rentable node of `GET /executors`. */
