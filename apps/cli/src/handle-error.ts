@@ -43,6 +43,25 @@ function hostKeyHint(error: LiumError): string | undefined {
   return `If you expected this (the pod was rebuilt or rebooted), run \`lium known-hosts forget ${podId}\` or \`lium ssh ${podId} --reset-host-key\`, then try again.`;
 }
 
+/**
+ * A refused rent for money: how much is missing (when the server said both amounts) and the
+ * command that adds it.
+ */
+function balanceHint(error: LiumError): string | undefined {
+  if (error.code !== 'insufficient_balance') return undefined;
+  const { requiredUsd, availableUsd } = error as LiumError & {
+    requiredUsd?: unknown;
+    availableUsd?: unknown;
+  };
+  const missing =
+    typeof requiredUsd === 'number' && typeof availableUsd === 'number'
+      ? Math.max(0, requiredUsd - availableUsd)
+      : undefined;
+  const amount = missing === undefined ? 25 : Math.max(1, Math.ceil(missing));
+  const need = missing === undefined ? 'Add funds' : `You need $${missing.toFixed(2)} more`;
+  return `${need}: \`lium topup create --amount ${amount} --currency USDT --network tron\` (\`lium topup\` lists the currencies), or \`lium fund\` with TAO.`;
+}
+
 export interface ErrorReport {
   exitCode: number;
   code: string;
@@ -59,7 +78,12 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
         ? EXIT_INTERRUPTED
         : EXIT_FAILURE;
     const code = error.code as ErrorCode;
-    const hint = hostKeyHint(error) ?? CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
+    const hint =
+      hostKeyHint(error) ??
+      balanceHint(error) ??
+      CLI_HINTS[code] ??
+      error.hint ??
+      DEFAULT_HINTS[code];
     return { exitCode, code: error.code, message: error.message, hint };
   }
   if (interrupted) {

@@ -178,6 +178,13 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./fund.ts'),
   },
   {
+    command: 'topup',
+    group: 'account',
+    subcommands: ['currencies', 'create'],
+    describe: 'Add USD with crypto: currencies [--refresh], create --amount USD --currency CODE',
+    load: () => import('./topup.ts'),
+  },
+  {
     command: 'ssh-config',
     group: 'pods',
     describe: 'Write ~/.lium/ssh_config so `ssh <huid>` works (--install, --uninstall, --print)',

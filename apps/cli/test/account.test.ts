@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { useEmulatorWorld } from './helpers.ts';
+
+describe('lium topup', () => {
+  const world = useEmulatorWorld({ executors: 6, readyDelayMs: 100 });
+
+  it('lists the currencies, in a table and as JSON, and --refresh asks the server afresh', async () => {
+    const human = await world.lium(['topup']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/USDT\s+tron/);
+    expect(human.stderr).toContain('lium topup create');
+    world.emulator.control.clearRequests();
+    const json = await world.lium(['topup', 'currencies', '--refresh', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows).toContainEqual({
+      code: 'USDT',
+      network: 'tron',
+      decimals: 6,
+      display_decimals: 2,
+    });
+    const calls = world.emulator.control.requests({ path: '/tmc-pay/currencies' });
+    expect(calls.map((call) => call.query)).toContainEqual(
+      expect.objectContaining({ refresh: 'true' }),
+    );
+  });
+
+  it('creates an invoice and prints the address, amount and expiry', async () => {
+    const human = await world.lium([
+      'topup',
+      'create',
+      '--amount',
+      '25',
+      '--currency',
+      'usdt',
+      '--network',
+      'tron',
+    ]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^Address: {2}T\w+$/m);
+    expect(human.stdout).toMatch(/^Amount: {3}25 USDT/m);
+    expect(human.stdout).toMatch(/^Expires: {2}\S+ \(in (59|60)m\)$/m);
+    expect(human.stderr).toContain('$25.00');
+    const json = await world.lium(
+      ['topup', 'create', '--amount', '10', '--currency', 'USDC', '--json'],
+      {},
+    );
+    expect(json.code, json.stderr).toBe(0);
+    const invoice = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(Object.keys(invoice).sort()).toEqual(
+      [
+        'address',
+        'amount_usd',
+        'crypto_amount',
+        'currency',
+        'exchange_rate',
+        'expires_at',
+        'id',
+        'network',
+        'url',
+      ].sort(),
+    );
+    expect(invoice).toMatchObject({ amount_usd: 10, currency: 'USDC', network: 'ethereum' });
+  });
+
+  it('refuses bad input before creating anything, naming what is offered', async () => {
+    world.emulator.control.clearRequests();
+    const missing = await world.lium(['topup', 'create', '--currency', 'USDT']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('needs --amount and --currency');
+    const small = await world.lium(['topup', 'create', '--amount', '0.5', '--currency', 'USDT']);
+    expect(small.code).toBe(2);
+    expect(small.stderr).toContain('at least 1');
+    const unknown = await world.lium([
+      'topup',
+      'create',
+      '--amount',
+      '5',
+      '--currency',
+      'DOGE',
+      '--json',
+    ]);
+    expect(unknown.code).toBe(2);
+    const error = (JSON.parse(unknown.stdout) as { error: { code: string; hint: string } }).error;
+    expect(error.code).toBe('usage_error');
+    expect(error.hint).toContain('USDT/tron');
+    expect(world.emulator.control.requests({ path: '/tmc-pay/create-invoice' })).toEqual([]);
+  });
+
+  it('says what failed when the server does', async () => {
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/tmc-pay/create-invoice',
+      status: 500,
+      times: 10,
+    });
+    try {
+      const result = await world.lium(['topup', 'create', '--amount', '5', '--currency', 'BTC']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/server error|500/i);
+    } finally {
+      world.emulator.control.clearFaults();
+    }
+  });
+
+  it('a rent refused for money says how much is missing and names lium topup', async () => {
+    world.emulator.control.setBalance(0.01);
+    expect((await world.lium(['ls', '--limit', '3'])).code).toBe(0);
+    const refused = await world.lium(['up', '1', '-y', '--json']);
+    expect(refused.code).toBe(1);
+    const error = (JSON.parse(refused.stdout) as { error: { code: string; hint: string } }).error;
+    expect(error.code).toBe('insufficient_balance');
+    expect(error.hint).toMatch(/You need \$\d+\.\d\d more: `lium topup create --amount \d+/);
+    world.emulator.control.setBalance(1000);
+  }, 60_000);
+});
