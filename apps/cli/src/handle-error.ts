@@ -110,6 +110,8 @@ export interface ErrorJson {
   hint?: string;
   status?: number;
   requestId?: string;
+  /** What a failed check printed, when the error carries it (a template verifier's log). */
+  log?: string;
 }
 
 /** The one builder of error JSON: the same fields for a failed run and for one failed pod. */
@@ -138,10 +140,15 @@ export function reportError(error: unknown, out: Output, interrupted: boolean): 
   return report.exitCode;
 }
 
-function apiDetails(error: LiumError): { status?: number; requestId?: string } {
-  const { status, requestId } = error as LiumError & { status?: unknown; requestId?: unknown };
+function apiDetails(error: LiumError): Pick<ErrorJson, 'status' | 'requestId' | 'log'> {
+  const { status, requestId, log } = error as LiumError & {
+    status?: unknown;
+    requestId?: unknown;
+    log?: unknown;
+  };
   return {
     ...(typeof status === 'number' ? { status } : {}),
     ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof log === 'string' && log !== '' ? { log } : {}),
   };
 }

@@ -115,3 +115,98 @@ describe('lium topup', () => {
     world.emulator.control.setBalance(1000);
   }, 60_000);
 });
+
+describe('lium templates new and rm', () => {
+  const world = useEmulatorWorld({ executors: 4, readyDelayMs: 100, templateVerifyDelayMs: 300 });
+
+  it('creates a template, waits for verification, and lists it', async () => {
+    const human = await world.lium([
+      'templates',
+      'new',
+      '--image',
+      'pytorch/pytorch:2.4.0',
+      '--name',
+      'torch',
+      '--port',
+      '8888,6006',
+      '--startup',
+      'echo hi',
+    ]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toMatch(/Template torch verified \([\w-]+\)/);
+    expect(human.stderr).toContain('lium up <#> --image');
+    const json = await world.lium([
+      'templates',
+      'new',
+      '--image',
+      'ubuntu:24.04',
+      '--port',
+      '8000',
+      '--json',
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const created = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(created).toMatchObject({
+      name: 'ubuntu-24.04',
+      image: 'ubuntu:24.04',
+      status: 'VERIFY_SUCCESS',
+      internal_ports: [22, 8000],
+    });
+    const posted = world.emulator.control
+      .requests({ method: 'POST', path: '/templates' })
+      .map((call) => call.body as Record<string, unknown>);
+    expect(posted[0]).toMatchObject({
+      name: 'torch',
+      docker_image: 'pytorch/pytorch',
+      docker_image_tag: '2.4.0',
+      internal_ports: [22, 8888, 6006],
+      startup_commands: 'echo hi',
+    });
+    const listed = await world.lium(['templates', 'torch', '--json']);
+    expect((JSON.parse(listed.stdout) as { name: string }[]).map((t) => t.name)).toContain('torch');
+  });
+
+  it('shows the verifier log when verification fails', async () => {
+    world.emulator.control.failNextTemplateVerifications(2);
+    const human = await world.lium(['templates', 'new', '--image', 'broken/image:1']);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('failed verification');
+    expect(human.stderr).toContain('Verifier log:');
+    expect(human.stderr).toContain('container did not start sshd');
+    const json = await world.lium(['templates', 'new', '--image', 'broken/image:2', '--json']);
+    expect(json.code).toBe(1);
+    const error = (JSON.parse(json.stdout) as { error: { code: string; log: string } }).error;
+    expect(error.code).toBe('template_verify_failed');
+    expect(error.log).toContain('did not start sshd');
+  });
+
+  it('refuses bad input before creating anything', async () => {
+    world.emulator.control.clearRequests();
+    const noImage = await world.lium(['templates', 'new', '--name', 'x']);
+    expect(noImage.code).toBe(2);
+    expect(noImage.stderr).toContain('needs --image');
+    const badPort = await world.lium(['templates', 'new', '--image', 'a:b', '--port', '70000']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('"70000"');
+    expect(world.emulator.control.requests({ method: 'POST', path: '/templates' })).toEqual([]);
+  });
+
+  it('deletes a template by name after asking, and names an unknown id', async () => {
+    const made = await world.lium(['templates', 'new', '--image', 'busybox:1', '--name', 'doomed']);
+    expect(made.code, made.stderr).toBe(0);
+    const refused = await world.lium(['templates', 'rm', 'doomed']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--yes');
+    const removed = await world.lium(['templates', 'rm', 'doomed', '-y', '--json']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ deleted: { name: 'doomed' } });
+    const left = JSON.parse((await world.lium(['templates', '--json'])).stdout) as {
+      name: string;
+    }[];
+    expect(left.map((t) => t.name)).not.toContain('doomed');
+    const unknown = await world.lium(['templates', 'rm', 'no-such-template', '-y']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No template "no-such-template"');
+    expect(unknown.stderr).toContain('lium templates');
+  });
+});

@@ -78,6 +78,7 @@ const SAMPLES: Record<string, [string, string]> = {
   profile: ['p1', 'p2'],
   amount: ['1', '2'],
   currency: ['USDT', 'USDC'],
+  startup: ['echo 1', 'echo 2'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

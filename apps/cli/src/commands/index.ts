@@ -193,7 +193,8 @@ export const commands: readonly CommandEntry[] = [
   {
     command: 'templates [search]',
     group: 'machines',
-    describe: 'List pod templates (images)',
+    subcommands: ['new', 'rm'],
+    describe: 'List pod templates (images); new --image REPO:TAG, rm ID',
     load: () => import('./templates.ts'),
   },
   {
