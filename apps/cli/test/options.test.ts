@@ -79,6 +79,11 @@ const SAMPLES: Record<string, [string, string]> = {
   amount: ['1', '2'],
   currency: ['USDT', 'USDC'],
   startup: ['echo 1', 'echo 2'],
+  'internal-ports': ['22,8000', '22,8888'],
+  dockerfile: ['a.Dockerfile', 'b.Dockerfile'],
+  entrypoint: ['/bin/sh', '/bin/bash'],
+  cmd: ['sleep 1', 'sleep 2'],
+  'ssh-name': ['laptop-1', 'laptop-2'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

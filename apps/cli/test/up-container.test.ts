@@ -17,6 +17,26 @@ describe('lium up: container flags (-e, --env-file, --entrypoint, --cmd, --inter
       .requests({ method: 'POST', path: '/templates' })
       .map((request) => request.body as Record<string, unknown>);
 
+  // First: the rents after it register the sandbox's key under the default name.
+  it('--ssh-name names the key it registers', async () => {
+    const result = await world.lium([
+      'up',
+      '--gpu',
+      'H100',
+      '-n',
+      'keyed',
+      '-y',
+      '--ssh-name',
+      'my-laptop',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const keys = world.emulator.control
+      .requests({ method: 'POST', path: '/ssh-keys' })
+      .map((request) => request.body as { name?: string });
+    expect(keys.map((key) => key.name)).toContain('my-laptop');
+    expect((await world.lium(['down', 'keyed', '-y'])).code).toBe(0);
+  }, 120_000);
+
   it('runs the pod on a one-time template with the env, entrypoint, command and ports; values stay out of output', async () => {
     const secret = 'hunter2-very-secret';
     writeFileSync(join(world.sandbox.dir, 'pod.env'), '# comment\nFROM_FILE=file-value\n');
@@ -139,7 +159,7 @@ describe('lium up: container flags (-e, --env-file, --entrypoint, --cmd, --inter
       available_port_count?: number;
       huid: string;
     }[];
-    const most = Math.max(...machines.map((m) => m.available_port_count ?? 0));
+    const most = Math.max(...machines.map((m) => m.available_ports ?? 0));
     const result = await world.lium([
       'up',
       '--gpu',
@@ -154,25 +174,6 @@ describe('lium up: container flags (-e, --env-file, --entrypoint, --cmd, --inter
     expect(result.code, result.stderr).toBe(0);
     expect(rentBodies().at(-1)?.initial_port_count).toBe(most);
     expect((await world.lium(['down', 'porty', '-y'])).code).toBe(0);
-  }, 120_000);
-
-  it('--ssh-name names the key it registers', async () => {
-    const result = await world.lium([
-      'up',
-      '--gpu',
-      'H100',
-      '-n',
-      'keyed',
-      '-y',
-      '--ssh-name',
-      'my-laptop',
-    ]);
-    expect(result.code, result.stderr).toBe(0);
-    const keys = world.emulator.control
-      .requests({ method: 'POST', path: '/ssh-keys' })
-      .map((request) => request.body as { name?: string });
-    expect(keys.map((key) => key.name)).toContain('my-laptop');
-    expect((await world.lium(['down', 'keyed', '-y'])).code).toBe(0);
   }, 120_000);
 
   it.skipIf(!hasJupyter)(

@@ -98,7 +98,8 @@ export function overriddenTemplateBody(
     environment: { ...baseEnv, ...overrides.env },
     is_private: true,
     one_time_template: true,
-    is_temporary: true,
+    // Not temporary: the platform hides temporary templates (switch-template copies) from rent.
+    is_temporary: false,
     readme: name,
     volumes: Array.isArray(wire.volumes) ? (wire.volumes as string[]) : ['/workspace'],
     ...(typeof wire.docker_credential_id === 'string'
