@@ -26,8 +26,8 @@ function describeOf(entry: CommandEntry): string {
 }
 
 /**
- * The registry's commands under one heading per group (Pods:, Files:, …), each a `lium COMMAND`
- * column and its description wrapped to `width`, in the registry's order within a group.
+ * The registry's commands under one heading per group (Pods:, Files:, …): each command's usage
+ * in one column and its description wrapped to `width`, in the registry's order within a group.
  */
 export function groupedCommands(
   width: number,

@@ -210,3 +210,13 @@ describe('lium templates new and rm', () => {
     expect(unknown.stderr).toContain('lium templates');
   });
 });
+
+describe('lium templates SEARCH', () => {
+  const world = useEmulatorWorld({ executors: 2 });
+
+  it('takes a word close to a subcommand as a search, not a typo', async () => {
+    const result = await world.lium(['templates', 'rx', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+});

@@ -156,7 +156,7 @@ describe('lium up: container flags (-e, --env-file, --entrypoint, --cmd, --inter
 
   it('--ports picks a machine with that many free ports', async () => {
     const machines = JSON.parse((await world.lium(['ls', 'H100', '--json'])).stdout) as {
-      available_port_count?: number;
+      available_ports: number | null;
       huid: string;
     }[];
     const most = Math.max(...machines.map((m) => m.available_ports ?? 0));

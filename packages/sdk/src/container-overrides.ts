@@ -1,5 +1,5 @@
 /**
- * What `lium up -e/--entrypoint/--cmd/--internal-ports` change about a pod's container. The rent
+ * What the CLI's up flags for env, entrypoint, cmd and internal ports change about a pod's container. The rent
  * call takes a template, not these fields, so they become a private one-time template: the
  * chosen template with the overrides laid over it (reference §2.4.3, "docker-run" mode).
  */

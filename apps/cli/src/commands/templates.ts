@@ -201,9 +201,17 @@ function subcommands(yargs: TemplatesArgv, ctx: CommandContext): TemplatesArgv {
     );
 }
 
+/**
+ * A search word is no mistyped subcommand: `lium templates rx` searches, where yargs would ask
+ * "did you mean rm?". (`recommendCommands(false)` works; yargs' types leave the argument out.)
+ */
+function withoutSuggestions<A>(yargs: Argv<A>): Argv<A> {
+  return (yargs as unknown as { recommendCommands(on: boolean): Argv<A> }).recommendCommands(false);
+}
+
 export default defineCommand({
   builder: (yargs, ctx) =>
-    subcommands(withOptions(yargs), ctx)
+    withoutSuggestions(subcommands(withOptions(yargs), ctx))
       .example('lium templates pytorch', 'PyTorch images; pass an id to `lium up --image`')
       .example('lium templates new --image ubuntu:24.04', 'your own template of an image'),
   async handler(args, ctx) {

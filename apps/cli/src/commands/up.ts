@@ -45,7 +45,7 @@ async function chooseExecutors(
     if (!(isLiumError(error) && error.code === 'no_match')) throw error;
     throw new CliError(`No ${args.gpu} machine matches`, {
       code: 'no_match',
-      hint: 'Loosen --count/--max-price/--country, or see what exists with `lium ls`.',
+      hint: 'Loosen --count/--max-price/--country/--ports, or see what exists with `lium ls`.',
     });
   }
 }
