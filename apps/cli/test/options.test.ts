@@ -84,6 +84,9 @@ const SAMPLES: Record<string, [string, string]> = {
   entrypoint: ['/bin/sh', '/bin/bash'],
   cmd: ['sleep 1', 'sleep 2'],
   'ssh-name': ['laptop-1', 'laptop-2'],
+  lat: ['52.37', '-33.87'],
+  lon: ['4.9', '151.21'],
+  'max-distance': ['100', '200'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

@@ -63,6 +63,8 @@ export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
    * server's own default is undocumented, reference §2.2.1).
    */
   size?: number | undefined;
+  /** Only nodes within `maxDistanceMiles` of a point (the server filters: `lat`, `lon`, `max_distance_mile`). */
+  near?: { lat: number; lon: number; maxDistanceMiles: number } | undefined;
 }
 
 export interface StartPodOptions extends CallOptions {
