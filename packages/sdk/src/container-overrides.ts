@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import type { LiumAPIClient, Template } from '@lium/api';
 import { LiumUsageError } from './errors.ts';
 import { type TemplateInfo, toTemplateInfo } from './models.ts';
-import type { CallOptions } from './options.ts';
 
 export interface ContainerOverrides {
   /** Container environment, laid over the template's. Values are secrets: never logged. */
@@ -116,7 +115,7 @@ export async function createOverriddenTemplate(
   deps: OverrideDeps,
   baseTemplateId: string,
   overrides: ContainerOverrides,
-  options: CallOptions = {},
+  options: { signal?: AbortSignal | undefined } = {},
 ): Promise<TemplateInfo> {
   const call = { signal: options.signal };
   const base = await deps.getTemplate(baseTemplateId, call);
