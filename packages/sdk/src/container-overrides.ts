@@ -91,7 +91,7 @@ export function overriddenTemplateBody(
       overrides.cmd ?? (typeof wire.startup_commands === 'string' ? wire.startup_commands : ''),
     category: typeof wire.category === 'string' ? wire.category : 'UBUNTU',
     container_start_immediately: true,
-    description: `${image} with lium up overrides`,
+    description: `${image} with container overrides`,
     entrypoint:
       overrides.entrypoint ?? (typeof wire.entrypoint === 'string' ? wire.entrypoint : ''),
     environment: { ...baseEnv, ...overrides.env },
