@@ -220,3 +220,26 @@ describe('lium templates SEARCH', () => {
     expect(JSON.parse(result.stdout)).toEqual([]);
   });
 });
+
+describe('lium topup create, interrupted', () => {
+  const world = useEmulatorWorld({ executors: 2 });
+
+  it('exits 130 saying nothing was paid', async () => {
+    world.emulator.control.addFault({
+      method: 'POST',
+      path: '/tmc-pay/create-invoice',
+      stall: 'before',
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const result = await world.lium(
+      ['topup', 'create', '--amount', '5', '--currency', 'USDT', '--network', 'tron'],
+      { signal: controller.signal },
+    );
+    world.emulator.control.clearFaults();
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('Interrupted while creating the invoice');
+    expect(result.stderr).toContain('Nothing was paid');
+    expect(result.stdout).toBe('');
+  }, 60_000);
+});

@@ -2,7 +2,7 @@ import type { TopupCurrency, TopupInvoiceInfo } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
-import { CliUsageError } from '../errors.ts';
+import { CliInterruptedError, CliUsageError } from '../errors.ts';
 import { flag, number, options, text } from '../options.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
 
@@ -120,7 +120,15 @@ function subcommands(yargs: Argv<TopupArgs>, ctx: CommandContext): Argv<TopupArg
           currency: args.currency,
           network: args.network,
           signal: ctx.signal,
-        }).finally(() => spinner.stop());
+        })
+          .catch((error: unknown) => {
+            if (!ctx.interrupted) throw error;
+            throw new CliInterruptedError(
+              'Interrupted while creating the invoice',
+              'Nothing was paid or charged; an invoice the server may have made expires unpaid. Run the command again for one to pay.',
+            );
+          })
+          .finally(() => spinner.stop());
         if (ctx.out.json) ctx.out.printJson(invoiceJson(invoice));
         else printInvoice(ctx, invoice);
       },
