@@ -243,3 +243,33 @@ describe('lium topup create, interrupted', () => {
     expect(result.stdout).toBe('');
   }, 60_000);
 });
+
+describe('completion of the account commands', () => {
+  const world = useEmulatorWorld({ executors: 2 });
+
+  it('offers the subcommands and the new flags', async () => {
+    const topup = await world.lium(['__complete', 'topup', '']);
+    expect(topup.stdout.split('\n')).toEqual(expect.arrayContaining(['currencies', 'create']));
+    const flags = await world.lium(['__complete', 'topup', '--']);
+    expect(flags.stdout.split('\n')).toEqual(
+      expect.arrayContaining(['--amount', '--currency', '--network', '--refresh']),
+    );
+    const templates = await world.lium(['__complete', 'templates', '']);
+    expect(templates.stdout.split('\n')).toEqual(expect.arrayContaining(['new', 'rm']));
+    const up = await world.lium(['__complete', 'up', '--']);
+    expect(up.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        '--env',
+        '--env-file',
+        '--internal-ports',
+        '--dockerfile',
+        '--jupyter',
+        '--ssh-name',
+      ]),
+    );
+    const ls = await world.lium(['__complete', 'ls', '--']);
+    expect(ls.stdout.split('\n')).toEqual(
+      expect.arrayContaining(['--lat', '--lon', '--max-distance']),
+    );
+  });
+});
