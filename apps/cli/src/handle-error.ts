@@ -44,15 +44,17 @@ function hostKeyHint(error: LiumError): string | undefined {
 }
 
 /**
- * A refused rent for money: how much is missing (when the server said both amounts) and the
+ * The API refusing for money: how much is missing (when the server said both amounts) and the
  * command that adds it.
  */
 function balanceHint(error: LiumError): string | undefined {
-  if (error.code !== 'insufficient_balance') return undefined;
-  const { requiredUsd, availableUsd } = error as LiumError & {
+  const { requiredUsd, availableUsd, status } = error as LiumError & {
     requiredUsd?: unknown;
     availableUsd?: unknown;
+    status?: unknown;
   };
+  // The API's 403 only: a wallet short of TAO (`lium fund`) has its own hint.
+  if (error.code !== 'insufficient_balance' || status !== 403) return undefined;
   const missing =
     typeof requiredUsd === 'number' && typeof availableUsd === 'number'
       ? Math.max(0, requiredUsd - availableUsd)
