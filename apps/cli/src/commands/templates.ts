@@ -45,19 +45,6 @@ async function listTemplates(ctx: CommandContext, search: string | undefined): P
   );
 }
 
-/** `--port 8000 --port 8888,6006` → the numbers; a usage error quoting anything else. */
-export function parsePorts(typed: readonly string[]): number[] {
-  return typed.flatMap((value) =>
-    value.split(',').map((part) => {
-      const port = /^\s*\d+\s*$/.test(part) ? Number(part) : Number.NaN;
-      if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-        throw new CliUsageError(`--port must be a port number (1-65535), not ${echo(part)}`);
-      }
-      return port;
-    }),
-  );
-}
-
 /** The verifier's log under the error, indented, so the reason is on screen, not only its last line. */
 function showVerifierLog(ctx: CommandContext, error: unknown): void {
   if (!isLiumError(error) || error.code !== 'template_verify_failed' || ctx.out.json) return;
@@ -74,8 +61,9 @@ async function newTemplate(ctx: CommandContext, args: TemplatesArgs): Promise<vo
       'e.g. `lium templates new --image pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime`.',
     );
   }
-  const ports = parsePorts(args.port ?? []);
-  const { createTemplateAndVerify } = await import('@lium/sdk');
+  const { createTemplateAndVerify, parseInternalPorts } = await import('@lium/sdk');
+  // `--port 8000 --port 8888,6006`: one list, checked (a bad port is a usage error, exit 2).
+  const ports = args.port?.length ? parseInternalPorts(args.port.join(',')) : [];
   const lium = await ctx.lium();
   const api = await lium.getApiClient();
   const spinner = ctx.out.spinner(`Creating a template of ${args.image}`);

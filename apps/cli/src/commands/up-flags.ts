@@ -76,7 +76,7 @@ export async function readUpFlags(args: UpFlagArgs, ctx: CommandContext): Promis
     ...(args.entrypoint !== undefined ? { entrypoint: args.entrypoint } : {}),
     ...(args.cmd !== undefined ? { cmd: args.cmd } : {}),
     ...(args.internalPorts !== undefined
-      ? { internalPorts: usage(() => parseInternalPorts(args.internalPorts as string)) }
+      ? { internalPorts: parseInternalPorts(args.internalPorts) }
       : {}),
   };
   const overrides = Object.keys(container).length > 0;
@@ -105,16 +105,6 @@ export async function readUpFlags(args: UpFlagArgs, ctx: CommandContext): Promis
     jupyter: args.jupyter === true,
     sshName: args.sshName,
   };
-}
-
-/** An SDK usage error (a bad port list) as the CLI's, so it exits 2 with the same words. */
-function usage<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    const { message, hint } = error as { message: string; hint?: string };
-    throw new CliUsageError(message, hint);
-  }
 }
 
 /** Before the rent: register the SSH key under `--ssh-name` (the rent then finds it known). */
