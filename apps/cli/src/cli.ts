@@ -7,6 +7,7 @@ import { SSH_OPTIONS } from './commands/ssh-options.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
 import { CliError, CliUsageError } from './errors.ts';
 import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
+import { ROOT_USAGE, withGroupedCommands } from './help-groups.ts';
 import type { CliIO } from './io.ts';
 import { shouldUseColor } from './output/color.ts';
 import { Output } from './output/output.ts';
@@ -83,7 +84,7 @@ class ParsedOnly extends Error {}
 function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<GlobalArgs> {
   const parser = yargs()
     .scriptName('lium')
-    .usage('lium <command> [options]\n\nRent GPU pods on Lium and work on them from your terminal.')
+    .usage(`${ROOT_USAGE}\n\nRent GPU pods on Lium and work on them from your terminal.`)
     .version(VERSION)
     .help()
     .alias('help', 'h')
@@ -92,7 +93,7 @@ function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<Gl
     .recommendCommands()
     .showHelpOnFail(false)
     .exitProcess(false)
-    .wrap(Math.min(100, io.stdout.columns ?? 80))
+    .wrap(helpWidth(io))
     // No `--limit.x` objects: an option is a flag or a value, never a nested record.
     .parserConfiguration({ 'populate--': true, 'dot-notation': false })
     .epilog(EPILOG)
@@ -164,8 +165,17 @@ function timedOutInstead(error: unknown, ctx: CommandContext): unknown {
   return hint ? new CliError(timedOut.message, { code: 'command_timeout', hint }) : timedOut;
 }
 
-/** yargs' own `--help`/`--version` text; with `--json`, wrapped so stdout stays JSON. */
-function printHelpOrVersion(text: string, out: Output): void {
+/** The width help text wraps at: the terminal's, at most 100; 80 off a terminal. */
+function helpWidth(io: CliIO): number {
+  return Math.min(100, io.stdout.columns ?? 80);
+}
+
+/**
+ * yargs' own `--help`/`--version` text (the root help with its commands grouped); with
+ * `--json`, wrapped so stdout stays JSON.
+ */
+function printHelpOrVersion(printed: string, out: Output, width: number): void {
+  const text = withGroupedCommands(printed, width);
   if (!out.json) out.print(text);
   else if (text.trim() === VERSION) out.printJson({ version: VERSION });
   else out.printJson({ help: text.trimEnd() });
@@ -224,7 +234,7 @@ export async function runCli(typed: string[], io: CliIO): Promise<number> {
       printed = output;
     });
     if (printed) {
-      printHelpOrVersion(printed, out);
+      printHelpOrVersion(printed, out, helpWidth(io));
       return 0;
     }
     // `lium -- down --all -y`: everything after `--` is data, so no command was named.

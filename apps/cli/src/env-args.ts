@@ -1,4 +1,6 @@
 import { CliUsageError } from './errors.ts';
+import type { CliIO } from './io.ts';
+import { localPath, readLocalText } from './local-files.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -62,4 +64,17 @@ export function parseEnvFile(
 export function asList(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];
   return typeof value === 'string' ? [value] : [...value];
+}
+
+/** `--env` and `--env-file` as one environment: every file in order, then `--env` on top. */
+export async function envFromOptions(
+  options: { env?: readonly string[] | undefined; envFile?: readonly string[] | undefined },
+  io: Pick<CliIO, 'cwd' | 'env'>,
+): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const file of options.envFile ?? []) {
+    const text = await readLocalText(localPath(file, io), 'Env file');
+    Object.assign(env, parseEnvFile(text, io.env, file));
+  }
+  return Object.assign(env, parseEnvArgs(options.env ?? [], io.env));
 }

@@ -44,6 +44,27 @@ function hostKeyHint(error: LiumError): string | undefined {
   return `If you expected this (the pod was rebuilt or rebooted), run \`lium known-hosts forget ${podId}\` or \`lium ssh ${podId} --reset-host-key\`, then try again.`;
 }
 
+/**
+ * The API refusing for money: how much is missing (when the server said both amounts) and the
+ * command that adds it.
+ */
+function balanceHint(error: LiumError): string | undefined {
+  const { requiredUsd, availableUsd, status } = error as LiumError & {
+    requiredUsd?: unknown;
+    availableUsd?: unknown;
+    status?: unknown;
+  };
+  // The API's 403 only: a wallet short of TAO (`lium fund`) has its own hint.
+  if (error.code !== 'insufficient_balance' || status !== 403) return undefined;
+  const missing =
+    typeof requiredUsd === 'number' && typeof availableUsd === 'number'
+      ? Math.max(0, requiredUsd - availableUsd)
+      : undefined;
+  const amount = missing === undefined ? 25 : Math.max(1, Math.ceil(missing));
+  const need = missing === undefined ? 'Add funds' : `You need $${missing.toFixed(2)} more`;
+  return `${need}: \`lium topup create --amount ${amount} --currency USDT --network tron\` (\`lium topup\` lists the currencies), or \`lium fund\` with TAO.`;
+}
+
 export interface ErrorReport {
   exitCode: number;
   code: string;
@@ -60,7 +81,12 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
         ? EXIT_INTERRUPTED
         : EXIT_FAILURE;
     const code = error.code as ErrorCode;
-    const hint = hostKeyHint(error) ?? CLI_HINTS[code] ?? error.hint ?? DEFAULT_HINTS[code];
+    const hint =
+      hostKeyHint(error) ??
+      balanceHint(error) ??
+      CLI_HINTS[code] ??
+      error.hint ??
+      DEFAULT_HINTS[code];
     return { exitCode, code: error.code, message: error.message, hint };
   }
   if (interrupted) {
@@ -87,6 +113,8 @@ export interface ErrorJson {
   hint?: string;
   status?: number;
   requestId?: string;
+  /** What a failed check printed, when the error carries it (a template verifier's log). */
+  log?: string;
 }
 
 /** The one builder of error JSON: the same fields for a failed run and for one failed pod. */
@@ -115,10 +143,15 @@ export function reportError(error: unknown, out: Output, interrupted: boolean): 
   return report.exitCode;
 }
 
-function apiDetails(error: LiumError): { status?: number; requestId?: string } {
-  const { status, requestId } = error as LiumError & { status?: unknown; requestId?: unknown };
+function apiDetails(error: LiumError): Pick<ErrorJson, 'status' | 'requestId' | 'log'> {
+  const { status, requestId, log } = error as LiumError & {
+    status?: unknown;
+    requestId?: unknown;
+    log?: unknown;
+  };
   return {
     ...(typeof status === 'number' ? { status } : {}),
     ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof log === 'string' && log !== '' ? { log } : {}),
   };
 }

@@ -78,15 +78,19 @@ export function text(
   });
 }
 
-export type NumberRule = 'whole-positive' | 'positive' | 'port';
+export type NumberRule = 'whole-positive' | 'positive' | 'port' | 'latitude' | 'longitude';
 
 const ruleText: Record<NumberRule, string> = {
   'whole-positive': 'a whole number of at least 1',
   positive: 'a number above 0',
   port: 'a port number (1-65535)',
+  latitude: 'a latitude in degrees (-90 to 90)',
+  longitude: 'a longitude in degrees (-180 to 180)',
 };
 
 function fits(value: number, rule: NumberRule): boolean {
+  if (rule === 'latitude') return Number.isFinite(value) && Math.abs(value) <= 90;
+  if (rule === 'longitude') return Number.isFinite(value) && Math.abs(value) <= 180;
   if (!Number.isFinite(value) || value <= 0) return false;
   if (rule === 'port') return Number.isInteger(value) && value <= 65_535;
   return rule === 'positive' || Number.isInteger(value);
@@ -113,7 +117,10 @@ export function number(
     ...extraOf(extra),
     coerce: (raw: unknown) => {
       const typed = valueText(name, raw);
-      const value = /^\s*[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(typed) ? Number(typed) : NaN;
+      // A sign only where the rule allows values below zero (coordinates).
+      const sign = rule === 'latitude' || rule === 'longitude' ? '[+-]?' : '[+]?';
+      const shape = new RegExp(`^\\s*${sign}(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?\\s*$`, 'i');
+      const value = shape.test(typed) ? Number(typed) : NaN;
       if (!fits(value, rule)) {
         throw new CliUsageError(`--${name} must be ${ruleText[rule]}, not ${echo(typed)}`);
       }

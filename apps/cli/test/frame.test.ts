@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { commands, GROUP_TITLES } from '../src/commands/index.ts';
 import { ANSI, runLium } from './helpers.ts';
 
 describe('lium frame', () => {
@@ -9,6 +10,22 @@ describe('lium frame', () => {
     expect(result.stdout).toContain('130  interrupted');
     expect(result.stdout).toMatch(/2 +usage error/);
     expect(result.stderr).toBe('');
+  });
+
+  it('lists every command once, under its group, in the order pods, files, machines, account, storage', async () => {
+    const { stdout } = await runLium(['--help']);
+    const headings = [...stdout.matchAll(/^(\w+):$/gm)].map((match) => match[1]);
+    expect(headings).toEqual(['Pods', 'Files', 'Machines', 'Account', 'Storage', 'Environment']);
+    expect(stdout).not.toContain('Commands:');
+    const sections = stdout.split(/^(?=\w+:$)/m);
+    for (const entry of commands) {
+      const title = GROUP_TITLES[entry.group];
+      const section = sections.find((text) => text.startsWith(`${title}:`)) ?? '';
+      expect(section, entry.command).toContain(`  lium ${entry.command} `);
+      expect(stdout.split(`  lium ${entry.command} `)).toHaveLength(2);
+    }
+    // A command's own help keeps yargs' layout.
+    expect((await runLium(['volumes', '--help'])).stdout).toContain('Commands:');
   });
 
   it('prints the version alone', async () => {

@@ -172,6 +172,8 @@ describe('lium fund', () => {
     });
     expect(poor.code).toBe(1);
     expect(poor.stderr).toContain('cannot send 100 TAO');
+    // The wallet's own hint, not the account balance's (`lium topup`).
+    expect(poor.stderr).not.toContain('lium topup');
     const down = await world.lium(['fund', '--tao', '0.1', '--network', 'ws://127.0.0.1:1', '-y'], {
       env: env(),
     });

@@ -85,6 +85,17 @@ const SAMPLES: Record<string, [string, string]> = {
   id: ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'],
   to: ['/root/a', '/root/b'],
   profile: ['p1', 'p2'],
+  amount: ['1', '2'],
+  currency: ['USDT', 'USDC'],
+  startup: ['echo 1', 'echo 2'],
+  'internal-ports': ['22,8000', '22,8888'],
+  dockerfile: ['a.Dockerfile', 'b.Dockerfile'],
+  entrypoint: ['/bin/sh', '/bin/bash'],
+  cmd: ['sleep 1', 'sleep 2'],
+  'ssh-name': ['laptop-1', 'laptop-2'],
+  lat: ['52.37', '-33.87'],
+  lon: ['4.9', '151.21'],
+  'max-distance': ['100', '200'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

@@ -36,7 +36,7 @@ export async function removeSshKey(
 
 export async function syncSshKeys(
   core: LiumCore,
-  options: CallOptions & { force?: boolean | undefined } = {},
+  options: CallOptions & { force?: boolean | undefined; name?: string | undefined } = {},
 ): Promise<RegisterKeysResult> {
   const { api, apiKey, settings } = await core.context();
   return registerSshKeys({
@@ -45,7 +45,7 @@ export async function syncSshKeys(
     configDir: settings.configDir,
     publicKeys: (await core.sshKey()).publicKeys,
     force: options.force ?? true,
-    name: core.options.sshKeyName,
+    name: options.name ?? core.options.sshKeyName,
     signal: options.signal,
   });
 }

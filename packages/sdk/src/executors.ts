@@ -28,6 +28,11 @@ export async function listExecutors(
     query.gpuCountLte = options.gpuCount;
   }
   query.minDownloadMbps = options.minDownloadMbps;
+  if (options.near) {
+    query.lat = options.near.lat;
+    query.lon = options.near.lon;
+    query.maxDistanceMile = options.near.maxDistanceMiles;
+  }
   return filterExecutors((await api.getExecutors(query)).map(toExecutorInfo), options);
 }
 

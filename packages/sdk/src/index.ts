@@ -44,6 +44,15 @@ export {
   formatRunway,
   getAccountRunway,
 } from './balance.ts';
+export {
+  type ContainerOverrides,
+  createOverriddenTemplate,
+  ephemeralTemplateName,
+  hasContainerOverrides,
+  type OverrideDeps,
+  overriddenTemplateBody,
+  parseInternalPorts,
+} from './container-overrides.ts';
 export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
 export {
   LiumPodError,

@@ -405,8 +405,13 @@ export class Lium implements AsyncDisposable {
     return account.removeSshKey(this.#core, id, options);
   }
 
-  /** Registers the local public keys the account lacks (`force` skips the cache). */
-  syncSshKeys(options: CallOptions & { force?: boolean } = {}): Promise<RegisterKeysResult> {
+  /**
+   * Registers the local public keys the account lacks (`force` skips the cache), new ones
+   * under `name` (default the `sshKeyName` option, else `cli-<user>@<host>`).
+   */
+  syncSshKeys(
+    options: CallOptions & { force?: boolean; name?: string } = {},
+  ): Promise<RegisterKeysResult> {
     return account.syncSshKeys(this.#core, options);
   }
 

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { LiumAPIClientOptions } from '@lium/api';
 import type { Env } from '@lium/config';
 import type { ExecResult, TransferProgress } from '@lium/ssh';
+import type { ContainerOverrides } from './container-overrides.ts';
 import type { ExecutorFilter } from './executor-filter.ts';
 import type { ExecutorInfo, PodInfo } from './models.ts';
 
@@ -65,6 +66,8 @@ export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
    * server's own default is undocumented, reference §2.2.1).
    */
   size?: number | undefined;
+  /** Only nodes within `maxDistanceMiles` of a point (the server filters: `lat`, `lon`, `max_distance_mile`). */
+  near?: { lat: number; lon: number; maxDistanceMiles: number } | undefined;
 }
 
 export interface StartPodOptions extends CallOptions {
@@ -81,6 +84,10 @@ export interface StartPodOptions extends CallOptions {
   ifExists?: 'create' | 'reuse' | 'error' | undefined;
   /** Public keys to authorise, default the configured key's `.pub` lines. */
   publicKeys?: string[] | undefined;
+  /** A Dockerfile (≤ 64 KiB) the node builds and runs instead of a template. */
+  dockerfileContent?: string | undefined;
+  /** Environment, entrypoint, command, ports: run on a one-time copy of the template. */
+  container?: ContainerOverrides | undefined;
 }
 
 export interface CommandResult extends ExecResult {

@@ -4,6 +4,7 @@
  */
 import { isLiumError } from '@lium/errors';
 import { throwIfAborted } from './abort.ts';
+import { createOverriddenTemplate, hasContainerOverrides } from './container-overrides.ts';
 import type { LiumCore } from './core.ts';
 import { chooseDefaultTemplate } from './default-template.ts';
 import { LiumUsageError } from './errors.ts';
@@ -16,7 +17,7 @@ import { getTemplates } from './templates.ts';
 import { TERMINAL_POD_STATUSES } from './wait-ready.ts';
 
 export async function startPod(core: LiumCore, options: StartPodOptions): Promise<PodInfo> {
-  const { api, settings } = await core.context();
+  const { api } = await core.context();
   let executor = typeof options.executorId === 'string' ? undefined : options.executorId;
   let executorId =
     typeof options.executorId === 'string' ? options.executorId.trim() : options.executorId.id;
@@ -40,11 +41,13 @@ export async function startPod(core: LiumCore, options: StartPodOptions): Promis
     }
   }
 
-  let templateId = options.templateId ?? settings.defaultTemplateId;
-  if (!templateId) {
-    executor ??= await getExecutor(core, executorId, options);
-    templateId = (await defaultTemplate(core, executor, options)).id;
-  }
+  const templateId =
+    options.dockerfileContent === undefined
+      ? await templateFor(core, options, async () => {
+          executor ??= await getExecutor(core, executorId, options);
+          return executor;
+        })
+      : undefined;
 
   const publicKeys = options.publicKeys ?? (await core.sshKey()).publicKeys;
   if (!options.publicKeys) {
@@ -63,6 +66,7 @@ export async function startPod(core: LiumCore, options: StartPodOptions): Promis
       executorId,
       podName,
       templateId,
+      dockerfileContent: options.dockerfileContent,
       userPublicKeys: publicKeys,
       volumeId: options.volumeId,
       initialPortCount: options.initialPortCount,
@@ -70,6 +74,23 @@ export async function startPod(core: LiumCore, options: StartPodOptions): Promis
     { signal: options.signal },
   );
   return rented.pod ? toPodInfo(rented.pod) : getPod(core, rented.podId, options);
+}
+
+/**
+ * The template to rent with: the one asked for, the configured default or the default choice;
+ * with container overrides, a one-time copy of it that carries them.
+ */
+async function templateFor(
+  core: LiumCore,
+  options: StartPodOptions,
+  executorOf: () => Promise<ExecutorInfo>,
+): Promise<string> {
+  const { settings } = await core.context();
+  let templateId = options.templateId ?? settings.defaultTemplateId;
+  if (!templateId) templateId = (await defaultTemplate(core, await executorOf(), options)).id;
+  if (!hasContainerOverrides(options.container)) return templateId;
+  const api = await core.api();
+  return (await createOverriddenTemplate(api, templateId, options.container ?? {}, options)).id;
 }
 
 async function defaultTemplate(

@@ -8,6 +8,7 @@
  */
 import { isLostAnswer } from '@lium/api';
 import { sleep } from './abort.ts';
+import type { ContainerOverrides } from './container-overrides.ts';
 import type { ExecutorInfo, PodInfo } from './models.ts';
 import type { CallOptions, StartPodOptions } from './options.ts';
 import { settleEach } from './poll.ts';
@@ -26,6 +27,10 @@ export interface PodSpec {
   volumeId?: string | undefined;
   /** Number of external ports to map. */
   initialPortCount?: number | undefined;
+  /** A Dockerfile the node builds instead of a template (see `StartPodOptions`). */
+  dockerfileContent?: string | undefined;
+  /** Environment, entrypoint, command, ports laid over the template (see `StartPodOptions`). */
+  container?: ContainerOverrides | undefined;
 }
 
 /** What happened to one {@link PodSpec}; `pod` is set whenever the pod is known to exist. */
@@ -137,6 +142,8 @@ export async function startPods(
       templateId: spec.templateId,
       volumeId: spec.volumeId,
       initialPortCount: spec.initialPortCount,
+      dockerfileContent: spec.dockerfileContent,
+      container: spec.container,
       ifExists: options.ifExists ?? 'error',
       signal,
     });

@@ -5,10 +5,9 @@ import type { Argv } from 'yargs';
 import { readScript } from '../bundled-scripts.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
-import { parseEnvArgs, parseEnvFile } from '../env-args.ts';
+import { envFromOptions } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
 import { describeError, errorJson } from '../handle-error.ts';
-import { localPath, readLocalText } from '../local-files.ts';
 import { plural, podLabel } from '../pods.ts';
 import { remoteCommandText } from '../remote-command.ts';
 import { explainLongCommand } from './exec-errors.ts';
@@ -18,13 +17,8 @@ import { scriptCommand } from './exec-script.ts';
 type ExecArgs = ArgsOf<typeof builder>;
 
 /** The command's environment: every --env-file in order, then --env on top. */
-async function envOf(args: ExecArgs, ctx: CommandContext): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  for (const file of args.envFile ?? []) {
-    const path = localPath(file, ctx.io);
-    Object.assign(env, parseEnvFile(await readLocalText(path, 'Env file'), ctx.io.env, file));
-  }
-  return Object.assign(env, parseEnvArgs(args.env ?? [], ctx.io.env));
+function envOf(args: ExecArgs, ctx: CommandContext): Promise<Record<string, string>> {
+  return envFromOptions(args, ctx.io);
 }
 
 /**

@@ -1,28 +1,11 @@
+import { isLiumError } from '@lium/errors';
 import type { Argv } from 'yargs';
-import { bundledScriptPath } from '../bundled-scripts.ts';
 import type { GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
-import { CliError, CliUsageError } from '../errors.ts';
-import { readLocalText } from '../local-files.ts';
+import { CliUsageError } from '../errors.ts';
+import { DEFAULT_JUPYTER_PORT, startJupyter } from '../jupyter-start.ts';
 import { number, options } from '../options.ts';
 import { podLabel } from '../pods.ts';
-
-export const DEFAULT_JUPYTER_PORT = 20000;
-
-/** `'…'` for a POSIX shell. */
-function shellWord(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
-/** The `KEY=value` lines the script ends with. */
-function scriptResult(stdout: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const line of stdout.split('\n')) {
-    const match = /^(JUPYTER_[A-Z]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined) result[match[1]] = match[2] ?? '';
-  }
-  return result;
-}
 
 const builder = (yargs: Argv<GlobalArgs>) =>
   yargs
@@ -50,7 +33,6 @@ export default defineCommand({
   builder,
   async handler(args: JupyterArgs, ctx) {
     const port = args.port ?? DEFAULT_JUPYTER_PORT;
-    const script = await readLocalText(bundledScriptPath('jupyter'), 'Script');
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(args.target, { signal: ctx.signal });
     if (pods.length !== 1) {
@@ -60,38 +42,18 @@ export default defineCommand({
       );
     }
     const [pod] = pods as [(typeof pods)[number]];
-    const mapped = pod.ports[String(port)];
     const { out } = ctx;
     const spinner = out.json ? undefined : out.spinner(`Starting Jupyter on ${podLabel(pod)}`);
-    const result = await lium
-      .executeCommand(pod, `bash -c ${shellWord(script)}`, {
-        env: {
-          JUPYTER_PORT: String(port),
-          ...(mapped !== undefined && pod.host !== undefined
-            ? { JUPYTER_PUBLIC_HOST: pod.host, JUPYTER_PUBLIC_PORT: String(mapped) }
-            : { JUPYTER_PUBLIC_HOST: '127.0.0.1' }),
-        },
-        signal: ctx.signal,
-      })
-      .catch((error: unknown) => {
-        spinner?.stop();
-        throw error;
-      });
-    const found = scriptResult(result.stdout);
-    const url = found.JUPYTER_URL;
-    if (result.exitCode !== 0 || url === undefined) {
-      spinner?.fail();
-      const tail = result.stderr.trim().split('\n').slice(-5).join(' | ');
-      throw new CliError(
-        `Jupyter did not start on ${podLabel(pod)} (exit ${result.exitCode ?? result.signal ?? '?'})${tail ? `: ${tail}` : ''}`,
-        {
-          code: 'jupyter_failed',
-          hint: 'Check ~/.lium-jupyter/jupyter.log on the pod (`lium exec <pod> cat ~/.lium-jupyter/jupyter.log`).',
-        },
-      );
-    }
-    const state = found.JUPYTER_STATE === 'running' ? 'running' : 'started';
-    const pid = Number(found.JUPYTER_PID);
+    const {
+      state,
+      url,
+      externalPort: mapped,
+      pid,
+    } = await startJupyter(lium, pod, port, ctx.signal).catch((error: unknown) => {
+      if (isLiumError(error) && error.code === 'jupyter_failed') spinner?.fail();
+      else spinner?.stop();
+      throw error;
+    });
     if (out.json) {
       out.printJson({
         pod: pod.huid,
@@ -100,7 +62,7 @@ export default defineCommand({
         url,
         port,
         external_port: mapped ?? null,
-        pid: Number.isInteger(pid) ? pid : null,
+        pid,
       });
       return;
     }

@@ -1,5 +1,6 @@
 import type { ExecutorInfo, ExecutorSortKey } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
+import { CliUsageError } from '../errors.ts';
 import { number, oneOf, options, text } from '../options.ts';
 import { formatNumber, formatUsd } from '../output/format.ts';
 import { executorRow } from '../rows.ts';
@@ -23,6 +24,22 @@ function locationOf(executor: ExecutorInfo): string {
   return executor.location.countryCode ?? executor.location.country ?? '';
 }
 
+/** `--lat/--lon/--max-distance` (the server's geo filter): all three, or none. */
+function nearOf(
+  lat: number | undefined,
+  lon: number | undefined,
+  miles: number | undefined,
+): { lat: number; lon: number; maxDistanceMiles: number } | undefined {
+  if (lat === undefined && lon === undefined && miles === undefined) return undefined;
+  if (lat === undefined || lon === undefined || miles === undefined) {
+    throw new CliUsageError(
+      '--lat, --lon and --max-distance go together',
+      'e.g. `lium ls --lat 52.37 --lon 4.90 --max-distance 500` (miles).',
+    );
+  }
+  return { lat, lon, maxDistanceMiles: miles };
+}
+
 export default defineCommand({
   builder: (yargs) =>
     yargs
@@ -40,11 +57,19 @@ export default defineCommand({
           count: number('whole-positive', 'Exact number of GPUs'),
           'min-cuda': number('positive', 'Lowest CUDA version the driver supports, e.g. 12.4'),
           tier: oneOf(['spot', 'secure'], 'Only this tier'),
+          lat: number('latitude', 'With --lon and --max-distance: latitude of the centre'),
+          lon: number('longitude', 'With --lat and --max-distance: longitude of the centre'),
+          'max-distance': number(
+            'positive',
+            'With --lat/--lon: only machines within this many miles',
+          ),
         }),
       )
+      .example('lium ls --lat 52.37 --lon 4.90 --max-distance 500', 'machines near Amsterdam')
       .example('lium ls H100 --limit 5', 'the five best H100 machines')
       .example('lium ls --max-price 1.5 --sort gpus', 'cheap machines, most GPUs first'),
   async handler(args, ctx) {
+    const near = nearOf(args.lat, args.lon, args['max-distance']);
     const lium = await ctx.lium();
     const busy = ctx.out.busy('Finding machines…');
     const found = await lium
@@ -55,6 +80,7 @@ export default defineCommand({
         ...(args.country ? { country: args.country } : {}),
         ...(args['min-cuda'] !== undefined ? { minCudaVersion: args['min-cuda'] } : {}),
         ...(args.tier ? { tier: args.tier } : {}),
+        ...(near ? { near } : {}),
         signal: ctx.signal,
       })
       .finally(() => busy.stop());

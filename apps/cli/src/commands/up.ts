@@ -10,6 +10,7 @@ import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
 import { guardSpend } from '../spend.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
+import { afterReady, beforeRent, readUpFlags, UP_FLAG_OPTIONS, type UpFlags } from './up-flags.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
 
@@ -36,6 +37,7 @@ async function chooseExecutors(
         gpuCount: args.count,
         maxPricePerGpuHour: args.maxPrice,
         country: args.country,
+        minPorts: args.ports,
         signal: ctx.signal,
       }),
     ];
@@ -43,7 +45,7 @@ async function chooseExecutors(
     if (!(isLiumError(error) && error.code === 'no_match')) throw error;
     throw new CliError(`No ${args.gpu} machine matches`, {
       code: 'no_match',
-      hint: 'Loosen --count/--max-price/--country, or see what exists with `lium ls`.',
+      hint: 'Loosen --count/--max-price/--country/--ports, or see what exists with `lium ls`.',
     });
   }
 }
@@ -89,11 +91,13 @@ const builder = (yargs: Argv<GlobalArgs>) =>
         ),
       }),
     )
+    .options(UP_FLAG_OPTIONS)
     .conflicts('ttl', 'until')
     .example('lium up 1', 'rent row 1 of the last `lium ls` (asks first)')
     .example('lium up 1,2,3 -y --prefix exp', 'rent three, no questions')
     .example('lium up --gpu H100 --count 8 --ttl 6h', 'the best 8×H100, removed after 6 hours')
-    .example('lium up 1 --volume new:name=data --ports 4', 'with a new volume and 4 open ports');
+    .example('lium up 1 --volume new:name=data --ports 4', 'with a new volume and 4 open ports')
+    .example('lium up 1 -e HF_TOKEN --jupyter', 'pass your $HF_TOKEN, then start Jupyter');
 
 export default defineCommand({
   builder,
@@ -108,6 +112,7 @@ export default defineCommand({
     if (args.name && args.prefix) throw new CliUsageError('Give --name or --prefix, not both');
     // A bad --volume spec must fail before anything is rented or created.
     const volumeSpec = args.volume !== undefined ? parseVolumeArg(sdk, args.volume) : undefined;
+    const flags = await readUpFlags(args, ctx);
 
     const lium = await ctx.lium();
     const executors = await chooseExecutors(lium, args, ctx);
@@ -139,6 +144,7 @@ export default defineCommand({
       `Rent ${plural(executors.length, 'pod')} for ${formatUsd(hourly)}/h in total?`,
       `rent ${plural(executors.length, 'pod')}`,
     );
+    await beforeRent(lium, flags, ctx);
     let volumeId: string | undefined;
     if (volumeSpec) {
       const { volume, created } = await sdk.volumeForRent(sdk.volumeDepsOf(lium), volumeSpec, {
@@ -150,7 +156,18 @@ export default defineCommand({
       );
     }
 
-    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt, volumeId);
+    const pods = await rentAll(
+      lium,
+      executors,
+      names,
+      args,
+      ctx,
+      timeoutMs,
+      removalAt,
+      volumeId,
+      flags,
+    );
+    const jupyterUrls = await afterReady(lium, pods, flags, ctx);
     await keepSshConfigCurrent(ctx, { upsert: pods });
     if (removalAt) out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
     // Indices must mean the same pods to the next `lium exec 2`: number them as `lium ps`
@@ -162,7 +179,8 @@ export default defineCommand({
       out.printJson(
         pods.map((pod) => {
           const { index, ...row } = podRow(pod, indexOf(pod));
-          return index > 0 ? { index, ...row } : row;
+          const jupyter = flags.jupyter ? { jupyter_url: jupyterUrls.get(pod.id) ?? null } : {};
+          return index > 0 ? { index, ...row, ...jupyter } : { ...row, ...jupyter };
         }),
       );
       return;
@@ -195,6 +213,7 @@ async function rentAll(
   timeoutMs: number,
   removalAt: Date | undefined,
   volumeId: string | undefined,
+  flags: UpFlags,
 ): Promise<PodInfo[]> {
   const { out } = ctx;
   const spinner = out.spinner(`Renting ${plural(executors.length, 'pod')}…`);
@@ -225,6 +244,8 @@ async function rentAll(
         templateId: args.image,
         volumeId,
         initialPortCount: args.ports,
+        dockerfileContent: flags.dockerfileContent,
+        container: flags.container,
       })),
       {
         wait: args.wait,
