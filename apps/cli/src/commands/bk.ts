@@ -33,7 +33,9 @@ const BK_OPTIONS = options({
   wait: flag('With now, restore: wait until it is done (--no-wait to return at once)', {
     default: true,
   }),
-  timeout: text('With now, restore: stop waiting after this long (30m, 90s)', { default: '30m' }),
+  'wait-timeout': text('With now, restore: stop waiting after this long (30m, 90s)', {
+    default: '30m',
+  }),
 });
 
 /** The root flags plus the `bk` flags, which each subcommand reads a part of. */
@@ -46,7 +48,7 @@ type BkArgs = GlobalArgs & {
   id: string | undefined;
   to: string | undefined;
   wait: boolean;
-  timeout: string;
+  waitTimeout: string;
 };
 
 interface Session {
@@ -189,7 +191,7 @@ async function showBackup(ctx: CommandContext, target: string) {
 
 async function backupNow(ctx: CommandContext, args: BkArgs & { target: string }) {
   const s = await session(ctx);
-  const timeoutMs = s.sdk.parseDuration(args.timeout, { seconds: true });
+  const timeoutMs = s.sdk.parseDuration(args.waitTimeout, { seconds: true });
   const pod = requireRunning(await onePod(ctx, s, args.target, 'now'), 'bk now');
   const { out } = ctx;
   const spinner = out.json || !args.wait ? undefined : out.spinner(`Backing up ${podLabel(pod)}`);
@@ -272,7 +274,7 @@ async function backupLogs(ctx: CommandContext, args: BkArgs & { target: string |
 
 async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
   const s = await session(ctx);
-  const timeoutMs = s.sdk.parseDuration(args.timeout, { seconds: true });
+  const timeoutMs = s.sdk.parseDuration(args.waitTimeout, { seconds: true });
   if (args.id === undefined) {
     throw new CliUsageError(
       'Name the backup to restore with --id',
