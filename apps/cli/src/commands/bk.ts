@@ -48,7 +48,7 @@ type BkArgs = GlobalArgs & {
   id: string | undefined;
   to: string | undefined;
   wait: boolean;
-  waitTimeout: string;
+  'wait-timeout': string;
 };
 
 interface Session {
@@ -191,7 +191,7 @@ async function showBackup(ctx: CommandContext, target: string) {
 
 async function backupNow(ctx: CommandContext, args: BkArgs & { target: string }) {
   const s = await session(ctx);
-  const timeoutMs = s.sdk.parseDuration(args.waitTimeout, { seconds: true });
+  const timeoutMs = s.sdk.parseDuration(args['wait-timeout'], { seconds: true });
   const pod = requireRunning(await onePod(ctx, s, args.target, 'now'), 'bk now');
   const { out } = ctx;
   const spinner = out.json || !args.wait ? undefined : out.spinner(`Backing up ${podLabel(pod)}`);
@@ -274,7 +274,7 @@ async function backupLogs(ctx: CommandContext, args: BkArgs & { target: string |
 
 async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
   const s = await session(ctx);
-  const timeoutMs = s.sdk.parseDuration(args.waitTimeout, { seconds: true });
+  const timeoutMs = s.sdk.parseDuration(args['wait-timeout'], { seconds: true });
   if (args.id === undefined) {
     throw new CliUsageError(
       'Name the backup to restore with --id',

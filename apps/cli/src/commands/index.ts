@@ -176,18 +176,21 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     command: 'ssh-keys',
+    group: 'account',
     subcommands: ['list', 'add', 'rm', 'sync'],
     describe: "The account's SSH keys (list, add [PATH], rm ID|NAME, sync the local key)",
     load: () => import('./ssh-keys.ts'),
   },
   {
     command: 'port-forward <target> [ports..]',
+    group: 'pods',
     takes: 'pods',
     describe: "Tunnel 127.0.0.1:N to a pod's localhost:PORT over SSH until Ctrl-C (PORT[:LOCAL]…)",
     load: () => import('./port-forward.ts'),
   },
   {
     command: 'bk',
+    group: 'storage',
     subcommands: ['set', 'show', 'now', 'logs', 'restore', 'restore-logs', 'rm'],
     subcommandTakes: 'pods',
     describe:
