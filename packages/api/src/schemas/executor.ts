@@ -55,9 +55,10 @@ export const LocationSchema = v.looseObject({
   lon: optNumber(),
   timezone: optString(),
 });
+export type ExecutorLocation = v.InferOutput<typeof LocationSchema>;
 
-/** One rentable node of `GET /executors`. */
-export const ExecutorSchema = v.looseObject({
+/** The fields of an executor; a pod's embedded executor has the same ones, all optional. */
+export const executorEntries = {
   id: v.string(),
   machine_name: v.string(),
   executor_ip_address: optString(),
@@ -78,7 +79,10 @@ export const ExecutorSchema = v.looseObject({
   nvlink: optBoolean(),
   interconnect: opt(v.looseObject({})),
   specs: opt(ExecutorSpecsSchema),
-});
+};
+
+/** One rentable node of `GET /executors`. */
+export const ExecutorSchema = v.looseObject(executorEntries);
 export type Executor = v.InferOutput<typeof ExecutorSchema>;
 export type ExecutorSpecs = v.InferOutput<typeof ExecutorSpecsSchema>;
 
