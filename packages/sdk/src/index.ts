@@ -22,6 +22,17 @@ export type {
   TransferResult,
 } from '@lium/ssh';
 export {
+  type BackupConfigInfo,
+  type BackupLogInfo,
+  type OperationLogInfo,
+  type RestoreLogInfo,
+  toBackupConfigInfo,
+  toBackupLogInfo,
+  toRestoreLogInfo,
+  toUserInfo,
+  type UserInfo,
+} from './account-models.ts';
+export {
   type BackupDeps,
   backupNow,
   listBackupRuns,

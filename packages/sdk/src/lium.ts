@@ -1,12 +1,4 @@
-import type {
-  BackupConfig,
-  BackupLog,
-  DeploymentEstimate,
-  LiumAPIClient,
-  RestoreLog,
-  SshKey,
-  User,
-} from '@lium/api';
+import type { LiumAPIClient } from '@lium/api';
 import type { LiumSettings, SshKeyPair } from '@lium/config';
 // Types only: ssh2 loads on the first SSH call, so API-only work (`lium ls`) never pays for it.
 import type {
@@ -18,6 +10,12 @@ import type {
   TransferResult,
 } from '@lium/ssh';
 import * as account from './account.ts';
+import type {
+  BackupConfigInfo,
+  BackupLogInfo,
+  RestoreLogInfo,
+  UserInfo,
+} from './account-models.ts';
 import { LiumCore } from './core.ts';
 import * as executors from './executors.ts';
 import type { ExecutorInfo, PodInfo, TemplateInfo, VolumeInfo } from './models.ts';
@@ -45,6 +43,7 @@ import * as pods from './pods.ts';
 import { startPod } from './rent-pod.ts';
 import * as selections from './selections.ts';
 import type { RegisterKeysResult } from './ssh-key-registration.ts';
+import type { SshKeyInfo } from './ssh-keys.ts';
 import {
   type PodSpec,
   type StartPodOutcome,
@@ -53,6 +52,7 @@ import {
   startPodsDeps,
 } from './start-pods.ts';
 import * as templates from './templates.ts';
+import type { DeploymentForecast } from './templates-create.ts';
 import type { RemovalSpec } from './time-spec.ts';
 import * as transfers from './transfers.ts';
 import type { WaitForReadyOptions } from './wait-ready.ts';
@@ -138,7 +138,7 @@ export class Lium implements AsyncDisposable {
     executorId: string,
     templateId: string,
     options?: CallOptions,
-  ): Promise<DeploymentEstimate> {
+  ): Promise<DeploymentForecast> {
     return executors.getDeploymentEstimate(this.#core, executorId, templateId, options);
   }
 
@@ -350,7 +350,7 @@ export class Lium implements AsyncDisposable {
     return templates.deleteTemplate(this.#core, id, options);
   }
 
-  getMe(options?: CallOptions): Promise<User> {
+  getMe(options?: CallOptions): Promise<UserInfo> {
     return account.getMe(this.#core, options);
   }
 
@@ -359,11 +359,11 @@ export class Lium implements AsyncDisposable {
     return account.getBalance(this.#core, options);
   }
 
-  listSshKeys(options?: CallOptions): Promise<SshKey[]> {
+  listSshKeys(options?: CallOptions): Promise<SshKeyInfo[]> {
     return account.listSshKeys(this.#core, options);
   }
 
-  addSshKey(key: { name: string; publicKey: string }, options?: CallOptions): Promise<SshKey> {
+  addSshKey(key: { name: string; publicKey: string }, options?: CallOptions): Promise<SshKeyInfo> {
     return account.addSshKey(this.#core, key, options);
   }
 
@@ -400,11 +400,11 @@ export class Lium implements AsyncDisposable {
   }
 
   /** Turns on periodic backups of a path of the pod (defaults: /root, every 6 h, kept 7 days). */
-  setBackupConfig(pod: PodRef, options: BackupConfigOptions = {}): Promise<BackupConfig> {
+  setBackupConfig(pod: PodRef, options: BackupConfigOptions = {}): Promise<BackupConfigInfo> {
     return backups.setBackupConfig(this.#core, pod, options);
   }
 
-  getBackupConfig(pod: PodRef, options?: CallOptions): Promise<BackupConfig | null> {
+  getBackupConfig(pod: PodRef, options?: CallOptions): Promise<BackupConfigInfo | null> {
     return backups.getBackupConfig(this.#core, pod, options);
   }
 
@@ -420,11 +420,11 @@ export class Lium implements AsyncDisposable {
   backupNow(
     pod: PodRef,
     options: backups.BackupNowOptions = {},
-  ): Promise<{ backupLogId: string; log?: BackupLog }> {
+  ): Promise<{ backupLogId: string; log?: BackupLogInfo }> {
     return backups.backupNow(this.#core, pod, options);
   }
 
-  listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLog[]> {
+  listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLogInfo[]> {
     return backups.listBackupLogs(this.#core, pod, options);
   }
 
@@ -435,11 +435,11 @@ export class Lium implements AsyncDisposable {
   restoreBackup(
     pod: PodRef,
     options: backups.RestoreBackupOptions,
-  ): Promise<{ restoreLogId: string; log?: RestoreLog }> {
+  ): Promise<{ restoreLogId: string; log?: RestoreLogInfo }> {
     return backups.restoreBackup(this.#core, pod, options);
   }
 
-  listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLog[]> {
+  listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLogInfo[]> {
     return backups.listRestoreLogs(this.#core, pod, options);
   }
 }

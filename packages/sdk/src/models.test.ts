@@ -37,9 +37,7 @@ describe('toExecutorInfo', () => {
   });
 
   it('reads ports and docker-in-docker from specs, where lium-api.md §2.2.1 puts them', () => {
-    const e = toExecutorInfo(
-      wireExecutor({ available_port_count: 99, docker_in_docker: false }),
-    );
+    const e = toExecutorInfo(wireExecutor({ available_port_count: 99, docker_in_docker: false }));
     expect(e.availablePortCount).toBe(12);
     expect(e.dockerInDocker).toBe(true);
     const bare = toExecutorInfo(wireExecutor({ specs: {} }));

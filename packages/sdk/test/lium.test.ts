@@ -150,7 +150,9 @@ describe('startPod', () => {
     expect(rent?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
 
     const keys = await fresh.listSshKeys();
-    expect(keys.map((k) => k.public_key.trim())).toContain(body.user_public_key[0]);
+    const sent = body.user_public_key[0]?.split(/\s+/).slice(0, 2).join(' ');
+    expect(keys.map((k) => k.publicKey)).toContain(sent);
+    expect(keys.every((k) => k.fingerprint.startsWith('SHA256:'))).toBe(true);
 
     h.emu.control.clearRequests();
     const second = await fresh.startPod({
@@ -451,6 +453,9 @@ describe('templates', () => {
 describe('account, volumes, backups', () => {
   it('reads the balance', async () => {
     expect(await lium.getBalance()).toBeGreaterThan(0);
+    const me = await lium.getMe();
+    expect(me).toMatchObject({ id: expect.any(String), balanceUsd: await lium.getBalance() });
+    expect(me.raw.balance).toBe(me.balanceUsd);
   });
 
   it('manages SSH keys', async () => {
@@ -478,7 +483,7 @@ describe('account, volumes, backups', () => {
   it('configures backups, backs up, restores, and turns backups off', async () => {
     expect(await lium.getBackupConfig(pod)).toBeNull();
     const config = await lium.setBackupConfig(pod, { path: '/root', frequencyHours: 12 });
-    expect(config.backup_frequency_hours).toBe(12);
+    expect(config).toMatchObject({ path: '/root', frequencyHours: 12 });
     expect((await lium.getBackupConfig(pod))?.id).toBe(config.id);
     const { backupLogId, log } = await lium.backupNow(pod, { wait: true });
     expect(log?.status).toBe('COMPLETED');
@@ -488,7 +493,11 @@ describe('account, volumes, backups', () => {
       restorePath: '/root/restored',
       wait: true,
     });
-    expect(restored?.status).toBe('COMPLETED');
+    expect(restored).toMatchObject({
+      status: 'COMPLETED',
+      percent: 100,
+      restorePath: '/root/restored',
+    });
     expect((await lium.listRestoreLogs(pod)).map((l) => l.id)).toContain(restoreLogId);
     expect(await lium.removeBackupConfig(pod)).toBe(true);
     expect(await lium.removeBackupConfig(pod)).toBe(false);
