@@ -122,6 +122,17 @@ describe('executors', () => {
     expect(e!.huid).toMatch(/^[a-z]+-[a-z]+-[0-9a-f]{2}$/);
   });
 
+  it('gives the deployment estimate as a forecast model', async () => {
+    const [e] = await lium.listExecutors();
+    const [t] = await lium.getTemplates();
+    const forecast = await lium.getDeploymentEstimate(e!.id, t!.id);
+    expect(forecast).toMatchObject({
+      slowMachine: expect.any(Boolean),
+      cachedImage: expect.any(Boolean),
+    });
+    expect(forecast.seconds === undefined || forecast.seconds >= 0).toBe(true);
+  });
+
   it('finds one executor by HUID or id', async () => {
     const [e] = await lium.listExecutors();
     expect((await lium.getExecutor(e!.huid)).id).toBe(e!.id);
