@@ -21,6 +21,8 @@ export type {
   TransferProgress,
   TransferResult,
 } from '@lium/ssh';
+// The one POSIX shell quoter (from @lium/ssh's ssh2-free entry).
+export { shQuote } from '@lium/ssh/target';
 export {
   type BackupConfigInfo,
   type BackupLogInfo,
@@ -144,6 +146,7 @@ export type {
   PodRef,
   StartPodOptions,
   SyncDirectoryOptions,
+  SyncManyOptions,
   TransferCallOptions,
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
@@ -241,6 +244,7 @@ export {
   type StartPodsEvent,
   type StartPodsOptions,
 } from './start-pods.ts';
+export { folderNameToKeep, pullDirFor, remotePathWord } from './sync-paths.ts';
 export {
   parseTargetSpec,
   type ResolveOptions,
@@ -269,6 +273,7 @@ export {
   type TopupInvoiceInfo,
   topupDepsOf,
 } from './topup.ts';
+export type { SyncedDirectory } from './transfers.ts';
 export {
   parseVolumeSpec,
   readVolumeSnapshot,

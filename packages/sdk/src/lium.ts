@@ -6,7 +6,6 @@ import type {
   PortForward,
   SshPool,
   SshTarget,
-  SyncResult,
   TransferResult,
 } from '@lium/ssh';
 import * as account from './account.ts';
@@ -35,6 +34,7 @@ import type {
   PodRef,
   StartPodOptions,
   SyncDirectoryOptions,
+  SyncManyOptions,
   TransferCallOptions,
 } from './options.ts';
 import * as backups from './pod-backups.ts';
@@ -54,6 +54,7 @@ import {
 import * as templates from './templates.ts';
 import type { DeploymentForecast } from './templates-create.ts';
 import type { RemovalSpec } from './time-spec.ts';
+import type { SyncedDirectory } from './transfers.ts';
 import * as transfers from './transfers.ts';
 import type { WaitForReadyOptions } from './wait-ready.ts';
 
@@ -307,8 +308,8 @@ export class Lium implements AsyncDisposable {
   }
 
   /**
-   * Downloads a file from many pods in parallel into `localDir`, as `<huid>-<file name>` (the
-   * official CLI's naming for several pods).
+   * Downloads a file from many pods in parallel into `localDir`, as `<huid>/<file name>` (the one
+   * layout of pulls from several pods, `pullDirFor`).
    */
   downloadFromMany(
     list: readonly PodRef[],
@@ -319,9 +320,23 @@ export class Lium implements AsyncDisposable {
     return transfers.downloadFromMany(this.#core, list, remotePath, localDir, options);
   }
 
-  /** Syncs a directory up or down with rsync (SFTP fallback when rsync is missing). */
-  syncDirectory(pod: PodRef, options: SyncDirectoryOptions): Promise<SyncResult> {
+  /**
+   * Syncs a directory up or down with rsync (SFTP fallback when rsync is missing), with rsync's
+   * trailing-slash rule unless `folderRule: 'contents'`; answers the paths it used.
+   */
+  syncDirectory(pod: PodRef, options: SyncDirectoryOptions): Promise<SyncedDirectory> {
     return transfers.syncDirectory(this.#core, pod, options);
+  }
+
+  /**
+   * Syncs with many pods, a bounded number at a time; a pull from several pods lands in
+   * `<localPath>/<huid>/` per pod. Every pod gets a `{ pod, result }` or `{ pod, error }`.
+   */
+  syncMany(
+    list: readonly PodRef[],
+    options: SyncManyOptions,
+  ): Promise<PodOutcome<SyncedDirectory>[]> {
+    return transfers.syncMany(this.#core, list, options);
   }
 
   /** Templates you can use; `search` matches name or image, `onlyMine` your own. */

@@ -395,6 +395,43 @@ describe('commands and files', () => {
     expect((await lium.executeCommand(pod, 'ls /root/project')).stdout).toBe('sub\n');
   });
 
+  it('keeps rsync’s trailing-slash rule unless told to copy contents, and fans out', async () => {
+    const src = join(h.dir, 'folder-rule');
+    await rm(src, { recursive: true, force: true });
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'a.txt'), 'a');
+    const nested = await lium.syncDirectory(pod, {
+      localPath: src,
+      remotePath: '/root/rule',
+      direction: 'up',
+    });
+    expect(nested.remotePath).toBe('/root/rule/folder-rule');
+    const flat = await lium.syncDirectory(pod, {
+      localPath: src,
+      remotePath: '/root/rule-flat',
+      direction: 'up',
+      folderRule: 'contents',
+    });
+    expect(flat.remotePath).toBe('/root/rule-flat');
+    const listing = await lium.executeCommand(pod, 'ls /root/rule /root/rule-flat');
+    expect(listing.stdout).toBe('/root/rule:\nfolder-rule\n\n/root/rule-flat:\na.txt\n');
+
+    const back = join(h.dir, 'folder-back');
+    const [pulled] = await lium.syncMany([pod], {
+      localPath: back,
+      remotePath: '/root/rule/folder-rule',
+      direction: 'down',
+    });
+    expect(pulled?.result?.localPath).toBe(join(back, 'folder-rule'));
+    expect(await readFile(join(back, 'folder-rule', 'a.txt'), 'utf8')).toBe('a');
+    const [missing] = await lium.syncMany([pod], {
+      localPath: back,
+      remotePath: '/root/no-such-dir/',
+      direction: 'down',
+    });
+    expect(missing?.error).toMatchObject({ code: expect.any(String) });
+  });
+
   it('opens an interactive shell with the exit code passed through', async () => {
     const stdout = new PassThrough();
     let output = '';

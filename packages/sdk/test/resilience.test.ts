@@ -160,7 +160,7 @@ describe('fan-out', () => {
     const downloads = await fresh.downloadFromMany(pods, '/root/fan.txt', join(h.dir, 'fan-back'));
     const fetched = downloads.flatMap((d) => (d.result ? [d.result.localPath] : []));
     expect(fetched).toHaveLength(19);
-    expect(fetched[0]).toBe(join(h.dir, 'fan-back', `${pods[0]!.huid}-fan.txt`));
+    expect(fetched[0]).toBe(join(h.dir, 'fan-back', pods[0]!.huid, 'fan.txt'));
     expect(await readFile(fetched[0]!, 'utf8')).toBe('to every pod\n');
 
     h.emu.control.setPodFaults(refusing.id, { refuseConnections: false });
