@@ -1,13 +1,7 @@
 import type { LiumAPIClient } from '@lium/api';
 import type { LiumSettings, SshKeyPair } from '@lium/config';
 // Types only: ssh2 loads on the first SSH call, so API-only work (`lium ls`) never pays for it.
-import type {
-  ForwardOptions,
-  PortForward,
-  SshPool,
-  SshTarget,
-  TransferResult,
-} from '@lium/ssh';
+import type { ForwardOptions, PortForward, SshPool, SshTarget, TransferResult } from '@lium/ssh';
 import * as account from './account.ts';
 import type {
   BackupConfigInfo,
@@ -38,6 +32,7 @@ import type {
   TransferCallOptions,
 } from './options.ts';
 import * as backups from './pod-backups.ts';
+import { stopPods } from './pod-fanout.ts';
 import * as podSsh from './pod-ssh.ts';
 import * as pods from './pods.ts';
 import { startPod } from './rent-pod.ts';
@@ -209,6 +204,14 @@ export class Lium implements AsyncDisposable {
   /** Terminates the pod (`DELETE /pods/{id}`) and forgets its pinned host key. */
   stopPod(pod: PodRef, options?: CallOptions): Promise<void> {
     return pods.stopPod(this.#core, pod, options);
+  }
+
+  /** Stops many pods, 8 (`concurrency`) at a time; every pod gets `{ pod, result }` or `{ pod, error }`. */
+  stopPods(
+    list: readonly PodRef[],
+    options: CallOptions & { concurrency?: number | undefined } = {},
+  ): Promise<PodOutcome<true>[]> {
+    return stopPods(this.#core, list, options);
   }
 
   /** Reboots the pod (new container, new host key: the old pin is forgotten). */

@@ -13,9 +13,8 @@ import type {
   SyncManyOptions,
   TransferCallOptions,
 } from './options.ts';
+import { eachPod } from './pod-fanout.ts';
 import { podTarget } from './pod-ssh.ts';
-import { podOf } from './pods.ts';
-import { settleEach } from './poll.ts';
 import { folderNameToKeep, pullDirFor, remotePathWord } from './sync-paths.ts';
 
 /** What a sync did, with the paths it used once the folder rule and the pull layout applied. */
@@ -82,18 +81,6 @@ function perPodTransfer(pod: PodInfo, options: ManyTransferOptions): TransferCal
     signal: options.signal,
     onProgress: onProgress && ((progress: TransferProgress) => onProgress(pod, progress)),
   };
-}
-
-/** Runs `work` for every pod, `concurrency` at a time, collecting results and errors in order. */
-async function eachPod<T>(
-  core: LiumCore,
-  refs: readonly PodRef[],
-  options: ManyTransferOptions,
-  work: (pod: PodInfo) => Promise<T>,
-): Promise<PodOutcome<T>[]> {
-  const pods = await Promise.all(refs.map((ref) => podOf(core, ref, options)));
-  const outcomes = await settleEach(pods, options.concurrency ?? 8, work);
-  return outcomes.map(({ item, ...outcome }) => ({ pod: item, ...outcome }) as PodOutcome<T>);
 }
 
 /**

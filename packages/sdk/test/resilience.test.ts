@@ -164,7 +164,8 @@ describe('fan-out', () => {
     expect(await readFile(fetched[0]!, 'utf8')).toBe('to every pod\n');
 
     h.emu.control.setPodFaults(refusing.id, { refuseConnections: false });
-    await Promise.all(pods.map((p) => fresh.stopPod(p)));
+    const stopped = await fresh.stopPods(pods, { concurrency: 5 });
+    expect(stopped.map((s) => [s.pod.id, s.result])).toEqual(pods.map((p) => [p.id, true]));
     expect((await fresh.listPods()).filter((p) => p.name.startsWith('fan-'))).toEqual([]);
   }, 180_000);
 });
