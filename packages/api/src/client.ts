@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL } from '@lium/errors';
 import type * as v from 'valibot';
 import { checkKey, requestOptions } from './client-common.ts';
 import {
@@ -75,7 +76,7 @@ export type { WalletVerificationInput } from './pay-client.ts';
 
 import { CLIENT_VERSION } from './version.ts';
 
-export const DEFAULT_BASE_URL = 'https://lium.io/api';
+export { DEFAULT_BASE_URL } from '@lium/errors';
 export { DEFAULT_PAY_BASE_URL } from './pay-client.ts';
 
 export interface LiumAPIClientOptions {

@@ -59,5 +59,6 @@ export * from './schemas/ssh-key.ts';
 export * from './schemas/template.ts';
 export * from './schemas/user.ts';
 export * from './schemas/volume.ts';
+export { sleep } from './sleep.ts';
 export type { RequestEvent, RequestOptions, ResponseEvent } from './transport.ts';
 export { CLIENT_VERSION } from './version.ts';

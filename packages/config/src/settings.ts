@@ -1,10 +1,11 @@
+import { DEFAULT_BASE_URL } from '@lium/errors';
 import * as v from 'valibot';
 import { assertProfileExists, loadConfig } from './config.ts';
 import { LiumConfigError } from './errors.ts';
 import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
 import { profileStateDir } from './profiles.ts';
 
-export const DEFAULT_BASE_URL = 'https://lium.io/api';
+export { DEFAULT_BASE_URL } from '@lium/errors';
 
 export interface LiumSettings {
   apiKey?: string;

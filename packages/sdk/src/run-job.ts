@@ -10,6 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isLiumError } from '@lium/errors';
+import { shQuote } from '@lium/ssh/target';
 import type { Lium } from './lium.ts';
 import type { ExecutorInfo, PodInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
@@ -98,8 +99,6 @@ export interface RunJobResult {
   error?: unknown;
 }
 
-const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
-
 /** A remote path the job reads: relative paths are under the job's directory. */
 function remotePathOf(remoteDir: string, path: string): string {
   return path.startsWith('/') ? path : posix.join(remoteDir, path);
@@ -154,7 +153,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
         includeEnv: options.includeEnv,
         extra: options.exclude,
       });
-      await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+      await lium.executeCommand(pod, `mkdir -p ${shQuote(remoteDir)}`, { signal });
       const synced = await lium.syncDirectory(pod, {
         direction: 'up',
         localPath: `${options.syncDir.replace(/\/+$/, '')}/`,
@@ -164,7 +163,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
       });
       emit({ type: 'synced', pod, files: synced.transferred.length });
     } else {
-      await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+      await lium.executeCommand(pod, `mkdir -p ${shQuote(remoteDir)}`, { signal });
     }
     setPhase('run');
     if (options.detach) {
@@ -172,7 +171,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
       const pidFile = posix.join(remoteDir, '.lium-job.pid');
       const started = await lium.executeCommand(
         pod,
-        `cd ${quote(remoteDir)} && (nohup sh -c ${quote(options.command)} > .lium-job.log 2>&1 < /dev/null & echo $! > .lium-job.pid)`,
+        `cd ${shQuote(remoteDir)} && (nohup sh -c ${shQuote(options.command)} > .lium-job.log 2>&1 < /dev/null & echo $! > .lium-job.pid)`,
         { signal, ...(options.env ? { env: options.env } : {}) },
       );
       result.exitCode = started.exitCode;
@@ -181,7 +180,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
       return result;
     }
     ran = true;
-    const run = await lium.executeCommand(pod, `cd ${quote(remoteDir)} && ${options.command}`, {
+    const run = await lium.executeCommand(pod, `cd ${shQuote(remoteDir)} && ${options.command}`, {
       signal,
       ...(options.env ? { env: options.env } : {}),
       ...(options.onStdout ? { onStdout: options.onStdout } : {}),
@@ -251,7 +250,7 @@ async function pullOne(
 ): Promise<string | undefined> {
   const probe = await lium.executeCommand(
     pod,
-    `if [ -d ${quote(remotePath)} ]; then echo dir; elif [ -e ${quote(remotePath)} ]; then echo file; fi`,
+    `if [ -d ${shQuote(remotePath)} ]; then echo dir; elif [ -e ${shQuote(remotePath)} ]; then echo file; fi`,
     { signal },
   );
   const kind = probe.stdout.toString().trim();

@@ -1,3 +1,4 @@
+import { shQuote } from '@lium/ssh/target';
 import type { Argv } from 'yargs';
 import { bundledScriptPath } from '../bundled-scripts.ts';
 import type { GlobalArgs } from '../context.ts';
@@ -8,11 +9,6 @@ import { number, options } from '../options.ts';
 import { podLabel } from '../pods.ts';
 
 export const DEFAULT_JUPYTER_PORT = 20000;
-
-/** `'…'` for a POSIX shell. */
-function shellWord(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
 
 /** The `KEY=value` lines the script ends with. */
 function scriptResult(stdout: string): Record<string, string> {
@@ -64,7 +60,7 @@ export default defineCommand({
     const { out } = ctx;
     const spinner = out.json ? undefined : out.spinner(`Starting Jupyter on ${podLabel(pod)}`);
     const result = await lium
-      .executeCommand(pod, `bash -c ${shellWord(script)}`, {
+      .executeCommand(pod, `bash -c ${shQuote(script)}`, {
         env: {
           JUPYTER_PORT: String(port),
           ...(mapped !== undefined && pod.host !== undefined
