@@ -35,6 +35,7 @@ import {
   RestoreStartedSchema,
 } from './schemas/backup.ts';
 import { listOf } from './schemas/common.ts';
+import { type DockerCredential, DockerCredentialSchema } from './schemas/docker-credential.ts';
 import {
   type DeploymentEstimate,
   DeploymentEstimateSchema,
@@ -667,6 +668,16 @@ export class LiumAPIClient {
   // Volumes (§2.7)
 
   /** `GET /volumes`. */
+  /** `GET /docker-credentials` (§2.6): the account's registry logins. Passwords are secrets. */
+  async getDockerCredentials(options: RequestOptions = {}): Promise<DockerCredential[]> {
+    return this.call(
+      listOf(DockerCredentialSchema),
+      'docker_credentials',
+      { method: 'GET', path: '/docker-credentials' },
+      options,
+    );
+  }
+
   async getVolumes(options: RequestOptions = {}): Promise<Volume[]> {
     return this.call(listOf(VolumeSchema), 'volumes', { method: 'GET', path: '/volumes' }, options);
   }

@@ -7,12 +7,6 @@ export {
   type PodLogOptions,
   type WalletVerificationInput,
 } from './client.ts';
-export {
-  type DockerCredential,
-  DockerCredentialSchema,
-  DockerCredentialsClient,
-  type DockerCredentialsClientOptions,
-} from './docker-credentials.ts';
 export { parseBalanceAmounts, readErrorBody } from './error-body.ts';
 export {
   API_ERROR_CODES,
@@ -52,6 +46,7 @@ export {
 export { isLostAnswer, mayHaveRented, type RentPodInput, type RentResult } from './rent.ts';
 export * from './schemas/account.ts';
 export * from './schemas/backup.ts';
+export * from './schemas/docker-credential.ts';
 export * from './schemas/executor.ts';
 export * from './schemas/funding.ts';
 export * from './schemas/pod.ts';
