@@ -2,25 +2,21 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Lium, type PodInfo } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 // Every public method of Lium against the emulator: real HTTP, real SSH pods.
-let h: Harness;
+const h = useEmulator();
 let lium: Lium;
 let pod: PodInfo;
 
 beforeAll(async () => {
-  h = await startHarness();
   lium = h.newLium();
   const [executor] = await lium.listExecutors({ gpuType: 'A100' });
   pod = await lium.waitForPodReady(
     await lium.startPod({ executorId: executor!.id, podName: 'shared-pod' }),
   );
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 function requests(method: string, path: string) {

@@ -1,20 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExecuteManyEvent, Lium, PodInfo } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 // Faults injected through the emulator's control API: lost rent answers, failed creations,
 // pods that refuse SSH in the middle of a fan-out.
-let h: Harness;
+const h = useEmulator({ executors: 120 });
 let lium: Lium;
 
 beforeAll(async () => {
-  h = await startHarness({ executors: 120 });
   lium = h.newLium();
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 async function podsNamed(name: string): Promise<PodInfo[]> {
