@@ -1,15 +1,11 @@
 import type { Lium, PodInfo } from '@lium/sdk';
+import { shQuote } from '@lium/ssh/target';
 import { bundledScriptPath } from './bundled-scripts.ts';
 import { CliError } from './errors.ts';
 import { readLocalText } from './local-files.ts';
 import { podLabel } from './pods.ts';
 
 export const DEFAULT_JUPYTER_PORT = 20000;
-
-/** `'…'` for a POSIX shell. */
-function shellWord(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
 
 /** The `KEY=value` lines the script ends with. */
 function scriptResult(stdout: string): Record<string, string> {
@@ -45,7 +41,7 @@ export async function startJupyter(
 ): Promise<JupyterStarted> {
   const script = await readLocalText(bundledScriptPath('jupyter'), 'Script');
   const mapped = pod.ports[String(port)];
-  const result = await lium.executeCommand(pod, `bash -c ${shellWord(script)}`, {
+  const result = await lium.executeCommand(pod, `bash -c ${shQuote(script)}`, {
     env: {
       JUPYTER_PORT: String(port),
       ...(mapped !== undefined && pod.host !== undefined

@@ -1,3 +1,4 @@
+import { shQuote } from '@lium/ssh/target';
 /**
  * `lium exec 1 grep -e root /etc/passwd`: everything after the targets is the remote command,
  * verbatim. lium's own options count only before the targets or between the targets and the
@@ -72,15 +73,10 @@ export function splitRemoteCommand(
   return [...argv.slice(0, i), '--', ...rest];
 }
 
-/** One word for a POSIX shell: unchanged when safe, else single-quoted. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The remote shell text of the typed words: one word is a shell command line as typed
  * (`"python train.py | tee log"`); several are that exact argv, each word quoted.
  */
 export function remoteCommandText(words: readonly string[]): string {
-  return words.length === 1 ? (words[0] as string) : words.map(shellQuote).join(' ');
+  return words.length === 1 ? (words[0] as string) : words.map(shQuote).join(' ');
 }

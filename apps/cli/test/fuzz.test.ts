@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandName, commands, GLOBAL_OPTIONS } from '../src/commands/index.ts';
 import { commandOptions } from '../src/completion.ts';
-import { CommandContext } from '../src/context.ts';
-import { Output } from '../src/output/output.ts';
-import { CaptureStream, type RunResult, useEmulatorWorld } from './helpers.ts';
+import { bareContext, type RunResult, useEmulatorWorld } from './helpers.ts';
 
 /**
  * Generated command lines over every command and option, run in-process against the emulator
@@ -59,31 +57,6 @@ const STRANGE = ['--bogus', '-x', '--limit.x', '--', '--no-json', '--color', '-h
 interface Shape {
   name: string;
   options: { name: string; boolean: boolean }[];
-}
-
-function bareContext(): CommandContext {
-  const stream = new CaptureStream();
-  const out = new Output({
-    stdout: stream,
-    stderr: stream,
-    json: false,
-    colorStdout: false,
-    colorStderr: false,
-    animate: false,
-    debug: false,
-  });
-  return new CommandContext(
-    { stdout: stream, stderr: stream, stdin: process.stdin, env: {}, cwd: process.cwd() },
-    out,
-    {
-      json: false,
-      debug: false,
-      yes: false,
-      color: undefined,
-      apiKey: undefined,
-      profile: undefined,
-    },
-  );
 }
 
 function generate(next: () => number, shapes: readonly Shape[]): string[] {

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { type Emulator, type EmulatorOptions, startEmulator } from '@lium/emulator';
 import { afterAll, beforeAll } from 'vitest';
+import { CommandContext } from '../src/context.ts';
 import type { CliIO } from '../src/io.ts';
 import { run } from '../src/main.ts';
+import { Output } from '../src/output/output.ts';
 
 /** A writable that records what was written and can pretend to be a terminal. */
 export class CaptureStream extends Writable {
@@ -149,4 +151,33 @@ export function useEmulatorWorld(options: EmulatorOptions = {}): EmulatorWorld {
       }),
   };
   return world;
+}
+
+/**
+ * A CommandContext with no emulator and no terminal, for tests that only ask the registry and
+ * the option builders (options, fuzz, mentioned-commands): output goes to a throwaway stream.
+ */
+export function bareContext(): CommandContext {
+  const stream = new CaptureStream();
+  const out = new Output({
+    stdout: stream,
+    stderr: stream,
+    json: false,
+    colorStdout: false,
+    colorStderr: false,
+    animate: false,
+    debug: false,
+  });
+  return new CommandContext(
+    { stdout: stream, stderr: stream, stdin: process.stdin, env: {}, cwd: process.cwd() },
+    out,
+    {
+      json: false,
+      debug: false,
+      yes: false,
+      color: undefined,
+      apiKey: undefined,
+      profile: undefined,
+    },
+  );
 }

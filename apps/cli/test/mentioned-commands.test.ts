@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCommandLine } from '../src/cli.ts';
 import { commandName, findCommand, GLOBAL_OPTIONS } from '../src/commands/index.ts';
 import { commandOptions } from '../src/completion.ts';
-import { CommandContext } from '../src/context.ts';
-import { Output } from '../src/output/output.ts';
-import { CaptureStream, makeSandbox } from './helpers.ts';
+import { bareContext, CaptureStream, makeSandbox } from './helpers.ts';
 
 /**
  * Every `lium …` that a hint, an error message, a help example or a README tells the user to
@@ -76,31 +74,6 @@ export function wordsOf(line: string): string[] | undefined {
   );
   if (words[0] !== 'lium') return undefined;
   return words.slice(1).map((word) => word.replace(/[.,)]+$/, ''));
-}
-
-function bareContext(): CommandContext {
-  const stream = new CaptureStream();
-  const out = new Output({
-    stdout: stream,
-    stderr: stream,
-    json: false,
-    colorStdout: false,
-    colorStderr: false,
-    animate: false,
-    debug: false,
-  });
-  return new CommandContext(
-    { stdout: stream, stderr: stream, stdin: process.stdin, env: {}, cwd: process.cwd() },
-    out,
-    {
-      json: false,
-      debug: false,
-      yes: false,
-      color: undefined,
-      apiKey: undefined,
-      profile: undefined,
-    },
-  );
 }
 
 /** The options a command line names that its command does not declare. */

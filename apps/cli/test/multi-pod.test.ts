@@ -71,7 +71,7 @@ describe('several pods, terminals and completion', () => {
     expect((await lium(['exec', 'all', '--concurrency', '0', 'true'])).code).toBe(2);
   });
 
-  it('scp to several pods, then download from all as <huid>-<name>', async () => {
+  it('scp to several pods, then download from all into <huid>/<name>, rsync’s layout too', async () => {
     const local = join(world.sandbox.dir, 'notes.txt');
     writeFileSync(local, 'shared notes\n');
     expect((await lium(['scp', '1,2', local])).code).toBe(0);
@@ -79,7 +79,7 @@ describe('several pods, terminals and completion', () => {
     const result = await lium(['scp', 'all', '-d', '/root/notes.txt', into]);
     expect(result.code).toBe(0);
     for (const pod of pods) {
-      expect(readFileSync(join(into, `${pod.huid}-notes.txt`), 'utf8')).toBe('shared notes\n');
+      expect(readFileSync(join(into, pod.huid, 'notes.txt'), 'utf8')).toBe('shared notes\n');
     }
   });
 

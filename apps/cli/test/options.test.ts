@@ -1,36 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { commandName, commands, GLOBAL_OPTIONS } from '../src/commands/index.ts';
 import { commandOptions } from '../src/completion.ts';
-import { CommandContext } from '../src/context.ts';
-import { Output } from '../src/output/output.ts';
-import { CaptureStream, runLium, useEmulatorWorld } from './helpers.ts';
+import { bareContext, runLium, useEmulatorWorld } from './helpers.ts';
 
 /** A context for reading builders only (no SDK is ever created). */
-function bareContext(): CommandContext {
-  const stream = new CaptureStream();
-  const out = new Output({
-    stdout: stream,
-    stderr: stream,
-    json: false,
-    colorStdout: false,
-    colorStderr: false,
-    animate: false,
-    debug: false,
-  });
-  return new CommandContext(
-    { stdout: stream, stderr: stream, stdin: process.stdin, env: {}, cwd: process.cwd() },
-    out,
-    {
-      json: false,
-      debug: false,
-      yes: false,
-      color: undefined,
-      apiKey: undefined,
-      profile: undefined,
-    },
-  );
-}
-
 /** Two valid values for every option that takes one; a new option without samples fails here. */
 const SAMPLES: Record<string, [string, string]> = {
   sort: ['price', 'gpus'],

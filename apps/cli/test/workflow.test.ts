@@ -70,20 +70,42 @@ describe('the whole workflow, in-process against the emulator', () => {
     expect(secure.every((row) => row.tier === 'secure')).toBe(true);
   });
 
-  let pod: PodRowJson;
+  // Each test asks for what it needs, so any one of them runs alone or in any order: the pod most
+  // tests use is rented on first need (and `ps` refreshed so index 1 names it), the local
+  // project directory is written on first need, and `down` stops a pod of its own.
+  let rented: Promise<{ code: number; stderr: string; row: PodRowJson }> | undefined;
+  const rentWorkflowPod = () => {
+    rented ??= (async () => {
+      await lium(['ls', '--limit', '5']);
+      const result = await lium(['up', '1', '-y', '--json', '--name', 'workflow']);
+      const [row] = JSON.parse(result.stdout) as PodRowJson[];
+      return { code: result.code, stderr: result.stderr, row: row as PodRowJson };
+    })();
+    return rented;
+  };
+  const readyPod = async (): Promise<PodRowJson> => {
+    const { row } = await rentWorkflowPod();
+    await lium(['ps']);
+    return row;
+  };
+  const localProject = () => {
+    const src = join(world.sandbox.dir, 'project');
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'a.txt'), 'alpha\n');
+    writeFileSync(join(src, 'sub', 'b.txt'), 'beta\n');
+    return src;
+  };
 
   it('up 1 -y rents row 1 of the last ls and waits until it is usable', async () => {
-    await lium(['ls', '--limit', '5']);
-    const result = await lium(['up', '1', '-y', '--json']);
-    expect(result.stderr).not.toContain('✘');
-    expect(result.code).toBe(0);
-    const [row] = JSON.parse(result.stdout) as PodRowJson[];
+    const { code, stderr, row } = await rentWorkflowPod();
+    expect(stderr).not.toContain('✘');
+    expect(code).toBe(0);
     expect(row?.status).toBe('RUNNING');
     expect(row?.ssh_cmd).toMatch(/^ssh root@127\.0\.0\.1 -p \d+$/);
-    pod = row as PodRowJson;
   });
 
   it('ps lists the pod with its index', async () => {
+    const pod = await readyPod();
     const result = await lium(['ps']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^\\s*1\\s+${pod.huid}\\s`, 'm'));
@@ -102,6 +124,7 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('exec 1 in another shell uses the newest ps of any shell (timeout, sh -c per command)', async () => {
+    await readyPod();
     const configDir = world.sandbox.configDir;
     const ownSnapshot = readdirSync(configDir).find((name) => /^last_ps\.\d+\.json$/.test(name));
     expect(ownSnapshot).toBeDefined();
@@ -114,6 +137,7 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('exec streams the remote output and passes the exit code through', async () => {
+    const pod = await readyPod();
     const ok = await lium(['exec', '1', 'echo hello from $(hostname) && echo oops >&2']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('hello from');
@@ -128,6 +152,7 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('exec --env delivers values exactly', async () => {
+    await readyPod();
     const hostile = `a "b" $HOME \`x\` 'y'`;
     const result = await lium(['exec', '1', '-e', `VALUE=${hostile}`, '--', 'printf %s "$VALUE"']);
     expect(result.code).toBe(0);
@@ -137,6 +162,7 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('exec --json prints NDJSON lines and one result', async () => {
+    const pod = await readyPod();
     const result = await lium(['exec', '1', '--json', 'echo one; echo two']);
     expect(result.code).toBe(0);
     const events = result.stdout
@@ -148,6 +174,7 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('scp uploads and downloads the same bytes', async () => {
+    await readyPod();
     const local = join(world.sandbox.dir, 'payload.bin');
     const bytes = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251));
     writeFileSync(local, bytes);
@@ -161,10 +188,8 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('rsync pushes a directory and pulls it back', async () => {
-    const src = join(world.sandbox.dir, 'project');
-    mkdirSync(join(src, 'sub'), { recursive: true });
-    writeFileSync(join(src, 'a.txt'), 'alpha\n');
-    writeFileSync(join(src, 'sub', 'b.txt'), 'beta\n');
+    await readyPod();
+    const src = localProject();
     const push = await lium(['rsync', `${src}/`, '1:/root/project/']);
     expect(push.stderr).toContain('Synced');
     expect(push.code).toBe(0);
@@ -175,7 +200,8 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('rsync keeps rsync’s trailing-slash rule: no slash copies the folder itself', async () => {
-    const src = join(world.sandbox.dir, 'project');
+    await readyPod();
+    const src = localProject();
     const push = await lium(['rsync', src, '1:/root/nested', '--json']);
     expect(push.code).toBe(0);
     const [row] = JSON.parse(push.stdout) as { remote: string }[];
@@ -194,10 +220,14 @@ describe('the whole workflow, in-process against the emulator', () => {
   });
 
   it('down -y stops the pod', async () => {
-    const result = await lium(['down', '1', '-y']);
+    await lium(['ls', '--limit', '5']);
+    const up = await lium(['up', '2', '-y', '--json', '--name', 'to-stop']);
+    expect(up.code).toBe(0);
+    const [own] = JSON.parse(up.stdout) as PodRowJson[];
+    const result = await lium(['down', 'to-stop', '-y']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`Stopped ${pod.huid}`);
+    expect(result.stderr).toContain(`Stopped ${own?.huid}`);
     const after = JSON.parse((await lium(['ps', '--json'])).stdout) as PodRowJson[];
-    expect(after).toEqual([]);
+    expect(after.map((row) => row.name)).not.toContain('to-stop');
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL } from '@lium/errors';
 import type * as v from 'valibot';
 import { checkKey, requestOptions } from './client-common.ts';
 import {
@@ -34,6 +35,7 @@ import {
   RestoreStartedSchema,
 } from './schemas/backup.ts';
 import { listOf } from './schemas/common.ts';
+import { type DockerCredential, DockerCredentialSchema } from './schemas/docker-credential.ts';
 import {
   type DeploymentEstimate,
   DeploymentEstimateSchema,
@@ -75,8 +77,7 @@ export type { WalletVerificationInput } from './pay-client.ts';
 
 import { CLIENT_VERSION } from './version.ts';
 
-/** The Lium API's address, used when no other is configured. */
-export const DEFAULT_BASE_URL = 'https://lium.io/api';
+export { DEFAULT_BASE_URL } from '@lium/errors';
 export { DEFAULT_PAY_BASE_URL } from './pay-client.ts';
 
 /** How a {@link LiumAPIClient} connects: key, address, timeouts, retries, hooks. */
@@ -678,6 +679,16 @@ export class LiumAPIClient {
   // Volumes (§2.7)
 
   /** `GET /volumes`. */
+  /** `GET /docker-credentials` (§2.6): the account's registry logins. Passwords are secrets. */
+  async getDockerCredentials(options: RequestOptions = {}): Promise<DockerCredential[]> {
+    return this.call(
+      listOf(DockerCredentialSchema),
+      'docker_credentials',
+      { method: 'GET', path: '/docker-credentials' },
+      options,
+    );
+  }
+
   async getVolumes(options: RequestOptions = {}): Promise<Volume[]> {
     return this.call(listOf(VolumeSchema), 'volumes', { method: 'GET', path: '/volumes' }, options);
   }

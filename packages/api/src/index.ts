@@ -7,12 +7,6 @@ export {
   type PodLogOptions,
   type WalletVerificationInput,
 } from './client.ts';
-export {
-  type DockerCredential,
-  DockerCredentialSchema,
-  DockerCredentialsClient,
-  type DockerCredentialsClientOptions,
-} from './docker-credentials.ts';
 export { type ErrorBodyInfo, parseBalanceAmounts, readErrorBody } from './error-body.ts';
 export {
   API_ERROR_CODES,
@@ -52,6 +46,7 @@ export {
 export { isLostAnswer, mayHaveRented, type RentPodInput, type RentResult } from './rent.ts';
 export * from './schemas/account.ts';
 export * from './schemas/backup.ts';
+export * from './schemas/docker-credential.ts';
 export * from './schemas/executor.ts';
 export * from './schemas/funding.ts';
 export * from './schemas/pod.ts';
@@ -59,5 +54,6 @@ export * from './schemas/ssh-key.ts';
 export * from './schemas/template.ts';
 export * from './schemas/user.ts';
 export * from './schemas/volume.ts';
+export { sleep } from './sleep.ts';
 export type { RequestEvent, RequestOptions, ResponseEvent } from './transport.ts';
 export { CLIENT_VERSION } from './version.ts';

@@ -339,6 +339,15 @@ const cases: EndpointCase[] = [
     path: `/api/templates/${TEMPLATE_ID}`,
   },
   {
+    name: 'getDockerCredentials',
+    route: 'GET /api/docker-credentials',
+    reply: json(200, [{ id: 'c1', username: 'me', password: 's3cret', user_id: null }]),
+    call: (c) => c.getDockerCredentials(),
+    method: 'GET',
+    path: '/api/docker-credentials',
+    result: [{ id: 'c1', username: 'me', password: 's3cret', user_id: undefined }],
+  },
+  {
     name: 'getSshKeys',
     route: 'GET /api/ssh-keys',
     reply: json(200, [sshKey]),

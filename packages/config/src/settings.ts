@@ -1,11 +1,11 @@
+import { DEFAULT_BASE_URL } from '@lium/errors';
 import * as v from 'valibot';
 import { assertProfileExists, loadConfig } from './config.ts';
 import { LiumConfigError } from './errors.ts';
 import { defaultConfigDir, type Env, expandHome, homeDirOf } from './paths.ts';
 import { profileStateDir } from './profiles.ts';
 
-/** The Lium API every setting defaults to when neither flag, environment nor file names one. */
-export const DEFAULT_BASE_URL = 'https://lium.io/api';
+export { DEFAULT_BASE_URL } from '@lium/errors';
 
 /**
  * The settings a command runs with, resolved from flags, the environment and the config file

@@ -1,6 +1,13 @@
 const BRAND = Symbol.for('lium.error');
 
 /**
+ * The Lium API's address when nothing else is configured. Defined here, in the one package every
+ * other depends on, so `@lium/api` (the client's default) and `@lium/config` (the settings'
+ * default) re-export the same constant instead of each keeping a copy.
+ */
+export const DEFAULT_BASE_URL = 'https://lium.io/api';
+
+/**
  * Codes several packages share, so a caller can switch on them whichever package threw:
  * `aborted` (the caller's `AbortSignal` fired; `@lium/api`, `@lium/ssh` and `@lium/sdk` all use it).
  * Each package exports its own full list (`API_ERROR_CODES`, `SSH_ERROR_CODES`, ...).

@@ -1,3 +1,4 @@
+import { sleep as apiSleep } from '@lium/api';
 import { LiumSdkError } from './errors.ts';
 
 /** The error every SDK wait throws when the caller's signal fires (same code as `@lium/api`). */
@@ -5,23 +6,9 @@ export function abortError(signal: AbortSignal): LiumSdkError {
   return new LiumSdkError('The operation was aborted', { code: 'aborted', cause: signal.reason });
 }
 
-/** Waits `ms`; rejects with {@link abortError} as soon as `signal` fires. */
+/** Waits `ms`; rejects with {@link abortError} as soon as `signal` fires (`@lium/api`'s sleep). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return apiSleep(ms, signal, abortError);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -1,29 +1,29 @@
 /** The account: who you are, balance, SSH keys, volumes. */
-import type { SshKey, User } from '@lium/api';
+import { toUserInfo, type UserInfo } from './account-models.ts';
 import type { LiumCore } from './core.ts';
 import { toVolumeInfo, type VolumeInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
 import { type RegisterKeysResult, registerSshKeys } from './ssh-key-registration.ts';
+import { type SshKeyInfo, toSshKeyInfo } from './ssh-keys.ts';
 
-export async function getMe(core: LiumCore, options?: CallOptions): Promise<User> {
-  return (await core.api()).getMe({ signal: options?.signal });
+export async function getMe(core: LiumCore, options?: CallOptions): Promise<UserInfo> {
+  return toUserInfo(await (await core.api()).getMe({ signal: options?.signal }));
 }
 
 export async function getBalance(core: LiumCore, options?: CallOptions): Promise<number> {
-  const me = await getMe(core, options);
-  return typeof me.balance === 'number' ? me.balance : 0;
+  return (await getMe(core, options)).balanceUsd;
 }
 
-export async function listSshKeys(core: LiumCore, options?: CallOptions): Promise<SshKey[]> {
-  return (await core.api()).getSshKeys({ signal: options?.signal });
+export async function listSshKeys(core: LiumCore, options?: CallOptions): Promise<SshKeyInfo[]> {
+  return (await (await core.api()).getSshKeys({ signal: options?.signal })).map(toSshKeyInfo);
 }
 
 export async function addSshKey(
   core: LiumCore,
   key: { name: string; publicKey: string },
   options?: CallOptions,
-): Promise<SshKey> {
-  return (await core.api()).createSshKey(key, { signal: options?.signal });
+): Promise<SshKeyInfo> {
+  return toSshKeyInfo(await (await core.api()).createSshKey(key, { signal: options?.signal }));
 }
 
 export async function removeSshKey(

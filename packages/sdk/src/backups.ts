@@ -1,5 +1,14 @@
-import type { BackupConfig, BackupLog, LiumAPIClient, RestoreLog } from '@lium/api';
+import type { LiumAPIClient } from '@lium/api';
 import { LiumError } from '@lium/errors';
+import {
+  type BackupConfigInfo,
+  type BackupLogInfo,
+  type OperationLogInfo,
+  type RestoreLogInfo,
+  toBackupConfigInfo,
+  toBackupLogInfo,
+  toRestoreLogInfo,
+} from './account-models.ts';
 import { LiumUsageError } from './errors.ts';
 import type { PodInfo } from './models.ts';
 import { pollUntil } from './poll.ts';
@@ -69,7 +78,7 @@ export async function setBackup(
   deps: BackupDeps,
   pod: PodInfo,
   options: SetBackupOptions = {},
-): Promise<BackupConfig> {
+): Promise<BackupConfigInfo> {
   const existing = await deps.getBackupConfigForPod(pod.id, call(options));
   if (existing) {
     if (!options.replace) {
@@ -80,7 +89,7 @@ export async function setBackup(
     }
     await deps.deleteBackupConfig(existing.id, call(options));
   }
-  return deps.createBackupConfig(
+  const created = await deps.createBackupConfig(
     {
       podId: pod.id,
       backupPath: options.path ?? '/root',
@@ -89,6 +98,7 @@ export async function setBackup(
     },
     call(options),
   );
+  return toBackupConfigInfo(created);
 }
 
 /** The pod's backup configuration and its latest backup run (the CLI's `bk show`). */
@@ -96,12 +106,15 @@ export async function showBackup(
   deps: BackupDeps,
   pod: PodInfo,
   options: Signal = {},
-): Promise<{ config: BackupConfig | null; latest: BackupLog | undefined }> {
+): Promise<{ config: BackupConfigInfo | null; latest: BackupLogInfo | undefined }> {
   const [config, logs] = await Promise.all([
     deps.getBackupConfigForPod(pod.id, call(options)),
-    deps.getBackupLogsForPod(pod.id, call(options)).catch(() => [] as BackupLog[]),
+    deps.getBackupLogsForPod(pod.id, call(options)).catch(() => []),
   ]);
-  return { config, latest: newestFirst(logs)[0] };
+  return {
+    config: config ? toBackupConfigInfo(config) : null,
+    latest: newestFirst(logs.map(toBackupLogInfo))[0],
+  };
 }
 
 /** Turns backups of the pod off (the CLI's `bk rm`); false when none were configured. */
@@ -116,8 +129,8 @@ export async function removeBackup(
   return true;
 }
 
-function newestFirst<T extends { created_at?: string | undefined | null }>(logs: T[]): T[] {
-  return [...logs].sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+function newestFirst<T extends OperationLogInfo>(logs: T[]): T[] {
+  return [...logs].sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
 }
 
 /** Backup runs of the pod, newest first (the CLI's `bk logs`). */
@@ -125,8 +138,8 @@ export async function listBackupRuns(
   deps: BackupDeps,
   pod: PodInfo,
   options: Signal = {},
-): Promise<BackupLog[]> {
-  return newestFirst(await deps.getBackupLogsForPod(pod.id, call(options)));
+): Promise<BackupLogInfo[]> {
+  return newestFirst((await deps.getBackupLogsForPod(pod.id, call(options))).map(toBackupLogInfo));
 }
 
 /** Restore runs of the pod, newest first (the CLI's `bk restore-logs`). */
@@ -134,8 +147,8 @@ export async function listRestoreRuns(
   deps: BackupDeps,
   pod: PodInfo,
   options: Signal = {},
-): Promise<RestoreLog[]> {
-  return newestFirst(await deps.getRestoreLogs(pod.id, call(options)));
+): Promise<RestoreLogInfo[]> {
+  return newestFirst((await deps.getRestoreLogs(pod.id, call(options))).map(toRestoreLogInfo));
 }
 
 /** Progress of a backup or restore run, as the server reports it. */
@@ -161,19 +174,12 @@ export interface WaitOperationOptions extends Signal {
 const DONE = new Set(['COMPLETED', 'SUCCESS']);
 const FAILED = new Set(['FAILED', 'ERROR', 'CANCELLED']);
 
-function progressOf(log: BackupLog | RestoreLog): OperationProgress {
-  return {
-    id: log.id,
-    status: (log.status ?? 'PENDING').toUpperCase(),
-    stage: log.stage ?? undefined,
-    percent: Math.max(0, Math.min(100, log.progress ?? 0)),
-    processedBytes: log.processed_bytes ?? undefined,
-    totalBytes: log.total_bytes ?? undefined,
-    etaSeconds: log.estimated_remaining_seconds ?? undefined,
-  };
+function progressOf(log: OperationLogInfo): OperationProgress {
+  const { id, status, stage, percent, processedBytes, totalBytes, etaSeconds } = log;
+  return { id, status, stage, percent, processedBytes, totalBytes, etaSeconds };
 }
 
-async function untilDone<T extends BackupLog | RestoreLog>(
+async function untilDone<T extends BackupLogInfo | RestoreLogInfo>(
   what: 'backup' | 'restore',
   read: () => Promise<T | undefined>,
   options: WaitOperationOptions,
@@ -188,8 +194,8 @@ async function untilDone<T extends BackupLog | RestoreLog>(
       options.onProgress?.(progress);
       if (DONE.has(progress.status)) return last;
       if (FAILED.has(progress.status)) {
-        const reason = last.error_message ? `: ${last.error_message}` : '';
-        const restoreLines = (last as RestoreLog).logs?.slice(-5) ?? [];
+        const reason = last.errorMessage ? `: ${last.errorMessage}` : '';
+        const restoreLines = 'logs' in last ? last.logs.slice(-5) : [];
         throw new LiumError(`The ${what} ${last.id} ${progress.status.toLowerCase()}${reason}`, {
           code: `${what}_failed`,
           hint:
@@ -230,7 +236,7 @@ export async function backupNow(
     wait?: boolean | undefined;
     now?: Date | undefined;
   } = {},
-): Promise<{ backupLogId: string; log: BackupLog | undefined }> {
+): Promise<{ backupLogId: string; log: BackupLogInfo | undefined }> {
   const stamp = (options.now ?? new Date())
     .toISOString()
     .replace(/[-:]/g, '')
@@ -245,7 +251,7 @@ export async function backupNow(
   if (options.wait === false) return { backupLogId, log: undefined };
   const log = await untilDone(
     'backup',
-    () => deps.getBackupLog(backupLogId, call(options)),
+    async () => toBackupLogInfo(await deps.getBackupLog(backupLogId, call(options))),
     options,
   );
   return { backupLogId, log };
@@ -264,7 +270,7 @@ export async function restoreBackup(
     to?: string | undefined;
     wait?: boolean | undefined;
   },
-): Promise<{ restoreLogId: string; log: RestoreLog | undefined }> {
+): Promise<{ restoreLogId: string; log: RestoreLogInfo | undefined }> {
   const started = await deps.restorePod(
     pod.id,
     { backupId: options.backupId, restorePath: options.to ?? '/root' },
@@ -274,8 +280,11 @@ export async function restoreBackup(
   if (options.wait === false) return { restoreLogId, log: undefined };
   const log = await untilDone(
     'restore',
-    async () =>
-      (await deps.getRestoreLogs(pod.id, call(options))).find((l) => l.id === restoreLogId),
+    async () => {
+      const logs = await deps.getRestoreLogs(pod.id, call(options));
+      const log = logs.find((l) => l.id === restoreLogId);
+      return log && toRestoreLogInfo(log);
+    },
     options,
   );
   return { restoreLogId, log };

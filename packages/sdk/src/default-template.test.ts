@@ -1,16 +1,13 @@
-import type { Template } from '@lium/api';
+import { TemplateSchema } from '@lium/api';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { chooseDefaultTemplate } from './default-template.ts';
 import { toTemplateInfo } from './models.ts';
 
 function template(id: string, image: string, tag: string, category = 'UBUNTU') {
-  return toTemplateInfo({
-    id,
-    name: id,
-    docker_image: image,
-    docker_image_tag: tag,
-    category,
-  } as unknown as Template);
+  return toTemplateInfo(
+    v.parse(TemplateSchema, { id, name: id, docker_image: image, docker_image_tag: tag, category }),
+  );
 }
 
 const templates = [

@@ -4,7 +4,9 @@
  * once it ended, its exit code in `.lium-job.exit`, all in the job's directory. A later run
  * follows it from there (`attach`), like `lium logs -f`, and learns how it ended.
  */
+
 import { posix } from 'node:path';
+import { shQuote } from '@lium/ssh/target';
 import type { Lium } from './lium.ts';
 import type { PodInfo } from './models.ts';
 
@@ -20,8 +22,6 @@ const STALE_SECONDS = 30;
 
 /** Where a detached job is: still running, ended, or never started in that directory. */
 export type DetachedJobState = 'running' | 'ended' | 'none';
-
-const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** The job's files, relative to the home directory. */
 export function jobFiles(remoteDir: string): { log: string; pidFile: string; exitFile: string } {
@@ -47,10 +47,10 @@ const SUPERVISOR = [
 /** The shell line that starts `command` in the background in `remoteDir` under the supervisor. */
 export function startJobLine(remoteDir: string, command: string): string {
   return [
-    `cd ${quote(remoteDir)}`,
+    `cd ${shQuote(remoteDir)}`,
     `rm -f ${JOB_EXIT} ${JOB_STOP}`,
     `touch ${JOB_ALIVE}`,
-    `(nohup sh -c ${quote(SUPERVISOR)} lium-job ${quote(command)} > ${JOB_LOG} 2>&1 < /dev/null & echo $! > ${JOB_PID})`,
+    `(nohup sh -c ${shQuote(SUPERVISOR)} lium-job ${shQuote(command)} > ${JOB_LOG} 2>&1 < /dev/null & echo $! > ${JOB_PID})`,
   ].join(' && ');
 }
 
@@ -63,7 +63,7 @@ export async function detachedJobState(
 ): Promise<DetachedJobState> {
   const probe = await lium.executeCommand(
     pod,
-    `cd ${quote(remoteDir)} 2>/dev/null || exit 0; if [ -f ${JOB_EXIT} ]; then echo ended; elif [ -f ${JOB_PID} ]; then if [ -f ${JOB_ALIVE} ] && [ $(( $(date +%s) - $(stat -c %Y ${JOB_ALIVE}) )) -le ${STALE_SECONDS} ]; then echo running; else echo ended; fi; fi`,
+    `cd ${shQuote(remoteDir)} 2>/dev/null || exit 0; if [ -f ${JOB_EXIT} ]; then echo ended; elif [ -f ${JOB_PID} ]; then if [ -f ${JOB_ALIVE} ] && [ $(( $(date +%s) - $(stat -c %Y ${JOB_ALIVE}) )) -le ${STALE_SECONDS} ]; then echo running; else echo ended; fi; fi`,
     { signal },
   );
   const state = probe.stdout.toString().trim();
@@ -96,13 +96,13 @@ export async function followDetachedJob(
   remoteDir: string,
   options: { signal?: AbortSignal | undefined; onOutput?: ((chunk: Buffer) => void) | undefined },
 ): Promise<number | null> {
-  await lium.executeCommand(pod, `cd ${quote(remoteDir)} && ${FOLLOW}`, {
+  await lium.executeCommand(pod, `cd ${shQuote(remoteDir)} && ${FOLLOW}`, {
     signal: options.signal,
     ...(options.onOutput ? { onStdout: options.onOutput, onStderr: options.onOutput } : {}),
   });
   const exit = await lium.executeCommand(
     pod,
-    `cat ${quote(jobFiles(remoteDir).exitFile)} 2>/dev/null`,
+    `cat ${shQuote(jobFiles(remoteDir).exitFile)} 2>/dev/null`,
     { signal: options.signal },
   );
   const code = Number.parseInt(exit.stdout.toString().trim(), 10);
@@ -118,7 +118,7 @@ export async function stopDetachedJob(
 ): Promise<void> {
   await lium.executeCommand(
     pod,
-    `cd ${quote(remoteDir)} && touch ${JOB_STOP} && for i in 1 2 3 4 5 6 7 8 9 10; do [ -f ${JOB_EXIT} ] && break; sleep 0.5; done; true`,
+    `cd ${shQuote(remoteDir)} && touch ${JOB_STOP} && for i in 1 2 3 4 5 6 7 8 9 10; do [ -f ${JOB_EXIT} ] && break; sleep 0.5; done; true`,
     { signal },
   );
 }

@@ -1,5 +1,5 @@
 /** The marketplace: machine names, executors (filtered and ranked), start-time estimates. */
-import type { DeploymentEstimate, ExecutorQuery } from '@lium/api';
+import type { ExecutorQuery } from '@lium/api';
 import type { LiumCore } from './core.ts';
 import { LiumUsageError } from './errors.ts';
 import { filterExecutors, machineNamesFor } from './executor-filter.ts';
@@ -7,6 +7,7 @@ import { type ExecutorInfo, toExecutorInfo } from './models.ts';
 import type { CallOptions, ListExecutorsOptions } from './options.ts';
 import { rankExecutors } from './rank.ts';
 import { resolveText } from './targets.ts';
+import { type DeploymentForecast, toDeploymentForecast } from './templates-create.ts';
 
 export async function listMachineNames(core: LiumCore, options?: CallOptions): Promise<string[]> {
   const machines = await (await core.api()).getMachines({ signal: options?.signal });
@@ -66,9 +67,10 @@ export async function getDeploymentEstimate(
   executorId: string,
   templateId: string,
   options?: CallOptions,
-): Promise<DeploymentEstimate> {
-  return (await core.api()).getDeploymentEstimate(
+): Promise<DeploymentForecast> {
+  const estimate = await (await core.api()).getDeploymentEstimate(
     { executorId, templateId },
     { signal: options?.signal },
   );
+  return toDeploymentForecast(estimate);
 }

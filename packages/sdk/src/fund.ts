@@ -6,7 +6,7 @@
  * `@lium/bittensor` (polkadot-js, Argon2, NaCl) is imported only when `fund` runs, so SDK users
  * who never fund never load it; it is an optional peer dependency.
  */
-import { type LiumAPIClient, LiumPayClient, type WalletVerificationInput } from '@lium/api';
+import { type LiumAPIClient, LiumPayClient, sleep, type WalletVerificationInput } from '@lium/api';
 import type { ColdkeySigner, TransferReceipt } from '@lium/bittensor';
 import { LiumError } from '@lium/errors';
 
@@ -249,21 +249,6 @@ async function loadBittensor(): Promise<Bittensor> {
       cause: error,
     });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

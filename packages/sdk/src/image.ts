@@ -5,7 +5,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DockerCredentialsClient } from '@lium/api';
 import { loadConfig } from '@lium/config';
 import { DockerEngine, type EngineProgress, type RegistryAuth } from './docker-engine.ts';
 import { LiumImageError } from './image-errors.ts';
@@ -229,10 +228,7 @@ async function resolveLogin(
   let account: { id: string; username: string; password: string }[] = [];
   if (settings.apiKey) {
     try {
-      account = await new DockerCredentialsClient({
-        apiKey: settings.apiKey,
-        baseUrl: settings.baseUrl,
-      }).list({ signal });
+      account = await (await lium.getApiClient()).getDockerCredentials({ signal });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       // A server without the endpoint (or a hiccup) only matters when nothing else is set.

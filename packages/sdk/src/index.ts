@@ -21,6 +21,19 @@ export type {
   TransferProgress,
   TransferResult,
 } from '@lium/ssh';
+// The one POSIX shell quoter (from @lium/ssh's ssh2-free entry).
+export { shQuote } from '@lium/ssh/target';
+export {
+  type BackupConfigInfo,
+  type BackupLogInfo,
+  type OperationLogInfo,
+  type RestoreLogInfo,
+  toBackupConfigInfo,
+  toBackupLogInfo,
+  toRestoreLogInfo,
+  toUserInfo,
+  type UserInfo,
+} from './account-models.ts';
 export {
   type BackupDeps,
   backupNow,
@@ -145,6 +158,7 @@ export type {
   PodRef,
   StartPodOptions,
   SyncDirectoryOptions,
+  SyncManyOptions,
   TransferCallOptions,
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
@@ -260,6 +274,7 @@ export {
   type StartPodsEvent,
   type StartPodsOptions,
 } from './start-pods.ts';
+export { folderNameToKeep, pullDirFor, remotePathWord } from './sync-paths.ts';
 export {
   parseTargetSpec,
   type ResolveOptions,
@@ -288,6 +303,7 @@ export {
   type TopupInvoiceInfo,
   topupDepsOf,
 } from './topup.ts';
+export type { SyncedDirectory } from './transfers.ts';
 export {
   parseVolumeSpec,
   readVolumeSnapshot,

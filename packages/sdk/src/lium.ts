@@ -1,23 +1,14 @@
-import type {
-  BackupConfig,
-  BackupLog,
-  DeploymentEstimate,
-  LiumAPIClient,
-  RestoreLog,
-  SshKey,
-  User,
-} from '@lium/api';
+import type { LiumAPIClient } from '@lium/api';
 import type { LiumSettings, SshKeyPair } from '@lium/config';
 // Types only: ssh2 loads on the first SSH call, so API-only work (`lium ls`) never pays for it.
-import type {
-  ForwardOptions,
-  PortForward,
-  SshPool,
-  SshTarget,
-  SyncResult,
-  TransferResult,
-} from '@lium/ssh';
+import type { ForwardOptions, PortForward, SshPool, SshTarget, TransferResult } from '@lium/ssh';
 import * as account from './account.ts';
+import type {
+  BackupConfigInfo,
+  BackupLogInfo,
+  RestoreLogInfo,
+  UserInfo,
+} from './account-models.ts';
 import { LiumCore } from './core.ts';
 import * as executors from './executors.ts';
 import type { ExecutorInfo, PodInfo, TemplateInfo, VolumeInfo } from './models.ts';
@@ -37,6 +28,7 @@ import type {
   PodRef,
   StartPodOptions,
   SyncDirectoryOptions,
+  SyncManyOptions,
   TransferCallOptions,
 } from './options.ts';
 import {
@@ -46,12 +38,14 @@ import {
   readPodActivity,
 } from './pod-activity.ts';
 import * as backups from './pod-backups.ts';
+import { stopPods } from './pod-fanout.ts';
 import * as podSsh from './pod-ssh.ts';
 import * as pods from './pods.ts';
 import { startPod } from './rent-pod.ts';
 import type { ResolvePodsOptions } from './selections.ts';
 import * as selections from './selections.ts';
 import type { RegisterKeysResult } from './ssh-key-registration.ts';
+import type { SshKeyInfo } from './ssh-keys.ts';
 import {
   type PodSpec,
   type StartPodOutcome,
@@ -60,7 +54,9 @@ import {
   startPodsDeps,
 } from './start-pods.ts';
 import * as templates from './templates.ts';
+import type { DeploymentForecast } from './templates-create.ts';
 import { parseDuration, type RemovalSpec } from './time-spec.ts';
+import type { SyncedDirectory } from './transfers.ts';
 import * as transfers from './transfers.ts';
 import type { WaitForReadyOptions } from './wait-ready.ts';
 
@@ -145,7 +141,7 @@ export class Lium implements AsyncDisposable {
     executorId: string,
     templateId: string,
     options?: CallOptions,
-  ): Promise<DeploymentEstimate> {
+  ): Promise<DeploymentForecast> {
     return executors.getDeploymentEstimate(this.#core, executorId, templateId, options);
   }
 
@@ -242,6 +238,14 @@ export class Lium implements AsyncDisposable {
   /** Terminates the pod (`DELETE /pods/{id}`) and forgets its pinned host key. */
   stopPod(pod: PodRef, options?: CallOptions): Promise<void> {
     return pods.stopPod(this.#core, pod, options);
+  }
+
+  /** Stops many pods, 8 (`concurrency`) at a time; every pod gets `{ pod, result }` or `{ pod, error }`. */
+  stopPods(
+    list: readonly PodRef[],
+    options: CallOptions & { concurrency?: number | undefined } = {},
+  ): Promise<PodOutcome<true>[]> {
+    return stopPods(this.#core, list, options);
   }
 
   /** Reboots the pod (new container, new host key: the old pin is forgotten). */
@@ -341,8 +345,8 @@ export class Lium implements AsyncDisposable {
   }
 
   /**
-   * Downloads a file from many pods in parallel into `localDir`, as `<huid>-<file name>` (the
-   * official CLI's naming for several pods).
+   * Downloads a file from many pods in parallel into `localDir`, as `<huid>/<file name>` (the one
+   * layout of pulls from several pods, `pullDirFor`).
    */
   downloadFromMany(
     list: readonly PodRef[],
@@ -353,9 +357,23 @@ export class Lium implements AsyncDisposable {
     return transfers.downloadFromMany(this.#core, list, remotePath, localDir, options);
   }
 
-  /** Syncs a directory up or down with rsync (SFTP fallback when rsync is missing). */
-  syncDirectory(pod: PodRef, options: SyncDirectoryOptions): Promise<SyncResult> {
+  /**
+   * Syncs a directory up or down with rsync (SFTP fallback when rsync is missing), with rsync's
+   * trailing-slash rule unless `folderRule: 'contents'`; answers the paths it used.
+   */
+  syncDirectory(pod: PodRef, options: SyncDirectoryOptions): Promise<SyncedDirectory> {
     return transfers.syncDirectory(this.#core, pod, options);
+  }
+
+  /**
+   * Syncs with many pods, a bounded number at a time; a pull from several pods lands in
+   * `<localPath>/<huid>/` per pod. Every pod gets a `{ pod, result }` or `{ pod, error }`.
+   */
+  syncMany(
+    list: readonly PodRef[],
+    options: SyncManyOptions,
+  ): Promise<PodOutcome<SyncedDirectory>[]> {
+    return transfers.syncMany(this.#core, list, options);
   }
 
   /** Templates you can use; `search` matches name or image, `onlyMine` your own. */
@@ -384,7 +402,7 @@ export class Lium implements AsyncDisposable {
     return templates.deleteTemplate(this.#core, id, options);
   }
 
-  getMe(options?: CallOptions): Promise<User> {
+  getMe(options?: CallOptions): Promise<UserInfo> {
     return account.getMe(this.#core, options);
   }
 
@@ -393,11 +411,11 @@ export class Lium implements AsyncDisposable {
     return account.getBalance(this.#core, options);
   }
 
-  listSshKeys(options?: CallOptions): Promise<SshKey[]> {
+  listSshKeys(options?: CallOptions): Promise<SshKeyInfo[]> {
     return account.listSshKeys(this.#core, options);
   }
 
-  addSshKey(key: { name: string; publicKey: string }, options?: CallOptions): Promise<SshKey> {
+  addSshKey(key: { name: string; publicKey: string }, options?: CallOptions): Promise<SshKeyInfo> {
     return account.addSshKey(this.#core, key, options);
   }
 
@@ -439,11 +457,11 @@ export class Lium implements AsyncDisposable {
   }
 
   /** Turns on periodic backups of a path of the pod (defaults: /root, every 6 h, kept 7 days). */
-  setBackupConfig(pod: PodRef, options: BackupConfigOptions = {}): Promise<BackupConfig> {
+  setBackupConfig(pod: PodRef, options: BackupConfigOptions = {}): Promise<BackupConfigInfo> {
     return backups.setBackupConfig(this.#core, pod, options);
   }
 
-  getBackupConfig(pod: PodRef, options?: CallOptions): Promise<BackupConfig | null> {
+  getBackupConfig(pod: PodRef, options?: CallOptions): Promise<BackupConfigInfo | null> {
     return backups.getBackupConfig(this.#core, pod, options);
   }
 
@@ -459,11 +477,11 @@ export class Lium implements AsyncDisposable {
   backupNow(
     pod: PodRef,
     options: backups.BackupNowOptions = {},
-  ): Promise<{ backupLogId: string; log?: BackupLog }> {
+  ): Promise<{ backupLogId: string; log?: BackupLogInfo }> {
     return backups.backupNow(this.#core, pod, options);
   }
 
-  listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLog[]> {
+  listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLogInfo[]> {
     return backups.listBackupLogs(this.#core, pod, options);
   }
 
@@ -474,11 +492,11 @@ export class Lium implements AsyncDisposable {
   restoreBackup(
     pod: PodRef,
     options: backups.RestoreBackupOptions,
-  ): Promise<{ restoreLogId: string; log?: RestoreLog }> {
+  ): Promise<{ restoreLogId: string; log?: RestoreLogInfo }> {
     return backups.restoreBackup(this.#core, pod, options);
   }
 
-  listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLog[]> {
+  listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLogInfo[]> {
     return backups.listRestoreLogs(this.#core, pod, options);
   }
 }

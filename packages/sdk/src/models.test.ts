@@ -26,7 +26,7 @@ describe('toExecutorInfo', () => {
   });
 
   it('prefers the top-level gpu_count, then specs.gpu.count, then the detail rows (§6.18)', () => {
-    expect(toExecutorInfo(wireExecutor({ gpu_count: '4' })).gpuCount).toBe(4);
+    expect(toExecutorInfo(wireExecutor({ gpu_count: 4 })).gpuCount).toBe(4);
     expect(toExecutorInfo(wireExecutor({ gpu_count: undefined })).gpuCount).toBe(8);
     const noCount = wireExecutor({
       gpu_count: null,
@@ -34,6 +34,15 @@ describe('toExecutorInfo', () => {
     });
     expect(toExecutorInfo(noCount).gpuCount).toBe(3);
     expect(toExecutorInfo(wireExecutor({ gpu_count: null, specs: {} })).gpuCount).toBe(1);
+  });
+
+  it('reads ports and docker-in-docker from specs, where lium-api.md §2.2.1 puts them', () => {
+    const e = toExecutorInfo(wireExecutor({ available_port_count: 99, docker_in_docker: false }));
+    expect(e.availablePortCount).toBe(12);
+    expect(e.dockerInDocker).toBe(true);
+    const bare = toExecutorInfo(wireExecutor({ specs: {} }));
+    expect(bare.availablePortCount).toBeUndefined();
+    expect(bare.dockerInDocker).toBe(false);
   });
 
   it('derives the per-GPU price from a legacy total', () => {
@@ -85,6 +94,15 @@ describe('toPodInfo', () => {
     expect(p.ports).toEqual({ '22': 1 });
     expect(p.executor).toBeNull();
     expect(p.host).toBeUndefined();
+  });
+
+  it('takes the host from a strict ssh command only, else the node IP', () => {
+    expect(toPodInfo(wirePod({ ssh_connect_cmd: 'ssh root@10.1.2.3 -p 22' })).host).toBe(
+      '10.1.2.3',
+    );
+    const odd = toPodInfo(wirePod({ ssh_connect_cmd: 'ssh -o X root@evil -p 22' }));
+    expect(odd.sshCmd).toBe('ssh -o X root@evil -p 22');
+    expect(odd.host).toBe('10.0.0.1');
   });
 
   it('computes the total from the executor when the row has no price', () => {

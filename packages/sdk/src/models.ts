@@ -1,8 +1,21 @@
-import type { Executor, Pod, Template, Volume } from '@lium/api';
+/**
+ * The SDK's results: camelCase models converted once, by typed property access, from the wire
+ * types `@lium/api` has already validated and normalised (numbers are numbers, `ports_mapping` a
+ * record, absent and null both `undefined`). Each model keeps the server's object as `raw`.
+ */
+import type {
+  Executor,
+  ExecutorLocation,
+  Pod,
+  PodExecutor,
+  PodTemplate,
+  Template,
+  Volume,
+} from '@lium/api';
+import { parseSshConnectCmd } from '@lium/ssh/target';
 import { extractGpuModel } from './gpu.ts';
 import { generateHumanId } from './huid.ts';
 import { podSpentUsd, podUptimeMs } from './pod-cost.ts';
-import { type Bag, bag, bool, firstOf, num, path, str } from './read.ts';
 
 /** Where a node is, as far as the API says. */
 export interface LocationInfo {
@@ -59,7 +72,8 @@ export interface ExecutorInfo {
   availablePortCount: number | undefined;
   dockerInDocker: boolean;
   uptimeMinutes: number | undefined;
-  raw: Executor;
+  /** The server's object: a `GET /executors` row, or the executor embedded in a pod row. */
+  raw: Executor | PodExecutor;
 }
 
 export interface TemplateInfo {
@@ -126,7 +140,7 @@ const KIB_PER_GB = 1024 * 1024;
 
 /**
  * GB from a KiB figure. The official CLI treats small numbers (< 8192) as already being GiB,
- * because some nodes report them that way (reference §2.2.1, [L] `_maybe_gi_from_big_number`).
+ * because some nodes report them that way (lium-api.md §2.2.1, [L] `_maybe_gi_from_big_number`).
  */
 function gbFromKib(kib: number | undefined): number {
   if (kib === undefined || kib <= 0) return 0;
@@ -138,48 +152,47 @@ function round(value: number, digits = 2): number {
   return Math.round(value * scale) / scale;
 }
 
+type ExecutorWire = Executor | PodExecutor;
+
 /**
  * GPUs on a node: the top-level `gpu_count`, then `specs.gpu.count`, then the number of GPU
- * detail rows, then 1 (reference §6.18: defaulting straight to 1 priced 8-GPU nodes as one).
+ * detail rows, then 1 (lium-api.md §6.18: defaulting straight to 1 priced 8-GPU nodes as one).
  */
-export function executorGpuCount(wire: Bag): number {
-  const top = num(wire.gpu_count);
-  if (top !== undefined && top > 0) return top;
-  const specCount = num(path(wire, 'specs', 'gpu', 'count'));
-  if (specCount !== undefined && specCount > 0) return specCount;
-  const details = path(wire, 'specs', 'gpu', 'details');
-  if (Array.isArray(details) && details.length > 0) return details.length;
+export function executorGpuCount(wire: ExecutorWire): number {
+  if (wire.gpu_count !== undefined && wire.gpu_count > 0) return wire.gpu_count;
+  const gpu = wire.specs?.gpu;
+  if (gpu?.count !== undefined && gpu.count > 0) return gpu.count;
+  if (gpu?.details && gpu.details.length > 0) return gpu.details.length;
   return 1;
 }
 
-function toLocation(value: unknown): LocationInfo {
-  const loc = bag(value) ?? {};
+function toLocation(loc: ExecutorLocation | undefined): LocationInfo {
   return {
-    country: str(loc.country),
-    countryCode: str(loc.country_code) ?? str(loc.iso_code),
-    region: str(loc.region_name) ?? str(loc.region),
-    city: str(loc.city),
-    lat: num(loc.lat),
-    lon: num(loc.lon),
+    country: loc?.country,
+    countryCode: loc?.country_code ?? loc?.iso_code,
+    region: loc?.region_name ?? loc?.region,
+    city: loc?.city,
+    lat: loc?.lat,
+    lon: loc?.lon,
   };
 }
 
-function toSpecs(specs: unknown, gpuCount: number): ExecutorSpecs {
-  const gpu = path(specs, 'gpu');
-  const first = firstOf(path(gpu, 'details'));
-  const vramGb = round((num(path(first, 'capacity')) ?? 0) / MIB_PER_GB, 1);
+function toSpecs(specs: ExecutorWire['specs'], gpuCount: number): ExecutorSpecs {
+  const gpu = specs?.gpu;
+  const first = gpu?.details?.[0];
+  const vramGb = round((first?.capacity ?? 0) / MIB_PER_GB, 1);
   return {
     vramGb,
     totalVramGb: round(vramGb * gpuCount, 1),
-    ramGb: round(gbFromKib(num(path(specs, 'ram', 'total'))), 1),
-    diskGb: round(gbFromKib(num(path(specs, 'hard_disk', 'total'))), 1),
-    cpuCount: num(path(specs, 'cpu', 'count')),
-    cpuModel: str(path(specs, 'cpu', 'model')),
-    gpuModel: str(path(first, 'name')) ?? '',
-    driverVersion: str(path(gpu, 'driver')) ?? '',
-    pcieSpeed: num(path(first, 'pcie_speed')),
-    memorySpeed: num(path(first, 'memory_speed')),
-    graphicsSpeed: num(path(first, 'graphics_speed')),
+    ramGb: round(gbFromKib(specs?.ram?.total), 1),
+    diskGb: round(gbFromKib(specs?.hard_disk?.total), 1),
+    cpuCount: specs?.cpu?.count,
+    cpuModel: specs?.cpu?.model,
+    gpuModel: first?.name ?? '',
+    driverVersion: gpu?.driver ?? '',
+    pcieSpeed: first?.pcie_speed,
+    memorySpeed: first?.memory_speed,
+    graphicsSpeed: first?.graphics_speed,
   };
 }
 
@@ -187,152 +200,119 @@ function toSpecs(specs: unknown, gpuCount: number): ExecutorSpecs {
  * Per-GPU and total price. Since 2025-11 the API sends `price_per_gpu` and the total is
  * `price_per_gpu × gpu_count`; older payloads send only the total `price_per_hour`.
  */
-function toPrices(wire: Bag, gpuCount: number): { perGpu: number; total: number } {
-  const perGpu = num(wire.price_per_gpu);
+function toPrices(wire: ExecutorWire, gpuCount: number): { perGpu: number; total: number } {
+  const perGpu = wire.price_per_gpu;
   if (perGpu !== undefined) return { perGpu, total: round(perGpu * gpuCount, 4) };
-  const total = num(wire.price_per_hour) ?? 0;
+  const total = wire.price_per_hour ?? 0;
   return { perGpu: round(total / gpuCount, 4), total };
 }
 
-export function toExecutorInfo(executor: Executor): ExecutorInfo {
-  const wire = executor as unknown as Bag;
-  const id = str(wire.id) ?? '';
-  const machineName = str(wire.machine_name) ?? '';
-  const gpuCount = executorGpuCount(wire);
-  const specs = toSpecs(wire.specs, gpuCount);
-  const prices = toPrices(wire, gpuCount);
+/** A `GET /executors` row (or the executor embedded in a pod row) as an {@link ExecutorInfo}. */
+export function toExecutorInfo(executor: ExecutorWire): ExecutorInfo {
+  const machineName = executor.machine_name ?? '';
+  const gpuCount = executorGpuCount(executor);
+  const specs = toSpecs(executor.specs, gpuCount);
+  const prices = toPrices(executor, gpuCount);
   const gpuType = machineName
     ? extractGpuModel(machineName)
     : specs.gpuModel
       ? extractGpuModel(specs.gpuModel)
       : 'Unknown';
   return {
-    id,
-    huid: generateHumanId(id),
+    id: executor.id,
+    huid: generateHumanId(executor.id),
     machineName,
     gpuType,
     gpuCount,
-    availableGpuCount: num(wire.available_gpu_count),
+    availableGpuCount: executor.available_gpu_count,
     pricePerHour: prices.total,
     pricePerGpuHour: prices.perGpu,
-    location: toLocation(wire.location),
+    location: toLocation(executor.location),
     specs,
-    status: str(wire.status) ?? 'unknown',
-    ip: str(wire.executor_ip_address),
-    tier: str(wire.tier),
-    maxCudaVersion: num(wire.max_cuda_version),
+    status: executor.status ?? 'unknown',
+    ip: executor.executor_ip_address,
+    tier: executor.tier,
+    maxCudaVersion: executor.max_cuda_version,
     // The effective (backend-measured) speeds first, the node's own report as a fallback.
-    uploadMbps:
-      num(wire.effective_upload_speed_mbps) ?? num(path(wire, 'specs', 'network', 'upload_speed')),
-    downloadMbps:
-      num(wire.effective_download_speed_mbps) ??
-      num(path(wire, 'specs', 'network', 'download_speed')),
-    availablePortCount:
-      num(wire.available_port_count) ?? num(path(wire, 'specs', 'available_port_count')),
-    dockerInDocker:
-      bool(wire.docker_in_docker) ?? bool(path(wire, 'specs', 'sysbox_runtime')) ?? false,
-    uptimeMinutes: num(wire.uptime_in_minutes),
+    uploadMbps: executor.effective_upload_speed_mbps ?? executor.specs?.network?.upload_speed,
+    downloadMbps: executor.effective_download_speed_mbps ?? executor.specs?.network?.download_speed,
+    // lium-api.md §2.2.1: both live in `specs` (`sysbox_runtime` is docker-in-docker support).
+    availablePortCount: executor.specs?.available_port_count,
+    dockerInDocker: executor.specs?.sysbox_runtime ?? false,
+    uptimeMinutes: executor.uptime_in_minutes,
     raw: executor,
   };
 }
 
-function numberList(value: unknown): number[] {
-  return Array.isArray(value) ? value.map(num).filter((n) => n !== undefined) : [];
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
-}
-
+/** A `GET /templates` row as a {@link TemplateInfo}. */
 export function toTemplateInfo(template: Template): TemplateInfo {
-  const wire = template as unknown as Bag;
-  const id = str(wire.id) ?? '';
   return {
-    id,
-    huid: generateHumanId(id),
-    name: str(wire.name) ?? '',
-    dockerImage: str(wire.docker_image) ?? '',
-    dockerImageTag: str(wire.docker_image_tag) ?? 'latest',
-    category: str(wire.category),
-    status: str(wire.status),
-    isPrivate: bool(wire.is_private),
-    userId: str(wire.user_id),
-    internalPorts: numberList(wire.internal_ports),
-    volumes: stringList(wire.volumes),
+    id: template.id,
+    huid: generateHumanId(template.id),
+    name: template.name,
+    dockerImage: template.docker_image,
+    dockerImageTag: template.docker_image_tag ?? 'latest',
+    category: template.category,
+    status: template.status,
+    isPrivate: template.is_private,
+    userId: template.user_id,
+    internalPorts: template.internal_ports ?? [],
+    volumes: template.volumes ?? [],
     raw: template,
   };
 }
 
-function toPodTemplate(value: unknown): PodTemplateInfo | null {
-  const tpl = bag(value);
+function toPodTemplate(tpl: PodTemplate | undefined): PodTemplateInfo | null {
   if (!tpl) return null;
   return {
-    id: str(tpl.id),
-    name: str(tpl.name),
-    dockerImage: str(tpl.docker_image),
-    dockerImageTag: str(tpl.docker_image_tag),
-    volumes: stringList(tpl.volumes),
-    internalPorts: numberList(tpl.internal_ports),
+    id: tpl.id,
+    name: tpl.name,
+    dockerImage: tpl.docker_image,
+    dockerImageTag: tpl.docker_image_tag,
+    volumes: tpl.volumes ?? [],
+    internalPorts: tpl.internal_ports ?? [],
   };
 }
 
-function toPorts(value: unknown): Record<string, number> {
-  let source: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      source = JSON.parse(value);
-    } catch {
-      return {};
-    }
-  }
-  const ports: Record<string, number> = {};
-  for (const [internal, external] of Object.entries(bag(source) ?? {})) {
-    const port = num(external);
-    if (port !== undefined) ports[internal] = port;
-  }
-  return ports;
-}
-
+/** The host of `ssh root@host -p 22`, read by the strict parser; undefined when it is not one. */
 function hostOf(sshCmd: string | null): string | undefined {
   if (!sshCmd) return undefined;
-  return /@(\S+)/.exec(sshCmd)?.[1];
+  try {
+    return parseSshConnectCmd(sshCmd).host;
+  } catch {
+    return undefined;
+  }
 }
 
+/** A `GET /pods` row as a {@link PodInfo}; `uptimeMs` and `spentUsd` are as of now. */
 export function toPodInfo(pod: Pod): PodInfo {
   const now = new Date();
-  const wire = pod as unknown as Bag;
-  const createdAt = str(wire.created_at);
-  const id = str(wire.id) ?? '';
-  const executorWire = bag(wire.executor);
-  const executor =
-    executorWire && typeof executorWire.id === 'string'
-      ? toExecutorInfo(executorWire as unknown as Executor)
-      : null;
-  const gpuCount = num(wire.gpu_count) ?? executor?.gpuCount ?? 1;
-  const total = num(wire.price) ?? (executor ? round(executor.pricePerGpuHour * gpuCount, 4) : 0);
-  const gpuName = str(wire.gpu_name);
-  const gpuType = executor?.gpuType ?? (gpuName ? extractGpuModel(gpuName) : 'Unknown');
-  const sshCmd = str(wire.ssh_connect_cmd)?.trim() || null;
+  const executor = pod.executor ? toExecutorInfo(pod.executor) : null;
+  const gpuCount = pod.gpu_count ?? executor?.gpuCount ?? 1;
+  const total = pod.price ?? (executor ? round(executor.pricePerGpuHour * gpuCount, 4) : 0);
+  const gpuType = executor?.gpuType ?? (pod.gpu_name ? extractGpuModel(pod.gpu_name) : 'Unknown');
+  const sshCmd = pod.ssh_connect_cmd?.trim() || null;
+  const createdAt = pod.created_at;
   return {
-    id,
-    name: str(wire.pod_name) ?? '',
-    status: (str(wire.status) ?? 'UNKNOWN').toUpperCase(),
-    huid: generateHumanId(id),
+    id: pod.id,
+    name: pod.pod_name,
+    status: pod.status.toUpperCase(),
+    huid: generateHumanId(pod.id),
     sshCmd,
-    ports: toPorts(wire.ports_mapping),
+    ports: pod.ports_mapping,
     createdAt,
-    updatedAt: str(wire.updated_at),
+    updatedAt: pod.updated_at,
     executor,
-    template: toPodTemplate(wire.template),
+    template: toPodTemplate(pod.template),
     gpuType,
     gpuCount,
     pricePerHour: total,
     pricePerGpuHour: gpuCount > 0 ? round(total / gpuCount, 4) : total,
-    removalScheduledAt: str(wire.removal_scheduled_at) ?? null,
-    jupyterInstallationStatus: str(wire.jupyter_installation_status) ?? null,
-    jupyterUrl: str(wire.jupyter_url) ?? null,
-    phase: str(wire.phase),
-    estimatedReadySeconds: num(wire.estimated_ready_seconds),
+    removalScheduledAt: pod.removal_scheduled_at ?? null,
+    jupyterInstallationStatus: pod.jupyter_installation_status ?? null,
+    jupyterUrl: pod.jupyter_url ?? null,
+    phase: pod.phase,
+    estimatedReadySeconds: pod.estimated_ready_seconds,
     host: hostOf(sshCmd) ?? executor?.ip,
     uptimeMs: podUptimeMs({ createdAt }, now),
     spentUsd: podSpentUsd({ createdAt, pricePerHour: total }, now),
@@ -351,18 +331,17 @@ export interface VolumeInfo {
   raw: Volume;
 }
 
+/** A `GET /volumes` row as a {@link VolumeInfo}. */
 export function toVolumeInfo(volume: Volume): VolumeInfo {
-  const wire = volume as unknown as Bag;
-  const id = str(wire.id) ?? '';
-  const bytes = num(wire.current_size_bytes);
+  const bytes = volume.current_size_bytes;
   return {
-    id,
-    huid: generateHumanId(id),
-    name: str(wire.name) ?? '',
-    description: str(wire.description) ?? '',
-    sizeGb: num(wire.current_size_gb) ?? (bytes !== undefined ? round(bytes / 1024 ** 3, 3) : 0),
-    fileCount: num(wire.current_file_count) ?? 0,
-    createdAt: str(wire.created_at),
+    id: volume.id,
+    huid: generateHumanId(volume.id),
+    name: volume.name ?? '',
+    description: volume.description ?? '',
+    sizeGb: volume.current_size_gb ?? (bytes !== undefined ? round(bytes / 1024 ** 3, 3) : 0),
+    fileCount: volume.current_file_count ?? 0,
+    createdAt: volume.created_at,
     raw: volume,
   };
 }

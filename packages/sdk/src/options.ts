@@ -139,6 +139,18 @@ export interface SyncDirectoryOptions extends TransferCallOptions {
   dryRun?: boolean | undefined;
   checksum?: boolean | undefined;
   method?: 'auto' | 'rsync' | 'sftp' | undefined;
+  /**
+   * `rsync` (default): a source directory written without a trailing `/` is copied as a folder
+   * into the destination, as rsync does; `contents`: always its contents.
+   */
+  folderRule?: 'rsync' | 'contents' | undefined;
+}
+
+/** {@link SyncDirectoryOptions} for many pods at once. */
+export interface SyncManyOptions extends Omit<SyncDirectoryOptions, 'onProgress'> {
+  /** Pods syncing at once (default 8). */
+  concurrency?: number | undefined;
+  onProgress?: ((pod: PodInfo, progress: TransferProgress) => void) | undefined;
 }
 
 export interface CreateTemplateOptions extends CallOptions {

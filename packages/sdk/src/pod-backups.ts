@@ -1,5 +1,12 @@
 /** Backups of a pod: configuration, backup now, restore, and their logs. */
-import type { BackupConfig, BackupLog, RestoreLog } from '@lium/api';
+import {
+  type BackupConfigInfo,
+  type BackupLogInfo,
+  type RestoreLogInfo,
+  toBackupConfigInfo,
+  toBackupLogInfo,
+  toRestoreLogInfo,
+} from './account-models.ts';
 import type { LiumCore } from './core.ts';
 import { LiumSdkError } from './errors.ts';
 import type { BackupConfigOptions, CallOptions, PodRef } from './options.ts';
@@ -23,10 +30,10 @@ export async function setBackupConfig(
   core: LiumCore,
   pod: PodRef,
   options: BackupConfigOptions = {},
-): Promise<BackupConfig> {
+): Promise<BackupConfigInfo> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
-  return api.createBackupConfig(
+  const created = await api.createBackupConfig(
     {
       podId: target.id,
       backupPath: options.path ?? '/root',
@@ -35,16 +42,18 @@ export async function setBackupConfig(
     },
     { signal: options.signal },
   );
+  return toBackupConfigInfo(created);
 }
 
 export async function getBackupConfig(
   core: LiumCore,
   pod: PodRef,
   options?: CallOptions,
-): Promise<BackupConfig | null> {
+): Promise<BackupConfigInfo | null> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
-  return api.getBackupConfigForPod(target.id, { signal: options?.signal });
+  const config = await api.getBackupConfigForPod(target.id, { signal: options?.signal });
+  return config ? toBackupConfigInfo(config) : null;
 }
 
 export async function removeBackupConfig(
@@ -63,7 +72,7 @@ export async function backupNow(
   core: LiumCore,
   pod: PodRef,
   options: BackupNowOptions = {},
-): Promise<{ backupLogId: string; log?: BackupLog }> {
+): Promise<{ backupLogId: string; log?: BackupLogInfo }> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -80,14 +89,14 @@ export async function backupNow(
   const log = await untilDone(
     core,
     'backup',
-    () => api.getBackupLog(backupLogId, { signal: options.signal }),
+    async () => toBackupLogInfo(await api.getBackupLog(backupLogId, { signal: options.signal })),
     options,
   );
   return { backupLogId, log };
 }
 
 /** Polls an operation log until it is done; failed and timed-out operations throw. */
-async function untilDone<T extends { status?: string | null | undefined; error_message?: unknown }>(
+async function untilDone<T extends BackupLogInfo | RestoreLogInfo>(
   core: LiumCore,
   what: 'backup' | 'restore',
   read: () => Promise<T | undefined>,
@@ -95,10 +104,10 @@ async function untilDone<T extends { status?: string | null | undefined; error_m
 ): Promise<T> {
   const done = await core.poll(options.timeoutMs ?? 600_000, options.signal, async () => {
     const log = await read();
-    const status = (log?.status ?? '').toUpperCase();
+    const status = log?.status;
     if (log && (status === 'COMPLETED' || status === 'SUCCESS')) return log;
     if (status === 'FAILED' || status === 'ERROR') {
-      const reason = typeof log?.error_message === 'string' ? `: ${log.error_message}` : '';
+      const reason = log?.errorMessage ? `: ${log.errorMessage}` : '';
       throw new LiumSdkError(`The ${what} failed${reason}`, {
         code: what === 'backup' ? 'backup_failed' : 'restore_failed',
         hint: `See lium.list${what === 'backup' ? 'Backup' : 'Restore'}Logs(pod) for details.`,
@@ -117,17 +126,19 @@ export async function listBackupLogs(
   core: LiumCore,
   pod: PodRef,
   options?: CallOptions,
-): Promise<BackupLog[]> {
+): Promise<BackupLogInfo[]> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
-  return api.getBackupLogsForPod(target.id, { signal: options?.signal });
+  return (await api.getBackupLogsForPod(target.id, { signal: options?.signal })).map(
+    toBackupLogInfo,
+  );
 }
 
 export async function restoreBackup(
   core: LiumCore,
   pod: PodRef,
   options: RestoreBackupOptions,
-): Promise<{ restoreLogId: string; log?: RestoreLog }> {
+): Promise<{ restoreLogId: string; log?: RestoreLogInfo }> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
   const call = { signal: options.signal };
@@ -141,7 +152,10 @@ export async function restoreBackup(
   const log = await untilDone(
     core,
     'restore',
-    async () => (await api.getRestoreLogs(target.id, call)).find((l) => l.id === restoreLogId),
+    async () => {
+      const log = (await api.getRestoreLogs(target.id, call)).find((l) => l.id === restoreLogId);
+      return log && toRestoreLogInfo(log);
+    },
     options,
   );
   return { restoreLogId, log };
@@ -151,8 +165,8 @@ export async function listRestoreLogs(
   core: LiumCore,
   pod: PodRef,
   options?: CallOptions,
-): Promise<RestoreLog[]> {
+): Promise<RestoreLogInfo[]> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
-  return api.getRestoreLogs(target.id, { signal: options?.signal });
+  return (await api.getRestoreLogs(target.id, { signal: options?.signal })).map(toRestoreLogInfo);
 }

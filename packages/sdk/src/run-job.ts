@@ -10,6 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isLiumError } from '@lium/errors';
+import { shQuote } from '@lium/ssh/target';
 import {
   detachedJobState,
   followDetachedJob,
@@ -116,8 +117,6 @@ export interface RunJobResult {
   error?: unknown;
 }
 
-const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
-
 /** A remote path the job reads: relative paths are under the job's directory. */
 function remotePathOf(remoteDir: string, path: string): string {
   return path.startsWith('/') ? path : posix.join(remoteDir, path);
@@ -177,7 +176,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
           includeEnv: options.includeEnv,
           extra: options.exclude,
         });
-        await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+        await lium.executeCommand(pod, `mkdir -p ${shQuote(remoteDir)}`, { signal });
         const synced = await lium.syncDirectory(pod, {
           direction: 'up',
           localPath: `${options.syncDir.replace(/\/+$/, '')}/`,
@@ -187,7 +186,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
         });
         emit({ type: 'synced', pod, files: synced.transferred.length });
       } else {
-        await lium.executeCommand(pod, `mkdir -p ${quote(remoteDir)}`, { signal });
+        await lium.executeCommand(pod, `mkdir -p ${shQuote(remoteDir)}`, { signal });
       }
       setPhase('run');
       if (options.detach) {
@@ -202,7 +201,7 @@ export async function runJob(lium: Lium, options: RunJobOptions): Promise<RunJob
         return result;
       }
       ran = true;
-      const run = await lium.executeCommand(pod, `cd ${quote(remoteDir)} && ${options.command}`, {
+      const run = await lium.executeCommand(pod, `cd ${shQuote(remoteDir)} && ${options.command}`, {
         signal,
         ...(options.env ? { env: options.env } : {}),
         ...(options.onStdout ? { onStdout: options.onStdout } : {}),
@@ -313,7 +312,7 @@ async function pullOne(
 ): Promise<string | undefined> {
   const probe = await lium.executeCommand(
     pod,
-    `if [ -d ${quote(remotePath)} ]; then echo dir; elif [ -e ${quote(remotePath)} ]; then echo file; fi`,
+    `if [ -d ${shQuote(remotePath)} ]; then echo dir; elif [ -e ${shQuote(remotePath)} ]; then echo file; fi`,
     { signal },
   );
   const kind = probe.stdout.toString().trim();

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@lium/config';
-import { bag, num, str } from './read.ts';
+import * as v from 'valibot';
 
 /**
  * Index snapshots: what the user last saw in `ls` and `ps`, so `up 2` and `exec 1,3` mean the
@@ -62,8 +62,43 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-function parseDate(value: unknown): Date | undefined {
-  const text = str(value);
+/**
+ * The files' shapes. Each is read leniently (a snapshot is a convenience): a row without an `id` is
+ * skipped, a missing or odd field gets its default, and a file that is no object reads as none.
+ */
+const withDefault = <T>(schema: v.GenericSchema<T>, value: T) => v.fallback(schema, value);
+const Id = v.pipe(v.string(), v.minLength(1));
+const ExecutorRowSchema = v.object({
+  id: Id,
+  huid: withDefault(v.string(), ''),
+  gpu_type: withDefault(v.string(), ''),
+  gpu_count: withDefault(v.number(), 0),
+  price_per_hour: withDefault(v.number(), 0),
+  location: withDefault(v.string(), 'Unknown'),
+});
+const ExecutorFileSchema = v.object({
+  timestamp: v.fallback(v.optional(v.string()), undefined),
+  scope: v.fallback(v.optional(v.string()), undefined),
+  executors: v.array(v.unknown()),
+});
+const PodRowSchema = v.object({
+  id: Id,
+  huid: withDefault(v.string(), ''),
+  name: withDefault(v.string(), ''),
+});
+const PodFileSchema = v.object({ timestamp: v.string(), pods: v.array(v.unknown()) });
+
+/** The rows of `rows` that fit `schema`; the others are dropped. */
+function rowsOf<T>(schema: v.GenericSchema<unknown, T>, rows: readonly unknown[]): T[] {
+  const parsed: T[] = [];
+  for (const row of rows) {
+    const result = v.safeParse(schema, row);
+    if (result.success) parsed.push(result.output);
+  }
+  return parsed;
+}
+
+function parseDate(text: string | undefined): Date | undefined {
   if (!text) return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
@@ -103,23 +138,23 @@ export async function writeExecutorSnapshot(
 export async function readExecutorSnapshot(
   configDir: string,
 ): Promise<ExecutorSnapshot | undefined> {
-  const data = bag(await readJson(join(configDir, EXECUTOR_SNAPSHOT_FILE)));
-  if (!data || !Array.isArray(data.executors)) return undefined;
-  const executors: ExecutorSnapshotEntry[] = [];
-  for (const row of data.executors) {
-    const entry = bag(row);
-    const id = str(entry?.id);
-    if (!entry || !id) continue;
-    executors.push({
-      id,
-      huid: str(entry.huid) ?? '',
-      gpuType: str(entry.gpu_type) ?? '',
-      gpuCount: num(entry.gpu_count) ?? 0,
-      pricePerHour: num(entry.price_per_hour) ?? 0,
-      location: str(entry.location) ?? 'Unknown',
-    });
-  }
-  return { takenAt: parseDate(data.timestamp), scope: str(data.scope), executors };
+  const file = v.safeParse(
+    ExecutorFileSchema,
+    await readJson(join(configDir, EXECUTOR_SNAPSHOT_FILE)),
+  );
+  if (!file.success) return undefined;
+  const data = file.output;
+  const executors = rowsOf(ExecutorRowSchema, data.executors).map(
+    (row): ExecutorSnapshotEntry => ({
+      id: row.id,
+      huid: row.huid,
+      gpuType: row.gpu_type,
+      gpuCount: row.gpu_count,
+      pricePerHour: row.price_per_hour,
+      location: row.location,
+    }),
+  );
+  return { takenAt: parseDate(data.timestamp), scope: data.scope, executors };
 }
 
 const POD_SNAPSHOT_NAME = /^last_ps\.\d+\.json$/;
@@ -207,16 +242,10 @@ async function readPodSnapshotFile(
   file: string,
   options: { now?: Date; maxAgeMs?: number },
 ): Promise<(PodSnapshot & { expired: boolean }) | undefined> {
-  const data = bag(await readJson(file));
-  const takenAt = parseDate(data?.timestamp);
-  if (!data || !takenAt || !Array.isArray(data.pods)) return undefined;
-  const pods: PodSnapshotEntry[] = [];
-  for (const row of data.pods) {
-    const entry = bag(row);
-    const id = str(entry?.id);
-    if (!entry || !id) continue;
-    pods.push({ id, huid: str(entry.huid) ?? '', name: str(entry.name) ?? '' });
-  }
+  const parsed = v.safeParse(PodFileSchema, await readJson(file));
+  const takenAt = parsed.success ? parseDate(parsed.output.timestamp) : undefined;
+  if (!parsed.success || !takenAt) return undefined;
+  const pods: PodSnapshotEntry[] = rowsOf(PodRowSchema, parsed.output.pods);
   const age = (options.now ?? new Date()).getTime() - takenAt.getTime();
   return { takenAt, pods, expired: age > (options.maxAgeMs ?? POD_SNAPSHOT_MAX_AGE_MS) };
 }

@@ -4,7 +4,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '@lium/config';
-import { bag, str } from './read.ts';
+import * as v from 'valibot';
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -40,16 +40,21 @@ export async function apiKeyDigest(apiKey: string): Promise<string> {
   return key.toString('hex').slice(0, 16);
 }
 
+/** `ssh_key_cache.json`: `{ api_key_digest, fingerprints: [...] }`. */
+const KeyCacheFileSchema = v.object({
+  api_key_digest: v.string(),
+  fingerprints: v.array(v.unknown()),
+});
+
 export async function readKnownFingerprints(
   configDir: string,
   digest: string,
 ): Promise<Set<string>> {
   try {
-    const data = bag(JSON.parse(await readFile(join(configDir, SSH_KEY_CACHE_FILE), 'utf8')));
-    if (!data || str(data.api_key_digest) !== digest || !Array.isArray(data.fingerprints)) {
-      return new Set();
-    }
-    return new Set(data.fingerprints.filter((f): f is string => typeof f === 'string'));
+    const text = await readFile(join(configDir, SSH_KEY_CACHE_FILE), 'utf8');
+    const parsed = v.safeParse(KeyCacheFileSchema, JSON.parse(text));
+    if (!parsed.success || parsed.output.api_key_digest !== digest) return new Set();
+    return new Set(parsed.output.fingerprints.filter((f): f is string => typeof f === 'string'));
   } catch {
     return new Set();
   }

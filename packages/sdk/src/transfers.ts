@@ -1,6 +1,8 @@
-/** Files to and from pods: SFTP transfers (one pod or a bounded fan-out) and rsync syncs. */
+/** Files to and from pods: SFTP transfers and rsync syncs, one pod or a bounded fan-out. */
+import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { SyncResult, TransferProgress, TransferResult } from '@lium/ssh';
+import type { SshTarget } from '@lium/ssh/target';
 import type { LiumCore } from './core.ts';
 import type { PodInfo } from './models.ts';
 import type {
@@ -8,11 +10,15 @@ import type {
   PodOutcome,
   PodRef,
   SyncDirectoryOptions,
+  SyncManyOptions,
   TransferCallOptions,
 } from './options.ts';
+import { eachPod } from './pod-fanout.ts';
 import { podTarget } from './pod-ssh.ts';
-import { podOf } from './pods.ts';
-import { settleEach } from './poll.ts';
+import { folderNameToKeep, pullDirFor, remotePathWord } from './sync-paths.ts';
+
+/** What a sync did, with the paths it used once the folder rule and the pull layout applied. */
+export type SyncedDirectory = SyncResult & { localPath: string; remotePath: string };
 
 export async function uploadFile(
   core: LiumCore,
@@ -57,7 +63,7 @@ export function downloadFromMany(
 ): Promise<PodOutcome<TransferResult & { localPath: string }>[]> {
   const name = posix.basename(remotePath.replace(/\/+$/, '')) || 'download';
   return eachPod(core, pods, options, async (pod) => {
-    const localPath = join(localDir, `${pod.huid}-${name}`);
+    const localPath = join(pullDirFor(localDir, pod), name);
     const result = await downloadFile(
       core,
       pod,
@@ -77,29 +83,74 @@ function perPodTransfer(pod: PodInfo, options: ManyTransferOptions): TransferCal
   };
 }
 
-/** Runs `work` for every pod, `concurrency` at a time, collecting results and errors in order. */
-async function eachPod<T>(
-  core: LiumCore,
-  refs: readonly PodRef[],
-  options: ManyTransferOptions,
-  work: (pod: PodInfo) => Promise<T>,
-): Promise<PodOutcome<T>[]> {
-  const pods = await Promise.all(refs.map((ref) => podOf(core, ref, options)));
-  const outcomes = await settleEach(pods, options.concurrency ?? 8, work);
-  return outcomes.map(({ item, ...outcome }) => ({ pod: item, ...outcome }) as PodOutcome<T>);
-}
-
+/**
+ * Syncs a directory with rsync's trailing-slash rule (`folderRule: 'rsync'`, the default): a
+ * source directory written without a trailing `/` lands as a folder inside the destination;
+ * with `folderRule: 'contents'` the contents always go to the destination itself.
+ */
 export async function syncDirectory(
   core: LiumCore,
   pod: PodRef,
   options: SyncDirectoryOptions,
-): Promise<SyncResult> {
+): Promise<SyncedDirectory> {
   const { target } = await podTarget(core, pod, options);
+  const pool = await core.pool();
+  const { localPath: local, remotePath: remote, folderRule, ...rest } = options;
   const up = options.direction === 'up';
-  const { localPath, remotePath, ...rest } = options;
-  return (await core.pool()).sync(target, {
+  const folder =
+    folderRule === 'contents'
+      ? undefined
+      : up
+        ? folderNameToKeep(local, await isLocalDirectory(local))
+        : await remoteFolderToKeep(core, target, remote, options.signal);
+  const localPath = !up && folder ? join(local, folder) : local;
+  const remotePath = up && folder ? posix.join(remote, folder) : remote;
+  const result = await pool.sync(target, {
     ...rest,
     source: up ? localPath : remotePath,
     dest: up ? remotePath : localPath,
   });
+  return { ...result, localPath, remotePath };
+}
+
+async function isLocalDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
+/** `1:/x/logs` (no trailing slash) pulls the folder itself when it is one: ask the pod. */
+async function remoteFolderToKeep(
+  core: LiumCore,
+  target: SshTarget,
+  remotePath: string,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  if (folderNameToKeep(remotePath, true) === undefined) return undefined;
+  const probe = await (await core.pool()).exec(target, `test -d ${remotePathWord(remotePath)}`, {
+    signal,
+  });
+  return folderNameToKeep(remotePath, probe.exitCode === 0);
+}
+
+/**
+ * Syncs the same directory with many pods, `concurrency` (default 8) at a time. A pull from
+ * several pods gives each its own `<localPath>/<huid>/` ({@link pullDirFor}); one pod's failure
+ * does not stop the others: every pod gets a `{ pod, result }` or `{ pod, error }`, in order.
+ */
+export function syncMany(
+  core: LiumCore,
+  pods: readonly PodRef[],
+  options: SyncManyOptions,
+): Promise<PodOutcome<SyncedDirectory>[]> {
+  const { concurrency, onProgress, ...one } = options;
+  const several = pods.length > 1 && options.direction === 'down';
+  return eachPod(core, pods, { concurrency, signal: options.signal }, (pod) =>
+    syncDirectory(core, pod, {
+      ...one,
+      localPath: several ? pullDirFor(options.localPath, pod) : options.localPath,
+      onProgress: onProgress && ((progress: TransferProgress) => onProgress(pod, progress)),
+    }),
+  );
 }

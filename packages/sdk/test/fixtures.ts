@@ -1,8 +1,14 @@
-import type { Executor, Pod } from '@lium/api';
+import { type Executor, ExecutorSchema, type Pod, PodSchema } from '@lium/api';
+import * as v from 'valibot';
 
-/** A wire executor as `GET /executors` sends it (units of the reference §2.2.1). */
+/**
+ * Wire objects built through the `@lium/api` schemas, so a fixture holds only what validation
+ * would produce (numbers as numbers, nulls as undefined); a bad override fails loudly here.
+ */
+
+/** A wire executor as `GET /executors` sends it (units of lium-api.md §2.2.1). */
 export function wireExecutor(overrides: Record<string, unknown> = {}): Executor {
-  return {
+  return v.parse(ExecutorSchema, {
     id: 'e0000000-0000-4000-8000-000000000001',
     machine_name: 'NVIDIA H100 80GB HBM3',
     executor_ip_address: '10.0.0.1',
@@ -42,11 +48,11 @@ export function wireExecutor(overrides: Record<string, unknown> = {}): Executor 
       available_port_count: 12,
     },
     ...overrides,
-  } as unknown as Executor;
+  });
 }
 
 export function wirePod(overrides: Record<string, unknown> = {}): Pod {
-  return {
+  return v.parse(PodSchema, {
     id: 'p0000000-0000-4000-8000-000000000001',
     pod_name: 'trainer',
     status: 'RUNNING',
@@ -56,7 +62,7 @@ export function wirePod(overrides: Record<string, unknown> = {}): Pod {
     updated_at: '2026-01-01T00:01:00Z',
     price: 5,
     gpu_name: 'NVIDIA H100 80GB HBM3',
-    gpu_count: '2',
+    gpu_count: 2,
     template: {
       id: 't1',
       name: 'Pytorch (Cuda)',
@@ -66,7 +72,7 @@ export function wirePod(overrides: Record<string, unknown> = {}): Pod {
       internal_ports: [22, 8000],
     },
     executor: {
-      ...(wireExecutor() as unknown as Record<string, unknown>),
+      ...wireExecutor(),
       price_per_gpu: null,
       price_per_hour: 20,
     },
@@ -74,5 +80,5 @@ export function wirePod(overrides: Record<string, unknown> = {}): Pod {
     jupyter_installation_status: null,
     jupyter_url: null,
     ...overrides,
-  } as unknown as Pod;
+  });
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, type EmulatorOptions, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll } from 'vitest';
 import { Lium, type LiumOptions } from '../src/index.ts';
 
 export interface Harness {
@@ -66,5 +67,44 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
       await emu.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The one emulator fixture of the SDK's tests: call it at the top of a file (or describe) and it
+ * starts a harness before the file's other `beforeAll` hooks and closes it after its tests. The
+ * returned object reads through to that harness, so it is usable in any hook or test.
+ */
+export function useEmulator(options: EmulatorOptions = {}): Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(options);
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+  const started = (): Harness => {
+    if (!harness)
+      throw new Error('useEmulator(): the emulator starts in beforeAll; use it there or in a test');
+    return harness;
+  };
+  return {
+    get emu() {
+      return started().emu;
+    },
+    get dir() {
+      return started().dir;
+    },
+    get configDir() {
+      return started().configDir;
+    },
+    get keyPath() {
+      return started().keyPath;
+    },
+    get extraKeyPath() {
+      return started().extraKeyPath;
+    },
+    newLium: (overrides) => started().newLium(overrides),
+    close: () => started().close(),
   };
 }

@@ -2,25 +2,21 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Lium, type PodInfo } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 // Every public method of Lium against the emulator: real HTTP, real SSH pods.
-let h: Harness;
+const h = useEmulator();
 let lium: Lium;
 let pod: PodInfo;
 
 beforeAll(async () => {
-  h = await startHarness();
   lium = h.newLium();
   const [executor] = await lium.listExecutors({ gpuType: 'A100' });
   pod = await lium.waitForPodReady(
     await lium.startPod({ executorId: executor!.id, podName: 'shared-pod' }),
   );
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 function requests(method: string, path: string) {
@@ -122,6 +118,17 @@ describe('executors', () => {
     expect(e!.huid).toMatch(/^[a-z]+-[a-z]+-[0-9a-f]{2}$/);
   });
 
+  it('gives the deployment estimate as a forecast model', async () => {
+    const [e] = await lium.listExecutors();
+    const [t] = await lium.getTemplates();
+    const forecast = await lium.getDeploymentEstimate(e!.id, t!.id);
+    expect(forecast).toMatchObject({
+      slowMachine: expect.any(Boolean),
+      cachedImage: expect.any(Boolean),
+    });
+    expect(forecast.seconds === undefined || forecast.seconds >= 0).toBe(true);
+  });
+
   it('finds one executor by HUID or id', async () => {
     const [e] = await lium.listExecutors();
     expect((await lium.getExecutor(e!.huid)).id).toBe(e!.id);
@@ -150,7 +157,9 @@ describe('startPod', () => {
     expect(rent?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
 
     const keys = await fresh.listSshKeys();
-    expect(keys.map((k) => k.public_key.trim())).toContain(body.user_public_key[0]);
+    const sent = body.user_public_key[0]?.split(/\s+/).slice(0, 2).join(' ');
+    expect(keys.map((k) => k.publicKey)).toContain(sent);
+    expect(keys.every((k) => k.fingerprint.startsWith('SHA256:'))).toBe(true);
 
     h.emu.control.clearRequests();
     const second = await fresh.startPod({
@@ -382,6 +391,43 @@ describe('commands and files', () => {
     expect((await lium.executeCommand(pod, 'ls /root/project')).stdout).toBe('sub\n');
   });
 
+  it('keeps rsync’s trailing-slash rule unless told to copy contents, and fans out', async () => {
+    const src = join(h.dir, 'folder-rule');
+    await rm(src, { recursive: true, force: true });
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'a.txt'), 'a');
+    const nested = await lium.syncDirectory(pod, {
+      localPath: src,
+      remotePath: '/root/rule',
+      direction: 'up',
+    });
+    expect(nested.remotePath).toBe('/root/rule/folder-rule');
+    const flat = await lium.syncDirectory(pod, {
+      localPath: src,
+      remotePath: '/root/rule-flat',
+      direction: 'up',
+      folderRule: 'contents',
+    });
+    expect(flat.remotePath).toBe('/root/rule-flat');
+    const listing = await lium.executeCommand(pod, 'ls /root/rule /root/rule-flat');
+    expect(listing.stdout).toBe('/root/rule:\nfolder-rule\n\n/root/rule-flat:\na.txt\n');
+
+    const back = join(h.dir, 'folder-back');
+    const [pulled] = await lium.syncMany([pod], {
+      localPath: back,
+      remotePath: '/root/rule/folder-rule',
+      direction: 'down',
+    });
+    expect(pulled?.result?.localPath).toBe(join(back, 'folder-rule'));
+    expect(await readFile(join(back, 'folder-rule', 'a.txt'), 'utf8')).toBe('a');
+    const [missing] = await lium.syncMany([pod], {
+      localPath: back,
+      remotePath: '/root/no-such-dir/',
+      direction: 'down',
+    });
+    expect(missing?.error).toMatchObject({ code: expect.any(String) });
+  });
+
   it('opens an interactive shell with the exit code passed through', async () => {
     const stdout = new PassThrough();
     let output = '';
@@ -451,6 +497,9 @@ describe('templates', () => {
 describe('account, volumes, backups', () => {
   it('reads the balance', async () => {
     expect(await lium.getBalance()).toBeGreaterThan(0);
+    const me = await lium.getMe();
+    expect(me).toMatchObject({ id: expect.any(String), balanceUsd: await lium.getBalance() });
+    expect(me.raw.balance).toBe(me.balanceUsd);
   });
 
   it('manages SSH keys', async () => {
@@ -478,7 +527,7 @@ describe('account, volumes, backups', () => {
   it('configures backups, backs up, restores, and turns backups off', async () => {
     expect(await lium.getBackupConfig(pod)).toBeNull();
     const config = await lium.setBackupConfig(pod, { path: '/root', frequencyHours: 12 });
-    expect(config.backup_frequency_hours).toBe(12);
+    expect(config).toMatchObject({ path: '/root', frequencyHours: 12 });
     expect((await lium.getBackupConfig(pod))?.id).toBe(config.id);
     const { backupLogId, log } = await lium.backupNow(pod, { wait: true });
     expect(log?.status).toBe('COMPLETED');
@@ -488,7 +537,11 @@ describe('account, volumes, backups', () => {
       restorePath: '/root/restored',
       wait: true,
     });
-    expect(restored?.status).toBe('COMPLETED');
+    expect(restored).toMatchObject({
+      status: 'COMPLETED',
+      percent: 100,
+      restorePath: '/root/restored',
+    });
     expect((await lium.listRestoreLogs(pod)).map((l) => l.id)).toContain(restoreLogId);
     expect(await lium.removeBackupConfig(pod)).toBe(true);
     expect(await lium.removeBackupConfig(pod)).toBe(false);

@@ -375,11 +375,7 @@ describe('backups', () => {
       everyHours: parseBackupEvery('6h'),
       keepDays: parseBackupKeep('2w'),
     });
-    expect(config).toMatchObject({
-      backup_path: '/root/work',
-      backup_frequency_hours: 6,
-      retention_days: 14,
-    });
+    expect(config).toMatchObject({ path: '/root/work', frequencyHours: 6, retentionDays: 14 });
     await expect(setBackup(api, pod, {})).rejects.toMatchObject({ code: 'backup_config_exists' });
     const percents: number[] = [];
     const done = await backupNow(api, pod, {

@@ -2,22 +2,20 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 /**
  * The repository README's SDK example, run as written by the Node running the tests (20.19 in
  * CI's minimum): in a plain .mjs file, as a user would, importing the built `@lium/sdk` by name.
  * The file sits inside this package, so the name resolves to its own dist/ through `exports`.
  */
-let h: Harness;
+const h = useEmulator();
 const scratch = new URL('./.tmp/', import.meta.url);
 beforeAll(async () => {
-  h = await startHarness();
   await mkdir(scratch, { recursive: true });
 });
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
-  await h?.close();
 });
 
 async function readmeExample(): Promise<string> {

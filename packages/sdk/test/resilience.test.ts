@@ -1,20 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExecuteManyEvent, Lium, PodInfo } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 // Faults injected through the emulator's control API: lost rent answers, failed creations,
 // pods that refuse SSH in the middle of a fan-out.
-let h: Harness;
+const h = useEmulator({ executors: 120 });
 let lium: Lium;
 
 beforeAll(async () => {
-  h = await startHarness({ executors: 120 });
   lium = h.newLium();
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 async function podsNamed(name: string): Promise<PodInfo[]> {
@@ -160,11 +156,12 @@ describe('fan-out', () => {
     const downloads = await fresh.downloadFromMany(pods, '/root/fan.txt', join(h.dir, 'fan-back'));
     const fetched = downloads.flatMap((d) => (d.result ? [d.result.localPath] : []));
     expect(fetched).toHaveLength(19);
-    expect(fetched[0]).toBe(join(h.dir, 'fan-back', `${pods[0]!.huid}-fan.txt`));
+    expect(fetched[0]).toBe(join(h.dir, 'fan-back', pods[0]!.huid, 'fan.txt'));
     expect(await readFile(fetched[0]!, 'utf8')).toBe('to every pod\n');
 
     h.emu.control.setPodFaults(refusing.id, { refuseConnections: false });
-    await Promise.all(pods.map((p) => fresh.stopPod(p)));
+    const stopped = await fresh.stopPods(pods, { concurrency: 5 });
+    expect(stopped.map((s) => [s.pod.id, s.result])).toEqual(pods.map((p) => [p.id, true]));
     expect((await fresh.listPods()).filter((p) => p.name.startsWith('fan-'))).toEqual([]);
   }, 180_000);
 });

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Lium,
   type PodInfo,
@@ -14,11 +14,11 @@ import {
   SSH_INCLUDE_MARKER,
   SshConfigManager,
 } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 const run = promisify(execFile);
 
-let h: Harness;
+const h = useEmulator({ executors: 6 });
 let lium: Lium;
 let pod: PodInfo;
 let other: PodInfo;
@@ -36,7 +36,6 @@ async function resolved(file: string, host: string): Promise<Record<string, stri
 }
 
 beforeAll(async () => {
-  h = await startHarness({ executors: 6 });
   lium = h.newLium();
   const executors = await lium.listExecutors();
   const started = await Promise.all(
@@ -50,10 +49,6 @@ beforeAll(async () => {
   other = ready[1] as PodInfo;
   userConfig = join(h.dir, 'dot-ssh', 'config');
 }, 60_000);
-
-afterAll(async () => {
-  await h?.close();
-});
 
 describe('SshConfigManager', () => {
   it('writes a Host block per running pod, mode 0600, that it reads back', async () => {

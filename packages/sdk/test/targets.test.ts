@@ -1,18 +1,17 @@
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lium, PodInfo } from '../src/index.ts';
 import { chooseScopedSnapshot, snapshotScope } from '../src/scoped-snapshots.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { useEmulator } from './harness.ts';
 
 // Target resolution the way the CLI uses it: snapshots of what the user saw, against the live
 // emulator, with stale and expired snapshots, duplicate names and bad input.
-let h: Harness;
+const h = useEmulator();
 let lium: Lium;
 let pods: PodInfo[];
 
 beforeAll(async () => {
-  h = await startHarness();
   lium = h.newLium();
   const executors = await lium.listExecutors();
   // Not waiting for readiness: targets only need the pods to be listed.
@@ -20,9 +19,6 @@ beforeAll(async () => {
   for (const [i, name] of ['alpha', 'twin', 'twin', 'omega'].entries()) {
     pods.push(await lium.startPod({ executorId: executors[i]!.id, podName: name }));
   }
-});
-afterAll(async () => {
-  await h?.close();
 });
 
 const ids = (list: { id: string }[]) => list.map((p) => p.id);

@@ -1,19 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { beforeAll, expect, it, vi } from 'vitest';
+import { useEmulator } from './harness.ts';
 
 /**
  * The README's "Typical workflow" example, run unchanged. The code lives in
  * examples/typical-workflow.ts (so `tsc` checks it); the README must show exactly that file, and
  * the test imports it with the environment pointing `new Lium()` at the emulator.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useEmulator();
+beforeAll(async () => {});
 
 async function readmeExample(): Promise<string> {
   const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');

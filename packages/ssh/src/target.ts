@@ -88,3 +88,6 @@ export function targetKey(target: SshTarget): string {
 export function knownHostsHostField(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
+
+// The one POSIX shell quoter, here so callers get it without loading ssh2.
+export { shQuote } from './shell-quote.ts';

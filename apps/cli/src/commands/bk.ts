@@ -130,14 +130,16 @@ async function setBackup(ctx: CommandContext, args: BkArgs & { target: string })
   const everyHours = args.every === undefined ? undefined : s.sdk.parseBackupEvery(args.every);
   const keepDays = args.keep === undefined ? undefined : s.sdk.parseBackupKeep(args.keep);
   const pod = requireRunning(await onePod(ctx, s, args.target, 'set'), 'bk set');
-  const { config: before } = await s.sdk.showBackup(s.api, pod, s.call);
-  const config = await s.sdk.setBackup(s.api, pod, {
-    path: args.path,
-    everyHours,
-    keepDays,
-    replace: true,
-    signal: ctx.signal,
-  });
+  const before = (await s.sdk.showBackup(s.api, pod, s.call)).config?.raw ?? null;
+  const config = (
+    await s.sdk.setBackup(s.api, pod, {
+      path: args.path,
+      everyHours,
+      keepDays,
+      replace: true,
+      signal: ctx.signal,
+    })
+  ).raw;
   const { out } = ctx;
   if (out.json) {
     out.printJson({
@@ -161,7 +163,9 @@ async function setBackup(ctx: CommandContext, args: BkArgs & { target: string })
 async function showBackup(ctx: CommandContext, target: string) {
   const s = await session(ctx);
   const pod = await onePod(ctx, s, target, 'show');
-  const { config, latest } = await s.sdk.showBackup(s.api, pod, s.call);
+  const shown = await s.sdk.showBackup(s.api, pod, s.call);
+  const config = shown.config?.raw;
+  const latest = shown.latest?.raw;
   const { out } = ctx;
   if (out.json) {
     out.printJson({
@@ -199,7 +203,7 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
   let last: OperationProgress | undefined;
   let result: { backupLogId: string; log: BackupLog | undefined };
   try {
-    result = await s.sdk.backupNow(s.api, pod, {
+    const started = await s.sdk.backupNow(s.api, pod, {
       name: args.name,
       description: args.desc,
       wait: args.wait,
@@ -210,6 +214,7 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
         report(progress);
       },
     });
+    result = { backupLogId: started.backupLogId, log: started.log?.raw };
   } catch (error) {
     spinner?.fail();
     if (ctx.interrupted) throw stoppedWaiting('backup', pod, last);
@@ -256,7 +261,7 @@ async function backupLogs(ctx: CommandContext, args: BkArgs & { target: string |
     const pods = await podsOf(ctx, s, args.target, 'logs');
     const perPod = await Promise.all(
       pods.map(async (pod) =>
-        (await s.sdk.listBackupRuns(s.api, pod, s.call)).map((log) => ({ log, pod })),
+        (await s.sdk.listBackupRuns(s.api, pod, s.call)).map((run) => ({ log: run.raw, pod })),
       ),
     );
     rows = perPod.flat();
@@ -296,7 +301,7 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
   let last: OperationProgress | undefined;
   let result: { restoreLogId: string; log: RestoreLog | undefined };
   try {
-    result = await s.sdk.restoreBackup(s.api, pod, {
+    const started = await s.sdk.restoreBackup(s.api, pod, {
       backupId: backup.id,
       to,
       wait: args.wait,
@@ -307,6 +312,7 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
         report(progress);
       },
     });
+    result = { restoreLogId: started.restoreLogId, log: started.log?.raw };
   } catch (error) {
     spinner?.fail();
     if (ctx.interrupted) throw stoppedWaiting('restore', pod, last);
@@ -332,7 +338,7 @@ async function restoreLogs(ctx: CommandContext, args: BkArgs & { target: string 
   const pods = await podsOf(ctx, s, args.target, 'restore-logs');
   const perPod = await Promise.all(
     pods.map(async (pod) =>
-      (await s.sdk.listRestoreRuns(s.api, pod, s.call)).map((log) => ({ log, pod })),
+      (await s.sdk.listRestoreRuns(s.api, pod, s.call)).map((run) => ({ log: run.raw, pod })),
     ),
   );
   let rows: RunRow<RestoreLog>[] = perPod.flat();
@@ -359,7 +365,7 @@ async function restoreLogs(ctx: CommandContext, args: BkArgs & { target: string 
 async function removeBackup(ctx: CommandContext, target: string) {
   const s = await session(ctx);
   const pod = await onePod(ctx, s, target, 'rm');
-  const { config } = await s.sdk.showBackup(s.api, pod, s.call);
+  const config = (await s.sdk.showBackup(s.api, pod, s.call)).config?.raw;
   const { out } = ctx;
   if (!config) {
     if (out.json) out.printJson({ pod: pod.huid, pod_id: pod.id, removed: false });

@@ -107,18 +107,15 @@ export default defineCommand({
       `Stop ${plural(pods.length, 'pod')} (${listLabels(pods.map(podLabel))}, ${formatUsd(hourly)}/h)? Their disks are deleted.`,
       `stop ${plural(pods.length, 'pod')}`,
     );
-    const outcomes = await Promise.all(
-      pods.map(async (pod) => {
-        try {
-          await lium.stopPod(pod, { signal: ctx.signal });
-          if (!out.json) out.success(`Stopped ${podLabel(pod)}`);
-          return { pod, error: undefined };
-        } catch (error) {
-          if (!out.json) out.error(`Could not stop ${podLabel(pod)}: ${(error as Error).message}`);
-          return { pod, error: error as Error };
-        }
-      }),
-    );
+    // The SDK stops at most 8 pods at a time.
+    const outcomes = (await lium.stopPods(pods, { signal: ctx.signal })).map(({ pod, error }) => {
+      if (error === undefined) {
+        if (!out.json) out.success(`Stopped ${podLabel(pod)}`);
+        return { pod, error: undefined };
+      }
+      if (!out.json) out.error(`Could not stop ${podLabel(pod)}: ${(error as Error).message}`);
+      return { pod, error: error as Error };
+    });
     const failed = outcomes.filter((outcome) => outcome.error);
     await keepSshConfigCurrent(ctx, { remove: outcomes.filter((o) => !o.error).map((o) => o.pod) });
     if (out.json) {

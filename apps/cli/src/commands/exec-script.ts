@@ -1,4 +1,4 @@
-import { shellQuote } from '../remote-command.ts';
+import { shQuote } from '@lium/ssh/target';
 
 /**
  * The remote shell text that runs a local script's `text` with `args`. With no `#!` line and no
@@ -15,7 +15,7 @@ export function scriptCommand(text: string, args: readonly string[]): string {
   // Without a #! line, the login shell's bash if it is one (as before), else sh.
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion
   const runner = shebang ? '"$__lium_script"' : '"${BASH:-sh}" "$__lium_script"';
-  const argv = args.map(shellQuote).join(' ');
+  const argv = args.map(shQuote).join(' ');
   return [
     '__lium_script=$(mktemp) || exit 127',
     `printf %s ${data} | base64 -d > "$__lium_script" && chmod 700 "$__lium_script" || { rm -f "$__lium_script"; exit 127; }`,

@@ -1,4 +1,3 @@
-import { join, posix } from 'node:path';
 import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { asList } from '../env-args.ts';
@@ -9,7 +8,6 @@ import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
-import { folderNameToKeep, remotePathWord } from '../rsync-paths.ts';
 
 export default defineCommand({
   builder: (yargs) =>
@@ -51,61 +49,42 @@ export default defineCommand({
     }
     const direction = to ? 'up' : 'down';
     const remote = (to ?? from)!;
+    const { folderNameToKeep, pullDirFor } = await import('@lium/sdk');
     const localArg = direction === 'up' ? args.source : args.dest;
     const local = localPath(localArg, ctx.io);
-    const upFolder =
-      direction === 'up'
-        ? folderNameToKeep(args.source, (await requireLocal(local, 'Local path')).isDirectory)
-        : undefined;
+    if (direction === 'up') await requireLocal(local, 'Local path');
+    // Resolving drops what rsync's rule reads: `./proj/` and `.` mean "the contents".
+    const source =
+      direction === 'up' && folderNameToKeep(localArg, true) === undefined ? `${local}/` : local;
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(remote.targets, { signal: ctx.signal });
     const { out } = ctx;
-    // `1:/x/logs` (no trailing slash) pulls the folder itself, as rsync does: ask each pod
-    // whether the path is a directory.
-    const downFolders = new Map<string, string | undefined>();
-    if (direction === 'down' && folderNameToKeep(remote.path, true) !== undefined) {
-      await Promise.all(
-        pods.map(async (pod) => {
-          const probe = await lium.executeCommand(pod, `test -d ${remotePathWord(remote.path)}`, {
-            signal: ctx.signal,
-          });
-          downFolders.set(pod.id, folderNameToKeep(remote.path, probe.exitCode === 0));
-        }),
-      );
-    }
-    const remotePath = upFolder ? posix.join(remote.path, upFolder) : remote.path;
-    // Pulling from several pods: each into its own <local>/<huid>/ so they never mix.
-    const localFor = (pod: PodInfo) => {
-      const base = direction === 'down' && pods.length > 1 ? `${join(local, pod.huid)}/` : local;
-      const folder = downFolders.get(pod.id);
-      return folder ? join(base, folder) : base;
-    };
     const spinner = out.spinner(
       `${args['dry-run'] ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
     );
-    const results = await Promise.allSettled(
-      pods.map(async (pod) => {
-        const result = await lium.syncDirectory(pod, {
-          localPath: localFor(pod),
-          remotePath,
-          direction,
-          delete: args.delete,
-          exclude: asList(args.exclude),
-          compress: args.compress,
-          dryRun: args['dry-run'],
-          signal: ctx.signal,
-        });
-        return { pod, result };
-      }),
-    );
+    // The SDK applies rsync's trailing-slash rule and, pulling from several pods, gives each its
+    // own <local>/<huid>/; at most 8 pods at a time.
+    const outcomes = await lium.syncMany(pods, {
+      localPath: source,
+      remotePath: remote.path,
+      direction,
+      delete: args.delete,
+      exclude: asList(args.exclude),
+      compress: args.compress,
+      dryRun: args['dry-run'],
+      signal: ctx.signal,
+    });
     spinner.stop();
+    // As before the SDK owned the layout: a several-pod pull names its directory `<huid>/`.
+    const localShown = (pod: PodInfo, path: string) =>
+      direction === 'up' ? local : path === pullDirFor(local, pod) ? `${path}/` : path;
     let failures = 0;
     const rows = [];
-    for (const [i, settled] of results.entries()) {
-      const pod = pods[i] as PodInfo;
-      if (settled.status === 'rejected') {
+    for (const outcome of outcomes) {
+      const { pod } = outcome;
+      if (outcome.result === undefined) {
         failures += 1;
-        const error = settled.reason as Error & { code?: string };
+        const error = outcome.error as Error & { code?: string };
         rows.push({
           pod: pod.huid,
           pod_id: pod.id,
@@ -114,13 +93,13 @@ export default defineCommand({
         if (!out.json) out.error(`${podLabel(pod)}: ${error.message}`);
         continue;
       }
-      const { result } = settled.value;
+      const { result } = outcome;
       rows.push({
         pod: pod.huid,
         pod_id: pod.id,
         direction,
-        local: localFor(pod),
-        remote: remotePath,
+        local: localShown(pod, result.localPath),
+        remote: result.remotePath,
         method: result.method,
         transferred: result.transferred,
         deleted: result.deleted,

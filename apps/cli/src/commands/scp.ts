@@ -1,9 +1,10 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
-import type { Lium, PodInfo } from '@lium/sdk';
+import type { Lium, PodInfo, PodOutcome } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
+import { errorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
@@ -87,7 +88,7 @@ export default defineCommand({
       .example('lium scp 1:/root/out.txt ./', 'download from pod 1')
       .example(
         'lium scp all -d /root/log.txt logs/',
-        'download from every pod as logs/<huid>-log.txt',
+        'download from every pod as logs/<huid>/log.txt',
       )
       .example('lium scp all --coldkey miner --hotkey default', "copy a wallet's public parts"),
   async handler(args, ctx) {
@@ -120,15 +121,22 @@ export default defineCommand({
     if (plan.direction === 'up') await requireLocal(local);
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(plan.targets, { signal: ctx.signal });
-    const results = await Promise.all(
-      pods.map((pod) =>
+    if (pods.length === 1) {
+      const [pod] = pods as [PodInfo];
+      const result =
         plan.direction === 'up'
-          ? uploadTo(lium, pod, local, plan.remote, pods.length, ctx)
-          : downloadFrom(lium, pod, plan.remote ?? '', local, pods.length, ctx),
-      ),
-    );
-    if (ctx.out.json) ctx.out.printJson(results);
-    else if (pods.length > 1) ctx.out.success(`Copied on ${plural(pods.length, 'pod')}`);
+          ? await uploadTo(lium, pod, local, plan.remote, ctx)
+          : await downloadFrom(lium, pod, plan.remote ?? '', local, ctx);
+      if (ctx.out.json) ctx.out.printJson([result]);
+      return;
+    }
+    const rows = await (plan.direction === 'up'
+      ? uploadToPods(lium, pods, local, plan.remote, ctx)
+      : downloadFromPods(lium, pods, plan.remote ?? '', local, ctx));
+    const failed = rows.filter((row) => 'error' in row).length;
+    if (ctx.out.json) ctx.out.printJson(rows);
+    else if (failed === 0) ctx.out.success(`Copied on ${plural(pods.length, 'pod')}`);
+    if (failed > 0) ctx.exitCode = 1;
   },
 });
 
@@ -141,15 +149,87 @@ interface CopyResult {
   bytes: number;
 }
 
-function progressFor(ctx: CommandContext, label: string, single: boolean) {
-  // One bar per file on a terminal; with several pods in parallel one line each at the end.
-  const bar = single ? ctx.out.progress(label) : undefined;
+interface CopyFailure {
+  pod: string;
+  pod_id: string;
+  error: ReturnType<typeof errorJson>;
+}
+
+/** A bar per file on a terminal (one pod); several pods get one line each as they finish. */
+function progressFor(ctx: CommandContext, label: string) {
+  const bar = ctx.out.progress(label);
   return {
     onProgress: (p: { bytes: number; total: number; rate?: number }) =>
-      bar?.update(p.bytes, p.total, p.rate),
-    done: (line: string) =>
-      bar ? bar.done(line) : ctx.out.json ? undefined : ctx.out.success(line),
+      bar.update(p.bytes, p.total, p.rate),
+    done: (line: string) => bar.done(line),
   };
+}
+
+function remoteFor(local: string, remoteArg: string | undefined): string {
+  const remoteBase = remoteArg && remoteArg.length > 0 ? remoteArg : DEFAULT_REMOTE_DIR;
+  return remoteBase.endsWith('/') ? posix.join(remoteBase, basename(local)) : remoteBase;
+}
+
+/** One row per pod of a many-pod copy, in order; failures reported, the rest still copied. */
+function rowsOf<T extends { bytes: number }>(
+  outcomes: readonly PodOutcome<T>[],
+  ctx: CommandContext,
+  row: (pod: PodInfo, result: T) => CopyResult,
+  line: (pod: PodInfo, result: T) => string,
+): (CopyResult | CopyFailure)[] {
+  return outcomes.map((outcome) => {
+    const { pod } = outcome;
+    if (outcome.result === undefined) {
+      const error = outcome.error as Error;
+      if (!ctx.out.json) ctx.out.error(`${podLabel(pod)}: ${error.message}`);
+      return { pod: pod.huid, pod_id: pod.id, error: errorJson(error) };
+    }
+    if (!ctx.out.json) ctx.out.success(line(pod, outcome.result));
+    return row(pod, outcome.result);
+  });
+}
+
+async function uploadToPods(
+  lium: Lium,
+  pods: readonly PodInfo[],
+  local: string,
+  remoteArg: string | undefined,
+  ctx: CommandContext,
+): Promise<(CopyResult | CopyFailure)[]> {
+  const remote = remoteFor(local, remoteArg);
+  const outcomes = await lium.uploadToMany(pods, local, remote, { signal: ctx.signal });
+  return rowsOf(
+    outcomes,
+    ctx,
+    (pod, { bytes }) => ({ pod: pod.huid, pod_id: pod.id, direction: 'up', local, remote, bytes }),
+    (pod, { bytes }) =>
+      `Uploaded ${basename(local)} to ${podLabel(pod)}:${remote} (${formatBytes(bytes)})`,
+  );
+}
+
+/** Several pods: each file lands in `<local>/<huid>/`, the SDK's one layout for such pulls. */
+async function downloadFromPods(
+  lium: Lium,
+  pods: readonly PodInfo[],
+  remote: string,
+  localDir: string,
+  ctx: CommandContext,
+): Promise<(CopyResult | CopyFailure)[]> {
+  const outcomes = await lium.downloadFromMany(pods, remote, localDir, { signal: ctx.signal });
+  return rowsOf(
+    outcomes,
+    ctx,
+    (pod, { bytes, localPath }) => ({
+      pod: pod.huid,
+      pod_id: pod.id,
+      direction: 'down',
+      local: localPath,
+      remote,
+      bytes,
+    }),
+    (pod, { bytes, localPath }) =>
+      `Downloaded ${podLabel(pod)}:${remote} to ${localPath} (${formatBytes(bytes)})`,
+  );
 }
 
 async function uploadTo(
@@ -157,12 +237,10 @@ async function uploadTo(
   pod: PodInfo,
   local: string,
   remoteArg: string | undefined,
-  podCount: number,
   ctx: CommandContext,
 ): Promise<CopyResult> {
-  const remoteBase = remoteArg && remoteArg.length > 0 ? remoteArg : DEFAULT_REMOTE_DIR;
-  const remote = remoteBase.endsWith('/') ? posix.join(remoteBase, basename(local)) : remoteBase;
-  const progress = progressFor(ctx, `${basename(local)} → ${pod.huid}`, podCount === 1);
+  const remote = remoteFor(local, remoteArg);
+  const progress = progressFor(ctx, `${basename(local)} → ${pod.huid}`);
   const { bytes } = await lium.uploadFile(pod, local, remote, {
     signal: ctx.signal,
     onProgress: progress.onProgress,
@@ -185,20 +263,12 @@ async function downloadFrom(
   pod: PodInfo,
   remote: string,
   localArg: string,
-  podCount: number,
   ctx: CommandContext,
 ): Promise<CopyResult> {
   const name = posix.basename(remote);
-  let local: string;
-  if (podCount > 1) {
-    // Several pods: one directory, files named after their pod so none overwrites another.
-    await mkdir(localArg, { recursive: true });
-    local = join(localArg, `${pod.huid}-${name}`);
-  } else {
-    local =
-      localArg.endsWith('/') || (await isDirectory(localArg)) ? join(localArg, name) : localArg;
-  }
-  const progress = progressFor(ctx, `${pod.huid}:${name} → ${basename(local)}`, podCount === 1);
+  const local =
+    localArg.endsWith('/') || (await isDirectory(localArg)) ? join(localArg, name) : localArg;
+  const progress = progressFor(ctx, `${pod.huid}:${name} → ${basename(local)}`);
   const { bytes } = await lium.downloadFile(pod, remote, local, {
     signal: ctx.signal,
     onProgress: progress.onProgress,

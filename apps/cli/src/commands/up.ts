@@ -343,15 +343,14 @@ async function showEstimate(
     .catch(() => undefined);
   if (!estimate) return;
   const { out } = ctx;
-  if (estimate.estimated_seconds !== undefined && estimate.estimated_seconds !== null) {
-    const minutes = Math.max(1, Math.round(estimate.estimated_seconds / 60));
+  if (estimate.seconds !== undefined) {
+    const minutes = Math.max(1, Math.round(estimate.seconds / 60));
     out.info(
-      `  expected to start in about ${minutes} min${estimate.is_cached_template ? ' (image cached on the machine)' : ''}`,
+      `  expected to start in about ${minutes} min${estimate.cachedImage ? ' (image cached on the machine)' : ''}`,
     );
   }
-  if (estimate.is_slow_machine)
-    out.warn(estimate.warning_message || 'This machine is slow to start pods.');
-  else if (estimate.warning_message) out.warn(estimate.warning_message);
+  if (estimate.slowMachine) out.warn(estimate.warning || 'This machine is slow to start pods.');
+  else if (estimate.warning) out.warn(estimate.warning);
 }
 
 /** A rent refused with 404 means the machine is gone from the market since it was listed. */

@@ -63,9 +63,10 @@ export const LocationSchema = fastLooseObject({
   lon: optNumber(),
   timezone: optString(),
 });
+export type ExecutorLocation = v.InferOutput<typeof LocationSchema>;
 
-/** One rentable node of `GET /executors`. */
-export const ExecutorSchema = fastLooseObject({
+/** The fields of an executor; a pod's embedded executor has the same ones, all optional. */
+export const executorEntries = {
   id: v.string(),
   machine_name: v.string(),
   executor_ip_address: optString(),
@@ -86,7 +87,10 @@ export const ExecutorSchema = fastLooseObject({
   nvlink: optBoolean(),
   interconnect: opt(fastLooseObject({})),
   specs: opt(ExecutorSpecsSchema),
-});
+};
+
+/** One rentable node of `GET /executors`. */
+export const ExecutorSchema = fastLooseObject(executorEntries);
 /** What {@link ExecutorSchema} validates: one rentable node of `GET /executors`. */
 export type Executor = v.InferOutput<typeof ExecutorSchema>;
 /**

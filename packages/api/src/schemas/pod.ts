@@ -1,20 +1,16 @@
 import * as v from 'valibot';
 import { opt, optBoolean, optNumber, optString, PortsMapping } from './common.ts';
-import { ExecutorSpecsSchema } from './executor.ts';
+import { executorEntries } from './executor.ts';
 import { PodTemplateSchema } from './template.ts';
 
-/** The host executor as embedded in a pod row; `price_per_gpu` is null there (lium-api.md §2.3.1). */
+/**
+ * The host executor as embedded in a pod row: an executor's fields, of which only `id` is sure,
+ * plus `active`; `price_per_gpu` is null there (lium-api.md §2.3.1).
+ */
 export const PodExecutorSchema = v.looseObject({
-  id: v.string(),
+  ...executorEntries,
   machine_name: optString(),
-  executor_ip_address: optString(),
-  validator_hotkey: optString(),
-  specs: opt(ExecutorSpecsSchema),
-  uptime_in_minutes: optNumber(),
   active: optBoolean(),
-  price_per_hour: optNumber(),
-  price_per_gpu: optNumber(),
-  gpu_count: optNumber(),
 });
 /**
  * What {@link PodExecutorSchema} validates: the host executor as embedded in a pod row;

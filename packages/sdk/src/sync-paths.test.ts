@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderNameToKeep, remotePathWord } from './rsync-paths.ts';
+import { folderNameToKeep, pullDirFor, remotePathWord } from './sync-paths.ts';
 
 describe('folderNameToKeep (rsync’s trailing-slash rule)', () => {
   it('keeps the folder name of a directory written without a trailing slash', () => {
@@ -17,6 +17,14 @@ describe('folderNameToKeep (rsync’s trailing-slash rule)', () => {
 describe('remotePathWord', () => {
   it('quotes for the shell and keeps ~/ meaning home', () => {
     expect(remotePathWord("/x/it's")).toBe(`'/x/it'\\''s'`);
-    expect(remotePathWord('~/logs')).toBe(`"$HOME"/'logs'`);
+    expect(remotePathWord('~/logs')).toBe(`"$HOME"/logs`);
+    expect(remotePathWord('~/my logs')).toBe(`"$HOME"/'my logs'`);
+    expect(remotePathWord('~')).toBe('"$HOME"');
+  });
+});
+
+describe('pullDirFor', () => {
+  it('gives every pod its own directory under the local one', () => {
+    expect(pullDirFor('/tmp/out', { huid: 'brave-hawk-1a' })).toBe('/tmp/out/brave-hawk-1a');
   });
 });
