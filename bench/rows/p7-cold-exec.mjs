@@ -11,11 +11,11 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSshRewritingProxy } from '../lib/api-proxy.mjs';
 import { startEmulatorProcess } from '../lib/emulator.mjs';
+import { startBenchSshd } from '../lib/openssh.mjs';
 import { liumBin } from '../lib/paths.mjs';
 import { rentPods } from '../lib/pods.mjs';
 import { interleave, run, runOk } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
-import { startBenchSshd } from '../lib/openssh.mjs';
 import { median } from '../lib/stats.mjs';
 import { cliHome, tempDir } from '../lib/workspace.mjs';
 
