@@ -148,6 +148,7 @@ export {
   portForwardDepsOf,
 } from './port-forward.ts';
 export {
+  BEST_DEFINITION,
   EXECUTOR_SORT_KEYS,
   type ExecutorSortKey,
   type RankedExecutor,

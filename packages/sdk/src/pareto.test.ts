@@ -14,9 +14,15 @@ describe('paretoFrontier', () => {
     expect(paretoFrontier([cheap, dear])).toEqual([true, false]);
   });
 
-  it('lets a much faster download dominate regardless of price', () => {
-    const fast = node('a', { price_per_gpu: 9, effective_download_speed_mbps: 5000 });
-    const slow = node('b', { price_per_gpu: 1, effective_download_speed_mbps: 1000 });
+  it('never lets a faster download take the ★ from a cheaper machine (issue #14)', () => {
+    const fast = node('a', { price_per_gpu: 2.73, effective_download_speed_mbps: 9363 });
+    const cheap = node('b', { price_per_gpu: 1.66, effective_download_speed_mbps: 4945 });
+    expect(paretoFrontier([fast, cheap])).toEqual([true, true]);
+  });
+
+  it('takes the ★ from a machine that is dearer and no better in any respect', () => {
+    const fast = node('a', { price_per_gpu: 2, effective_download_speed_mbps: 5000 });
+    const slow = node('b', { price_per_gpu: 3, effective_download_speed_mbps: 1000 });
     expect(paretoFrontier([fast, slow])).toEqual([true, false]);
   });
 
@@ -37,10 +43,10 @@ describe('paretoFrontier', () => {
     expect(paretoFrontier([cheapSmall, dearBig])).toEqual([true, true]);
   });
 
-  it('at equal price prefers the US location', () => {
+  it('at equal price and specs, marks both (location is no merit)', () => {
     const us = node('a', {});
     const de = node('b', { location: { country: 'Germany', country_code: 'DE' } });
-    expect(paretoFrontier([us, de])).toEqual([true, false]);
+    expect(paretoFrontier([us, de])).toEqual([true, true]);
   });
 
   it('returns an empty list for no nodes', () => {

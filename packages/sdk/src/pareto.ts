@@ -1,95 +1,54 @@
 import type { ExecutorInfo } from './models.ts';
 
 /**
- * Pareto "★ optimal" marking, the official CLI's rules (reference Appendix A, [L]
- * `calculate_pareto_frontier`): nodes below 100 Mbps download are never optimal; download
- * speed decides first (more than 10 % faster dominates); at equal price (±$0.01) total
- * bandwidth, US location and upload decide (10 % thresholds), then the remaining hardware
- * metrics; otherwise classic dominance with a 0.1 % tolerance.
+ * The ★ marking: a machine is Pareto-optimal when no other listed machine is at least as good
+ * on every one of price per GPU-hour (lower is better), download, upload, VRAM, RAM and disk
+ * (more is better) and strictly better on one. Machines below 100 Mbps download are never ★.
+ *
+ * The official CLI (reference Appendix A, [L] `calculate_pareto_frontier`) lets a >10 % faster
+ * download dominate whatever the price, so an 8×H100 at $13.28/h lost its ★ to one at
+ * $21.84/h and `lium up --gpu H100 --count 8` rented the dearer one (issue #14). Here a cheaper
+ * machine is never dominated by a dearer one, so the cheapest machine that is fast enough is
+ * always ★, and "the cheapest ★ machine" (what `up --gpu` rents) is the cheapest good one.
  */
 export const MIN_PARETO_DOWNLOAD_MBPS = 100;
 
 interface Metrics {
-  pricePerGpu: number;
-  vramGb: number;
-  ramGb: number;
-  diskGb: number;
-  pcieSpeed: number;
-  memorySpeed: number;
-  graphicsSpeed: number;
-  up: number;
-  down: number;
-  locationScore: number;
-  totalBandwidth: number;
+  /** Lower is better. */
+  price: number;
+  /** More is better, each. */
+  more: readonly number[];
 }
 
-/** Hardware metrics compared last, all "more is better". */
-const HARDWARE: readonly (keyof Metrics)[] = [
-  'vramGb',
-  'ramGb',
-  'diskGb',
-  'pcieSpeed',
-  'memorySpeed',
-  'graphicsSpeed',
-];
-const SECONDARY: readonly (keyof Metrics)[] = ['totalBandwidth', 'locationScore', 'up'];
-/** Everything but download (decided first) and price (the one metric to minimise). */
-const MAXIMISED: readonly (keyof Metrics)[] = [
-  ...HARDWARE,
-  'up',
-  'locationScore',
-  'totalBandwidth',
-];
-
 function metricsOf(e: ExecutorInfo): Metrics {
-  const country = (e.location.country ?? '').toUpperCase();
-  const code = (e.location.countryCode ?? '').toUpperCase();
-  const up = e.uploadMbps ?? 0;
-  const down = e.downloadMbps ?? 0;
   return {
-    pricePerGpu: e.pricePerGpuHour > 0 ? e.pricePerGpuHour : Number.POSITIVE_INFINITY,
-    vramGb: e.specs.vramGb,
-    ramGb: e.specs.ramGb,
-    diskGb: e.specs.diskGb,
-    pcieSpeed: e.specs.pcieSpeed ?? 0,
-    memorySpeed: e.specs.memorySpeed ?? 0,
-    graphicsSpeed: e.specs.graphicsSpeed ?? 0,
-    up,
-    down,
-    locationScore: country === 'UNITED STATES' || code === 'US' ? 1 : 0,
-    totalBandwidth: up + down,
+    price: e.pricePerGpuHour > 0 ? e.pricePerGpuHour : Number.POSITIVE_INFINITY,
+    more: [
+      e.downloadMbps ?? 0,
+      e.uploadMbps ?? 0,
+      e.specs.vramGb,
+      e.specs.ramGb,
+      e.specs.diskGb,
+    ],
   };
 }
 
-/** Does `a` dominate `b`? */
+/** Within 0.1 % counts as equal, so rounding in the API does not decide. */
+function compareMore(a: number, b: number): number {
+  const eps = 0.001 * Math.max(Math.abs(a), Math.abs(b));
+  return a > b + eps ? 1 : a < b - eps ? -1 : 0;
+}
+
+/** Does `a` dominate `b`: at least as good in every respect and better in one? */
 function dominates(a: Metrics, b: Metrics): boolean {
-  const downThreshold = 0.1 * Math.max(a.down, b.down);
-  if (a.down > b.down + downThreshold) return true;
-  if (b.down > a.down + downThreshold) return false;
-
-  if (Math.abs(a.pricePerGpu - b.pricePerGpu) < 0.01 || a.pricePerGpu === b.pricePerGpu) {
-    let better = false;
-    for (const key of SECONDARY) {
-      const threshold = key === 'locationScore' ? 0 : 0.1 * Math.max(a[key], b[key]);
-      if (a[key] > b[key] + threshold) better = true;
-      else if (b[key] > a[key] + threshold) return false;
-    }
-    if (better) return true;
-    for (const key of HARDWARE) {
-      if (a[key] > b[key]) better = true;
-      else if (a[key] < b[key]) return false;
-    }
-    return better;
-  }
-
-  let better = false;
-  const priceEps = 0.001 * Math.max(Math.abs(a.pricePerGpu), Math.abs(b.pricePerGpu));
-  if (a.pricePerGpu < b.pricePerGpu - priceEps) better = true;
-  else if (a.pricePerGpu > b.pricePerGpu + priceEps) return false;
-  for (const key of MAXIMISED) {
-    const eps = 0.001 * Math.max(Math.abs(a[key]), Math.abs(b[key]));
-    if (a[key] > b[key] + eps) better = true;
-    else if (a[key] < b[key] - eps) return false;
+  // Prices are cents: a cent apart is a real difference.
+  const price = a.price < b.price - 0.005 ? 1 : a.price > b.price + 0.005 ? -1 : 0;
+  if (price < 0) return false;
+  let better = price > 0;
+  for (const [i, mine] of a.more.entries()) {
+    const order = compareMore(mine, b.more[i] ?? 0);
+    if (order < 0) return false;
+    if (order > 0) better = true;
   }
   return better;
 }
@@ -101,7 +60,7 @@ function dominates(a: Metrics, b: Metrics): boolean {
 export function paretoFrontier(executors: readonly ExecutorInfo[]): boolean[] {
   const metrics = executors.map(metricsOf);
   return metrics.map((mine, i) => {
-    if (mine.down < MIN_PARETO_DOWNLOAD_MBPS) return false;
+    if ((executors[i]?.downloadMbps ?? 0) < MIN_PARETO_DOWNLOAD_MBPS) return false;
     return !metrics.some((other, j) => i !== j && dominates(other, mine));
   });
 }
