@@ -32,42 +32,49 @@ function totalWidth(widths: readonly number[], shown: readonly boolean[]): numbe
 }
 
 /**
- * Decides each column's width within `maxWidth`: shrinkable columns are cut first (widest
- * first, down to their `shrinkTo`), then droppable columns leave by `drop`, then shrinkable ones
- * give up what is left. Columns that are never dropped are kept even if the table still
- * overflows (a very narrow terminal), so no listing ever loses its identifying column.
+ * Decides which columns show and how wide, within `maxWidth`: with shrinkable columns at their
+ * `shrinkTo` size, droppable columns leave by `drop` until the table fits; then the room left
+ * goes back to the shrinkable columns, left to right, up to their natural width. Columns that
+ * are never dropped stay even if the table still overflows (a very narrow terminal): then the
+ * shrinkable ones are cut down to their header, so a listing never loses its identifying column.
  */
 function fit(
   columns: readonly Column[],
-  widths: number[],
+  natural: readonly number[],
   maxWidth: number | undefined,
 ): { widths: number[]; shown: boolean[] } {
   const shown = columns.map(() => true);
-  if (maxWidth === undefined || totalWidth(widths, shown) <= maxWidth) return { widths, shown };
-  const fitted = [...widths];
-  const shrink = (floor: (column: Column, natural: number) => number) => {
-    for (const [i, column] of columns.entries()) {
-      if (!shown[i] || column.shrinkTo === undefined) continue;
-      const over = totalWidth(fitted, shown) - maxWidth;
-      if (over <= 0) return;
-      const low = Math.min(fitted[i] ?? 0, floor(column, widths[i] ?? 0));
-      fitted[i] = Math.max(low, (fitted[i] ?? 0) - over);
-    }
-  };
-  // 1. Cut long text (names, ssh commands) to its usual size.
-  shrink((column) => Math.max(column.shrinkTo ?? 0, stringWidth(column.header)));
-  // 2. Drop the least needed columns.
+  if (maxWidth === undefined || totalWidth(natural, shown) <= maxWidth) {
+    return { widths: [...natural], shown };
+  }
+  const floorOf = (column: Column, i: number) =>
+    column.shrinkTo === undefined
+      ? (natural[i] ?? 0)
+      : Math.min(natural[i] ?? 0, Math.max(column.shrinkTo, stringWidth(column.header)));
+  const widths = columns.map(floorOf);
   const order = columns
     .map((column, i) => ({ drop: column.drop ?? 0, i }))
     .filter(({ drop }) => drop > 0)
     .sort((a, b) => b.drop - a.drop || b.i - a.i);
   for (const { i } of order) {
-    if (totalWidth(fitted, shown) <= maxWidth) break;
+    if (totalWidth(widths, shown) <= maxWidth) break;
     shown[i] = false;
   }
-  // 3. Still too wide: cut the shrinkable columns further, down to their header.
-  shrink((column) => Math.max(3, Math.min(column.shrinkTo ?? 0, stringWidth(column.header))));
-  return { widths: fitted, shown };
+  let room = maxWidth - totalWidth(widths, shown);
+  for (const [i, column] of columns.entries()) {
+    if (!shown[i] || column.shrinkTo === undefined) continue;
+    const width = widths[i] ?? 0;
+    if (room < 0) {
+      const cut = Math.min(-room, width - Math.max(3, stringWidth(column.header)));
+      widths[i] = width - Math.max(0, cut);
+      room += Math.max(0, cut);
+    } else {
+      const grow = Math.min(room, (natural[i] ?? 0) - width);
+      widths[i] = width + grow;
+      room -= grow;
+    }
+  }
+  return { widths, shown };
 }
 
 /**
