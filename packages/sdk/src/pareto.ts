@@ -23,13 +23,7 @@ interface Metrics {
 function metricsOf(e: ExecutorInfo): Metrics {
   return {
     price: e.pricePerGpuHour > 0 ? e.pricePerGpuHour : Number.POSITIVE_INFINITY,
-    more: [
-      e.downloadMbps ?? 0,
-      e.uploadMbps ?? 0,
-      e.specs.vramGb,
-      e.specs.ramGb,
-      e.specs.diskGb,
-    ],
+    more: [e.downloadMbps ?? 0, e.uploadMbps ?? 0, e.specs.vramGb, e.specs.ramGb, e.specs.diskGb],
   };
 }
 

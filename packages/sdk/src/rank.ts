@@ -78,7 +78,5 @@ export function rankExecutors(
     );
   }
   const compare = COMPARE[sort];
-  return ranked.sort(
-    (a, b) => compare(a.executor, b.executor) || byPrice(a.executor, b.executor),
-  );
+  return ranked.sort((a, b) => compare(a.executor, b.executor) || byPrice(a.executor, b.executor));
 }

@@ -148,7 +148,9 @@ export class Output {
     if (options.footer) this.info(this.c.dim(options.footer));
     if (table.hidden.length > 0) {
       this.info(
-        this.c.dim(`Hidden to fit ${this.#width} columns: ${table.hidden.join(', ')} (--json has all).`),
+        this.c.dim(
+          `Hidden to fit ${this.#width} columns: ${table.hidden.join(', ')} (--json has all).`,
+        ),
       );
     }
     return { hidden: table.hidden };
