@@ -3,6 +3,7 @@ import { defineCommand } from '../define-command.ts';
 import { number, oneOf, options, text } from '../options.ts';
 import { formatCuda, formatNumber, formatUsd } from '../output/format.ts';
 import { paintTier } from '../output/tier.ts';
+import { nearestGpuNames } from '../gpu-suggestions.ts';
 import { executorRow } from '../rows.ts';
 
 /**
@@ -96,7 +97,21 @@ export default defineCommand({
       })
       .finally(() => busy.stop());
     // The SDK's one ranking: `lium up --gpu` rents row 1 of this same order.
-    const { rankExecutors } = await import('@lium/sdk');
+    const { extractGpuModel, rankExecutors } = await import('@lium/sdk');
+    if (found.length === 0 && args.gpu && !ctx.out.json) {
+      const names = (await lium.listMachineNames({ signal: ctx.signal })).map(extractGpuModel);
+      const near = nearestGpuNames(args.gpu, names);
+      if (
+        near.length > 0 &&
+        !names.some((name) => name.toUpperCase() === args.gpu?.toUpperCase())
+      ) {
+        ctx.out.warn(`No ${args.gpu} machines. Did you mean ${near.join(', ')}?`);
+        ctx.out.info(
+          ctx.out.c.dim(`e.g. \`lium ls ${near[0]}\`; \`lium ls\` lists every GPU type.`),
+        );
+        return;
+      }
+    }
     const ranked = rankExecutors(found, { sort: args.sort });
     // A person at a terminal gets a screenful; a pipe or file gets every row.
     const limit = args.limit ?? (ctx.out.toTerminal ? TERMINAL_ROWS : undefined);
