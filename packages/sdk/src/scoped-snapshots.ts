@@ -28,6 +28,8 @@ export interface ScopedSnapshot {
   shellPid: number;
   takenAt: Date;
   ids: string[];
+  /** What people type for the rows (HUIDs and names), for shell completion without the API. */
+  words: string[];
   expired: boolean;
 }
 
@@ -64,11 +66,21 @@ export async function writeScopedSnapshot(
   configDir: string,
   kind: SnapshotKind,
   ids: readonly string[],
-  options: { shellPid: number; scope: string; now?: Date | undefined },
+  options: {
+    shellPid: number;
+    scope: string;
+    now?: Date | undefined;
+    words?: readonly string[] | undefined;
+  },
 ): Promise<void> {
   const now = options.now ?? new Date();
   const file = fileOf(configDir, kind, options.shellPid);
-  const data = { timestamp: now.toISOString(), scope: options.scope, ids };
+  const data = {
+    timestamp: now.toISOString(),
+    scope: options.scope,
+    ids,
+    ...(options.words ? { words: options.words } : {}),
+  };
   await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
   await prune(configDir, file, now);
 }
@@ -112,13 +124,16 @@ async function readOne(
     return undefined;
   }
   if (typeof data !== 'object' || data === null) return undefined;
-  const { timestamp, scope: own, ids } = data as Record<string, unknown>;
+  const { timestamp, scope: own, ids, words } = data as Record<string, unknown>;
   if (own !== scope || typeof timestamp !== 'string' || !Array.isArray(ids)) return undefined;
   const takenAt = new Date(timestamp);
   if (Number.isNaN(takenAt.getTime())) return undefined;
   const list = ids.filter((id): id is string => typeof id === 'string');
+  const typed = Array.isArray(words)
+    ? words.filter((word): word is string => typeof word === 'string')
+    : [];
   const expired = now.getTime() - takenAt.getTime() > SNAPSHOT_MAX_AGE_MS;
-  return { shellPid, takenAt, ids: list, expired };
+  return { shellPid, takenAt, ids: list, words: typed, expired };
 }
 
 /** This shell's snapshot of the scope, else another shell's when unambiguous. */
