@@ -5,6 +5,6 @@ export function spotWarning(executors: readonly ExecutorInfo[]): string | undefi
   const spot = executors.filter((executor) => executor.tier === 'spot');
   if (spot.length === 0) return undefined;
   const which =
-    executors.length === 1 ? 'This is a spot machine' : `${spot.length} of these are spot machines`;
-  return `${which}: the provider can reclaim a spot pod at any time. Keep work in a volume or pull it often.`;
+    executors.length === 1 ? 'A spot machine' : `${spot.length} of ${executors.length} are spot`;
+  return `${which}: the provider can reclaim a spot pod at any time.`;
 }

@@ -52,8 +52,8 @@ function locationOf(executor: ExecutorInfo): string {
 function lsFooter(shown: number, total: number, sort: (typeof SORTS)[number]): string {
   const count =
     shown < total ? `${shown} of ${total} machines` : `${total} machine${total === 1 ? '' : 's'}`;
-  const more = shown < total ? ` \`--limit ${total}\` shows all.` : '';
-  return `${count}, ${ORDER[sort]}.${more} Rent one: \`lium up <#>\`.`;
+  const more = shown < total ? `; \`--limit ${total}\` shows all` : '';
+  return `${count}, ${ORDER[sort]}${more}.\nRent one with \`lium up <#>\`.`;
 }
 
 export default defineCommand({

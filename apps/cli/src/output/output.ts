@@ -145,7 +145,7 @@ export class Output {
       this.#width,
     );
     this.print(table.text);
-    if (options.footer) this.info(this.c.dim(options.footer));
+    for (const line of options.footer?.split('\n') ?? []) this.info(this.c.dim(line));
     if (table.hidden.length > 0) {
       this.info(
         this.c.dim(
