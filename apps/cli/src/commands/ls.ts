@@ -81,7 +81,7 @@ export default defineCommand({
       .example('lium ls H100 --limit 5', 'the five best H100 machines')
       .example('lium ls --sort price', 'every machine, cheapest per GPU-hour first')
       .example('lium ls --max-price 1.5 --sort gpus', 'cheap machines, most GPUs first')
-      .epilog(`${BEST_HELP} \`lium up --gpu\` rents the best.`),
+      .epilog(`${BEST_HELP} \`lium up --gpu GPU\` rents the best of that GPU.`),
   async handler(args, ctx) {
     const lium = await ctx.lium();
     const busy = ctx.out.busy('Finding machines…');
