@@ -1,9 +1,9 @@
 import type { ExecutorInfo, ExecutorSortKey } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
+import { nearestGpuNames } from '../gpu-suggestions.ts';
 import { number, oneOf, options, text } from '../options.ts';
 import { formatCuda, formatNumber, formatUsd } from '../output/format.ts';
 import { paintTier } from '../output/tier.ts';
-import { nearestGpuNames } from '../gpu-suggestions.ts';
 import { executorRow } from '../rows.ts';
 
 /**

@@ -10,8 +10,8 @@ import { paintTier } from '../output/tier.ts';
 import { formatMoment, formatUntil } from '../output/time.ts';
 import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
-import { spotWarning } from '../spot-warning.ts';
 import { guardSpend } from '../spend.ts';
+import { spotWarning } from '../spot-warning.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 type UpArgs = ArgsOf<typeof builder>;

@@ -16,11 +16,11 @@ export function truncateToWidth(text: string, width: number): string {
   let coloured = false;
   let rest = text;
   while (rest.length > 0) {
-    const escape = ANSI_AT_START.exec(rest);
-    if (escape) {
-      out += escape[0];
+    const code = ANSI_AT_START.exec(rest);
+    if (code) {
+      out += code[0];
       coloured = true;
-      rest = rest.slice(escape[0].length);
+      rest = rest.slice(code[0].length);
       continue;
     }
     const char = String.fromCodePoint(rest.codePointAt(0) ?? 0);
