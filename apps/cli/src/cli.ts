@@ -102,9 +102,13 @@ function ownOptionsFirst<T>(built: T): T {
   return built;
 }
 
-/** How wide `--help` is laid out: the terminal (or `COLUMNS`), at most 100, else 80. */
+/**
+ * How wide `--help` is laid out, at most 100: the stream's width (a terminal, or what the build
+ * passes for `dist/help-<width>.txt`), else `COLUMNS`, else 80. `bin/lium.js` picks the same.
+ */
 function helpWidth(io: CliIO): number {
-  return Math.min(100, outputWidth(io) ?? 80);
+  const columns = io.stdout.columns;
+  return Math.min(100, columns !== undefined && columns > 0 ? columns : (outputWidth(io) ?? 80));
 }
 
 type ExampleFn = (command: string, description?: string) => unknown;
