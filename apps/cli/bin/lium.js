@@ -18,7 +18,9 @@ const { join } = require('node:path');
  * width the parser would wrap at; undefined when there is none, and then yargs prints it.
  */
 function prebuiltHelp() {
-  const width = Math.min(100, process.stdout.columns ?? 80);
+  const fromEnv = Number(process.env.COLUMNS);
+  const fallback = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+  const width = Math.min(100, process.stdout.columns || fallback);
   try {
     return readFileSync(join(__dirname, '..', 'dist', `help-${width}.txt`));
   } catch {

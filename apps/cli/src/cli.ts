@@ -11,6 +11,8 @@ import { ROOT_USAGE, withGroupedCommands } from './help-groups.ts';
 import type { CliIO } from './io.ts';
 import { shouldUseColor } from './output/color.ts';
 import { Output } from './output/output.ts';
+import stringWidth from './output/string-width.ts';
+import { outputWidth } from './output/width.ts';
 import { OptionWords, splitRemoteCommand } from './remote-command.ts';
 import { explainUsage, RawUsageError } from './usage-messages.ts';
 import { VERSION } from './version.ts';
@@ -75,7 +77,74 @@ function createOutput(io: CliIO, globals: Pick<GlobalArgs, 'json' | 'debug' | 'c
     colorStderr: colorOf(io.stderr.isTTY),
     animate: Boolean(io.stderr.isTTY) && !globals.json && !io.env.CI && io.env.TERM !== 'dumb',
     debug: globals.debug,
+    width: outputWidth(io),
   });
+}
+
+const GLOBAL_KEYS = [...Object.keys(GLOBAL_OPTIONS), 'help', 'version'];
+
+interface GroupedParser {
+  getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> };
+  getGroups(): Record<string, string[]>;
+  group(keys: string[], name: string): unknown;
+}
+
+/**
+ * A command's help lists its own options first and the global ones after. yargs lists a
+ * command's own groups before the groups kept from the root ("Global options:"), but adds the
+ * default "Options:" group last; so the command's options are grouped as "Options:" here.
+ */
+function ownOptionsFirst<T>(built: T): T {
+  const parser = built as unknown as GroupedParser;
+  const grouped = new Set(Object.values(parser.getGroups()).flat());
+  const { key, alias } = parser.getOptions();
+  const aliases = new Set(Object.values(alias).flat());
+  const own = Object.keys(key).filter(
+    (name) => !grouped.has(name) && !aliases.has(name) && !GLOBAL_KEYS.includes(name),
+  );
+  if (own.length > 0) parser.group(own, 'Options:');
+  return built;
+}
+
+/**
+ * How wide `--help` is laid out, at most 100: the stream's width (a terminal, or what the build
+ * passes for `dist/help-<width>.txt`), else `COLUMNS`, else 80. `bin/lium.js` picks the same.
+ */
+function helpWidth(io: CliIO): number {
+  const columns = io.stdout.columns;
+  return Math.min(100, columns !== undefined && columns > 0 ? columns : (outputWidth(io) ?? 80));
+}
+
+type ExampleFn = (command: string, description?: string) => unknown;
+
+/**
+ * Examples are never broken mid-command: yargs gives the command column at most half the width
+ * and wraps longer commands onto the description's lines. The builder's `.example()` calls are
+ * held back; if every command fits that column they are passed on as they were, else each
+ * command gets a line of its own under its description, as a shell comment (like `gh`).
+ */
+function collectExamples(parser: Argv<GlobalArgs>): { write(width: number): void } {
+  const target = parser as unknown as { example: ExampleFn };
+  const original = target.example.bind(parser);
+  const held: [string, string][] = [];
+  target.example = (command, description) => {
+    held.push([command, description ?? '']);
+    return parser;
+  };
+  return {
+    write(width) {
+      target.example = original;
+      const column = Math.floor(width * 0.5);
+      const fits = held.every(([command]) => stringWidth(command) <= column);
+      for (const [command, description] of held) {
+        if (fits || !description) original(command, description);
+        else {
+          original(`# ${description}`, '');
+          original(command, '');
+        }
+      }
+    },
+  };
 }
 
 /** Thrown instead of running a handler when the parser only checks a command line. */
@@ -98,7 +167,7 @@ function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<Gl
     .parserConfiguration({ 'populate--': true, 'dot-notation': false })
     .epilog(EPILOG)
     .options(GLOBAL_OPTIONS)
-    .group([...Object.keys(GLOBAL_OPTIONS), 'help', 'version'], 'Global options:')
+    .group(GLOBAL_KEYS, 'Global options:')
     .middleware((argv) => {
       ctx.globals = {
         json: Boolean(argv.json),
@@ -128,7 +197,12 @@ function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<Gl
       command: entry.command,
       describe: entry.describe,
       aliases: entry.aliases ? [...entry.aliases] : [],
-      builder: async (inner: Argv<GlobalArgs>) => (await entry.load()).default.builder(inner, ctx),
+      builder: async (inner: Argv<GlobalArgs>) => {
+        const examples = collectExamples(inner);
+        const built = await (await entry.load()).default.builder(inner, ctx);
+        examples.write(helpWidth(io));
+        return ownOptionsFirst(built);
+      },
       handler: async (args) => {
         const module = (await entry.load()).default;
         await ctx.applyTimeout();
@@ -163,11 +237,6 @@ function timedOutInstead(error: unknown, ctx: CommandContext): unknown {
   if (code !== 'interrupted' && code !== 'aborted' && isLiumError(error)) return error;
   const hint = code === 'interrupted' && isLiumError(error) ? error.hint : undefined;
   return hint ? new CliError(timedOut.message, { code: 'command_timeout', hint }) : timedOut;
-}
-
-/** The width help text wraps at: the terminal's, at most 100; 80 off a terminal. */
-function helpWidth(io: CliIO): number {
-  return Math.min(100, io.stdout.columns ?? 80);
 }
 
 /**

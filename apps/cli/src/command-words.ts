@@ -6,4 +6,4 @@
 /** `lium config <action>`: config.ts declares one yargs subcommand for each. */
 export const CONFIG_ACTIONS = ['set', 'get', 'unset', 'show', 'path', 'edit', 'profiles'] as const;
 /** Shells `lium completion` writes a script for. */
-export const SHELLS = ['bash', 'zsh'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;

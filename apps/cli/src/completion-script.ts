@@ -29,10 +29,23 @@ if [[ "\${zsh_eval_context[-1]}" == "loadautofunc" ]]; then _lium "$@"; else com
 ###-end-lium-completions-###
 `;
 
+const FISH = `###-begin-lium-completions-###
+# lium completion for fish: add \`lium completion fish | source\` to ~/.config/fish/config.fish
+function __lium_complete
+    set -l before (commandline -opc)
+    set -l current (commandline -ct)
+    lium __complete $before[2..-1] "$current" 2>/dev/null
+end
+complete -c lium -a '(__lium_complete)'
+###-end-lium-completions-###
+`;
+
 export function completionScript(
   shell: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): string {
-  const wanted = shell ?? (env.SHELL?.endsWith('zsh') ? 'zsh' : 'bash');
-  return wanted === 'zsh' ? ZSH : BASH;
+  const login = env.SHELL ?? '';
+  const wanted =
+    shell ?? (login.endsWith('zsh') ? 'zsh' : login.endsWith('fish') ? 'fish' : 'bash');
+  return wanted === 'zsh' ? ZSH : wanted === 'fish' ? FISH : BASH;
 }

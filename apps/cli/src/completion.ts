@@ -5,8 +5,34 @@ import type { CommandContext } from './context.ts';
 /**
  * Shell completion. `lium completion` prints a script; the script calls the hidden
  * `lium __complete <words…>` on every Tab, which answers one candidate per line: command names,
- * option names, and for commands that take pods, the HUIDs and names of your pods.
+ * option names, an option's choices (`--sort`, `--tier`), GPU types after `ls` and `--gpu`, and
+ * for commands that take pods, `all` and the HUIDs and names of the pods of the last `lium ps`
+ * (read from disk: Tab must not wait for the API).
  */
+
+/** GPU types offered before any `lium ls` has been seen (the marketplace's usual names). */
+const COMMON_GPU_TYPES = [
+  'A100',
+  'A10',
+  'A4000',
+  'A40',
+  'A5000',
+  'A6000',
+  'B200',
+  'H100',
+  'H200',
+  'L4',
+  'L40',
+  'L40S',
+  'RTX3090',
+  'RTX4090',
+  'RTX5090',
+  'RTX6000',
+  'RTXPRO6000',
+];
+
+/** Options whose value is a GPU type. */
+const GPU_OPTIONS = new Set(['--gpu']);
 
 /** The global flags as typed: each name, its one-letter alias, `--no-x` for booleans, help. */
 function globalFlags(): string[] {
@@ -34,6 +60,23 @@ interface ParsedOptions {
   key: Record<string, unknown>;
   boolean: string[];
   alias: Record<string, string[]>;
+  choices: Record<string, readonly string[]>;
+}
+
+/** The values an option accepts when they are a fixed list (`--sort`, `--tier`), by `--name`. */
+async function optionChoices(command: string, ctx: CommandContext): Promise<Map<string, string[]>> {
+  const entry = findCommand(command);
+  if (!entry) return new Map();
+  const module = (await entry.load()).default;
+  const parser = module.builder(yargs() as unknown as Parameters<typeof module.builder>[0], ctx);
+  const declared = (parser as unknown as { getOptions(): ParsedOptions }).getOptions();
+  const choices = new Map<string, string[]>();
+  for (const [name, values] of Object.entries(declared.choices ?? {})) {
+    for (const spelling of [name, ...(declared.alias[name] ?? [])]) {
+      choices.set(spelling.length > 1 ? `--${spelling}` : `-${spelling}`, [...values]);
+    }
+  }
+  return choices;
 }
 
 /** The options a command's builder declares (not the global ones), read from yargs itself. */
@@ -62,9 +105,21 @@ async function optionNames(command: string, ctx: CommandContext): Promise<string
   return (await commandOptions(command, ctx)).map((option) => `--${option.name}`);
 }
 
+async function gpuTypes(ctx: CommandContext): Promise<string[]> {
+  try {
+    const lium = await ctx.lium();
+    return [...(await lium.rememberedGpuTypes()), ...COMMON_GPU_TYPES];
+  } catch {
+    return COMMON_GPU_TYPES;
+  }
+}
+
 async function podNames(ctx: CommandContext): Promise<string[]> {
   try {
     const lium = await ctx.lium();
+    // The pods of the last `lium ps` (or `up`), from disk; the API only when none was kept.
+    const remembered = await lium.rememberedPodWords();
+    if (remembered) return remembered;
     // Tab must stay snappy: a slow or unreachable API just means no pod names.
     const pods = await lium.listPods({ signal: AbortSignal.timeout(3000) });
     return pods.flatMap((pod) =>
@@ -87,8 +142,17 @@ export async function complete(line: readonly string[], ctx: CommandContext): Pr
   const positionals = before.filter((word) => !word.startsWith('-'));
   const command = positionals[0];
   const entry = command ? findCommand(command) : undefined;
+  const previous = before.at(-1);
+  const choices =
+    previous?.startsWith('-') && command
+      ? (await optionChoices(command, ctx)).get(previous)
+      : undefined;
   let candidates: string[];
-  if (current.startsWith('-')) {
+  if (previous && GPU_OPTIONS.has(previous)) {
+    candidates = await gpuTypes(ctx);
+  } else if (choices) {
+    candidates = choices;
+  } else if (current.startsWith('-')) {
     candidates = [...globalFlags(), ...(command ? await optionNames(command, ctx) : [])];
   } else if (!command) {
     candidates = commandNames();
@@ -97,7 +161,9 @@ export async function complete(line: readonly string[], ctx: CommandContext): Pr
   } else if (entry?.subcommandTakes === 'pods' && positionals.length === 2) {
     candidates = await podNames(ctx);
   } else if (entry?.takes === 'pods' && positionals.length === 1) {
-    candidates = await podNames(ctx);
+    candidates = ['all', ...(await podNames(ctx))];
+  } else if (command === 'ls' && positionals.length === 1) {
+    candidates = await gpuTypes(ctx);
   } else {
     candidates = [];
   }

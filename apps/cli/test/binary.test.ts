@@ -1,33 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Emulator, startEmulator } from '@lium/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.ts';
+import { ensureBuilt } from './built-cli.ts';
 import { CaptureStream } from './helpers.ts';
 
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(cliDir, 'bin', 'lium.js');
 const demoScript = pathToFileURL(join(cliDir, '..', '..', 'scripts', 'demo.mjs')).href;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `pnpm test` builds first; when run alone, build the CLI if its dist is missing or stale. */
-function ensureBuilt(): void {
-  const main = join(cliDir, 'dist', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(cliDir, 'src'))) return;
-  const build = spawnSync('npx', ['tsdown'], { cwd: cliDir, encoding: 'utf8' });
-  if (build.status !== 0)
-    throw new Error(`building the CLI failed:\n${build.stdout}${build.stderr}`);
-}
 
 function lium(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], {

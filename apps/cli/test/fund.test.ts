@@ -1,33 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VECTOR_PASSWORD, writeWallet } from '@lium/test-support/bittensor-wallets';
 import { type SubstrateChain, startSubstrateChain } from '@lium/test-support/substrate-chain';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built-cli.ts';
 import { useEmulatorWorld } from './helpers.ts';
 
 const TAO = 1_000_000_000n;
 const COMPANY = '5FqACMtcegZxxopgu1g7TgyrnyD8skurr9QDPLPhxNQzsThe';
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(cliDir, 'bin', 'lium.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const main = join(cliDir, 'dist', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(cliDir, 'src'))) return;
-  const build = spawnSync('npx', ['tsdown'], { cwd: cliDir, encoding: 'utf8' });
-  if (build.status !== 0)
-    throw new Error(`building the CLI failed:\n${build.stdout}${build.stderr}`);
-}
 
 /** The built `lium`, as a user runs it (async, so the in-process chain keeps answering). */
 function liumBin(args: string[], env: Record<string, string>) {

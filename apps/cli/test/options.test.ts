@@ -205,8 +205,8 @@ describe('what the user typed is what the message shows', () => {
     expect(result.stderr).not.toContain('[object Object]');
   });
 
-  it('yargs choice errors are one line (lium completion fish)', async () => {
-    const result = await lium(['completion', 'fish']);
+  it('yargs choice errors are one line (lium completion powershell)', async () => {
+    const result = await lium(['completion', 'powershell']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('fish');

@@ -183,6 +183,7 @@ export {
 } from './port-forward.ts';
 export type { PreconnectOutcome } from './preconnect.ts';
 export {
+  BEST_DEFINITION,
   EXECUTOR_SORT_KEYS,
   type ExecutorSortKey,
   type RankedExecutor,

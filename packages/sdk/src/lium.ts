@@ -181,6 +181,19 @@ export class Lium implements AsyncDisposable {
     );
   }
 
+  /**
+   * HUIDs and names of the pods last remembered with {@link rememberPods}, read from disk without
+   * an API call (for shell completion); undefined when none were remembered.
+   */
+  rememberedPodWords(): Promise<string[] | undefined> {
+    return selections.rememberedPodWords(this.#core);
+  }
+
+  /** GPU types of the machines last remembered with {@link rememberExecutors} (no API call). */
+  rememberedGpuTypes(): Promise<string[]> {
+    return selections.rememberedGpuTypes(this.#core);
+  }
+
   /** Executors named by `1`, `1,2`, `1-3` (from this shell's last `ls`), HUIDs or ids. */
   resolveExecutors(spec: string, options?: CallOptions): Promise<ExecutorInfo[]> {
     return selections.resolveExecutors(this.#core, spec, options);

@@ -14,9 +14,15 @@ describe('paretoFrontier', () => {
     expect(paretoFrontier([cheap, dear])).toEqual([true, false]);
   });
 
-  it('lets a much faster download dominate regardless of price', () => {
-    const fast = node('a', { price_per_gpu: 9, effective_download_speed_mbps: 5000 });
-    const slow = node('b', { price_per_gpu: 1, effective_download_speed_mbps: 1000 });
+  it('never lets a faster download take the ★ from a cheaper machine (issue #14)', () => {
+    const fast = node('a', { price_per_gpu: 2.73, effective_download_speed_mbps: 9363 });
+    const cheap = node('b', { price_per_gpu: 1.66, effective_download_speed_mbps: 4945 });
+    expect(paretoFrontier([fast, cheap])).toEqual([true, true]);
+  });
+
+  it('takes the ★ from a machine that is dearer and no better in any respect', () => {
+    const fast = node('a', { price_per_gpu: 2, effective_download_speed_mbps: 5000 });
+    const slow = node('b', { price_per_gpu: 3, effective_download_speed_mbps: 1000 });
     expect(paretoFrontier([fast, slow])).toEqual([true, false]);
   });
 
@@ -37,87 +43,33 @@ describe('paretoFrontier', () => {
     expect(paretoFrontier([cheapSmall, dearBig])).toEqual([true, true]);
   });
 
-  it('at equal price prefers the US location', () => {
+  it('at equal price and specs, marks both (location is no merit)', () => {
     const us = node('a', {});
     const de = node('b', { location: { country: 'Germany', country_code: 'DE' } });
-    expect(paretoFrontier([us, de])).toEqual([true, false]);
+    expect(paretoFrontier([us, de])).toEqual([true, true]);
   });
 
   it('returns an empty list for no nodes', () => {
     expect(paretoFrontier([])).toEqual([]);
   });
-});
 
-/** A small seeded PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * A random market whose values sit on and around the rules' edges: speeds near 100 Mbps and
- * 10 % apart, prices 1 cent and 0.1 % apart, free nodes, missing speeds, US and elsewhere.
- */
-function randomMarket(seed: number, size: number): ExecutorInfo[] {
-  const next = random(seed);
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
-  const speed = () =>
-    next() < 0.6
-      ? pick([null, 0, 50, 99, 100, 101, 500, 900, 909, 910, 1000, 1001, 1100, 1111, 5000])
-      : Math.round(next() * 6000);
-  return Array.from({ length: size }, (_, i) =>
-    node(`e${seed}-${i}`, {
-      price_per_gpu:
-        next() < 0.7 ? pick([0, 1, 1.001, 1.005, 1.01, 2, 2.002, 2.5, 3, 12, 12.01]) : next() * 5,
-      effective_download_speed_mbps: speed(),
-      effective_upload_speed_mbps: speed(),
-      location:
-        next() < 0.5
-          ? { country: 'United States', country_code: 'US' }
-          : { country: pick(['Germany', 'Canada']), country_code: pick(['DE', 'CA']) },
-      specs: {
-        gpu: {
-          count: pick([1, 2, 8]),
-          details: [
-            {
-              capacity: pick([24576, 40960, 81920, 81921]),
-              pcie_speed: pick([null, 8000, 16000]),
-              memory_speed: pick([null, 2000, 3350]),
-              graphics_speed: pick([null, 60, 67]),
-            },
-          ],
-        },
-        ram: { total: pick([1_000_000, 2_113_929_216]) },
-        hard_disk: { total: pick([1_000_000, 7_516_192_768]) },
-      },
-    }),
-  );
-}
-
-describe('paretoFrontier against the pairwise definition', () => {
-  it('gives the same verdicts on 300 random markets of 0 to 60 nodes', () => {
-    for (let seed = 1; seed <= 300; seed++) {
-      const market = randomMarket(seed, seed % 61);
-      expect(paretoFrontier(market), `seed ${seed}`).toEqual(paretoFrontierPairwise(market));
+  it('agrees with the pairwise definition on random markets, ties and price near-ties included', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
+    for (let market = 0; market < 200; market += 1) {
+      const size = 1 + Math.floor(random() * 60);
+      const nodes = Array.from({ length: size }, (_, i) =>
+        node(`n${market}-${i}`, {
+          price_per_gpu: pick([1, 1.001, 1.004, 1.5, 2, 2.003, 3]),
+          effective_download_speed_mbps: pick([50, 100, 999, 1000, 1001, 5000]),
+          effective_upload_speed_mbps: pick([100, 500, 1000]),
+        }),
+      );
+      expect(paretoFrontier(nodes), `market ${market}`).toEqual(paretoFrontierPairwise(nodes));
     }
-  });
-
-  it('gives the same verdicts on a market of 2 000 nodes and on one where all share one speed', () => {
-    const big = randomMarket(4242, 2000);
-    expect(paretoFrontier(big)).toEqual(paretoFrontierPairwise(big));
-    const flat = randomMarket(77, 300).map((e) => ({ ...e, downloadMbps: 1000 }));
-    expect(paretoFrontier(flat)).toEqual(paretoFrontierPairwise(flat));
-  });
-
-  it('falls back to every pair for speeds that are not finite numbers', () => {
-    const market = randomMarket(9, 40);
-    const odd = market.map((e, i) => (i === 3 ? { ...e, downloadMbps: Number.NaN } : e));
-    expect(paretoFrontier(odd)).toEqual(paretoFrontierPairwise(odd));
   });
 });

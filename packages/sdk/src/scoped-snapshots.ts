@@ -32,6 +32,8 @@ export interface ScopedSnapshot {
   ids: string[];
   /** id → the SSH command the listing showed for it (pod lists; empty when none was kept). */
   ssh: Record<string, string>;
+  /** What people type for the rows (HUIDs and names), for shell completion without the API. */
+  words: string[];
   expired: boolean;
 }
 
@@ -73,6 +75,7 @@ export async function writeScopedSnapshot(
     scope: string;
     now?: Date | undefined;
     ssh?: Readonly<Record<string, string>> | undefined;
+    words?: readonly string[] | undefined;
   },
 ): Promise<void> {
   const now = options.now ?? new Date();
@@ -82,6 +85,7 @@ export async function writeScopedSnapshot(
     scope: options.scope,
     ids,
     ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
+    ...(options.words ? { words: options.words } : {}),
   };
   await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
   await prune(configDir, file, now);
@@ -126,13 +130,16 @@ async function readOne(
     return undefined;
   }
   if (typeof data !== 'object' || data === null) return undefined;
-  const { timestamp, scope: own, ids, ssh } = data as Record<string, unknown>;
+  const { timestamp, scope: own, ids, ssh, words } = data as Record<string, unknown>;
   if (own !== scope || typeof timestamp !== 'string' || !Array.isArray(ids)) return undefined;
   const takenAt = new Date(timestamp);
   if (Number.isNaN(takenAt.getTime())) return undefined;
   const list = ids.filter((id): id is string => typeof id === 'string');
+  const typed = Array.isArray(words)
+    ? words.filter((word): word is string => typeof word === 'string')
+    : [];
   const expired = now.getTime() - takenAt.getTime() > SNAPSHOT_MAX_AGE_MS;
-  return { shellPid, takenAt, ids: list, ssh: sshOf(ssh), expired };
+  return { shellPid, takenAt, ids: list, ssh: sshOf(ssh), words: typed, expired };
 }
 
 function sshOf(value: unknown): Record<string, string> {

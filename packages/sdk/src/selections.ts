@@ -42,10 +42,12 @@ export async function rememberPods(core: LiumCore, pods: readonly PodInfo[]): Pr
   const ids = pods.map((p) => p.id);
   const ssh: Record<string, string> = {};
   for (const pod of pods) if (pod.sshCmd) ssh[pod.id] = pod.sshCmd;
+  const words = pods.flatMap((p) => (p.name && p.name !== p.huid ? [p.huid, p.name] : [p.huid]));
   await writeScopedSnapshot(configDir, 'ps', ids, {
     shellPid: shellPid(core),
     scope: await scopeOf(core),
     ssh,
+    words,
   });
 }
 
@@ -57,6 +59,27 @@ export async function rememberPods(core: LiumCore, pods: readonly PodInfo[]): Pr
 function clockTime(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/**
+ * The HUIDs and names of the pods last listed (this shell's list, else an unambiguous one of
+ * another shell, however old), read from disk without calling the API; undefined when no list
+ * was kept. For shell completion, which must answer at once.
+ */
+export async function rememberedPodWords(core: LiumCore): Promise<string[] | undefined> {
+  const { configDir } = await core.settings();
+  const choice = await chooseScopedSnapshot(configDir, 'ps', {
+    shellPid: shellPid(core),
+    scope: await scopeOf(core),
+  });
+  return choice.kind === 'own' || choice.kind === 'other' ? choice.snapshot.words : undefined;
+}
+
+/** The GPU types of the machines last listed by `ls` (from disk, no API call). */
+export async function rememberedGpuTypes(core: LiumCore): Promise<string[]> {
+  const { configDir } = await core.settings();
+  const snapshot = await readExecutorSnapshot(configDir);
+  return [...new Set((snapshot?.executors ?? []).map((e) => e.gpuType).filter(Boolean))];
 }
 
 /**

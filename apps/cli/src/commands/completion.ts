@@ -7,7 +7,8 @@ export default defineCommand({
   builder: (yargs) =>
     yargs
       .positional('shell', { choices: SHELLS, describe: 'Default: from $SHELL' })
-      .example('eval "$(lium completion)"', 'add to ~/.bashrc or ~/.zshrc'),
+      .example('eval "$(lium completion)"', 'add to ~/.bashrc or ~/.zshrc')
+      .example('lium completion fish | source', 'add to ~/.config/fish/config.fish'),
   async handler(args, ctx) {
     if (ctx.out.json) {
       throw new CliUsageError(

@@ -2,6 +2,7 @@ import type { PodIdleness, PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
 import { paintStatus } from '../output/status.ts';
+import { formatUntil } from '../output/time.ts';
 import { byAge } from '../pods.ts';
 import { podRow } from '../rows.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
@@ -21,6 +22,12 @@ function idleFooter(idleness: readonly (PodIdleness | undefined)[]): string {
   return ` ${idle.length} idle (unused from here, no removal scheduled): stop them with \`lium down --idle ${spec}\`.`;
 }
 
+/** `22:45287 8888:39797`: each internal port and the public port it is reachable on. */
+function formatPorts(ports: Readonly<Record<string, number>>): string {
+  const pairs = Object.entries(ports).map(([inside, outside]) => `${inside}:${outside}`);
+  return pairs.length > 0 ? pairs.join(' ') : '—';
+}
+
 /** Oldest first, so a new pod appends a row and the indices of the others stay put. */
 export default defineCommand({
   builder: (yargs) =>
@@ -30,7 +37,10 @@ export default defineCommand({
         describe: 'Only these pods (index, HUID, name, id, list)',
       })
       .example('lium ps', 'all your pods; the # column is what other commands accept')
-      .example('lium ps --json | jq ".[].ssh_cmd"', 'SSH commands for scripts'),
+      .example('lium ps --json | jq ".[].ssh_cmd"', 'SSH commands for scripts')
+      .epilog(
+        'PORTS is internal:public for each port the template exposes; REMOVAL is how long until a scheduled removal (`lium schedules` shows the times).',
+      ),
   async handler(args, ctx) {
     const lium = await ctx.lium();
     const busy = ctx.out.busy('Listing pods…');
@@ -54,6 +64,7 @@ export default defineCommand({
       .map((pod, i) => ({ pod, index: i + 1 }))
       .filter(({ pod }) => !wanted || wanted.has(pod.id));
 
+    const now = new Date();
     const hourly = rows.reduce((sum, { pod }) => sum + pod.pricePerHour, 0);
     ctx.out.result(rows, {
       json: ({ pod, index }) => ({
@@ -64,7 +75,7 @@ export default defineCommand({
       columns: [
         { header: '#', align: 'right', cell: ({ index }) => String(index) },
         { header: 'HUID', cell: ({ pod }, c) => c.cyan(pod.huid) },
-        { header: 'NAME', cell: ({ pod }) => pod.name },
+        { header: 'NAME', drop: 6, shrinkTo: 10, cell: ({ pod }) => pod.name },
         {
           header: 'STATUS',
           cell: ({ pod }, c) => {
@@ -74,17 +85,42 @@ export default defineCommand({
           },
         },
         { header: 'GPU', cell: ({ pod }) => `${pod.gpuCount}×${pod.gpuType}` },
+        {
+          header: 'TEMPLATE',
+          drop: 5,
+          shrinkTo: 12,
+          cell: ({ pod }) => pod.template?.name ?? pod.template?.dockerImage ?? '—',
+        },
+        { header: 'PORTS', drop: 7, shrinkTo: 10, cell: ({ pod }) => formatPorts(pod.ports) },
         { header: '$/h', align: 'right', cell: ({ pod }) => formatUsd(pod.pricePerHour) },
-        { header: 'SPENT', align: 'right', cell: ({ pod }) => formatUsd(pod.spentUsd) },
+        {
+          header: 'SPENT',
+          align: 'right',
+          drop: 8,
+          cell: ({ pod }) => formatUsd(pod.spentUsd),
+        },
         {
           header: 'UPTIME',
           align: 'right',
+          drop: 4,
           cell: ({ pod }) => {
             const uptime = pod.uptimeMs;
             return uptime === undefined ? '—' : formatDuration(uptime);
           },
         },
-        { header: 'SSH', cell: ({ pod }, c) => (pod.sshCmd ? c.dim(pod.sshCmd) : '—') },
+        {
+          header: 'REMOVAL',
+          drop: 3,
+          cell: ({ pod }, c) =>
+            pod.removalScheduledAt
+              ? c.yellow(formatUntil(new Date(pod.removalScheduledAt), now))
+              : '—',
+        },
+        {
+          header: 'SSH',
+          drop: 9,
+          cell: ({ pod }, c) => (pod.sshCmd ? c.dim(pod.sshCmd) : '—'),
+        },
       ],
       empty: { message: 'No pods. Find a machine with `lium ls`, then `lium up <#>`.' },
       footer: `${rows.length} pod${rows.length === 1 ? '' : 's'}, ${formatUsd(hourly)}/h.${idleFooter(rows.map(({ pod }) => idleOf(pod)))}`,

@@ -6,9 +6,12 @@ import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
+import { paintTier } from '../output/tier.ts';
+import { formatMoment, formatUntil } from '../output/time.ts';
 import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
 import { guardSpend } from '../spend.ts';
+import { spotWarning } from '../spot-warning.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 import { afterReady, beforeRent, readUpFlags, UP_FLAG_OPTIONS, type UpFlags } from './up-flags.ts';
 
@@ -129,7 +132,7 @@ export default defineCommand({
     for (const executor of executors) {
       const where = executor.location.countryCode ?? executor.location.country ?? '';
       out.info(
-        `  ${out.c.cyan(executor.huid)}  ${executor.gpuCount}×${executor.gpuType}${where ? `  ${where}` : ''}  ${out.c.bold(formatUsd(executor.pricePerHour))}/h`,
+        `  ${out.c.cyan(executor.huid)}  ${executor.gpuCount}×${executor.gpuType}${where ? `  ${where}` : ''}  ${out.c.bold(formatUsd(executor.pricePerHour))}/h${executor.tier ? `  ${paintTier(executor.tier, out.c)}` : ''}`,
       );
     }
     if (executors.length === 1 && args.image) {
@@ -140,6 +143,8 @@ export default defineCommand({
       removalAt,
     });
     if (runway) out.info(`  balance: ${runway}`);
+    const spot = spotWarning(executors);
+    if (spot) out.warn(spot);
     await ctx.confirm(
       `Rent ${plural(executors.length, 'pod')} for ${formatUsd(hourly)}/h in total?`,
       `rent ${plural(executors.length, 'pod')}`,
@@ -169,7 +174,11 @@ export default defineCommand({
     );
     const jupyterUrls = await afterReady(lium, pods, flags, ctx);
     await keepSshConfigCurrent(ctx, { upsert: pods });
-    if (removalAt) out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
+    if (removalAt) {
+      out.info(
+        `Scheduled removal at ${formatMoment(removalAt, ctx.io.env)} (${formatUntil(removalAt)}).`,
+      );
+    }
     // Indices must mean the same pods to the next `lium exec 2`: number them as `lium ps`
     // does, and remember that list as `ps` would (issue #11 item 3).
     const listed = [...(await lium.listPods({ signal: ctx.signal }))].sort(byAge);
@@ -178,7 +187,12 @@ export default defineCommand({
     if (out.json) {
       out.printJson(
         pods.map((pod) => {
-          const { index, ...row } = podRow(pod, indexOf(pod));
+          // The list read after renting has the scheduled removal; the rent's answer has not.
+          const fresh = listed.find((p) => p.id === pod.id) ?? pod;
+          const { index, ...row } = podRow(fresh, indexOf(pod));
+          if (removalAt && !row.removal_scheduled_at) {
+            row.removal_scheduled_at = removalAt.toISOString();
+          }
           const jupyter = flags.jupyter ? { jupyter_url: jupyterUrls.get(pod.id) ?? null } : {};
           return index > 0 ? { index, ...row, ...jupyter } : { ...row, ...jupyter };
         }),

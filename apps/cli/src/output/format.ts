@@ -32,3 +32,9 @@ export function formatNumber(value: number | null | undefined, suffix = ''): str
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   return `${Math.round(value)}${suffix}`;
 }
+
+/** A CUDA version as the driver reports it: `12.4`, `12.0`; `—` when unknown. */
+export function formatCuda(version: number | null | undefined): string {
+  if (version === null || version === undefined || !Number.isFinite(version)) return '—';
+  return version.toFixed(1);
+}

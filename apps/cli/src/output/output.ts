@@ -1,7 +1,7 @@
 import type { OutputStream } from '../io.ts';
 import { createPalette, type Palette } from './color.ts';
 import { formatBytes } from './format.ts';
-import { type Column, renderTable } from './table.ts';
+import { type Column, fitTable } from './table.ts';
 
 /** One column of a listing: its header and how a row fills the cell (with stdout's colours). */
 export interface ResultColumn<Row> extends Column {
@@ -18,6 +18,12 @@ export interface ResultOptions<Row> {
   footer?: string | undefined;
 }
 
+/** What {@link Output.result} printed, for a caller that says more about it. */
+export interface ResultShown {
+  /** Headers of the columns left out so that rows fit the terminal. */
+  hidden: string[];
+}
+
 export interface OutputOptions {
   stdout: OutputStream;
   stderr: OutputStream;
@@ -28,6 +34,8 @@ export interface OutputOptions {
   /** Draw spinners and progress bars (stderr is a terminal, not `--json`, not CI). */
   animate: boolean;
   debug: boolean;
+  /** The widest a line of stdout may be (see `outputWidth`); undefined for no limit. */
+  width?: number | undefined;
 }
 
 export interface Spinner {
@@ -59,6 +67,7 @@ export class Output {
   readonly #stdout: OutputStream;
   readonly #stderr: OutputStream;
   readonly #animate: boolean;
+  readonly #width: number | undefined;
   #activeLine: (() => void) | undefined;
   /** The transient status note (see `status`), and whether a spinner is drawing it. */
   #status: string | undefined;
@@ -74,11 +83,17 @@ export class Output {
     this.#stdout = options.stdout;
     this.#stderr = options.stderr;
     this.#animate = options.animate;
+    this.#width = options.width;
   }
 
-  /** Width of the terminal stdout goes to, or 100 when it is not one. */
-  get columns(): number {
-    return this.#stdout.columns ?? 100;
+  /** The widest a line of stdout may be: the terminal's width, or `COLUMNS`; else no limit. */
+  get width(): number | undefined {
+    return this.#width;
+  }
+
+  /** Whether stdout is a terminal a person reads (not a pipe, file or `--json`). */
+  get toTerminal(): boolean {
+    return Boolean(this.#stdout.isTTY) && !this.json;
   }
 
   get animated(): boolean {
@@ -114,27 +129,35 @@ export class Output {
    * A listing: the JSON array with `--json`, the `empty` message when there is nothing, else a
    * table on stdout and the footer on stderr. `ls`, `ps` and `templates` all end this way.
    */
-  result<Row>(rows: readonly Row[], options: ResultOptions<Row>): void {
+  result<Row>(rows: readonly Row[], options: ResultOptions<Row>): ResultShown {
     if (this.json) {
       this.printJson(rows.map((row) => options.json(row)));
-      return;
+      return { hidden: [] };
     }
     if (rows.length === 0) {
       const { message, hint, warn } = options.empty;
       if (warn) this.warn(message);
       else this.info(message);
       if (hint) this.info(this.c.dim(hint));
-      return;
+      return { hidden: [] };
     }
     const c = this.data;
-    this.print(
-      renderTable(
-        options.columns.map(({ header, align }) => (align ? { header, align } : { header })),
-        rows.map((row) => options.columns.map((column) => column.cell(row, c))),
-        c,
-      ),
+    const table = fitTable(
+      options.columns,
+      rows.map((row) => options.columns.map((column) => column.cell(row, c))),
+      c,
+      this.#width,
     );
-    if (options.footer) this.info(this.c.dim(options.footer));
+    this.print(table.text);
+    for (const line of options.footer?.split('\n') ?? []) this.info(this.c.dim(line));
+    if (table.hidden.length > 0) {
+      this.info(
+        this.c.dim(
+          `Hidden to fit ${this.#width} columns: ${table.hidden.join(', ')} (--json has all).`,
+        ),
+      );
+    }
+    return { hidden: table.hidden };
   }
 
   info(message: string): void {
