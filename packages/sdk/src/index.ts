@@ -6,6 +6,8 @@ export {
   DEFAULT_PROFILE,
   defaultConfigDir,
   findSshKey,
+  isKnownConfigKey,
+  KNOWN_CONFIG_KEYS,
   type LiumConfig,
   LiumConfigError,
   type LoadConfigOptions,
