@@ -76,6 +76,7 @@ const SAMPLES: Record<string, [string, string]> = {
   'volume-id': ['v1', 'v2'],
   desc: ['one', 'two'],
   profile: ['p1', 'p2'],
+  format: ['table', 'json'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

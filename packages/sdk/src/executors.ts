@@ -9,7 +9,7 @@ import { rankExecutors } from './rank.ts';
 import { resolveText } from './targets.ts';
 
 export async function listMachineNames(core: LiumCore, options?: CallOptions): Promise<string[]> {
-  const machines = await (await core.api()).getMachines({ signal: options?.signal });
+  const machines = await (await core.publicApi()).getMachines({ signal: options?.signal });
   return machines.map((m) => m.name).filter((n): n is string => typeof n === 'string');
 }
 
@@ -17,7 +17,7 @@ export async function listExecutors(
   core: LiumCore,
   options: ListExecutorsOptions = {},
 ): Promise<ExecutorInfo[]> {
-  const api = await core.api();
+  const api = await core.publicApi();
   const query: ExecutorQuery = { size: options.size ?? 1000, signal: options.signal };
   if (options.gpuType) {
     const names = machineNamesFor(options.gpuType, await listMachineNames(core, options));

@@ -9,6 +9,7 @@ import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
+import { rsyncEnds } from '../rsync-forms.ts';
 import { folderNameToKeep, remotePathWord } from '../rsync-paths.ts';
 
 export default defineCommand({
@@ -24,6 +25,11 @@ export default defineCommand({
         demandOption: true,
         describe: 'LOCAL path or TARGETS:PATH',
       })
+      .positional('remote', {
+        type: 'string',
+        describe:
+          'The official push form `lium rsync TARGETS LOCAL [REMOTE]`: REMOTE on the pods (default /root/<name of LOCAL>)',
+      })
       .options(
         options({
           verbose: flag('List every file', { alias: 'v' }),
@@ -37,25 +43,22 @@ export default defineCommand({
       .example(
         'lium rsync all:/home/logs/ ~/collected/',
         'pull from every pod into ~/collected/<huid>/',
-      ),
+      )
+      .example('lium rsync 1 ./data', 'the official push form: to /root/data on pod 1')
+      .example('lium rsync 1,2 ./data /workspace/data', "./data's contents to /workspace/data"),
   async handler(args, ctx) {
-    const from = parseRemoteSpec(args.source);
-    const to = parseRemoteSpec(args.dest);
+    const ends = await rsyncEnds(args.source, args.dest, args.remote, ctx.io.cwd);
+    const from = parseRemoteSpec(ends.source);
+    const to = parseRemoteSpec(ends.dest);
     if (from && to)
       throw new CliUsageError('Copying from pod to pod is not supported: one side must be local');
-    if (!from && !to) {
-      throw new CliUsageError(
-        'One side must be TARGETS:PATH',
-        'e.g. `lium rsync ./src/ 1:/root/src/`.',
-      );
-    }
     const direction = to ? 'up' : 'down';
     const remote = (to ?? from)!;
-    const localArg = direction === 'up' ? args.source : args.dest;
+    const localArg = direction === 'up' ? ends.source : ends.dest;
     const local = localPath(localArg, ctx.io);
     const upFolder =
       direction === 'up'
-        ? folderNameToKeep(args.source, (await requireLocal(local, 'Local path')).isDirectory)
+        ? folderNameToKeep(ends.source, (await requireLocal(local, 'Local path')).isDirectory)
         : undefined;
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(remote.targets, { signal: ctx.signal });
