@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
 import { ensureBuilt, liumInPty, plain } from './pty.ts';
@@ -25,6 +28,42 @@ describe('in a terminal: Ctrl-C and "No"', () => {
     expect(shown.match(/Interrupted/g), shown).toHaveLength(1);
     expect(shown).not.toMatch(/aborted/i);
   }, 60_000);
+
+  it('scp of one file to several pods shows a progress line per pod, then each result', async () => {
+    writeFileSync(join(world.sandbox.dir, 'data.bin'), randomBytes(24 * 1024 * 1024));
+    const pods = JSON.parse((await world.lium(['ps', '--json'])).stdout) as { huid: string }[];
+    const run = tty(['scp', 'data.bin', 'all:/root/']);
+    const { code } = await run.done;
+    const shown = plain(run.output());
+    expect(code, shown).toBe(0);
+    for (const { huid } of pods) {
+      // A bar line for this pod (bytes of the total) before its result line.
+      const bar = shown.search(new RegExp(`data\\.bin → ${huid} .*\\d+% .*MB/\\d+ MB`));
+      expect(bar, shown).toBeGreaterThanOrEqual(0);
+      expect(shown.indexOf(`Uploaded data.bin to ${huid}`, bar), shown).toBeGreaterThan(bar);
+    }
+    expect(shown).toContain('Copied on 2 pods');
+  }, 120_000);
+
+  it('rsync shows bytes and rate while it runs and when it is done', async () => {
+    mkdirSync(join(world.sandbox.dir, 'tree'), { recursive: true });
+    writeFileSync(join(world.sandbox.dir, 'tree', 'blob.bin'), randomBytes(24 * 1024 * 1024));
+    const run = tty(['rsync', 'tree/', 'all:/root/tree/']);
+    const { code } = await run.done;
+    const shown = plain(run.output());
+    expect(code, shown).toBe(0);
+    expect(shown, shown).toMatch(/\d+% [\d.]+ [kMG]?B\/[\d.]+ [kMG]?B [\d.]+ [kMG]?B\/s/);
+    expect(shown.match(/Synced 1 file to .*MB in [\d.]+ s, [\d.]+ [kMG]?B\/s/g), shown).toHaveLength(2);
+  }, 120_000);
+
+  it('a missing remote file says it does not exist, not "retry"', async () => {
+    const result = await world.lium(['scp', 'all', '-d', '/root/nope.txt', 'got/']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/root/nope.txt does not exist on the pod');
+    expect(result.stderr).not.toMatch(/retry/i);
+    const one = await world.lium(['scp', '1:/root/nope.txt', './']);
+    expect(one.stderr).toContain('does not exist on the pod');
+  });
 
   it('a deliberate "No" at a prompt is plain "Cancelled", exit 1, not red', async () => {
     const run = tty(['down', '1']);

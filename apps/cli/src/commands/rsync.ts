@@ -7,6 +7,7 @@ import { errorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
+import { progressText } from '../output/output.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
 import { rsyncEnds } from '../rsync-forms.ts';
@@ -83,12 +84,16 @@ export default defineCommand({
       const folder = downFolders.get(pod.id);
       return folder ? join(base, folder) : base;
     };
-    const spinner = out.spinner(
-      `${args['dry-run'] ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
-    );
+    const verbing = args['dry-run'] ? 'Checking' : 'Syncing';
+    out.step(`${verbing} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`);
+    // A line per pod on a terminal: bytes so far, total and rate, redrawn in place.
+    const lines = out.json ? undefined : out.lines(pods.length);
     const results = await Promise.allSettled(
-      pods.map(async (pod) => {
+      pods.map(async (pod, i) => {
+        lines?.set(i, `${pod.huid} ${out.c.dim('comparing…')}`);
+        const started = Date.now();
         const result = await lium.syncDirectory(pod, {
+          onProgress: (p) => lines?.set(i, `${pod.huid} ${progressText(out.c, p.bytes, p.total, p.rate)}`),
           localPath: localFor(pod),
           remotePath,
           direction,
@@ -98,10 +103,10 @@ export default defineCommand({
           dryRun: args['dry-run'],
           signal: ctx.signal,
         });
-        return { pod, result };
+        return { pod, result, seconds: (Date.now() - started) / 1000 };
       }),
     );
-    spinner.stop();
+    lines?.stop();
     let failures = 0;
     const rows = [];
     for (const [i, settled] of results.entries()) {
@@ -117,7 +122,7 @@ export default defineCommand({
         if (!out.json) out.error(`${podLabel(pod)}: ${error.message}`);
         continue;
       }
-      const { result } = settled.value;
+      const { result, seconds } = settled.value;
       rows.push({
         pod: pod.huid,
         pod_id: pod.id,
@@ -138,7 +143,7 @@ export default defineCommand({
       }
       const verb = args['dry-run'] ? 'Would sync' : 'Synced';
       out.success(
-        `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)}, ${result.method})`,
+        `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)} in ${seconds.toFixed(1)} s, ${formatBytes(result.bytes / Math.max(seconds, 0.001))}/s, ${result.method})`,
       );
     }
     if (out.json) out.printJson(rows);

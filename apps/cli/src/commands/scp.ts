@@ -7,6 +7,8 @@ import { CliUsageError } from '../errors.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
+import type { LiveLines } from '../output/live-lines.ts';
+import { progressText } from '../output/output.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
 
@@ -120,13 +122,20 @@ export default defineCommand({
     if (plan.direction === 'up') await requireLocal(local);
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(plan.targets, { signal: ctx.signal });
-    const results = await Promise.all(
-      pods.map((pod) =>
+    const lines = pods.length > 1 && !ctx.out.json ? ctx.out.lines(pods.length) : undefined;
+    const slots: (Slot | undefined)[] = pods.map((_, index) => (lines ? { lines, index } : undefined));
+    const settled = await Promise.allSettled(
+      pods.map((pod, i) =>
         plan.direction === 'up'
-          ? uploadTo(lium, pod, local, plan.remote, pods.length, ctx)
-          : downloadFrom(lium, pod, plan.remote ?? '', local, pods.length, ctx),
+          ? uploadTo(lium, pod, local, plan.remote, slots[i], ctx)
+          : downloadFrom(lium, pod, plan.remote ?? '', local, slots[i], pods.length, ctx),
       ),
     );
+    lines?.stop();
+    for (const slot of slots) if (slot?.finished) ctx.out.success(slot.finished);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     if (ctx.out.json) ctx.out.printJson(results);
     else if (pods.length > 1) ctx.out.success(`Copied on ${plural(pods.length, 'pod')}`);
   },
@@ -141,14 +150,30 @@ interface CopyResult {
   bytes: number;
 }
 
-function progressFor(ctx: CommandContext, label: string, single: boolean) {
-  // One bar per file on a terminal; with several pods in parallel one line each at the end.
-  const bar = single ? ctx.out.progress(label) : undefined;
+/** Where a pod's progress is drawn when several copy at once: its line of the block. */
+interface Slot {
+  lines: LiveLines;
+  index: number;
+  /** The pod's final line, printed under the block once every pod is done. */
+  finished?: string;
+}
+
+function progressFor(ctx: CommandContext, label: string, slot: Slot | undefined) {
+  // One bar for one pod; with several in parallel, a line each, redrawn in place.
+  const bar = slot ? undefined : ctx.out.progress(label);
+  slot?.lines.set(slot.index, `${label} ${ctx.out.c.dim('starting…')}`);
   return {
-    onProgress: (p: { bytes: number; total: number; rate?: number }) =>
-      bar?.update(p.bytes, p.total, p.rate),
-    done: (line: string) =>
-      bar ? bar.done(line) : ctx.out.json ? undefined : ctx.out.success(line),
+    onProgress: (p: { bytes: number; total: number; rate?: number }) => {
+      if (bar) bar.update(p.bytes, p.total, p.rate);
+      else slot?.lines.set(slot.index, `${label} ${progressText(ctx.out.c, p.bytes, p.total, p.rate)}`);
+    },
+    done: (line: string) => {
+      if (bar) bar.done(line);
+      else if (slot) {
+        slot.finished = line;
+        slot.lines.set(slot.index, `${ctx.out.c.green('✔')} ${line}`);
+      }
+    },
   };
 }
 
@@ -157,12 +182,12 @@ async function uploadTo(
   pod: PodInfo,
   local: string,
   remoteArg: string | undefined,
-  podCount: number,
+  slot: Slot | undefined,
   ctx: CommandContext,
 ): Promise<CopyResult> {
   const remoteBase = remoteArg && remoteArg.length > 0 ? remoteArg : DEFAULT_REMOTE_DIR;
   const remote = remoteBase.endsWith('/') ? posix.join(remoteBase, basename(local)) : remoteBase;
-  const progress = progressFor(ctx, `${basename(local)} → ${pod.huid}`, podCount === 1);
+  const progress = progressFor(ctx, `${basename(local)} → ${pod.huid}`, slot);
   const { bytes } = await lium.uploadFile(pod, local, remote, {
     signal: ctx.signal,
     onProgress: progress.onProgress,
@@ -185,6 +210,7 @@ async function downloadFrom(
   pod: PodInfo,
   remote: string,
   localArg: string,
+  slot: Slot | undefined,
   podCount: number,
   ctx: CommandContext,
 ): Promise<CopyResult> {
@@ -198,7 +224,7 @@ async function downloadFrom(
     local =
       localArg.endsWith('/') || (await isDirectory(localArg)) ? join(localArg, name) : localArg;
   }
-  const progress = progressFor(ctx, `${pod.huid}:${name} → ${basename(local)}`, podCount === 1);
+  const progress = progressFor(ctx, `${pod.huid}:${name} → ${basename(local)}`, slot);
   const { bytes } = await lium.downloadFile(pod, remote, local, {
     signal: ctx.signal,
     onProgress: progress.onProgress,
