@@ -250,6 +250,7 @@ export {
   toDeploymentForecast,
   verificationLog,
 } from './templates-create.ts';
+export type { TemplateChoice } from './template-choice.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 export {
   type CreateTopupOptions,

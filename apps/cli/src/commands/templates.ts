@@ -15,6 +15,8 @@ export default defineCommand({
         `${template.name} ${template.dockerImage}:${template.dockerImageTag} ${template.category ?? ''}`.toLowerCase();
       return words.every((word) => text.includes(word));
     });
+    // Remember the rows on screen, so `lium up 1 --image 2` means row 2 of this table.
+    await lium.rememberTemplates(matching);
     ctx.out.result(
       matching.map((template, i) => ({ template, index: i + 1 })),
       {
@@ -33,7 +35,7 @@ export default defineCommand({
           message: args.search ? `No template matches "${args.search}".` : 'No templates.',
           warn: true,
         },
-        footer: 'Use one with `lium up <#> --image <ID>`.',
+        footer: 'Use one with `lium up <machine #> --image <#|ID>`.',
       },
     );
   },

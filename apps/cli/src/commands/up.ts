@@ -10,6 +10,7 @@ import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
 import { guardSpend } from '../spend.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
+import { chooseTemplateArg, describeTemplateChoice, templateIdOf } from '../template-arg.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
 
@@ -63,9 +64,12 @@ const builder = (yargs: Argv<GlobalArgs>) =>
       options({
         name: text('Pod name (default: the machine HUID)', { alias: 'n' }),
         prefix: text('Name pods <prefix>-<machine HUID>'),
-        image: text('Template id (see `lium templates`)', {
-          alias: ['template', 't', 'template_id'],
-        }),
+        image: text(
+          'Template id, HUID or # from `lium templates`, or a Docker image (REPO:TAG: uses its template, or makes one)',
+          {
+            alias: ['template', 't', 'template_id'],
+          },
+        ),
         ttl: text('Remove the pod after this long: 30m, 6h, 2d'),
         until: text('Remove the pod at: "today 23:00", "2026-07-01 18:00"'),
         wait: flag('Wait until the pod is usable (--no-wait to return at once)', {
@@ -117,6 +121,8 @@ export default defineCommand({
       );
     }
     checkPorts(executors, args.ports);
+    // A wrong --image is a usage error before anything is shown or rented.
+    const template = args.image ? await chooseTemplateArg(lium, args.image, ctx) : undefined;
     const names = executors.map((executor, i) => podNameFor(executor, i, executors.length, args));
     const hourly = executors.reduce((sum, executor) => sum + executor.pricePerHour, 0);
     const { out } = ctx;
@@ -126,8 +132,9 @@ export default defineCommand({
         `  ${out.c.cyan(executor.huid)}  ${executor.gpuCount}×${executor.gpuType}${where ? `  ${where}` : ''}  ${out.c.bold(formatUsd(executor.pricePerHour))}/h`,
       );
     }
-    if (executors.length === 1 && args.image) {
-      await showEstimate(lium, executors[0] as ExecutorInfo, args.image, ctx);
+    if (template) describeTemplateChoice(template, ctx);
+    if (executors.length === 1 && template?.template) {
+      await showEstimate(lium, executors[0] as ExecutorInfo, template.template.id, ctx);
     }
     const runway = await guardSpend(lium, executors, ctx, {
       allowOver: args.allowOverBudget,
@@ -138,6 +145,7 @@ export default defineCommand({
       `Rent ${plural(executors.length, 'pod')} for ${formatUsd(hourly)}/h in total?`,
       `rent ${plural(executors.length, 'pod')}`,
     );
+    const templateId = template ? await templateIdOf(lium, template, ctx) : undefined;
     let volumeId: string | undefined;
     if (volumeSpec) {
       const { volume, created } = await sdk.volumeForRent(sdk.volumeDepsOf(lium), volumeSpec, {
@@ -149,7 +157,10 @@ export default defineCommand({
       );
     }
 
-    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt, volumeId);
+    const pods = await rentAll(lium, executors, names, args, ctx, timeoutMs, removalAt, {
+      templateId,
+      volumeId,
+    });
     await keepSshConfigCurrent(ctx, { upsert: pods });
     if (removalAt) out.info(`Scheduled removal at ${removalAt.toLocaleString()}.`);
     // Indices must mean the same pods to the next `lium exec 2`: number them as `lium ps`
@@ -193,7 +204,7 @@ async function rentAll(
   ctx: CommandContext,
   timeoutMs: number,
   removalAt: Date | undefined,
-  volumeId: string | undefined,
+  { templateId, volumeId }: { templateId: string | undefined; volumeId: string | undefined },
 ): Promise<PodInfo[]> {
   const { out } = ctx;
   const spinner = out.spinner(`Renting ${plural(executors.length, 'pod')}…`);
@@ -221,7 +232,7 @@ async function rentAll(
       executors.map((executor, i) => ({
         executor,
         podName: names[i]!,
-        templateId: args.image,
+        templateId,
         volumeId,
         initialPortCount: args.ports,
       })),
