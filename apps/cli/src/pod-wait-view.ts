@@ -55,7 +55,8 @@ export class PodWaitView {
     if ('pod' in event && event.pod) row.label = podLabel(event.pod);
     if (event.type === 'rented') row.phase = 'pending';
     if (event.type === 'status') row.phase = phaseOf(event.pod);
-    if (event.type === 'ready') Object.assign(row, { phase: 'ready', endedAt: Date.now(), mark: 'ok' });
+    if (event.type === 'ready')
+      Object.assign(row, { phase: 'ready', endedAt: Date.now(), mark: 'ok' });
     if (event.type === 'stopping') row.phase = 'stopping';
     if (event.type === 'stopped') Object.assign(row, { phase: 'stopped', endedAt: Date.now() });
     this.#draw(i);
@@ -84,7 +85,8 @@ export class PodWaitView {
     if (!row) return;
     const { c } = this.#out;
     const elapsed = elapsedText((row.endedAt ?? Date.now()) - this.#started);
-    const mark = row.mark === 'ok' ? c.green('✔') : row.mark === 'failed' ? c.red('✘') : c.cyan('…');
+    const mark =
+      row.mark === 'ok' ? c.green('✔') : row.mark === 'failed' ? c.red('✘') : c.cyan('…');
     this.#lines.set(i, `${mark} ${row.label}  ${row.phase}  ${c.dim(elapsed)}`);
   }
 }

@@ -74,7 +74,9 @@ export function liumInPty(args: readonly string[], options: PtyOptions): PtyRun 
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const done = new Promise<{ code: number; sinceLastKeyMs: number }>((resolve) => {
-    child.on('close', (code) => resolve({ code: code ?? -1, sinceLastKeyMs: Date.now() - lastKey }));
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, sinceLastKeyMs: Date.now() - lastKey }),
+    );
   });
   return {
     output: () => output,

@@ -53,7 +53,10 @@ describe('in a terminal: Ctrl-C and "No"', () => {
     const shown = plain(run.output());
     expect(code, shown).toBe(0);
     expect(shown, shown).toMatch(/\d+% [\d.]+ [kMG]?B\/[\d.]+ [kMG]?B [\d.]+ [kMG]?B\/s/);
-    expect(shown.match(/Synced 1 file to .*MB in [\d.]+ s, [\d.]+ [kMG]?B\/s/g), shown).toHaveLength(2);
+    expect(
+      shown.match(/Synced 1 file to .*MB in [\d.]+ s, [\d.]+ [kMG]?B\/s/g),
+      shown,
+    ).toHaveLength(2);
   }, 120_000);
 
   it('a missing remote file says it does not exist, not "retry"', async () => {

@@ -26,7 +26,9 @@ describe('up: waiting, a line per pod, and one pod failing', () => {
     for (const { huid, name } of pods) {
       // `HUID (name)  phase  elapsed` while waiting, then `HUID (name) is ready` and its ssh line.
       expect(shown, shown).toMatch(
-        new RegExp(`${huid} \\(${name}\\)  (queued|preparing node|connecting to node|pulling image|starting container|configuring ssh|pending|SSH check)  \\d+s`),
+        new RegExp(
+          `${huid} \\(${name}\\)  (queued|preparing node|connecting to node|pulling image|starting container|configuring ssh|pending|SSH check)  \\d+s`,
+        ),
       );
       expect(shown).toContain(`✔ ${huid} (${name}) is ready`);
       expect(shown).toContain(`ssh: lium ssh ${huid}`);
@@ -51,7 +53,9 @@ describe('up: waiting, a line per pod, and one pod failing', () => {
     expect(result.stderr).toContain(`ssh: lium ssh ${healthy?.huid}`);
     if (failed) {
       // One identifier per pod, the same way everywhere: HUID (name).
-      expect(result.stderr).toMatch(new RegExp(`✘ ${failed.huid} \\(${failed.name}\\): .*fail`, 'i'));
+      expect(result.stderr).toMatch(
+        new RegExp(`✘ ${failed.huid} \\(${failed.name}\\): .*fail`, 'i'),
+      );
       expect(result.stderr).toContain(`lium down ${failed.huid}`);
     } else {
       expect(result.stderr).toMatch(/✘ .*half-.*fail/i);

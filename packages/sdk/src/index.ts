@@ -239,6 +239,7 @@ export {
   type Targetable,
   type TargetToken,
 } from './targets.ts';
+export type { TemplateChoice } from './template-choice.ts';
 export {
   createTemplateAndVerify,
   type DeploymentForecast,
@@ -250,7 +251,6 @@ export {
   toDeploymentForecast,
   verificationLog,
 } from './templates-create.ts';
-export type { TemplateChoice } from './template-choice.ts';
 export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 export {
   type CreateTopupOptions,

@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import type { LiumCore } from './core.ts';
 import type { TemplateInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
-import { snapshotScope, writeScopedSnapshot } from './scoped-snapshots.ts';
-import { chooseScopedSnapshot } from './scoped-snapshots.ts';
+import { chooseScopedSnapshot, snapshotScope, writeScopedSnapshot } from './scoped-snapshots.ts';
 import { resolveTargets } from './targets.ts';
-import { parseImageRef } from './templates-create.ts';
 import { createTemplate, getTemplates } from './templates.ts';
+import { parseImageRef } from './templates-create.ts';
 
 export type TemplateChoice =
   /** A template named by id, HUID, name or index. */

@@ -5,9 +5,9 @@ import { type ConfigStore, openConfig } from '../config-store.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
+import { nearest } from '../nearest.ts';
 import { echo } from '../options.ts';
 import { renderTable } from '../output/table.ts';
-import { nearest } from '../nearest.ts';
 
 /** Keys whose values are secrets: `show` masks them, so they never land in scrollback. */
 const SECRET_KEYS = /(^|\.)(api_key|.*secret.*|.*token.*|.*password.*)$/i;

@@ -93,7 +93,8 @@ export default defineCommand({
         lines?.set(i, `${pod.huid} ${out.c.dim('comparing…')}`);
         const started = Date.now();
         const result = await lium.syncDirectory(pod, {
-          onProgress: (p) => lines?.set(i, `${pod.huid} ${progressText(out.c, p.bytes, p.total, p.rate)}`),
+          onProgress: (p) =>
+            lines?.set(i, `${pod.huid} ${progressText(out.c, p.bytes, p.total, p.rate)}`),
           localPath: localFor(pod),
           remotePath,
           direction,

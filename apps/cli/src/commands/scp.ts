@@ -123,7 +123,9 @@ export default defineCommand({
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(plan.targets, { signal: ctx.signal });
     const lines = pods.length > 1 && !ctx.out.json ? ctx.out.lines(pods.length) : undefined;
-    const slots: (Slot | undefined)[] = pods.map((_, index) => (lines ? { lines, index } : undefined));
+    const slots: (Slot | undefined)[] = pods.map((_, index) =>
+      lines ? { lines, index } : undefined,
+    );
     const settled = await Promise.allSettled(
       pods.map((pod, i) =>
         plan.direction === 'up'
@@ -165,7 +167,11 @@ function progressFor(ctx: CommandContext, label: string, slot: Slot | undefined)
   return {
     onProgress: (p: { bytes: number; total: number; rate?: number }) => {
       if (bar) bar.update(p.bytes, p.total, p.rate);
-      else slot?.lines.set(slot.index, `${label} ${progressText(ctx.out.c, p.bytes, p.total, p.rate)}`);
+      else
+        slot?.lines.set(
+          slot.index,
+          `${label} ${progressText(ctx.out.c, p.bytes, p.total, p.rate)}`,
+        );
     },
     done: (line: string) => {
       if (bar) bar.done(line);

@@ -291,14 +291,11 @@ async function rentAll(
   const last = failures.at(-1) as (typeof failures)[number];
   if (pods.length === 0) throw notFoundHint(last.error);
   const report = describeError(notFoundHint(last.error), ctx.interrupted);
-  throw new CliError(
-    `${last.pod ? podLabel(last.pod) : last.spec.podName}: ${report.message}`,
-    {
-      code: report.code as ErrorCode,
-      ...(report.hint ? { hint: report.hint } : {}),
-      cause: last.error,
-    },
-  );
+  throw new CliError(`${last.pod ? podLabel(last.pod) : last.spec.podName}: ${report.message}`, {
+    code: report.code as ErrorCode,
+    ...(report.hint ? { hint: report.hint } : {}),
+    cause: last.error,
+  });
 }
 
 /** Each pod's ready (or rented) line and how to reach it. */
