@@ -6,6 +6,7 @@ import { commands, GLOBAL_OPTIONS } from './commands/index.ts';
 import { SSH_OPTIONS } from './commands/ssh-options.ts';
 import { CommandContext, type GlobalArgs } from './context.ts';
 import { CliError, CliUsageError } from './errors.ts';
+import { readFormatOption } from './format-option.ts';
 import { EXIT_INTERRUPTED, reportError } from './handle-error.ts';
 import { ROOT_USAGE, withGroupedCommands } from './help-groups.ts';
 import type { CliIO } from './io.ts';
@@ -44,7 +45,7 @@ function shapeArgv(typed: readonly string[]): string[] {
   // `lium help ls` is `lium ls --help`, as in git, gh and kubectl.
   const argv = typed[0] === 'help' ? [...typed.slice(1), '--help'] : typed;
   const exec = splitRemoteCommand(argv, 'exec', GLOBAL_WORDS, EXEC_WORDS);
-  return splitRemoteCommand(exec, 'ssh', GLOBAL_WORDS, SSH_WORDS);
+  return readFormatOption(splitRemoteCommand(exec, 'ssh', GLOBAL_WORDS, SSH_WORDS));
 }
 
 /** Global flags read before yargs runs, so even usage errors honour `--json` and colour. */
@@ -55,12 +56,16 @@ export function prescanGlobals(
   const end = argv.indexOf('--');
   const flags = end === -1 ? argv : argv.slice(0, end);
   let color: boolean | undefined;
+  let json = false;
   for (const flag of flags) {
+    // The last wins, as yargs reads them (`--format table` arrives as `--no-json`).
+    if (flag === '--json' || flag === '--json=true') json = true;
+    if (flag === '--no-json' || flag === '--json=false') json = false;
     if (flag === '--color' || flag === '--color=true') color = true;
     if (flag === '--no-color' || flag === '--color=false') color = false;
   }
   return {
-    json: flags.includes('--json'),
+    json,
     debug: flags.includes('--debug') || env.LIUM_LOG === 'debug',
     color,
   };

@@ -177,7 +177,7 @@ export class CommandContext {
       env: envWithProfile(this.io.env, this.globals.profile),
       ...(home ? { homeDir: home } : {}),
       shellPid: shellPid(),
-      listCommands: { executors: 'lium ls', pods: 'lium ps' },
+      listCommands: { executors: 'lium ls', pods: 'lium ps', templates: 'lium templates' },
       onWarning: (message) => out.warn(message),
       api: {
         source: 'cli',

@@ -1,4 +1,4 @@
-import { editDistance } from './usage-messages.ts';
+import { editDistance } from './nearest.ts';
 
 const normal = (name: string) => name.replace(/[\s_-]+/g, '').toUpperCase();
 

@@ -136,6 +136,9 @@ export function reportError(error: unknown, out: Output, interrupted: boolean): 
   const report = describeError(error, interrupted);
   if (out.json) {
     out.printJson({ error: errorJson(error, interrupted) });
+  } else if (report.code === 'cancelled') {
+    // A deliberate "No" is the user's choice, not a failure: plain, no red cross.
+    out.info(`${report.message}${report.hint ? `. ${report.hint}` : ''}`);
   } else {
     out.error(report.message, report.hint);
   }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLium, useEmulatorWorld } from './helpers.ts';
@@ -70,6 +70,25 @@ describe('lium config and lium init', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('LIUM_BASE_URL');
     await lium(['config', 'unset', 'api.base_url']);
+  });
+
+  it('config set accepts only known keys, and suggests the nearest for a typo', async () => {
+    const typo = await lium(['config', 'set', 'sshkey_path', '~/.ssh/work']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Unknown config key "sshkey_path". Did you mean ssh.key_path?');
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    const unknown = await lium(['config', 'set', 'foo.bar', '1']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Known keys: api.api_key');
+    const file = join(world.sandbox.configDir, 'config.ini');
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    expect(text).not.toContain('sshkey_path');
+    expect(text).not.toContain('foo');
+    // Known keys, any case of the option, and a free-form section of a known kind.
+    expect((await lium(['config', 'set', 'ssh.USER', 'root'])).code).toBe(0);
+    expect((await lium(['config', 'set', 'workspace.team-a.api_key', 'k-1'])).code).toBe(0);
+    await lium(['config', 'unset', 'ssh.user']);
+    await lium(['config', 'unset', 'workspace.team-a.api_key']);
   });
 
   it('config without an action is a usage error', async () => {

@@ -32,11 +32,12 @@ describe('several pods, terminals and completion', () => {
     expect(JSON.parse(json.stdout)).toHaveLength(3);
   });
 
-  it('up 1,2 rents two pods, drawing a spinner only on a terminal', async () => {
+  it('up 1,2 rents two pods, drawing live lines only on a terminal', async () => {
     const result = await lium(['up', '1,2', '-y', '--prefix', 'exp'], { tty: true });
     expect(result.stderr).not.toContain('✘');
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('\r');
+    // A line per pod, redrawn in place (cursor up N lines).
+    expect(result.stderr).toContain('\u001b[2F');
     expect(result.stderr).toContain('2 pods ready');
     const listed = await lium(['ps', '--json']);
     pods = JSON.parse(listed.stdout) as PodRowJson[];

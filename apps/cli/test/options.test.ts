@@ -69,6 +69,7 @@ const SAMPLES: Record<string, [string, string]> = {
   lat: ['52.37', '-33.87'],
   lon: ['4.9', '151.21'],
   'max-distance': ['100', '200'],
+  format: ['table', 'json'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearest } from '../src/usage-messages.ts';
+import { editDistance, nearest } from '../src/nearest.ts';
 import { makeSandbox, runLium } from './helpers.ts';
 
 describe('usage errors people understand', () => {

@@ -15,6 +15,7 @@ export {
   type LiumConfigErrorOptions,
 } from './errors.ts';
 export { envVarNames, NO_DOT_SECTION } from './keys.ts';
+export { isKnownConfigKey, KNOWN_CONFIG_KEYS } from './known-keys.ts';
 export { CONFIG_FILE_NAME, defaultConfigDir, type Env } from './paths.ts';
 export {
   assertProfileName,

@@ -91,6 +91,27 @@ export class LiumCore {
     return (await this.context()).api;
   }
 
+  #keyless: LiumAPIClient | undefined;
+
+  /**
+   * The REST client for the public marketplace listings (`GET /executors`, `GET /machines`):
+   * the keyed one when a key is configured, else one without a key, as the official client
+   * lists machines (a server that wants a key answers 401, which says how to set one).
+   */
+  async publicApi(): Promise<LiumAPIClient> {
+    this.assertOpen();
+    const settings = await this.settings();
+    if (settings.apiKey) return this.api();
+    this.#keyless ??= new LiumAPIClient({
+      source: 'sdk',
+      fetch: this.options.fetch,
+      ...this.options.api,
+      apiKey: '',
+      baseUrl: settings.baseUrl,
+    });
+    return this.#keyless;
+  }
+
   /** The SSH key pair pods are rented with and logged in to. */
   sshKey = once(async (): Promise<SshKeyPair> => {
     const settings = await this.settings();

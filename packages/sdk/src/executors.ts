@@ -10,7 +10,7 @@ import { resolveText } from './targets.ts';
 import { type DeploymentForecast, toDeploymentForecast } from './templates-create.ts';
 
 export async function listMachineNames(core: LiumCore, options?: CallOptions): Promise<string[]> {
-  const machines = await (await core.api()).getMachines({ signal: options?.signal });
+  const machines = await (await core.publicApi()).getMachines({ signal: options?.signal });
   return machines.map((m) => m.name).filter((n): n is string => typeof n === 'string');
 }
 
@@ -18,7 +18,7 @@ export async function listExecutors(
   core: LiumCore,
   options: ListExecutorsOptions = {},
 ): Promise<ExecutorInfo[]> {
-  const api = await core.api();
+  const api = await core.publicApi();
   const query: ExecutorQuery = { size: options.size ?? 1000, signal: options.signal };
   if (options.gpuType) {
     const names = machineNamesFor(options.gpuType, await listMachineNames(core, options));

@@ -6,6 +6,8 @@ export {
   DEFAULT_PROFILE,
   defaultConfigDir,
   findSshKey,
+  isKnownConfigKey,
+  KNOWN_CONFIG_KEYS,
   type LiumConfig,
   LiumConfigError,
   type LoadConfigOptions,
@@ -283,6 +285,7 @@ export {
   type Targetable,
   type TargetToken,
 } from './targets.ts';
+export type { TemplateChoice } from './template-choice.ts';
 export {
   createTemplateAndVerify,
   type DeploymentForecast,

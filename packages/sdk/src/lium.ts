@@ -53,6 +53,7 @@ import {
   startPods,
   startPodsDeps,
 } from './start-pods.ts';
+import * as templateChoice from './template-choice.ts';
 import * as templates from './templates.ts';
 import type { DeploymentForecast } from './templates-create.ts';
 import { parseDuration, type RemovalSpec } from './time-spec.ts';
@@ -413,6 +414,29 @@ export class Lium implements AsyncDisposable {
 
   deleteTemplate(id: string, options?: CallOptions): Promise<void> {
     return templates.deleteTemplate(this.#core, id, options);
+  }
+
+  /** Remembers templates as listed, so `chooseTemplate('2')` means row 2 of that list. */
+  rememberTemplates(list: readonly TemplateInfo[]): Promise<void> {
+    return templateChoice.rememberTemplates(this.#core, list);
+  }
+
+  /**
+   * What a template argument names: a template (id, HUID, name, index of the last remembered
+   * list) or a Docker image reference with the template of exactly that image, if one exists.
+   * Creates nothing.
+   */
+  chooseTemplate(spec: string, options?: CallOptions): Promise<templateChoice.TemplateChoice> {
+    return templateChoice.chooseTemplate(this.#core, spec, options);
+  }
+
+  /** A new private one-time template of `image:tag`, verified (the official `--image` mode). */
+  templateForImage(
+    image: string,
+    tag: string,
+    options?: CallOptions & { timeoutMs?: number | undefined },
+  ): Promise<TemplateInfo> {
+    return templateChoice.templateForImage(this.#core, image, tag, options);
   }
 
   getMe(options?: CallOptions): Promise<UserInfo> {

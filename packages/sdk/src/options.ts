@@ -42,7 +42,9 @@ export interface LiumOptions {
    * How the caller's user makes the lists that indices refer to, for messages and hints
    * (the CLI passes `{ executors: 'lium ls', pods: 'lium ps' }`); default the SDK methods.
    */
-  listCommands?: { executors?: string | undefined; pods?: string | undefined } | undefined;
+  listCommands?:
+    | { executors?: string | undefined; pods?: string | undefined; templates?: string | undefined }
+    | undefined;
   /** Pod snapshots are per shell: the CLI's parent process id by default. */
   shellPid?: number | undefined;
   /** Name of SSH keys this SDK adds to the account; default `cli-<user>@<host>`. */
@@ -165,6 +167,8 @@ export interface CreateTemplateOptions extends CallOptions {
   entrypoint?: string | undefined;
   volumes?: string[] | undefined;
   isPrivate?: boolean | undefined;
+  /** Deleted by the platform when the pod using it is removed (the official `--image` mode). */
+  oneTime?: boolean | undefined;
   category?: string | undefined;
   description?: string | undefined;
   /** Wait for the platform to verify the image (default true). */

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@lium/config';
 
 /** Which list a snapshot holds: machines (`ls`) or pods (`ps`). */
-export type SnapshotKind = 'ls' | 'ps';
+export type SnapshotKind = 'ls' | 'ps' | 'templates';
 
 /** How long another shell's snapshot may be used for (and how long any is kept). */
 export const SNAPSHOT_MAX_AGE_MS = 600_000;
@@ -49,7 +49,7 @@ export function snapshotScope(baseUrl: string, apiKey: string): string {
   return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 16);
 }
 
-const NAME = /^last_(ls|ps)\.(\d+)\.json$/;
+const NAME = /^last_(ls|ps|templates)\.(\d+)\.json$/;
 
 function fileOf(configDir: string, kind: SnapshotKind, shellPid: number): string {
   return join(configDir, `last_${kind}.${shellPid}.json`);

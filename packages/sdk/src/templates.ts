@@ -60,7 +60,7 @@ export async function createTemplate(
         entrypoint: options.entrypoint ?? '',
         environment: options.environment ?? {},
         is_private: options.isPrivate ?? true,
-        one_time_template: false,
+        one_time_template: options.oneTime ?? false,
         is_temporary: false,
         readme: options.name,
         volumes: options.volumes ?? ['/workspace'],

@@ -14,7 +14,8 @@ export interface RemoteEntry {
   mtime: number;
 }
 
-function isMissing(error: unknown): boolean {
+/** Whether an SFTP error is "no such file". */
+export function isMissing(error: unknown): boolean {
   return (error as { code?: unknown })?.code === NO_SUCH_FILE;
 }
 

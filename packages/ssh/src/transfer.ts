@@ -5,7 +5,7 @@ import type { SshConnection } from './connection.ts';
 import { isLiumSshError, SshAbortError, SshTransferError } from './errors.ts';
 import { localTempPath, tempSiblingName, walkLocal } from './local-fs.ts';
 import { ProgressTracker, type TransferProgress } from './progress.ts';
-import { RemoteFs, resolveRemotePath } from './remote-fs.ts';
+import { isMissing, RemoteFs, resolveRemotePath } from './remote-fs.ts';
 import { stalePartSweeper } from './stale-parts.ts';
 
 /** How an upload or download runs. */
@@ -101,6 +101,24 @@ function transferError(
   remotePath: string,
 ) {
   if (isLiumSshError(error)) return error;
+  if (!connection.isClosed && isMissing(error)) {
+    // Not a flaky transfer: retrying cannot help, the path is wrong.
+    const download = what.startsWith('Download');
+    return new SshTransferError(
+      download
+        ? `${what} failed: ${remotePath} does not exist on the pod`
+        : `${what} failed: the folder ${posix.dirname(remotePath)} does not exist on the pod`,
+      {
+        ...connection.target,
+        localPath,
+        remotePath,
+        cause: error,
+        hint: download
+          ? 'Check the remote path (list the folder on the pod); nothing was copied.'
+          : 'Create the folder on the pod first, or upload into one that exists; nothing was copied.',
+      },
+    );
+  }
   const message = connection.isClosed
     ? `${what} failed: the SSH connection was lost`
     : `${what} failed: ${(error as Error)?.message ?? String(error)}`;

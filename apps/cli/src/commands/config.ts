@@ -4,7 +4,9 @@ import { CONFIG_ACTIONS } from '../command-words.ts';
 import { type ConfigStore, openConfig } from '../config-store.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
-import { CliError } from '../errors.ts';
+import { CliError, CliUsageError } from '../errors.ts';
+import { nearest } from '../nearest.ts';
+import { echo } from '../options.ts';
 import { renderTable } from '../output/table.ts';
 
 /** Keys whose values are secrets: `show` masks them, so they never land in scrollback. */
@@ -20,7 +22,12 @@ function loadConfigFor(ctx: CommandContext, create = false): Promise<ConfigStore
   return openConfig(ctx.io, { profile: ctx.globals.profile, create });
 }
 
-const PROFILES_EPILOG = `Profiles: several accounts in one config.ini. The file's ordinary sections are the
+const PROFILES_EPILOG = `Keys \`config set\` accepts: api.api_key, api.base_url, ssh.key_path, ssh.user,
+template.default_id, budget.max_hourly, budget.max_price, funding.wallet_path,
+funding.default_wallet, pay.api_key, pay.url, docker.username, docker.password, ui.theme,
+provider.coldkey, provider.hotkey, workspace.NAME.api_key (a typo is refused with a suggestion).
+
+Profiles: several accounts in one config.ini. The file's ordinary sections are the
 "default" profile; each [profile NAME] section is another, its options named by the dotted
 keys (api.api_key, api.base_url, ssh.key_path, template.default_id):
 
@@ -32,6 +39,20 @@ Choose one with --profile NAME, else $LIUM_PROFILE, else "default". A named prof
 falls back to the default profile's values; environment variables (LIUM_API_KEY, …) still
 win. Index snapshots, pinned host keys and \`lium ssh-config\` are per profile.
 Create one with \`lium init --profile NAME\`; list them with \`lium config profiles\`.`;
+
+/**
+ * `config set` writes only keys something reads: a typo is refused (exit 2) with the nearest
+ * known key, instead of being saved where nothing looks.
+ */
+async function assertKnownKey(key: string): Promise<void> {
+  const { isKnownConfigKey, KNOWN_CONFIG_KEYS } = await import('@lium/sdk');
+  if (isKnownConfigKey(key)) return;
+  const guess = nearest(key.toLowerCase(), KNOWN_CONFIG_KEYS);
+  throw new CliUsageError(
+    `Unknown config key ${echo(key)}.${guess ? ` Did you mean ${guess}?` : ''}`,
+    `Known keys: ${KNOWN_CONFIG_KEYS.join(', ')} (and workspace.NAME.api_key); see \`lium config --help\`.`,
+  );
+}
 
 function describeProfile(config: ConfigStore): string {
   return config.profile === 'default' ? '' : ` (profile ${config.profile})`;
@@ -47,6 +68,7 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
           .positional('key', { type: 'string', demandOption: true })
           .positional('value', { type: 'string', demandOption: true }),
       async (args) => {
+        await assertKnownKey(args.key);
         // Setting a key in a new profile creates its section.
         const config = await loadConfigFor(ctx, true);
         config.set(args.key, String(args.value));

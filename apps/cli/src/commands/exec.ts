@@ -6,10 +6,11 @@ import { readScript } from '../bundled-scripts.ts';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { envFromOptions } from '../env-args.ts';
-import { CliUsageError } from '../errors.ts';
+import { CliInterruptedError, CliUsageError } from '../errors.ts';
 import { describeError, errorJson } from '../handle-error.ts';
 import { plural, podLabel } from '../pods.ts';
 import { remoteCommandText } from '../remote-command.ts';
+import { untilAborted } from '../until-aborted.ts';
 import { explainLongCommand } from './exec-errors.ts';
 import { EXEC_OPTIONS } from './exec-options.ts';
 import { scriptCommand } from './exec-script.ts';
@@ -139,11 +140,12 @@ async function execOnMany(
   const order = new Map(pods.map((pod, i) => [pod.id, i]));
   const width = Math.max(...pods.map((pod) => pod.huid.length));
   const codes: (number | undefined)[] = pods.map(() => undefined);
-  for await (const event of lium.executeMany(pods, command, {
+  const events = lium.executeMany(pods, command, {
     env,
     signal: ctx.signal,
     ...(concurrency !== undefined ? { concurrency } : {}),
-  })) {
+  });
+  for await (const event of untilAborted(events, ctx.signal)) {
     const index = order.get(event.pod.id) ?? 0;
     if (event.type === 'line') {
       if (out.json) {
@@ -181,6 +183,8 @@ async function execOnMany(
       out.warn(`${podLabel(event.pod)} exited with ${code}`);
     }
   }
+  // Ctrl-C: one "Interrupted" line (exit 130), not an "aborted" error per pod.
+  if (ctx.interrupted) throw new CliInterruptedError();
   // A pod that never reported counts as a failure (1); the first failing pod in target order wins.
   const failing = codes.map((code) => code ?? 1).filter((code) => code !== 0);
   ctx.exitCode = failing[0] ?? 0;

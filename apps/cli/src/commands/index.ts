@@ -1,6 +1,6 @@
 import { CONFIG_ACTIONS, SHELLS } from '../command-words.ts';
 import type { CommandModule } from '../define-command.ts';
-import { flag, optionalFlag, options, text } from '../options.ts';
+import { flag, oneOf, optionalFlag, options, text } from '../options.ts';
 
 /**
  * Flags every command accepts, declared once: the root parser, `--help` and completion read
@@ -8,6 +8,10 @@ import { flag, optionalFlag, options, text } from '../options.ts';
  */
 export const GLOBAL_OPTIONS = options({
   json: flag('Machine-readable output on stdout', { global: true }),
+  // Read as --json / --no-json before parsing (format-option.ts); declared for help and checks.
+  format: oneOf(['json', 'table'], 'Output format: json is --json (the official CLI spelling)', {
+    global: true,
+  }),
   yes: flag('Answer yes to confirmations', { alias: 'y', global: true }),
   debug: flag('Log API requests (key redacted) and stack traces', { global: true }),
   color: optionalFlag('Colour output (--no-color to turn off)', { global: true }),
@@ -161,7 +165,7 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./scp.ts'),
   },
   {
-    command: 'rsync <source> <dest>',
+    command: 'rsync <source> <dest> [remote]',
     group: 'files',
     takes: 'pods',
     describe: 'Sync directories with pods (either side may be TARGETS:PATH)',

@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isLiumError } from '@lium/errors';
 import { openConfig } from '../config-store.ts';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
-import { CliError, CliInterruptedError } from '../errors.ts';
+import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
 import { localPath } from '../local-files.ts';
 import { options, text } from '../options.ts';
+
+/** Tries at the key prompt before init gives up. */
+const MAX_KEY_TRIES = 3;
 
 async function promptApiKey(ctx: CommandContext, current: string | undefined): Promise<string> {
   const { password, isCancel } = await import('@clack/prompts');
@@ -79,34 +83,54 @@ export default defineCommand({
     const config = await openConfig(io, { profile: args.profile, create: true });
     const named = config.profile !== 'default';
 
-    // 1. API key: --api-key, else a prompt on a terminal, else what the config/env already has.
+    // 1. API key: --api-key, else a prompt on a terminal (three tries), else what the
+    // config/env already has.
     const existingKey = config.get('api.api_key');
-    let apiKey =
-      args.apiKey ?? (ctx.interactive ? await promptApiKey(ctx, existingKey) : existingKey);
-    apiKey = apiKey?.trim();
-    if (!apiKey) {
-      throw new CliError('No API key given', {
-        code: 'api_key_missing',
-        hint: 'Pass --api-key or set LIUM_API_KEY (or run `lium init` in a terminal to be asked).',
-      });
-    }
+    const prompting = args.apiKey === undefined && ctx.interactive;
     const home = io.env.HOME;
     // The profile may not exist yet, and must not borrow another profile's URL or key: the
     // probe gets everything it needs explicitly.
     const baseUrl = args.baseUrl ?? config.get('api.base_url') ?? DEFAULT_BASE_URL;
     const { [PROFILE_ENV_VAR]: _profile, ...envWithoutProfile } = io.env;
-    const probe = new Lium({
-      apiKey,
-      baseUrl,
-      env: envWithoutProfile,
-      ...(home ? { homeDir: home } : {}),
-      api: { source: 'cli' },
-    });
-    try {
-      const me = await probe.getMe({ signal: ctx.signal });
-      out.success(`API key works${typeof me.email === 'string' ? ` (${me.email})` : ''}`);
-    } finally {
-      await probe.close();
+    const check = async (key: string) => {
+      const probe = new Lium({
+        apiKey: key,
+        baseUrl,
+        env: envWithoutProfile,
+        ...(home ? { homeDir: home } : {}),
+        api: { source: 'cli' },
+      });
+      try {
+        return await probe.getMe({ signal: ctx.signal });
+      } finally {
+        await probe.close();
+      }
+    };
+    let apiKey: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const typed = prompting ? await promptApiKey(ctx, existingKey) : (args.apiKey ?? existingKey);
+      apiKey = typed?.trim();
+      if (!apiKey) {
+        // (CLI_HINTS gives api_key_missing a generic hint: the how-to is in the message.)
+        throw new CliError(
+          prompting
+            ? 'No API key given: paste the key from https://lium.io → API keys'
+            : 'No API key given: set LIUM_API_KEY=<key> and run `lium init` again, or run it in a terminal to be asked',
+          { code: 'api_key_missing' },
+        );
+      }
+      try {
+        const me = await check(apiKey);
+        out.success(`API key works${typeof me.email === 'string' ? ` (${me.email})` : ''}`);
+        break;
+      } catch (error) {
+        // A mistyped or stale key at the prompt: ask again, up to three tries.
+        const refused = isLiumError(error) && error.code === 'unauthenticated';
+        if (!prompting || !refused || attempt >= MAX_KEY_TRIES) throw error;
+        out.warn(
+          `That key was refused; try again (${MAX_KEY_TRIES - attempt} ${MAX_KEY_TRIES - attempt === 1 ? 'try' : 'tries'} left).`,
+        );
+      }
     }
 
     // 2. SSH key: --ssh-key, else the usual ~/.ssh keys, else offer to make one.
@@ -117,6 +141,13 @@ export default defineCommand({
     try {
       key = await findKey(configuredKey ? localPath(configuredKey, io) : undefined);
     } catch (error) {
+      if (args.sshKey !== undefined && isLiumError(error)) {
+        // The user typed the path: name the flag, not the config key it would be saved as.
+        throw new CliUsageError(
+          `--ssh-key ${args.sshKey}: no SSH key there (looked for the private key and its .pub)`,
+          'Give the path of an existing key, e.g. --ssh-key ~/.ssh/id_ed25519, or leave --ssh-key out to find or create one.',
+        );
+      }
       if (configuredKey || !home) throw error;
       const path = join(home, '.ssh', 'id_ed25519');
       await ctx.confirm(`No SSH key found. Create ${path}?`, 'create an SSH key');

@@ -8,6 +8,7 @@ import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
+import { rsyncEnds } from '../rsync-forms.ts';
 
 export default defineCommand({
   builder: (yargs) =>
@@ -22,6 +23,11 @@ export default defineCommand({
         demandOption: true,
         describe: 'LOCAL path or TARGETS:PATH',
       })
+      .positional('remote', {
+        type: 'string',
+        describe:
+          'The official push form `lium rsync TARGETS LOCAL [REMOTE]`: REMOTE on the pods (default /root/<name of LOCAL>)',
+      })
       .options(
         options({
           verbose: flag('List every file', { alias: 'v' }),
@@ -35,22 +41,19 @@ export default defineCommand({
       .example(
         'lium rsync all:/home/logs/ ~/collected/',
         'pull from every pod into ~/collected/<huid>/',
-      ),
+      )
+      .example('lium rsync 1 ./data', 'the official push form: to /root/data on pod 1')
+      .example('lium rsync 1,2 ./data /workspace/data', "./data's contents to /workspace/data"),
   async handler(args, ctx) {
-    const from = parseRemoteSpec(args.source);
-    const to = parseRemoteSpec(args.dest);
+    const ends = await rsyncEnds(args.source, args.dest, args.remote, ctx.io.cwd);
+    const from = parseRemoteSpec(ends.source);
+    const to = parseRemoteSpec(ends.dest);
     if (from && to)
       throw new CliUsageError('Copying from pod to pod is not supported: one side must be local');
-    if (!from && !to) {
-      throw new CliUsageError(
-        'One side must be TARGETS:PATH',
-        'e.g. `lium rsync ./src/ 1:/root/src/`.',
-      );
-    }
     const direction = to ? 'up' : 'down';
     const remote = (to ?? from)!;
     const { folderNameToKeep, pullDirFor } = await import('@lium/sdk');
-    const localArg = direction === 'up' ? args.source : args.dest;
+    const localArg = direction === 'up' ? ends.source : ends.dest;
     const local = localPath(localArg, ctx.io);
     if (direction === 'up') await requireLocal(local, 'Local path');
     // Resolving drops what rsync's rule reads: `./proj/` and `.` mean "the contents".

@@ -22,6 +22,8 @@ async function listTemplates(ctx: CommandContext, search: string | undefined): P
       `${template.name} ${template.dockerImage}:${template.dockerImageTag} ${template.category ?? ''}`.toLowerCase();
     return words.every((word) => text.includes(word));
   });
+  // Remember the rows on screen, so `lium up 1 --image 2` means row 2 of this table.
+  await lium.rememberTemplates(matching);
   ctx.out.result(
     matching.map((template, i) => ({ template, index: i + 1 })),
     {

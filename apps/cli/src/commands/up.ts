@@ -3,16 +3,20 @@ import type { ExecutorInfo, Lium, PodInfo, StartPodsEvent, VolumeSpec } from '@l
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { type ArgsOf, defineCommand } from '../define-command.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { CliError, CliInterruptedError, CliUsageError } from '../errors.ts';
+import { describeError } from '../handle-error.ts';
 import { flag, number, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
 import { paintTier } from '../output/tier.ts';
 import { formatMoment, formatUntil } from '../output/time.ts';
+import { PodWaitView } from '../pod-wait-view.ts';
 import { byAge, plural, podLabel } from '../pods.ts';
 import { podRow } from '../rows.ts';
 import { guardSpend } from '../spend.ts';
 import { spotWarning } from '../spot-warning.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
+import { chooseTemplateArg, describeTemplateChoice, templateIdOf } from '../template-arg.ts';
 import { afterReady, beforeRent, readUpFlags, UP_FLAG_OPTIONS, type UpFlags } from './up-flags.ts';
 
 type UpArgs = ArgsOf<typeof builder>;
@@ -68,9 +72,12 @@ const builder = (yargs: Argv<GlobalArgs>) =>
       options({
         name: text('Pod name (default: the machine HUID)', { alias: 'n' }),
         prefix: text('Name pods <prefix>-<machine HUID>'),
-        image: text('Template id (see `lium templates`)', {
-          alias: ['template', 't', 'template_id'],
-        }),
+        image: text(
+          'Template id, HUID or # from `lium templates`, or a Docker image (REPO:TAG: uses its template, or makes one)',
+          {
+            alias: ['template', 't', 'template_id'],
+          },
+        ),
         ttl: text('Remove the pod after this long: 30m, 6h, 2d'),
         until: text('Remove the pod at: "today 23:00", "2026-07-01 18:00"'),
         wait: flag('Wait until the pod is usable (--no-wait to return at once)', {
@@ -126,6 +133,8 @@ export default defineCommand({
       );
     }
     checkPorts(executors, args.ports);
+    // A wrong --image is a usage error before anything is shown or rented.
+    const template = args.image ? await chooseTemplateArg(lium, args.image, ctx) : undefined;
     const names = executors.map((executor, i) => podNameFor(executor, i, executors.length, args));
     const hourly = executors.reduce((sum, executor) => sum + executor.pricePerHour, 0);
     const { out } = ctx;
@@ -135,8 +144,9 @@ export default defineCommand({
         `  ${out.c.cyan(executor.huid)}  ${executor.gpuCount}×${executor.gpuType}${where ? `  ${where}` : ''}  ${out.c.bold(formatUsd(executor.pricePerHour))}/h${executor.tier ? `  ${paintTier(executor.tier, out.c)}` : ''}`,
       );
     }
-    if (executors.length === 1 && args.image) {
-      await showEstimate(lium, executors[0] as ExecutorInfo, args.image, ctx);
+    if (template) describeTemplateChoice(template, ctx);
+    if (executors.length === 1 && template?.template) {
+      await showEstimate(lium, executors[0] as ExecutorInfo, template.template.id, ctx);
     }
     const runway = await guardSpend(lium, executors, ctx, {
       allowOver: args.allowOverBudget,
@@ -150,6 +160,7 @@ export default defineCommand({
       `rent ${plural(executors.length, 'pod')}`,
     );
     await beforeRent(lium, flags, ctx);
+    const templateId = template ? await templateIdOf(lium, template, ctx) : undefined;
     let volumeId: string | undefined;
     if (volumeSpec) {
       const { volume, created } = await sdk.volumeForRent(sdk.volumeDepsOf(lium), volumeSpec, {
@@ -169,7 +180,7 @@ export default defineCommand({
       ctx,
       timeoutMs,
       removalAt,
-      volumeId,
+      { templateId, volumeId },
       flags,
     );
     const jupyterUrls = await afterReady(lium, pods, flags, ctx);
@@ -199,11 +210,7 @@ export default defineCommand({
       );
       return;
     }
-    for (const pod of pods) {
-      out.success(`${podLabel(pod)} is ${args.wait ? 'ready' : pod.status.toLowerCase()}`);
-      if (pod.sshCmd)
-        out.info(`  ${out.c.dim('ssh:')} lium ssh ${pod.huid}   ${out.c.dim(`(${pod.sshCmd})`)}`);
-    }
+    printReady(pods, args.wait, ctx);
     out.info(
       out.c.dim(
         `Run \`lium ps\` to see your pods, \`lium down ${pods.map((pod) => pod.huid).join(',')}\` to stop paying.`,
@@ -226,14 +233,16 @@ async function rentAll(
   ctx: CommandContext,
   timeoutMs: number,
   removalAt: Date | undefined,
-  volumeId: string | undefined,
+  { templateId, volumeId }: { templateId: string | undefined; volumeId: string | undefined },
   flags: UpFlags,
 ): Promise<PodInfo[]> {
   const { out } = ctx;
-  const spinner = out.spinner(`Renting ${plural(executors.length, 'pod')}…`);
+  out.step(`Renting ${plural(executors.length, 'pod')}…`);
+  // A line per pod on a terminal: `HUID (name)  pulling image  1m 05s`.
+  const view = new PodWaitView(out, names);
   const ledger = new PodLedger();
   const onInterrupt = () => {
-    spinner.stop();
+    view.stop();
     const { rented, inFlight } = ledger.outstanding();
     out.warn(
       rented.length > 0
@@ -248,14 +257,13 @@ async function rentAll(
   };
   if (ctx.signal.aborted) onInterrupt();
   else ctx.signal.addEventListener('abort', onInterrupt, { once: true });
-  let ready = 0;
   let waiting = false;
   const outcomes = await lium
     .startPods(
       executors.map((executor, i) => ({
         executor,
         podName: names[i]!,
-        templateId: args.image,
+        templateId,
         volumeId,
         initialPortCount: args.ports,
         dockerfileContent: flags.dockerfileContent,
@@ -274,23 +282,16 @@ async function rentAll(
             if (event.type === 'stopped' && event.pod) out.info(`  stopped ${podLabel(event.pod)}`);
             return;
           }
-          if (event.type === 'rented' && args.wait && !waiting) {
-            waiting = true;
-            spinner.update(`Waiting for ${plural(executors.length, 'pod')} to be ready…`);
-          }
-          if (event.type === 'status' && executors.length === 1 && event.pod.phase)
-            spinner.update(`Waiting for ${event.pod.huid}: ${event.pod.phase}…`);
-          if (event.type === 'ready' && executors.length > 1) {
-            ready += 1;
-            spinner.update(`Waiting for pods to be ready (${ready}/${executors.length})…`);
-          }
+          if (event.type === 'rented') waiting = args.wait;
+          view.record(event);
         },
       },
     )
     .finally(() => ctx.signal.removeEventListener('abort', onInterrupt));
+  for (const o of outcomes) if (o.error !== undefined) view.failed(o.spec.podName);
+  view.stop();
 
   if (ctx.interrupted) {
-    spinner.stop();
     const left = outcomes.filter((o) => o.state === 'unconfirmed');
     if (left.length > 0) {
       const labels = left.map((o) => (o.pod ? podLabel(o.pod) : o.spec.podName));
@@ -302,20 +303,42 @@ async function rentAll(
       waiting ? 'Interrupted while waiting for pods' : 'Interrupted while renting',
     );
   }
-  const failure = outcomes.find((o) => o.error !== undefined);
-  if (failure) {
-    // The error itself is the one ✘ line; the spinner just goes away.
-    spinner.stop();
-    const existing = outcomes.flatMap((o) => (o.pod ? [o.pod.name || o.pod.huid] : []));
-    const maybe = outcomes.filter((o) => o.state === 'maybe_rented').map((o) => o.spec.podName);
-    mentionLeftovers(ctx, existing, maybe);
-    throw notFoundHint(failure.error);
+  const pods = outcomes.flatMap((o) => (o.pod && o.error === undefined ? [o.pod] : []));
+  const failures = outcomes.filter((o) => o.error !== undefined);
+  if (failures.length === 0) {
+    out.success(
+      args.wait ? `${plural(pods.length, 'pod')} ready` : `Rented ${plural(pods.length, 'pod')}`,
+    );
+    return pods;
   }
-  const pods = outcomes.flatMap((o) => (o.pod ? [o.pod] : []));
-  spinner.succeed(
-    args.wait ? `${plural(pods.length, 'pod')} ready` : `Rented ${plural(pods.length, 'pod')}`,
-  );
-  return pods;
+  // Partial failure: the healthy pods as usual (ready line and ssh command), then each failed
+  // pod's reason, then what still exists; the run fails (exit 1).
+  if (!out.json) printReady(pods, args.wait, ctx);
+  for (const o of failures.slice(0, -1)) {
+    const report = describeError(notFoundHint(o.error), ctx.interrupted);
+    out.error(`${o.pod ? podLabel(o.pod) : o.spec.podName}: ${report.message}`, report.hint);
+  }
+  const existing = outcomes.flatMap((o) => (o.pod && o.error !== undefined ? [o.pod] : []));
+  const maybe = outcomes.filter((o) => o.state === 'maybe_rented').map((o) => o.spec.podName);
+  mentionLeftovers(ctx, existing, maybe);
+  const last = failures.at(-1) as (typeof failures)[number];
+  if (pods.length === 0) throw notFoundHint(last.error);
+  const report = describeError(notFoundHint(last.error), ctx.interrupted);
+  throw new CliError(`${last.pod ? podLabel(last.pod) : last.spec.podName}: ${report.message}`, {
+    code: report.code as ErrorCode,
+    ...(report.hint ? { hint: report.hint } : {}),
+    cause: last.error,
+  });
+}
+
+/** Each pod's ready (or rented) line and how to reach it. */
+function printReady(pods: readonly PodInfo[], waited: boolean, ctx: CommandContext): void {
+  const { out } = ctx;
+  for (const pod of pods) {
+    out.success(`${podLabel(pod)} is ${waited ? 'ready' : pod.status.toLowerCase()}`);
+    if (pod.sshCmd)
+      out.info(`  ${out.c.dim('ssh:')} lium ssh ${pod.huid}   ${out.c.dim(`(${pod.sshCmd})`)}`);
+  }
 }
 
 /** `--volume` parsed, or a usage error (exit 2) saying what the forms are. */
@@ -405,12 +428,12 @@ class PodLedger {
 
 function mentionLeftovers(
   ctx: CommandContext,
-  existing: readonly string[],
+  existing: readonly PodInfo[],
   uncertain: readonly string[],
 ): void {
   if (existing.length > 0) {
     ctx.out.warn(
-      `${existing.length === 1 ? 'This pod exists' : 'These pods exist'}: ${existing.join(', ')}. Stop with \`lium down ${existing.join(',')}\` unless you want ${existing.length === 1 ? 'it' : 'them'}.`,
+      `${existing.length === 1 ? 'This pod exists' : 'These pods exist'}: ${existing.map(podLabel).join(', ')}. Stop with \`lium down ${existing.map((pod) => pod.huid).join(',')}\` unless you want ${existing.length === 1 ? 'it' : 'them'}.`,
     );
   }
   if (uncertain.length > 0) {

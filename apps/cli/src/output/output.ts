@@ -1,6 +1,7 @@
 import type { OutputStream } from '../io.ts';
 import { createPalette, type Palette } from './color.ts';
 import { formatBytes } from './format.ts';
+import { type LiveLines, liveLines } from './live-lines.ts';
 import { type Column, fitTable } from './table.ts';
 
 /** One column of a listing: its header and how a row fills the cell (with stdout's colours). */
@@ -50,6 +51,16 @@ export interface ProgressBar {
   done(text?: string): void;
 }
 
+/** `████░░░░ 50% 24 MB/48 MB 12 MB/s`: a transfer's bar, share, bytes and rate. */
+export function progressText(c: Palette, done: number, total: number, rate?: number): string {
+  const width = 24;
+  const ratio = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(ratio * width);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+  const speed = rate ? ` ${formatBytes(rate)}/s` : '';
+  return `${c.cyan(bar)} ${Math.round(ratio * 100)}% ${formatBytes(done)}/${formatBytes(total)}${speed}`;
+}
+
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
@@ -74,6 +85,7 @@ export class Output {
   #spinning = 0;
   readonly #clearStatus = () => this.#stderr.write('\r\u001b[2K');
   readonly #timers = new Set<ReturnType<typeof setInterval>>();
+  readonly #blocks = new Set<LiveLines>();
 
   constructor(options: OutputOptions) {
     this.json = options.json;
@@ -273,19 +285,31 @@ export class Output {
     this.#activeLine = clear;
     return {
       update: (done, total, rate) => {
-        const width = 24;
-        const ratio = total > 0 ? Math.min(1, done / total) : 0;
-        const filled = Math.round(ratio * width);
-        const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-        const speed = rate ? ` ${formatBytes(rate)}/s` : '';
-        this.#stderr.write(
-          `\r\u001b[2K${label} ${this.c.cyan(bar)} ${Math.round(ratio * 100)}% ${formatBytes(done)}/${formatBytes(total)}${speed}`,
-        );
+        this.#stderr.write(`\r\u001b[2K${label} ${progressText(this.c, done, total, rate)}`);
       },
       done: (line) => {
         clear();
         this.#activeLine = undefined;
         if (line) this.success(line);
+      },
+    };
+  }
+
+  /**
+   * A line per item (pod) redrawn in place on a terminal; elsewhere nothing (the caller prints
+   * each item's final line). Messages printed meanwhile go above the block.
+   */
+  lines(count: number): LiveLines {
+    if (!this.#animate) return { set() {}, stop() {} };
+    const block = liveLines(this.#stderr, count, (clear) => {
+      this.#activeLine = clear;
+    });
+    this.#blocks.add(block);
+    return {
+      set: (index, text) => block.set(index, text),
+      stop: () => {
+        this.#blocks.delete(block);
+        block.stop();
       },
     };
   }
@@ -296,6 +320,8 @@ export class Output {
     this.#timers.clear();
     this.#spinning = 0;
     this.#status = undefined;
+    for (const block of this.#blocks) block.stop();
+    this.#blocks.clear();
     this.#activeLine?.();
     this.#activeLine = undefined;
   }
