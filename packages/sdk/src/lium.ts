@@ -105,6 +105,7 @@ export class Lium implements AsyncDisposable {
     return this.#core.close();
   }
 
+  /** Closes the SDK's SSH connections, as {@link Lium.close}; for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -220,6 +221,7 @@ export class Lium implements AsyncDisposable {
     return pods.scheduleRemoval(this.#core, pod, spec);
   }
 
+  /** Cancels the pod's scheduled removal, so it keeps running until removed by hand. */
   cancelScheduledRemoval(pod: PodRef, options?: CallOptions): Promise<void> {
     return pods.cancelScheduledRemoval(this.#core, pod, options);
   }
@@ -315,7 +317,14 @@ export class Lium implements AsyncDisposable {
     remotePath: string,
     localDir: string,
     options: ManyTransferOptions = {},
-  ): Promise<PodOutcome<TransferResult & { localPath: string }>[]> {
+  ): Promise<
+    PodOutcome<
+      TransferResult & {
+        /** Where this pod's copy landed: `<localDir>/<pod huid>-<name>`. */
+        localPath: string;
+      }
+    >[]
+  > {
     return transfers.downloadFromMany(this.#core, list, remotePath, localDir, options);
   }
 
@@ -329,6 +338,7 @@ export class Lium implements AsyncDisposable {
     return templates.getTemplates(this.#core, options);
   }
 
+  /** One template by id. */
   getTemplate(id: string, options?: CallOptions): Promise<TemplateInfo> {
     return templates.getTemplate(this.#core, id, options);
   }
@@ -346,10 +356,12 @@ export class Lium implements AsyncDisposable {
     return templates.waitForTemplateVerified(this.#core, id, options);
   }
 
+  /** Deletes one of your templates by id. */
   deleteTemplate(id: string, options?: CallOptions): Promise<void> {
     return templates.deleteTemplate(this.#core, id, options);
   }
 
+  /** The account the API key belongs to (`GET /users/me`). */
   getMe(options?: CallOptions): Promise<User> {
     return account.getMe(this.#core, options);
   }
@@ -359,14 +371,17 @@ export class Lium implements AsyncDisposable {
     return account.getBalance(this.#core, options);
   }
 
+  /** The SSH public keys registered with the account. */
   listSshKeys(options?: CallOptions): Promise<SshKey[]> {
     return account.listSshKeys(this.#core, options);
   }
 
+  /** Registers an SSH public key (an OpenSSH `.pub` line) under `name`. */
   addSshKey(key: { name: string; publicKey: string }, options?: CallOptions): Promise<SshKey> {
     return account.addSshKey(this.#core, key, options);
   }
 
+  /** Removes a registered SSH key by its id. */
   removeSshKey(id: string, options?: CallOptions): Promise<void> {
     return account.removeSshKey(this.#core, id, options);
   }
@@ -376,10 +391,12 @@ export class Lium implements AsyncDisposable {
     return account.syncSshKeys(this.#core, options);
   }
 
+  /** The account's volumes. */
   listVolumes(options?: CallOptions): Promise<VolumeInfo[]> {
     return account.listVolumes(this.#core, options);
   }
 
+  /** Creates a volume; attach it with {@link StartPodOptions.volumeId}. */
   createVolume(
     volume: { name: string; description?: string },
     options?: CallOptions,
@@ -387,6 +404,7 @@ export class Lium implements AsyncDisposable {
     return account.createVolume(this.#core, volume, options);
   }
 
+  /** Renames a volume or changes its description. */
   updateVolume(
     id: string,
     changes: { name?: string; description?: string },
@@ -395,6 +413,7 @@ export class Lium implements AsyncDisposable {
     return account.updateVolume(this.#core, id, changes, options);
   }
 
+  /** Deletes a volume by id. */
   deleteVolume(id: string, options?: CallOptions): Promise<void> {
     return account.deleteVolume(this.#core, id, options);
   }
@@ -404,6 +423,7 @@ export class Lium implements AsyncDisposable {
     return backups.setBackupConfig(this.#core, pod, options);
   }
 
+  /** The pod's backup configuration, or null when backups are off. */
   getBackupConfig(pod: PodRef, options?: CallOptions): Promise<BackupConfig | null> {
     return backups.getBackupConfig(this.#core, pod, options);
   }
@@ -420,10 +440,16 @@ export class Lium implements AsyncDisposable {
   backupNow(
     pod: PodRef,
     options: backups.BackupNowOptions = {},
-  ): Promise<{ backupLogId: string; log?: BackupLog }> {
+  ): Promise<{
+    /** The new backup run's id. */
+    backupLogId: string;
+    /** The run as it ended, with `wait`; absent otherwise. */
+    log?: BackupLog;
+  }> {
     return backups.backupNow(this.#core, pod, options);
   }
 
+  /** The pod's backup runs (each one's id is what {@link Lium.restoreBackup} takes). */
   listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLog[]> {
     return backups.listBackupLogs(this.#core, pod, options);
   }
@@ -435,10 +461,16 @@ export class Lium implements AsyncDisposable {
   restoreBackup(
     pod: PodRef,
     options: backups.RestoreBackupOptions,
-  ): Promise<{ restoreLogId: string; log?: RestoreLog }> {
+  ): Promise<{
+    /** The new restore run's id. */
+    restoreLogId: string;
+    /** The run as it ended, with `wait`; absent otherwise. */
+    log?: RestoreLog;
+  }> {
     return backups.restoreBackup(this.#core, pod, options);
   }
 
+  /** The pod's restore runs, with their status. */
   listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLog[]> {
     return backups.listRestoreLogs(this.#core, pod, options);
   }
