@@ -45,6 +45,7 @@ export {
   getAccountRunway,
 } from './balance.ts';
 export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
+export type { EngineProgress } from './docker-engine.ts';
 export {
   LiumPodError,
   type LiumPodErrorCode,
@@ -138,7 +139,9 @@ export type {
   TransferCallOptions,
 } from './options.ts';
 export { MIN_PARETO_DOWNLOAD_MBPS, paretoFrontier } from './pareto.ts';
-export { podSpentUsd, podUptimeMs } from './pod-cost.ts';
+export type { BackupNowOptions, RestoreBackupOptions } from './pod-backups.ts';
+export { type PodCostFields, podSpentUsd, podUptimeMs } from './pod-cost.ts';
+export type { InstallJupyterOptions, StreamLogsOptions } from './pods.ts';
 export {
   holdPortForwards,
   type OpenForward,
@@ -239,6 +242,7 @@ export {
   type Targetable,
   type TargetToken,
 } from './targets.ts';
+export type { GetTemplatesOptions } from './templates.ts';
 export {
   createTemplateAndVerify,
   type DeploymentForecast,
@@ -250,7 +254,13 @@ export {
   toDeploymentForecast,
   verificationLog,
 } from './templates-create.ts';
-export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
+export {
+  type ParseDurationOptions,
+  parseDuration,
+  parseUntil,
+  type RemovalSpec,
+  resolveRemovalTime,
+} from './time-spec.ts';
 export {
   type CreateTopupOptions,
   createTopupInvoice,

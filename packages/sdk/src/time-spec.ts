@@ -5,6 +5,7 @@ const DURATION = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/i;
 const DURATION_OR_SECONDS = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** Options of {@link parseDuration}. */
 export interface ParseDurationOptions {
   /**
    * Accept `90s` and a bare `90` (seconds) too: for waits such as `lium up --timeout`. Off for
