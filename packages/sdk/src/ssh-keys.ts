@@ -69,6 +69,7 @@ export async function readPublicKeyFile(path: string): Promise<string> {
 }
 
 export type SshKeyDeps = Pick<LiumAPIClient, 'getSshKeys' | 'createSshKey' | 'deleteSshKey'>;
+/** @inline */
 type Signal = { signal?: AbortSignal | undefined };
 const call = (options: Signal) => ({ signal: options.signal });
 
