@@ -51,7 +51,10 @@ export type BackupDeps = Pick<
 >;
 
 /** @inline */
-type Signal = { signal?: AbortSignal | undefined };
+type Signal = {
+  /** Aborts the call; the error has code `aborted`. */
+  signal?: AbortSignal | undefined;
+};
 const call = (options: Signal) => ({ signal: options.signal });
 
 /** Options of {@link setBackup}. */

@@ -96,7 +96,7 @@ export interface CommandResult extends ExecResult {
   success: boolean;
 }
 
-/** Options of {@link Lium.execute}. */
+/** Options of {@link Lium.executeCommand}. */
 export interface ExecuteOptions extends CallOptions {
   /** Variables for the command; sent over stdin, never in the remote argv or logs. */
   env?: Record<string, string> | undefined;

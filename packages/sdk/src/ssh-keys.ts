@@ -76,7 +76,10 @@ export async function readPublicKeyFile(path: string): Promise<string> {
 /** The API calls the SSH key functions use (`LiumAPIClient` has them all). */
 export type SshKeyDeps = Pick<LiumAPIClient, 'getSshKeys' | 'createSshKey' | 'deleteSshKey'>;
 /** @inline */
-type Signal = { signal?: AbortSignal | undefined };
+type Signal = {
+  /** Aborts the call; the error has code `aborted`. */
+  signal?: AbortSignal | undefined;
+};
 const call = (options: Signal) => ({ signal: options.signal });
 
 /** The account's keys (the CLI's `ssh-keys`). */

@@ -83,6 +83,7 @@ export function parseUntil(spec: string, now: Date = new Date()): Date {
   });
 }
 
+/** When to remove a pod: after `ttl`, or at `until` (one of the two). */
 export interface RemovalSpec {
   /** Remove after this long, e.g. `6h`, or a number of milliseconds. */
   ttl?: string | number | undefined;
