@@ -59,9 +59,14 @@ export type BackupDeps = Pick<
   | 'getRestoreLogs'
 >;
 
-type Signal = { signal?: AbortSignal | undefined };
+/** @inline */
+type Signal = {
+  /** Aborts the call; the error has code `aborted`. */
+  signal?: AbortSignal | undefined;
+};
 const call = (options: Signal) => ({ signal: options.signal });
 
+/** Options of {@link setBackup}. */
 export interface SetBackupOptions extends Signal {
   /** Directory of the pod to back up (default `/root`). */
   path?: string | undefined;
@@ -106,7 +111,12 @@ export async function showBackup(
   deps: BackupDeps,
   pod: PodInfo,
   options: Signal = {},
-): Promise<{ config: BackupConfigInfo | null; latest: BackupLogInfo | undefined }> {
+): Promise<{
+  /** The configuration, or null when backups are off. */
+  config: BackupConfigInfo | null;
+  /** The newest backup run, when there is one. */
+  latest: BackupLogInfo | undefined;
+}> {
   const [config, logs] = await Promise.all([
     deps.getBackupConfigForPod(pod.id, call(options)),
     deps.getBackupLogsForPod(pod.id, call(options)).catch(() => []),
@@ -153,21 +163,29 @@ export async function listRestoreRuns(
 
 /** Progress of a backup or restore run, as the server reports it. */
 export interface OperationProgress {
+  /** The run's id (its backup or restore log id). */
   id: string;
+  /** The server's status, upper-case (`PENDING`, `COMPLETED`, `FAILED`, …). */
   status: string;
+  /** What the run is doing now, when the server says. */
   stage: string | undefined;
   /** 0–100. */
   percent: number;
+  /** Bytes done so far, when the server says. */
   processedBytes: number | undefined;
+  /** Bytes in all, when the server says. */
   totalBytes: number | undefined;
+  /** The server's estimate of seconds left, when it has one. */
   etaSeconds: number | undefined;
 }
 
+/** How {@link backupNow} and {@link restoreBackup} wait for their run. */
 export interface WaitOperationOptions extends Signal {
   /** Give up after this long (default 600 000 ms): `backup_timeout` / `restore_timeout`. */
   timeoutMs?: number | undefined;
   /** Poll interval (default 1 000 ms). */
   pollMs?: number | undefined;
+  /** Called with each poll's progress while waiting. */
   onProgress?: ((progress: OperationProgress) => void) | undefined;
 }
 
@@ -236,7 +254,12 @@ export async function backupNow(
     wait?: boolean | undefined;
     now?: Date | undefined;
   } = {},
-): Promise<{ backupLogId: string; log: BackupLogInfo | undefined }> {
+): Promise<{
+  /** The new backup run's id. */
+  backupLogId: string;
+  /** The run as it ended, with `wait`; undefined with `wait: false`. */
+  log: BackupLogInfo | undefined;
+}> {
   const stamp = (options.now ?? new Date())
     .toISOString()
     .replace(/[-:]/g, '')
@@ -270,7 +293,12 @@ export async function restoreBackup(
     to?: string | undefined;
     wait?: boolean | undefined;
   },
-): Promise<{ restoreLogId: string; log: RestoreLogInfo | undefined }> {
+): Promise<{
+  /** The new restore run's id. */
+  restoreLogId: string;
+  /** The run as it ended, with `wait`; undefined with `wait: false`. */
+  log: RestoreLogInfo | undefined;
+}> {
   const started = await deps.restorePod(
     pod.id,
     { backupId: options.backupId, restorePath: options.to ?? '/root' },

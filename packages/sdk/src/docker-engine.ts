@@ -8,8 +8,11 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { LiumImageError } from './image-errors.ts';
 
+/** Credentials for a Docker registry, in the engine's own shape. */
 export interface RegistryAuth {
+  /** The registry user name. */
   username: string;
+  /** Its password or access token; never logged. */
   password: string;
   /** `https://index.docker.io/v1/` for Docker Hub, else the registry host. */
   serveraddress: string;
@@ -17,13 +20,22 @@ export interface RegistryAuth {
 
 /** What the engine streams while building and pushing, reduced to what a progress view needs. */
 export type EngineProgress =
-  | { type: 'build_step'; text: string }
   | {
+      /** A build step started (`Step 2/5 : RUN …`). */
+      type: 'build_step';
+      /** The step as the engine printed it. */
+      text: string;
+    }
+  | {
+      /** A layer's push progressed. */
       type: 'layer';
+      /** The layer's short id. */
       id: string;
       /** `Preparing`, `Pushing`, `Pushed`, `Layer already exists`, … as the engine says it. */
       status: string;
+      /** Bytes pushed so far, when the engine says. */
       current?: number;
+      /** The layer's size in bytes, when the engine says. */
       total?: number;
     };
 

@@ -1,19 +1,23 @@
 import { extractGpuModel, gpuNameMatches, normalizeGpuName } from './gpu.ts';
 import type { ExecutorInfo } from './models.ts';
 
+/** Which executors to keep; every field given must hold, an absent one does not filter. */
 export interface ExecutorFilter {
   /** Short (`H100`, `rtx4090`) or full machine name (`NVIDIA H100 80GB HBM3`). */
   gpuType?: string | undefined;
   /** Exactly this many GPUs on the node. */
   gpuCount?: number | undefined;
+  /** The most to pay, USD per GPU-hour. */
   maxPricePerGpuHour?: number | undefined;
   /** ISO country code (`US`) or country name, case-insensitive. */
   country?: string | undefined;
   /** Drop nodes whose max CUDA version is unknown or lower. */
   minCudaVersion?: number | undefined;
+  /** The least download bandwidth, Mbit/s (executors without a measurement fail it). */
   minDownloadMbps?: number | undefined;
   /** Only nodes with at least this many free external ports. */
   minPorts?: number | undefined;
+  /** Only executors of this tier (`spot` or `secure`). */
   tier?: 'spot' | 'secure' | undefined;
 }
 

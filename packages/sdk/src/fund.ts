@@ -40,9 +40,12 @@ export class LiumFundError extends LiumError {
  */
 export interface FundingApi {
   /** `GET /users/me`: balance in USD and the Stripe customer id. */
-  getAccount(
-    signal?: AbortSignal,
-  ): Promise<{ balance: number; stripeCustomerId: string | undefined }>;
+  getAccount(signal?: AbortSignal): Promise<{
+    /** The account's balance, USD. */
+    balance: number;
+    /** Its Stripe customer id; absent when the account has none yet. */
+    stripeCustomerId: string | undefined;
+  }>;
   /** `POST /tao/create-transfer`: the app id in its redirect URL. */
   getApplicationId(signal?: AbortSignal): Promise<string>;
   /** Pay API `GET /wallet/available-wallets/{customer}`: linked coldkey addresses. */
@@ -65,6 +68,7 @@ export interface FundingApiOptions {
   payApiKey: string;
   /** Default `https://pay-api.lium.io` (`LIUM_PAY_URL`). */
   payBaseUrl?: string | undefined;
+  /** The fetch for pay-API calls; default the global `fetch`. */
   fetch?: typeof fetch | undefined;
 }
 
@@ -117,6 +121,7 @@ export function createFundingApi(options: FundingApiOptions): FundingApi {
 
 /** What the user is asked to confirm: everything is known before anything is signed. */
 export interface FundQuote {
+  /** The wallet's directory name. */
   wallet: string;
   /** The coldkey address TAO leaves from. */
   from: string;
@@ -124,11 +129,17 @@ export interface FundQuote {
   to: string;
   /** Subtensor endpoint URL. */
   network: string;
+  /** The amount to send, in rao (1 TAO = 10⁹ rao). */
   amountRao: bigint;
+  /** The same amount in TAO, as a decimal string. */
   amountTao: string;
+  /** The chain's estimated transfer fee, in rao. */
   feeRao: bigint;
+  /** The fee in TAO, as a decimal string. */
   feeTao: string;
+  /** The coldkey's free balance now, in rao. */
   freeRao: bigint;
+  /** The free balance in TAO, as a decimal string. */
   freeTao: string;
   /** USD per TAO from the pay API, when it has a price. */
   usdPerTao: number | undefined;
@@ -140,23 +151,76 @@ export interface FundQuote {
 
 /** What {@link FundOptions.chooseAmount} is told when no amount was given. */
 export interface AmountChoice {
+  /** The coldkey's free balance, TAO as a decimal string. */
   freeTao: string;
   /** The most that can be sent: free balance − fee − existential deposit. */
   maxTao: string;
+  /** The estimated transfer fee, TAO as a decimal string. */
   feeTao: string;
+  /** USD per TAO from the pay API; absent when it has no price. */
   usdPerTao: number | undefined;
 }
 
 /** Progress of {@link fund}, in order. */
 export type FundEvent =
-  | { type: 'wallet'; wallet: string; address: string }
-  | { type: 'unlocking'; wallet: string; encrypted: boolean }
-  | { type: 'linking'; address: string }
-  | { type: 'linked'; address: string }
-  | { type: 'connected'; network: string }
-  | { type: 'submitted'; extrinsicHash: string }
-  | { type: 'included'; blockHash: string; blockNumber: number | undefined; extrinsicHash: string }
-  | { type: 'waiting_balance'; balanceUsd: number; timeoutMs: number };
+  | {
+      /** The wallet was found. */
+      type: 'wallet';
+      /** Its directory name. */
+      wallet: string;
+      /** Its coldkey's SS58 address. */
+      address: string;
+    }
+  | {
+      /** The coldkey is being read; a password is asked for when `encrypted`. */
+      type: 'unlocking';
+      /** The wallet's directory name. */
+      wallet: string;
+      /** True when the keyfile needs a password. */
+      encrypted: boolean;
+    }
+  | {
+      /** The coldkey is not linked to the account yet; linking it now. */
+      type: 'linking';
+      /** The coldkey's SS58 address. */
+      address: string;
+    }
+  | {
+      /** The coldkey is linked to the account. */
+      type: 'linked';
+      /** The coldkey's SS58 address. */
+      address: string;
+    }
+  | {
+      /** Connected to the chain. */
+      type: 'connected';
+      /** The subtensor endpoint URL. */
+      network: string;
+    }
+  | {
+      /** The transfer was sent to the chain. */
+      type: 'submitted';
+      /** Its extrinsic hash (hex). */
+      extrinsicHash: string;
+    }
+  | {
+      /** The transfer is in a block. */
+      type: 'included';
+      /** The including block's hash (hex). */
+      blockHash: string;
+      /** Its number, when the chain reported it. */
+      blockNumber: number | undefined;
+      /** The transfer's extrinsic hash (hex). */
+      extrinsicHash: string;
+    }
+  | {
+      /** Waiting for the Lium balance to rise. */
+      type: 'waiting_balance';
+      /** The balance before the transfer, USD. */
+      balanceUsd: number;
+      /** How long it waits, ms. */
+      timeoutMs: number;
+    };
 
 /**
  * Which Bittensor wallet to fund from. The same shape as `@lium/bittensor`'s `WalletLocation`,
@@ -181,6 +245,7 @@ export type FundPasswordSource = string | ((attempt: number) => Promise<string>)
 
 /** Options of {@link fund}. */
 export interface FundOptions {
+  /** The Lium calls funding makes; build it with {@link createFundingApi}. */
   api: FundingApi;
   /** Which wallet: name (default `default`), wallets directory (default `~/.bittensor/wallets`). */
   wallet?: FundWalletLocation | undefined;
@@ -194,34 +259,51 @@ export interface FundOptions {
   chooseAmount?: ((choice: AmountChoice) => Promise<string>) | undefined;
   /** Asked before signing; `false` stops with `fund_cancelled`, nothing sent. Default: go on. */
   confirm?: ((quote: FundQuote) => Promise<boolean>) | undefined;
+  /** Called with each step's progress, in order; default none. */
   onEvent?: ((event: FundEvent) => void) | undefined;
+  /** Aborts the run; nothing is sent once aborted before signing. */
   signal?: AbortSignal | undefined;
   /** Lium balance polls after the transfer: every 5 000 ms, for 300 000 ms by default. */
   balancePollIntervalMs?: number | undefined;
+  /** How long to wait for the balance to rise after inclusion, ms; default 300 000. */
   balanceTimeoutMs?: number | undefined;
   /** `available-wallets` polls after linking: 5 tries, 2 000 ms apart by default. */
   linkPollIntervalMs?: number | undefined;
+  /** How many `available-wallets` polls after linking; default 5. */
   linkPollAttempts?: number | undefined;
   /** Chain connection and call timeout (default 30 000 ms) and inclusion wait (120 000 ms). */
   chainTimeoutMs?: number | undefined;
+  /** How long to wait for the transfer to be in a block, ms; default 120 000. */
   inclusionTimeoutMs?: number | undefined;
 }
 
 /** A completed funding: the transfer's block and the balance it produced. */
 export interface FundResult {
+  /** The wallet's directory name. */
   wallet: string;
+  /** The coldkey address TAO left from. */
   from: string;
+  /** The company wallet it went to. */
   to: string;
+  /** The subtensor endpoint URL. */
   network: string;
+  /** TAO sent, as a decimal string. */
   amountTao: string;
+  /** The estimated fee, TAO as a decimal string. */
   feeTao: string;
+  /** `amountTao × usdPerTao`, rounded to cents; absent without a price. */
   amountUsd: number | undefined;
   /** True when this run linked the wallet to the account. */
   linked: boolean;
+  /** The including block's hash (hex). */
   blockHash: string;
+  /** Its number, when the chain reported it. */
   blockNumber: number | undefined;
+  /** The transfer's extrinsic hash (hex). */
   extrinsicHash: string;
+  /** The Lium balance before, USD. */
   balanceBefore: number;
+  /** The Lium balance after the credit was seen, USD. */
   balanceAfter: number;
 }
 

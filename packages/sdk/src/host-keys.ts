@@ -6,6 +6,7 @@ export function knownHostsDirOf(configDir: string): string {
   return join(configDir, 'known_hosts');
 }
 
+/** What {@link forgetPodHostKey} needs: where the pins are, and the open pool. */
 export interface HostKeyDeps {
   /** `<configDir>/known_hosts` (see `knownHostsDirOf`). */
   knownHostsDir: string;
@@ -13,11 +14,17 @@ export interface HostKeyDeps {
    * The pool of this process, when one is open: its connections to the pod are dropped too,
    * so the next connection pins afresh.
    */
-  pool?: { forgetHostKey(hostKeyId: string): Promise<boolean> } | undefined;
+  pool?:
+    | {
+        /** Drops the pool's connections pinned to this key id; true when it had one. */
+        forgetHostKey(hostKeyId: string): Promise<boolean>;
+      }
+    | undefined;
 }
 
 /** What `forgetPodHostKey` found and removed. */
 export interface ForgottenHostKey {
+  /** The pod's id. */
   podId: string;
   /** The pin file (gone now). */
   path: string;
@@ -31,7 +38,12 @@ export interface ForgottenHostKey {
 export async function pinnedHostKeys(
   deps: Pick<HostKeyDeps, 'knownHostsDir'>,
   podId: string,
-): Promise<{ path: string; fingerprints: string[] }> {
+): Promise<{
+  /** The pod's pin file. */
+  path: string;
+  /** `ssh-ed25519 SHA256:…` of each pinned key; empty when none is pinned. */
+  fingerprints: string[];
+}> {
   const store = new KnownHostsStore(deps.knownHostsDir);
   const path = store.pathForId(podId);
   const entries = await store.read(path);

@@ -13,6 +13,7 @@ import { type TemplateInfo, toTemplateInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
 import { pollUntil } from './poll.ts';
 
+/** The registry address Docker Hub credentials are stored under (`docker login`'s key). */
 export const DOCKER_HUB_AUTH_ADDRESS = 'https://index.docker.io/v1/';
 
 export interface PublishImageOptions extends CallOptions {
@@ -38,14 +39,27 @@ export interface PublishImageOptions extends CallOptions {
   onProgress?: (event: ImageProgress) => void;
 }
 
+/** The steps of {@link publishImage}, in order: engine, registry login, build, push, template, verification. */
 export type ImagePhase = 'connect' | 'login' | 'build' | 'push' | 'template' | 'verify';
 
-export type ImageProgress = { type: 'phase'; phase: ImagePhase; text: string } | EngineProgress;
+/** Progress of {@link publishImage}: its phases, and the engine's build and push steps. */
+export type ImageProgress =
+  | {
+      /** A new phase started. */
+      type: 'phase';
+      /** Which one. */
+      phase: ImagePhase;
+      /** A line saying what it does, for a progress view. */
+      text: string;
+    }
+  | EngineProgress;
 
 /** Where the registry login came from; the password itself is never returned. */
 export type DockerLoginSource = 'env' | 'config' | 'account';
 
+/** What {@link publishImage} made: the pushed image and the template over it. */
 export interface PublishedImage {
+  /** The new template's id, for {@link Lium.startPod}. */
   templateId: string;
   /** `<registry/><user>/<name>:<tag>`. */
   image: string;
@@ -53,7 +67,9 @@ export interface PublishedImage {
   digest: string;
   /** The template's status: `VERIFY_SUCCESS`, or `VERIFY_PENDING` with `wait: false`. */
   status: string;
+  /** The template as the platform has it now. */
   template: TemplateInfo;
+  /** Where the registry login came from: environment, Docker config, or the account. */
   loginSource: DockerLoginSource;
 }
 

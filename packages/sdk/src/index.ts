@@ -69,6 +69,7 @@ export {
   parseInternalPorts,
 } from './container-overrides.ts';
 export { chooseDefaultTemplate, type DockerImageRef } from './default-template.ts';
+export type { EngineProgress } from './docker-engine.ts';
 export {
   LiumPodError,
   type LiumPodErrorCode,
@@ -172,7 +173,9 @@ export {
   readPodActivity,
   recordPodActivity,
 } from './pod-activity.ts';
-export { podSpentUsd, podUptimeMs } from './pod-cost.ts';
+export type { BackupNowOptions, RestoreBackupOptions } from './pod-backups.ts';
+export { type PodCostFields, podSpentUsd, podUptimeMs } from './pod-cost.ts';
+export type { InstallJupyterOptions, StreamLogsOptions } from './pods.ts';
 export {
   holdPortForwards,
   type OpenForward,
@@ -286,6 +289,7 @@ export {
   type TargetToken,
 } from './targets.ts';
 export type { TemplateChoice } from './template-choice.ts';
+export type { GetTemplatesOptions } from './templates.ts';
 export {
   createTemplateAndVerify,
   type DeploymentForecast,
@@ -297,7 +301,13 @@ export {
   toDeploymentForecast,
   verificationLog,
 } from './templates-create.ts';
-export { parseDuration, parseUntil, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
+export {
+  type ParseDurationOptions,
+  parseDuration,
+  parseUntil,
+  type RemovalSpec,
+  resolveRemovalTime,
+} from './time-spec.ts';
 export {
   type CreateTopupOptions,
   createTopupInvoice,

@@ -109,6 +109,7 @@ export class Lium implements AsyncDisposable {
     return this.#core.close();
   }
 
+  /** Closes the SDK's SSH connections, as {@link Lium.close}; for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -272,6 +273,7 @@ export class Lium implements AsyncDisposable {
     return pods.scheduleRemoval(this.#core, pod, spec);
   }
 
+  /** Cancels the pod's scheduled removal, so it keeps running until removed by hand. */
   cancelScheduledRemoval(pod: PodRef, options?: CallOptions): Promise<void> {
     return pods.cancelScheduledRemoval(this.#core, pod, options);
   }
@@ -367,7 +369,14 @@ export class Lium implements AsyncDisposable {
     remotePath: string,
     localDir: string,
     options: ManyTransferOptions = {},
-  ): Promise<PodOutcome<TransferResult & { localPath: string }>[]> {
+  ): Promise<
+    PodOutcome<
+      TransferResult & {
+        /** Where this pod's copy landed: `<localDir>/<pod huid>-<name>`. */
+        localPath: string;
+      }
+    >[]
+  > {
     return transfers.downloadFromMany(this.#core, list, remotePath, localDir, options);
   }
 
@@ -395,6 +404,7 @@ export class Lium implements AsyncDisposable {
     return templates.getTemplates(this.#core, options);
   }
 
+  /** One template by id. */
   getTemplate(id: string, options?: CallOptions): Promise<TemplateInfo> {
     return templates.getTemplate(this.#core, id, options);
   }
@@ -412,6 +422,7 @@ export class Lium implements AsyncDisposable {
     return templates.waitForTemplateVerified(this.#core, id, options);
   }
 
+  /** Deletes one of your templates by id. */
   deleteTemplate(id: string, options?: CallOptions): Promise<void> {
     return templates.deleteTemplate(this.#core, id, options);
   }
@@ -439,6 +450,7 @@ export class Lium implements AsyncDisposable {
     return templateChoice.templateForImage(this.#core, image, tag, options);
   }
 
+  /** The account the API key belongs to (`GET /users/me`). */
   getMe(options?: CallOptions): Promise<UserInfo> {
     return account.getMe(this.#core, options);
   }
@@ -448,14 +460,17 @@ export class Lium implements AsyncDisposable {
     return account.getBalance(this.#core, options);
   }
 
+  /** The SSH public keys registered with the account. */
   listSshKeys(options?: CallOptions): Promise<SshKeyInfo[]> {
     return account.listSshKeys(this.#core, options);
   }
 
+  /** Registers an SSH public key (an OpenSSH `.pub` line) under `name`. */
   addSshKey(key: { name: string; publicKey: string }, options?: CallOptions): Promise<SshKeyInfo> {
     return account.addSshKey(this.#core, key, options);
   }
 
+  /** Removes a registered SSH key by its id. */
   removeSshKey(id: string, options?: CallOptions): Promise<void> {
     return account.removeSshKey(this.#core, id, options);
   }
@@ -470,10 +485,12 @@ export class Lium implements AsyncDisposable {
     return account.syncSshKeys(this.#core, options);
   }
 
+  /** The account's volumes. */
   listVolumes(options?: CallOptions): Promise<VolumeInfo[]> {
     return account.listVolumes(this.#core, options);
   }
 
+  /** Creates a volume; attach it with {@link StartPodOptions.volumeId}. */
   createVolume(
     volume: { name: string; description?: string },
     options?: CallOptions,
@@ -481,6 +498,7 @@ export class Lium implements AsyncDisposable {
     return account.createVolume(this.#core, volume, options);
   }
 
+  /** Renames a volume or changes its description. */
   updateVolume(
     id: string,
     changes: { name?: string; description?: string },
@@ -489,6 +507,7 @@ export class Lium implements AsyncDisposable {
     return account.updateVolume(this.#core, id, changes, options);
   }
 
+  /** Deletes a volume by id. */
   deleteVolume(id: string, options?: CallOptions): Promise<void> {
     return account.deleteVolume(this.#core, id, options);
   }
@@ -498,6 +517,7 @@ export class Lium implements AsyncDisposable {
     return backups.setBackupConfig(this.#core, pod, options);
   }
 
+  /** The pod's backup configuration, or null when backups are off. */
   getBackupConfig(pod: PodRef, options?: CallOptions): Promise<BackupConfigInfo | null> {
     return backups.getBackupConfig(this.#core, pod, options);
   }
@@ -514,10 +534,16 @@ export class Lium implements AsyncDisposable {
   backupNow(
     pod: PodRef,
     options: backups.BackupNowOptions = {},
-  ): Promise<{ backupLogId: string; log?: BackupLogInfo }> {
+  ): Promise<{
+    /** The new backup run's id. */
+    backupLogId: string;
+    /** The run as it ended, with `wait`; absent otherwise. */
+    log?: BackupLogInfo;
+  }> {
     return backups.backupNow(this.#core, pod, options);
   }
 
+  /** The pod's backup runs (each one's id is what {@link Lium.restoreBackup} takes). */
   listBackupLogs(pod: PodRef, options?: CallOptions): Promise<BackupLogInfo[]> {
     return backups.listBackupLogs(this.#core, pod, options);
   }
@@ -529,10 +555,16 @@ export class Lium implements AsyncDisposable {
   restoreBackup(
     pod: PodRef,
     options: backups.RestoreBackupOptions,
-  ): Promise<{ restoreLogId: string; log?: RestoreLogInfo }> {
+  ): Promise<{
+    /** The new restore run's id. */
+    restoreLogId: string;
+    /** The run as it ended, with `wait`; absent otherwise. */
+    log?: RestoreLogInfo;
+  }> {
     return backups.restoreBackup(this.#core, pod, options);
   }
 
+  /** The pod's restore runs, with their status. */
   listRestoreLogs(pod: PodRef, options?: CallOptions): Promise<RestoreLogInfo[]> {
     return backups.listRestoreLogs(this.#core, pod, options);
   }

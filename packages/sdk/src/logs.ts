@@ -4,6 +4,7 @@ import { sleep, throwIfAborted } from './abort.ts';
 /** Lines remembered to recognise, after a reconnect, what was already yielded. */
 export const LOG_OVERLAP_LINES = 1000;
 
+/** The API call {@link streamPodLogLines} uses; `LiumAPIClient` has it. */
 export interface LogsDeps {
   /** `LiumAPIClient.streamPodLogs`: the `log` text of each line of `GET /pods/{id}/logs`. */
   streamPodLogs(
@@ -19,22 +20,47 @@ export interface LogsDeps {
 /** What the reader is doing when it is not yielding lines (for a status line). */
 export type LogsStatus =
   /** The API said "Pod container not deployed yet" (right after a rent): retrying. */
-  | { kind: 'waiting_for_container'; retryInMs: number }
+  | {
+      /** The container is not deployed yet. */
+      kind: 'waiting_for_container';
+      /** When the next try is, ms from now. */
+      retryInMs: number;
+    }
   /** The stream broke off (or could not open): reconnecting after `delayMs`. */
-  | { kind: 'reconnecting'; attempt: number; delayMs: number; error: unknown }
+  | {
+      /** The stream broke off. */
+      kind: 'reconnecting';
+      /** Which consecutive reconnect this is, from 1. */
+      attempt: number;
+      /** The wait before it, ms. */
+      delayMs: number;
+      /** Why the stream broke off. */
+      error: unknown;
+    }
   /** Reconnected; `skipped` lines of the new stream had been yielded already. */
-  | { kind: 'reconnected'; skipped: number }
+  | {
+      /** The stream is back. */
+      kind: 'reconnected';
+      /** Lines of the new stream skipped as already yielded. */
+      skipped: number;
+    }
   /** More lines arrived while disconnected than a reconnect can show again: some are lost. */
-  | { kind: 'gap' };
+  | {
+      /** Some lines were lost while disconnected. */
+      kind: 'gap';
+    };
 
+/** Options of {@link streamPodLogLines}. */
 export interface PodLogOptions {
   /** Lines of history to start with (server default 100; 0 = only new lines). */
   tail?: number | undefined | undefined;
   /** Keep following new lines until `signal` fires (or the server ends the stream). */
   follow?: boolean | undefined | undefined;
+  /** Stops the stream and any wait; the generator throws an `aborted` error. */
   signal?: AbortSignal | undefined | undefined;
   /** First reconnect delay (default 500 ms), doubling up to `maxReconnectDelayMs` (10 s). */
   reconnectDelayMs?: number | undefined;
+  /** The longest reconnect delay, ms; default 10 000. */
   maxReconnectDelayMs?: number | undefined;
   /** Consecutive failed reconnects before the error is thrown (default 8). */
   maxReconnects?: number | undefined;
@@ -42,6 +68,7 @@ export interface PodLogOptions {
   notDeployedTimeoutMs?: number | undefined;
   /** How often to ask again while the container is not deployed (default 2 000 ms). */
   notDeployedPollMs?: number | undefined;
+  /** Called when the stream waits, reconnects or loses lines; default none. */
   onStatus?: ((status: LogsStatus) => void) | undefined;
 }
 
@@ -76,6 +103,7 @@ export class LogAligner {
     this.#done = history.length === 0;
   }
 
+  /** True once the new stream is past every repeat: later lines pass straight through. */
   get aligned(): boolean {
     return this.#done;
   }

@@ -43,7 +43,14 @@ export interface LiumOptions {
    * (the CLI passes `{ executors: 'lium ls', pods: 'lium ps' }`); default the SDK methods.
    */
   listCommands?:
-    | { executors?: string | undefined; pods?: string | undefined; templates?: string | undefined }
+    | {
+        /** What lists executors (`lium ls` in the CLI); default `lium.listExecutors()`. */
+        executors?: string | undefined;
+        /** What lists pods (`lium ps` in the CLI); default `lium.getPods()`. */
+        pods?: string | undefined;
+        /** What lists templates (`lium templates` in the CLI); default `lium.getTemplates()`. */
+        templates?: string | undefined;
+      }
     | undefined;
   /** Pod snapshots are per shell: the CLI's parent process id by default. */
   shellPid?: number | undefined;
@@ -62,6 +69,7 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Options of {@link Lium.listExecutors}: the filter, the page size and a signal. */
 export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
   /**
    * Page size asked of the server. Default 1000, what the official client always sends (the
@@ -72,6 +80,7 @@ export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
   near?: { lat: number; lon: number; maxDistanceMiles: number } | undefined;
 }
 
+/** Options of {@link Lium.startPod}: which executor, and what to rent on it. */
 export interface StartPodOptions extends CallOptions {
   /** An executor id or HUID, or the executor itself. */
   executorId: string | ExecutorInfo;
@@ -79,6 +88,7 @@ export interface StartPodOptions extends CallOptions {
   podName?: string | undefined;
   /** Default: `template.default_id` from the config, else chosen as the reference §3.5 says. */
   templateId?: string | undefined;
+  /** A volume (id or HUID) to attach, mounted in the pod; default none. */
   volumeId?: string | undefined;
   /** Number of external ports to map. */
   initialPortCount?: number | undefined;
@@ -92,54 +102,111 @@ export interface StartPodOptions extends CallOptions {
   container?: ContainerOverrides | undefined;
 }
 
+/** How a pod command ended: its output, exit code and whether it succeeded. */
 export interface CommandResult extends ExecResult {
+  /** True when the exit code is 0. */
   success: boolean;
 }
 
+/** Options of {@link Lium.executeCommand}. */
 export interface ExecuteOptions extends CallOptions {
+  /** Variables for the command; sent over stdin, never in the remote argv or logs. */
   env?: Record<string, string> | undefined;
+  /** Stop the command after this many ms and throw; default no limit. */
   timeoutMs?: number | undefined;
   /** The command's stdin: data, or a stream piped in until it ends (or the command exits). */
   stdin?: string | Buffer | Readable | undefined;
+  /** Called with each chunk of stdout as it arrives (it is still collected in the result). */
   onStdout?: ((chunk: Buffer) => void) | undefined;
+  /** Called with each chunk of stderr as it arrives (it is still collected in the result). */
   onStderr?: ((chunk: Buffer) => void) | undefined;
 }
 
+/** Options of {@link Lium.executeMany}. */
 export interface ExecuteManyOptions extends CallOptions {
   /** Pods running at once (default 32). */
   concurrency?: number | undefined;
+  /** Variables for the command on every pod; sent over stdin, never in argv or logs. */
   env?: Record<string, string> | undefined;
+  /** Stop the command on each pod after this many ms; default no limit. */
   timeoutMs?: number | undefined;
 }
 
+/** What {@link Lium.executeMany} yields as the pods run: output lines, then one result per pod. */
 export type ExecuteManyEvent =
-  | { type: 'line'; pod: PodInfo; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'result'; pod: PodInfo; result?: CommandResult; error?: unknown };
+  | {
+      /** A complete line of output from one pod. */
+      type: 'line';
+      /** The pod that wrote it. */
+      pod: PodInfo;
+      /** Which stream it came from. */
+      stream: 'stdout' | 'stderr';
+      /** The line, without its newline. */
+      line: string;
+    }
+  | {
+      /** One pod finished (or failed to run the command). */
+      type: 'result';
+      /** The pod. */
+      pod: PodInfo;
+      /** How the command ended; absent when it could not run. */
+      result?: CommandResult;
+      /** Why it could not run (connection, timeout, abort); absent on a result. */
+      error?: unknown;
+    };
 
+/** Options of a single-pod upload or download. */
 export interface TransferCallOptions extends CallOptions {
+  /** Called with the bytes moved so far while it runs. */
   onProgress?: ((progress: TransferProgress) => void) | undefined;
 }
 
+/** Options of an upload to or download from many pods. */
 export interface ManyTransferOptions extends CallOptions {
   /** Pods transferring at once (default 8). */
   concurrency?: number | undefined;
+  /** Called with each pod's bytes moved so far while it runs. */
   onProgress?: ((pod: PodInfo, progress: TransferProgress) => void) | undefined;
 }
 
 /** What happened on one pod of a many-pod operation. */
 export type PodOutcome<T> =
-  | { pod: PodInfo; result: T; error?: undefined }
-  | { pod: PodInfo; result?: undefined; error: unknown };
+  | {
+      /** The pod. */
+      pod: PodInfo;
+      /** What the operation returned on it. */
+      result: T;
+      /** Absent: it succeeded. */
+      error?: undefined;
+    }
+  | {
+      /** The pod. */
+      pod: PodInfo;
+      /** Absent: it failed. */
+      result?: undefined;
+      /** Why it failed on this pod (the other pods go on). */
+      error: unknown;
+    };
 
+/** Options of {@link Lium.syncDirectory}. */
 export interface SyncDirectoryOptions extends TransferCallOptions {
+  /** The local directory (source for `up`, destination for `down`). */
   localPath: string;
+  /** The pod's directory (destination for `up`, source for `down`); `~` is the pod's home. */
   remotePath: string;
+  /** `up`: local to pod; `down`: pod to local. */
   direction: 'up' | 'down';
+  /** Remove files in the destination that are not in the source (excluded files are kept). */
   delete?: boolean | undefined;
+  /** rsync-style patterns (`*.log`, `node_modules/`, `/build`). */
   exclude?: string[] | undefined;
+  /** Compress on the wire (`-z`; the SFTP fallback ignores it). */
   compress?: boolean | undefined;
+  /** Report what would change without changing anything. */
   dryRun?: boolean | undefined;
+  /** Compare contents, not size and mtime. */
   checksum?: boolean | undefined;
+  /** `auto` (default): rsync when it exists on both ends, else SFTP. */
   method?: 'auto' | 'rsync' | 'sftp' | undefined;
   /**
    * `rsync` (default): a source directory written without a trailing `/` is copied as a folder
@@ -155,39 +222,53 @@ export interface SyncManyOptions extends Omit<SyncDirectoryOptions, 'onProgress'
   onProgress?: ((pod: PodInfo, progress: TransferProgress) => void) | undefined;
 }
 
+/** Options of {@link Lium.createTemplate}. */
 export interface CreateTemplateOptions extends CallOptions {
+  /** The template's name; also its description and readme when those are not given. */
   name: string;
   /** `image` or `image:tag`. */
   image: string;
   /** Default `latest` (or the tag in `image`). */
   tag?: string | undefined;
+  /** Container ports to expose; default `[22, 8000]`. */
   internalPorts?: number[] | undefined;
+  /** Environment variables set in pods made from it; default none. */
   environment?: Record<string, string> | undefined;
+  /** Shell commands run when a pod starts; default none. */
   startupCommands?: string | undefined;
+  /** The container entrypoint; default the image's. */
   entrypoint?: string | undefined;
+  /** Container paths kept as volumes; default `['/workspace']`. */
   volumes?: string[] | undefined;
+  /** Visible only to your account; default true. */
   isPrivate?: boolean | undefined;
   /** Deleted by the platform when the pod using it is removed (the official `--image` mode). */
   oneTime?: boolean | undefined;
+  /** The marketplace category; default `UBUNTU`. */
   category?: string | undefined;
+  /** Shown in template lists; default `name`. */
   description?: string | undefined;
   /** Wait for the platform to verify the image (default true). */
   wait?: boolean | undefined;
+  /** How long to wait for verification, ms; default 300 000. */
   timeoutMs?: number | undefined;
 }
 
+/** Options of {@link Lium.setBackupConfig}: what to back up, how often and for how long. */
 export interface BackupConfigOptions extends CallOptions {
-  /** Default `/root` (the CLI's default). */
+  /** The pod directory to back up; default `/root` (the CLI's default). */
   path?: string | undefined;
-  /** Default 6. */
+  /** Hours between backups; default 6. */
   frequencyHours?: number | undefined;
-  /** Default 7. */
+  /** Days each backup is kept; default 7. */
   retentionDays?: number | undefined;
 }
 
 /** Like `@lium/ssh`'s ShellOptions, but any Node stream will do (a CLI's injected io). */
 export interface LiumShellOptions {
+  /** The terminal input; default `process.stdin`. */
   stdin?: NodeJS.ReadableStream | undefined;
+  /** The terminal output; default `process.stdout`. */
   stdout?: NodeJS.WritableStream | undefined;
   /** Use the system `ssh` for full terminal behaviour when possible (default true). */
   preferSystemSsh?: boolean | undefined;

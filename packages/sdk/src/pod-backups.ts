@@ -12,17 +12,27 @@ import { LiumSdkError } from './errors.ts';
 import type { BackupConfigOptions, CallOptions, PodRef } from './options.ts';
 import { podOf } from './pods.ts';
 
+/** Options of {@link Lium.backupNow}. */
 export interface BackupNowOptions extends CallOptions {
+  /** The backup's name; default `manual-<UTC timestamp>`. */
   name?: string | undefined;
+  /** Its description; default `Manual backup triggered from the Lium SDK`. */
   description?: string | undefined;
+  /** Poll the backup's log until it completes; default false (return the id at once). */
   wait?: boolean | undefined;
+  /** How long `wait` waits, ms; default 600 000. */
   timeoutMs?: number | undefined;
 }
 
+/** Options of {@link Lium.restoreBackup}. */
 export interface RestoreBackupOptions extends CallOptions {
+  /** Which backup: its backup log id, from {@link Lium.listBackupLogs}. */
   backupId: string;
+  /** The pod directory to restore into (new or empty); default `/root`. */
   restorePath?: string | undefined;
+  /** Poll the restore's log until it completes; default false (return the id at once). */
   wait?: boolean | undefined;
+  /** How long `wait` waits, ms; default 600 000. */
   timeoutMs?: number | undefined;
 }
 

@@ -172,14 +172,21 @@ export async function* streamLogs(
   });
 }
 
+/** Options of {@link Lium.streamLogs}. */
 export interface StreamLogsOptions extends CallOptions {
+  /** Lines of history to start with; default the server's (100). */
   tail?: number | undefined;
+  /** Keep the stream open for new lines until aborted; default false. */
   follow?: boolean | undefined;
 }
 
+/** Options of {@link Lium.installJupyter}. */
 export interface InstallJupyterOptions extends CallOptions {
+  /** The pod's internal port Jupyter listens on; default the first mapped port besides 22. */
   port?: number | undefined;
+  /** Poll until the installation finishes; default true. */
   wait?: boolean | undefined;
+  /** How long `wait` waits, ms; default 120 000. */
   timeoutMs?: number | undefined;
 }
 

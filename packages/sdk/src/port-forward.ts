@@ -7,6 +7,7 @@ import type { PodInfo } from './models.ts';
 
 /** One tunnel: the pod's `localhost:remotePort` on `127.0.0.1:localPort` here. */
 export interface PortMapping {
+  /** The pod's port to reach. */
   remotePort: number;
   /** Undefined: the same number as `remotePort` (the CLI's `port-forward 1 8888`). */
   localPort: number | undefined;
@@ -62,6 +63,7 @@ export function parsePortMappings(specs: string | readonly string[]): PortMappin
   return mappings;
 }
 
+/** What {@link openPortForwards} needs; {@link portForwardDepsOf} builds it from a `Lium`. */
 export interface PortForwardDeps {
   /** Opens one tunnel over the pod's pinned SSH connection (`Lium.forwardPort`). */
   forwardPort(pod: PodInfo, options: ForwardOptions): Promise<PortForward>;
@@ -74,13 +76,17 @@ export function portForwardDepsOf(lium: Lium): PortForwardDeps {
 
 /** An open tunnel. */
 export interface OpenForward {
+  /** The pod's port it reaches. */
   remotePort: number;
+  /** The local port it listens on, on 127.0.0.1. */
   localPort: number;
   /** `http://127.0.0.1:<localPort>` */
   url: string;
 }
 
+/** The tunnels {@link openPortForwards} opened. */
 export interface PortForwards {
+  /** Every tunnel, in the order asked. */
   forwards: OpenForward[];
   /** Settles when the SSH connection under any of the tunnels closes (they are down then). */
   disconnected: Promise<void>;

@@ -3,6 +3,7 @@ import type { Lium } from './lium.ts';
 import type { PodInfo } from './models.ts';
 import type { WaitForReadyOptions } from './wait-ready.ts';
 
+/** What {@link rebootPod} needs; {@link rebootDepsOf} builds it from a `Lium`. */
 export interface RebootDeps {
   /** `POST /pods/{id}/reboot` (`LiumAPIClient.rebootPod`). */
   rebootPod(
@@ -17,6 +18,7 @@ export interface RebootDeps {
   waitForPodReady(podId: string, options: WaitForReadyOptions): Promise<PodInfo>;
 }
 
+/** Options of {@link rebootPod}. */
 export interface RebootOptions {
   /** Attach this volume (id) to the rebooted container. */
   volumeId?: string | undefined | undefined;
@@ -24,6 +26,7 @@ export interface RebootOptions {
   wait?: boolean | undefined;
   /** For the wait (default 300 000 ms). */
   timeoutMs?: number | undefined;
+  /** Aborts the wait; the reboot itself, once accepted, goes on. */
   signal?: AbortSignal | undefined | undefined;
   /** Every status seen while waiting (`REBOOT_PENDING` with its ETA, then `RUNNING`). */
   onStatus?: ((pod: PodInfo) => void) | undefined;
@@ -32,10 +35,13 @@ export interface RebootOptions {
    * the wait treats RUNNING as the new container (default 15 000 ms); polls every `pollMs`.
    */
   leaveRunningGraceMs?: number | undefined;
+  /** How often the status is asked while waiting, ms; default 500. */
   pollMs?: number | undefined;
 }
 
+/** How a reboot ended. */
 export interface RebootResult {
+  /** The pod as last seen. */
   pod: PodInfo;
   /** False with `wait: false`: the pod is still coming back. */
   ready: boolean;

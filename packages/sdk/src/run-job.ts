@@ -29,25 +29,80 @@ export type RunJobPhase = 'rent' | 'sync' | 'run' | 'pull' | 'stop' | 'done';
 
 /** Progress of {@link runJob}. */
 export type RunJobEvent =
-  | { type: 'phase'; phase: RunJobPhase; pod?: PodInfo | undefined }
-  | { type: 'rented'; pod: PodInfo; reused: boolean }
-  | { type: 'synced'; pod: PodInfo; files: number }
-  | { type: 'attached'; pod: PodInfo; running: boolean }
-  | { type: 'pulled'; pod: PodInfo; path: string; localPath: string; found: boolean }
-  | { type: 'stopped'; pod: PodInfo };
+  | {
+      /** The job moved to another phase. */
+      type: 'phase';
+      /** The phase it is in now. */
+      phase: RunJobPhase;
+      /** The pod, once there is one. */
+      pod?: PodInfo | undefined;
+    }
+  | {
+      /** The job has its pod. */
+      type: 'rented';
+      /** The pod it runs on. */
+      pod: PodInfo;
+      /** True when it is an existing pod, not a new rent. */
+      reused: boolean;
+    }
+  | {
+      /** The local directory was synced to the pod. */
+      type: 'synced';
+      /** The pod. */
+      pod: PodInfo;
+      /** How many files were copied. */
+      files: number;
+    }
+  | {
+      /** It follows a detached job (`attach`). */
+      type: 'attached';
+      /** The pod. */
+      pod: PodInfo;
+      /** Whether the job was still running when it attached. */
+      running: boolean;
+    }
+  | {
+      /** One `pull` path was copied back (or was missing). */
+      type: 'pulled';
+      /** The pod. */
+      pod: PodInfo;
+      /** The path as given in `pull`. */
+      path: string;
+      /** Where it landed locally. */
+      localPath: string;
+      /** False when the path did not exist on the pod. */
+      found: boolean;
+    }
+  | {
+      /** The pod was removed. */
+      type: 'stopped';
+      /** The pod. */
+      pod: PodInfo;
+    };
 
 /** What to run the job on: an existing pod, or the best machine for a GPU filter. */
 export type RunJobTarget =
-  | { pod: PodInfo | string }
   | {
+      /** Run on this existing pod (or its id, HUID or name). */
+      pod: PodInfo | string;
+    }
+  | {
+      /** Rent the cheapest executor with this GPU type (`H100`, `A100`, …). */
       gpuType: string;
+      /** GPUs the executor must have; default any. */
       gpuCount?: number | undefined;
+      /** Skip executors dearer than this, USD per GPU-hour; default no limit. */
       maxPricePerGpuHour?: number | undefined;
+      /** Only executors in this country (ISO code); default any. */
       country?: string | undefined;
     }
-  | { executor: ExecutorInfo };
+  | {
+      /** Rent this executor. */
+      executor: ExecutorInfo;
+    };
 
 export interface RunJobOptions extends CallOptions {
+  /** Where to run: an existing pod, a GPU to rent, or an executor. */
   target: RunJobTarget;
   /** The command, run through the pod's shell in the synced directory. */
   command: string;
@@ -56,6 +111,7 @@ export interface RunJobOptions extends CallOptions {
    * another (`lium run --name exp1` twice attaches to exp1).
    */
   name?: string | undefined;
+  /** The template when renting; default as {@link Lium.startPod} chooses. */
   templateId?: string | undefined;
   /** Local directory to sync (default: none). */
   syncDir?: string | undefined;
@@ -80,17 +136,23 @@ export interface RunJobOptions extends CallOptions {
    * already) follows it only while it runs, and otherwise runs `command` there.
    */
   attach?: 'always' | 'if-running' | undefined;
+  /** Variables for the command; sent over stdin, never in the remote argv or logs. */
   env?: Record<string, string> | undefined;
+  /** How long a new pod may take to be ready, ms; default 900 000. */
   waitTimeoutMs?: number | undefined;
   /** Aborting it (a second Ctrl-C) skips the pull of an interrupted job; the pod is still stopped. */
   skipPullSignal?: AbortSignal | undefined;
   /** How long pulling and stopping may take after an abort (default 60 s). */
   cleanupTimeoutMs?: number | undefined;
+  /** Called at each step (phase, rent, sync, pull, stop); default none. */
   onEvent?: ((event: RunJobEvent) => void) | undefined;
+  /** Called with each chunk of the command's stdout. */
   onStdout?: ((chunk: Buffer) => void) | undefined;
+  /** Called with each chunk of the command's stderr. */
   onStderr?: ((chunk: Buffer) => void) | undefined;
 }
 
+/** How a job ended: its pod, exit code, what was pulled and whether the pod is gone. */
 export interface RunJobResult {
   /** The pod, once one was rented or found (undefined if the rent never succeeded). */
   pod: PodInfo | undefined;
@@ -102,6 +164,7 @@ export interface RunJobResult {
   signal: string | null;
   /** Where the job was when it ended (or failed, or was aborted). */
   phase: RunJobPhase;
+  /** True when the job was aborted (its signal fired). */
   aborted: boolean;
   /** Local paths of what was pulled. */
   pulled: string[];
@@ -110,7 +173,14 @@ export interface RunJobResult {
   /** Pods this job rented (or may have) and could not confirm gone: name them to the user. */
   leftovers: string[];
   /** With `detach`: the remote log file and pid file. */
-  detached?: { log: string; pidFile: string } | undefined;
+  detached?:
+    | {
+        /** The remote file the command's output goes to. */
+        log: string;
+        /** The remote file holding the command's pid. */
+        pidFile: string;
+      }
+    | undefined;
   /** It followed a detached job (`attach`) instead of running the command. */
   attached: boolean;
   /** The first failure, if any (the job still cleaned up after it). */

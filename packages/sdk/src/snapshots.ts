@@ -14,32 +14,50 @@ import * as v from 'valibot';
  *   unexpired snapshot of any shell.
  */
 export const EXECUTOR_SNAPSHOT_FILE = 'last_selection.json';
+/** How long a pod snapshot is valid, ms (10 minutes). */
 export const POD_SNAPSHOT_MAX_AGE_MS = 600_000;
 
+/** One row of `ls` as it was shown. */
 export interface ExecutorSnapshotEntry {
+  /** The executor's id. */
   id: string;
+  /** Its human-readable id (`brave-cat-42`). */
   huid: string;
+  /** Its GPU type as shown (`H100`). */
   gpuType: string;
+  /** GPUs on it. */
   gpuCount: number;
+  /** The machine's price, USD per hour. */
   pricePerHour: number;
+  /** Its country, as shown; `Unknown` when the executor has none. */
   location: string;
 }
 
+/** The `ls` rows the user last saw, in order: what executor indices refer to. */
 export interface ExecutorSnapshot {
+  /** When they were listed; undefined when the file has no valid timestamp. */
   takenAt: Date | undefined;
   /** The scope lium wrote it for (see scoped-snapshots.ts); undefined from the Python CLI. */
   scope: string | undefined;
+  /** The rows, in the order shown (index 1 is the first). */
   executors: ExecutorSnapshotEntry[];
 }
 
+/** One row of `ps` as it was shown. */
 export interface PodSnapshotEntry {
+  /** The pod's id. */
   id: string;
+  /** Its human-readable id. */
   huid: string;
+  /** Its name. */
   name: string;
 }
 
+/** The `ps` rows a shell last saw, in order: what pod indices refer to. */
 export interface PodSnapshot {
+  /** When they were listed. */
   takenAt: Date;
+  /** The rows, in the order shown (index 1 is the first). */
   pods: PodSnapshotEntry[];
 }
 

@@ -9,21 +9,48 @@ import type { Lium } from './lium.ts';
 import type { ExecutorInfo, PodInfo } from './models.ts';
 import type { CallOptions } from './options.ts';
 
+/** The `budget.*` limits of the config; an absent one does not apply. */
 export interface SpendLimits {
+  /** `budget.max_hourly`: USD per hour across every billed pod, the new ones included. */
   maxHourlyUsd?: number | undefined;
+  /** `budget.max_price`: USD per GPU-hour of any one machine. */
   maxPricePerGpuHour?: number | undefined;
 }
 
 /** One limit a rent would break, with the numbers. */
 export type SpendViolation =
-  | { kind: 'max_price'; executor: ExecutorInfo; pricePerGpuHour: number; limit: number }
-  | { kind: 'max_hourly'; currentUsd: number; addedUsd: number; totalUsd: number; limit: number };
+  | {
+      /** `budget.max_price` is broken. */
+      kind: 'max_price';
+      /** The machine that costs too much. */
+      executor: ExecutorInfo;
+      /** Its price, USD per GPU-hour. */
+      pricePerGpuHour: number;
+      /** The limit, USD per GPU-hour. */
+      limit: number;
+    }
+  | {
+      /** `budget.max_hourly` is broken. */
+      kind: 'max_hourly';
+      /** USD per hour billed now. */
+      currentUsd: number;
+      /** USD per hour the rent adds. */
+      addedUsd: number;
+      /** USD per hour after the rent. */
+      totalUsd: number;
+      /** The limit, USD per hour. */
+      limit: number;
+    };
 
+/** What renting would do to spend: broken limits, the hourly rate and the runway. */
 export interface SpendCheck {
+  /** The limits the rent would break; empty when it may go ahead. */
   violations: SpendViolation[];
+  /** The account balance, USD. */
   balanceUsd: number;
-  /** USD per hour billed now, and after the rent. */
+  /** USD per hour billed now. */
   currentHourlyUsd: number;
+  /** USD per hour billed after the rent. */
   newHourlyUsd: number;
   /** Hours the balance lasts at `newHourlyUsd` (null when nothing would be billed). */
   runwayHours: number | null;

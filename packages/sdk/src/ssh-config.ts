@@ -33,14 +33,19 @@ const FILE_HEADER = [
 
 /** One pod's `Host` block. */
 export interface SshConfigHost {
+  /** The pod's id. */
   podId: string;
+  /** The pod's HUID, its first alias. */
   huid: string;
   /** The pod's name; also an alias when it is a plain word that differs from the HUID. */
   name: string;
   /** The names `ssh` accepts for this pod: the HUID, then the name. */
   aliases: string[];
+  /** The pod's SSH host (`HostName`). */
   hostName: string;
+  /** Its SSH port (`Port`). */
   port: number;
+  /** The login user (`User`). */
   user: string;
   /** The private key; absent when none was found (the agent or ssh's defaults are used). */
   identityFile: string | undefined;
@@ -229,10 +234,13 @@ async function exists(path: string): Promise<boolean> {
 
 /** What {@link SshConfigManager} needs from a `Lium`: its settings and (lazily) its key. */
 export interface SshConfigSource {
+  /** The resolved settings: profile, config directory, SSH key path. */
   getSettings(): Promise<LiumSettings>;
+  /** The SSH key pair the pods accept; read only when a block is written. */
   getSshKey(): Promise<SshKeyPair>;
 }
 
+/** Options of `new SshConfigManager()`. */
 export interface SshConfigManagerOptions {
   /** The user's OpenSSH config; default `$HOME/.ssh/config`. */
   userSshConfig?: string | undefined;
@@ -263,6 +271,7 @@ export class SshConfigManager {
   readonly file: string;
   /** The user's OpenSSH config the `Include` line goes into. */
   readonly userSshConfig: string;
+  /** The profile whose file this is (`default` or a name). */
   readonly profile: string;
   readonly #source: SshConfigSource;
   readonly #settings: LiumSettings;
@@ -385,12 +394,18 @@ export class SshConfigManager {
   }
 
   /** See {@link installSshInclude}. */
-  install(): Promise<{ changed: boolean }> {
+  install(): Promise<{
+    /** True when the user's config was rewritten; false when it was already so. */
+    changed: boolean;
+  }> {
     return installSshInclude(this.userSshConfig, this.includeLine);
   }
 
   /** See {@link uninstallSshInclude}. */
-  uninstall(): Promise<{ changed: boolean }> {
+  uninstall(): Promise<{
+    /** True when the user's config was rewritten; false when it was already so. */
+    changed: boolean;
+  }> {
     return uninstallSshInclude(this.userSshConfig);
   }
 
@@ -444,7 +459,10 @@ async function writeUserConfig(file: string, text: string): Promise<void> {
 export async function installSshInclude(
   file: string,
   includeLine: string,
-): Promise<{ changed: boolean }> {
+): Promise<{
+  /** True when the user's config was rewritten; false when it was already so. */
+  changed: boolean;
+}> {
   const text = (await readText(file)) ?? '';
   const block = `${SSH_INCLUDE_MARKER}\n${includeLine}\n`;
   if (text.startsWith(block)) return { changed: false };
@@ -454,7 +472,10 @@ export async function installSshInclude(
 }
 
 /** Removes exactly the two lines {@link installSshInclude} added; false when they are not there. */
-export async function uninstallSshInclude(file: string): Promise<{ changed: boolean }> {
+export async function uninstallSshInclude(file: string): Promise<{
+  /** True when the user's config was rewritten; false when it was already so. */
+  changed: boolean;
+}> {
   const text = await readText(file);
   if (text === undefined) return { changed: false };
   const { lines, found } = withoutOurLines(text.split('\n'));

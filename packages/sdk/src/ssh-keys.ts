@@ -16,14 +16,19 @@ const KEY_LINE =
 
 /** One key of the account, with the fingerprint `ssh-keygen -l` shows. */
 export interface SshKeyInfo {
+  /** The key's id on the account. */
   id: string;
+  /** Its name; empty when it has none. */
   name: string;
+  /** `SHA256:…`, as `ssh-keygen -l` shows it. */
   fingerprint: string;
   /** `ssh-ed25519 AAAA…` (without the comment). */
   publicKey: string;
+  /** When it was added, as the API sent it; absent when it did not. */
   createdAt: string | undefined;
 }
 
+/** The account's key as the API sent it → {@link SshKeyInfo}. Pure. */
 export function toSshKeyInfo(key: SshKey): SshKeyInfo {
   return {
     id: key.id,
@@ -73,8 +78,13 @@ export async function readPublicKeyFile(path: string): Promise<string> {
   return parsePublicKeyLine(text, path);
 }
 
+/** The API calls the SSH key functions use (`LiumAPIClient` has them all). */
 export type SshKeyDeps = Pick<LiumAPIClient, 'getSshKeys' | 'createSshKey' | 'deleteSshKey'>;
-type Signal = { signal?: AbortSignal | undefined };
+/** @inline */
+type Signal = {
+  /** Aborts the call; the error has code `aborted`. */
+  signal?: AbortSignal | undefined;
+};
 const call = (options: Signal) => ({ signal: options.signal });
 
 /** The account's keys (the CLI's `ssh-keys`). */
@@ -93,7 +103,12 @@ export async function addSshKey(
   deps: SshKeyDeps,
   publicKey: string,
   options: Signal & { name?: string | undefined } = {},
-): Promise<{ key: SshKeyInfo; added: boolean }> {
+): Promise<{
+  /** The account's key for this public key. */
+  key: SshKeyInfo;
+  /** False when the account already had it (nothing was added). */
+  added: boolean;
+}> {
   const line = parsePublicKeyLine(publicKey);
   const identity = publicKeyIdentity(line);
   const existing = (await deps.getSshKeys(call(options))).find(

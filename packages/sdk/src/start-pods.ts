@@ -36,28 +36,131 @@ export interface PodSpec {
 /** What happened to one {@link PodSpec}; `pod` is set whenever the pod is known to exist. */
 export type StartPodOutcome =
   /** Rented and usable (with `wait`). */
-  | { spec: PodSpec; state: 'ready'; pod: PodInfo; error?: undefined }
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `ready`: rented and usable. */
+      state: 'ready';
+      /** The pod, ready. */
+      pod: PodInfo;
+      /** Absent: nothing failed. */
+      error?: undefined;
+    }
   /** Rented, not waited for (`wait: false`). */
-  | { spec: PodSpec; state: 'rented'; pod: PodInfo; error?: undefined }
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `rented`: rented, not waited for. */
+      state: 'rented';
+      /** The pod as rented (it may still be starting). */
+      pod: PodInfo;
+      /** Absent: nothing failed. */
+      error?: undefined;
+    }
   /** Rented, but scheduling its removal or waiting for it failed: it exists and costs money. */
-  | { spec: PodSpec; state: 'failed'; pod: PodInfo; error: unknown }
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `failed`: the pod exists and costs money, but a later step failed. */
+      state: 'failed';
+      /** The pod that exists. */
+      pod: PodInfo;
+      /** What failed after the rent (removal schedule or wait). */
+      error: unknown;
+    }
   /** The rent was refused: no pod exists. */
-  | { spec: PodSpec; state: 'not_rented'; pod?: undefined; error: unknown }
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `not_rented`: the rent was refused. */
+      state: 'not_rented';
+      /** Absent: no pod exists. */
+      pod?: undefined;
+      /** Why the rent was refused. */
+      error: unknown;
+    }
   /** The rent's answer was lost and the pod could not be found: it may exist. */
-  | { spec: PodSpec; state: 'maybe_rented'; pod?: undefined; error: unknown }
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `maybe_rented`: the answer was lost; a pod may exist. */
+      state: 'maybe_rented';
+      /** Absent: no pod was found. */
+      pod?: undefined;
+      /** How the rent's answer was lost. */
+      error: unknown;
+    }
   /** After an abort: it was rented (or may have been) and is confirmed gone now. */
-  | { spec: PodSpec; state: 'stopped'; pod?: PodInfo | undefined; error?: undefined }
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `stopped`: after an abort, confirmed gone. */
+      state: 'stopped';
+      /** The pod that was removed, when it had been seen. */
+      pod?: PodInfo | undefined;
+      /** Absent: removal was confirmed. */
+      error?: undefined;
+    }
   /** After an abort: it was rented (or may have been) and could not be confirmed gone. */
-  | { spec: PodSpec; state: 'unconfirmed'; pod?: PodInfo | undefined; error?: unknown };
+  | {
+      /** The pod that was asked for. */
+      spec: PodSpec;
+      /** `unconfirmed`: after an abort, not confirmed gone; check and remove it. */
+      state: 'unconfirmed';
+      /** The pod, when it had been seen. */
+      pod?: PodInfo | undefined;
+      /** Why removal could not be confirmed, when known. */
+      error?: unknown;
+    };
 
 /** Progress of `startPods`, in order for each pod. */
 export type StartPodsEvent =
-  | { type: 'renting'; spec: PodSpec }
-  | { type: 'rented'; spec: PodSpec; pod: PodInfo }
-  | { type: 'status'; spec: PodSpec; pod: PodInfo }
-  | { type: 'ready'; spec: PodSpec; pod: PodInfo }
-  | { type: 'stopping'; spec: PodSpec; pod?: PodInfo | undefined }
-  | { type: 'stopped'; spec: PodSpec; pod?: PodInfo | undefined };
+  | {
+      /** The rent request is being sent. */
+      type: 'renting';
+      /** Which pod of the request. */
+      spec: PodSpec;
+    }
+  | {
+      /** The rent succeeded. */
+      type: 'rented';
+      /** Which pod of the request. */
+      spec: PodSpec;
+      /** The new pod. */
+      pod: PodInfo;
+    }
+  | {
+      /** The pod's status changed while waiting. */
+      type: 'status';
+      /** Which pod of the request. */
+      spec: PodSpec;
+      /** The pod, with its new status. */
+      pod: PodInfo;
+    }
+  | {
+      /** The pod is usable. */
+      type: 'ready';
+      /** Which pod of the request. */
+      spec: PodSpec;
+      /** The pod, ready. */
+      pod: PodInfo;
+    }
+  | {
+      /** After an abort: removing the pod. */
+      type: 'stopping';
+      /** Which pod of the request. */
+      spec: PodSpec;
+      /** The pod, when it had been seen. */
+      pod?: PodInfo | undefined;
+    }
+  | {
+      /** After an abort: the pod is gone. */
+      type: 'stopped';
+      /** Which pod of the request. */
+      spec: PodSpec;
+      /** The pod, when it had been seen. */
+      pod?: PodInfo | undefined;
+    };
 
 /** Options of `startPods`. */
 export interface StartPodsOptions extends CallOptions {

@@ -6,13 +6,31 @@ import { LiumTargetError } from './errors.ts';
  * a snapshot (the rows the user last saw), never to a fresh unordered list (reference §6.7).
  */
 export type TargetToken =
-  | { kind: 'index'; index: number; text: string }
-  | { kind: 'all'; text: string }
-  | { kind: 'text'; text: string };
+  | {
+      /** A 1-based index into the snapshot (`2`, or one of a range). */
+      kind: 'index';
+      /** The index, from 1. */
+      index: number;
+      /** The part of the spec it came from. */
+      text: string;
+    }
+  | {
+      /** `all`: every candidate. */
+      kind: 'all';
+      /** The part of the spec it came from. */
+      text: string;
+    }
+  | {
+      /** A HUID, name or id, matched against the live list. */
+      kind: 'text';
+      /** The text as given. */
+      text: string;
+    };
 
 /** Ranges larger than this are refused rather than expanded (`1-99999999`). */
 const MAX_RANGE = 10_000;
 
+/** Splits a target spec (`1,3`, `1-3`, `all`, names) into tokens; ranges are expanded, bad ones throw. */
 export function parseTargetSpec(spec: string): TargetToken[] {
   const parts = spec
     .split(',')
@@ -59,11 +77,15 @@ function indexFrom(text: string): number {
 
 /** What a resolver needs to know about one candidate. */
 export interface Targetable {
+  /** The thing's id. */
   id: string;
+  /** Its human-readable id. */
   huid: string;
+  /** Its name, when it has one. */
   name?: string;
 }
 
+/** Options of {@link resolveTargets}. */
 export interface ResolveOptions<T extends Targetable> {
   /** What the things are called in messages: `pod`, `executor`. */
   noun: string;

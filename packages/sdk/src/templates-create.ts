@@ -5,10 +5,16 @@ import { LiumUsageError } from './errors.ts';
 import { type TemplateInfo, toTemplateInfo } from './models.ts';
 import { pollUntil } from './poll.ts';
 
+/** The API calls the template functions use (`LiumAPIClient` has them all). */
 export type TemplateDeps = Pick<LiumAPIClient, 'createTemplate' | 'getTemplate' | 'deleteTemplate'>;
 
 /** `repo/name:tag` → image and tag (`latest` when none); a digest or registry port is kept. Pure. */
-export function parseImageRef(ref: string): { image: string; tag: string } {
+export function parseImageRef(ref: string): {
+  /** The image without its tag (`pytorch/pytorch`). */
+  image: string;
+  /** Its tag; `latest` when none was given. */
+  tag: string;
+} {
   const text = ref.trim();
   if (text === '' || /\s/.test(text)) {
     throw new LiumUsageError(`Invalid image "${ref}"`, {
@@ -29,6 +35,7 @@ export function parseImageRef(ref: string): { image: string; tag: string } {
   return { image, tag };
 }
 
+/** Options of {@link createTemplateAndVerify}. */
 export interface NewTemplateOptions {
   /** `REPO[:TAG]`. */
   image: string;
@@ -38,10 +45,13 @@ export interface NewTemplateOptions {
   ports?: readonly number[] | undefined;
   /** Run at container start. */
   startup?: string | undefined;
+  /** Aborts the call and any wait; the error has code `aborted`. */
   signal?: AbortSignal | undefined;
   /** Wait for verification (default true); `timeoutMs` default 600 000, `pollMs` 2 000. */
   wait?: boolean | undefined;
+  /** How long `wait` waits, ms; default 600 000. */
   timeoutMs?: number | undefined;
+  /** How often `wait` asks, ms; default 2 000. */
   pollMs?: number | undefined;
   /** Every status seen while verifying. */
   onStatus?: ((template: TemplateInfo) => void) | undefined;
@@ -162,10 +172,13 @@ export async function deleteTemplate(
 export interface DeploymentForecast {
   /** Expected seconds until the pod is ready; undefined when the server did not say. */
   seconds: number | undefined;
+  /** True when the server flags the executor as slow to deploy. */
   slowMachine: boolean;
   /** The server's warning (slow machine, large image, …), when it gave one. */
   warning: string | undefined;
+  /** True when the image is already cached on the executor. */
   cachedImage: boolean;
+  /** The image's size in bytes, when the server said. */
   imageBytes: number | undefined;
 }
 

@@ -4,8 +4,11 @@ import { LiumSdkError } from './errors.ts';
 import { type TemplateInfo, toTemplateInfo } from './models.ts';
 import type { CallOptions, CreateTemplateOptions } from './options.ts';
 
+/** Options of {@link Lium.getTemplates}. */
 export interface GetTemplatesOptions extends CallOptions {
+  /** Only templates whose name or image contains this, case-insensitive. */
   search?: string | undefined;
+  /** Only templates of your account; default all you can use. */
   onlyMine?: boolean | undefined;
 }
 

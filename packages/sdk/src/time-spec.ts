@@ -5,6 +5,7 @@ const DURATION = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/i;
 const DURATION_OR_SECONDS = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** Options of {@link parseDuration}. */
 export interface ParseDurationOptions {
   /**
    * Accept `90s` and a bare `90` (seconds) too: for waits such as `lium up --timeout`. Off for
@@ -82,6 +83,7 @@ export function parseUntil(spec: string, now: Date = new Date()): Date {
   });
 }
 
+/** When to remove a pod: after `ttl`, or at `until` (one of the two). */
 export interface RemovalSpec {
   /** Remove after this long, e.g. `6h`, or a number of milliseconds. */
   ttl?: string | number | undefined;

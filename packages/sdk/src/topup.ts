@@ -4,26 +4,41 @@ import type { Lium } from './lium.ts';
 
 /** A crypto currency the account can be topped up with, on one network. */
 export interface TopupCurrency {
+  /** The currency code (`USDT`, `USDC`, …). */
   code: string;
+  /** The network it is sent on (`tron`, `ethereum`, …). */
   network: string;
+  /** Decimal places of the currency on that network, when the server says. */
   decimals: number | undefined;
+  /** Decimal places to show amounts with, when the server says. */
   displayDecimals: number | undefined;
 }
 
 /** An invoice to pay: send `cryptoAmount` of `currency` on `network` to `address` before `expiresAt`. */
 export interface TopupInvoiceInfo {
+  /** The invoice's id. */
   id: string;
+  /** The address to send to, when the server gave one. */
   address: string | undefined;
+  /** How much to send, in the currency, as a decimal string. */
   cryptoAmount: string | undefined;
+  /** The currency code. */
   currency: string | undefined;
+  /** The network to send on. */
   network: string | undefined;
+  /** USD the account gets once it is paid. */
   amountUsd: number | undefined;
+  /** The exchange rate used, as the server gave it. */
   exchangeRate: string | undefined;
+  /** When the invoice expires, as the server gave it. */
   expiresAt: string | undefined;
+  /** A payment page for the invoice, when the server gave one. */
   url: string | undefined;
+  /** The server's answer, unchanged. */
   raw: TopupInvoice;
 }
 
+/** The API calls the top-up functions use; {@link topupDepsOf} builds them from a `Lium`. */
 export interface TopupDeps {
   /** `GET /tmc-pay/currencies` (`LiumAPIClient.getTopupCurrencies`). */
   getTopupCurrencies(options: {
@@ -63,6 +78,7 @@ export async function listTopupCurrencies(
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 
+/** Options of {@link createTopupInvoice}. */
 export interface CreateTopupOptions {
   /** USD to add (at least 1, as the server requires). */
   amountUsd: number;
@@ -70,6 +86,7 @@ export interface CreateTopupOptions {
   currency: string;
   /** `tron`, `ethereum`, …; may be left out when the currency has only one network. */
   network?: string | undefined | undefined;
+  /** Aborts the call; the error has code `aborted`. */
   signal?: AbortSignal | undefined | undefined;
 }
 

@@ -8,8 +8,20 @@ import { resolveTargets } from './targets.ts';
 
 /** For the CLI's `up --volume …`: attach an existing volume, or create one for this pod. */
 export type VolumeSpec =
-  | { kind: 'existing'; ref: string }
-  | { kind: 'new'; name: string; description: string };
+  | {
+      /** Attach a volume that exists. */
+      kind: 'existing';
+      /** Its id, HUID or name. */
+      ref: string;
+    }
+  | {
+      /** Create a volume for this pod. */
+      kind: 'new';
+      /** The new volume's name. */
+      name: string;
+      /** Its description; may be empty. */
+      description: string;
+    };
 
 const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -114,12 +126,16 @@ export function resolveVolumeTargets(
   });
 }
 
+/** The volume calls {@link volumeForRent} and friends use; {@link volumeDepsOf} builds them from a `Lium`. */
 export interface VolumeDeps {
+  /** The account's volumes. */
   listVolumes(options: { signal?: AbortSignal | undefined }): Promise<VolumeInfo[]>;
+  /** Creates a volume. */
   createVolume(
     volume: { name: string; description?: string },
     options: { signal?: AbortSignal | undefined },
   ): Promise<VolumeInfo>;
+  /** Deletes a volume by id. */
   deleteVolume(id: string, options: { signal?: AbortSignal | undefined }): Promise<void>;
 }
 
@@ -141,7 +157,12 @@ export async function volumeForRent(
   deps: Pick<VolumeDeps, 'listVolumes' | 'createVolume'>,
   spec: VolumeSpec | string,
   options: { signal?: AbortSignal | undefined; snapshot?: readonly string[] | undefined } = {},
-): Promise<{ volume: VolumeInfo; created: boolean }> {
+): Promise<{
+  /** The volume to attach. */
+  volume: VolumeInfo;
+  /** True when it was created by this call (remove it if the rent fails). */
+  created: boolean;
+}> {
   const parsed = typeof spec === 'string' ? parseVolumeSpec(spec) : spec;
   const call = { signal: options.signal };
   if (parsed.kind === 'new') {

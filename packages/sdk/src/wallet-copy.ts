@@ -20,21 +20,38 @@ export interface WalletCopyOptions {
   walletPath?: string | undefined;
   /** Home directory for the default path and `~`. */
   home?: string | undefined;
+  /** Aborts the copy; the error has code `aborted`. */
   signal?: AbortSignal | undefined;
 }
 
 /** One file copied to one pod. */
 export interface CopiedWalletFile {
+  /** The local file copied. */
   local: string;
   /** Where it is on the pod (absolute, `$HOME` expanded there). */
   remote: string;
+  /** Its size in bytes. */
   bytes: number;
 }
 
 /** One pod's outcome: its files, or why it failed (other pods go on). */
 export type WalletCopyOutcome =
-  | { pod: PodInfo; files: CopiedWalletFile[]; error?: undefined }
-  | { pod: PodInfo; error: unknown; files?: undefined };
+  | {
+      /** The pod. */
+      pod: PodInfo;
+      /** Every file copied to it. */
+      files: CopiedWalletFile[];
+      /** Absent: the copy succeeded. */
+      error?: undefined;
+    }
+  | {
+      /** The pod. */
+      pod: PodInfo;
+      /** Why the copy to this pod failed (the other pods go on). */
+      error: unknown;
+      /** Absent: the copy failed. */
+      files?: undefined;
+    };
 
 const shellDouble = (text: string): string => text.replace(/["\\$`]/g, '\\$&');
 
