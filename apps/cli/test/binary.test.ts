@@ -95,6 +95,8 @@ describe('the built lium binary', () => {
     // @lium/ssh is a dependency, not bundled: a command that does not connect may load only its
     // light entries (host-key pins, target parsing), never its main entry.
     expect(fromCli).not.toContain('@lium/ssh');
+    // The SDK (a dependency too) is imported by the commands that use it, never up front.
+    expect(fromCli).not.toContain('@lium/sdk');
   });
 
   it('runs the demo workflow end to end: ls, up, ps, exec, scp both ways, rsync, down', async () => {
