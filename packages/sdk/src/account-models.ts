@@ -17,7 +17,16 @@ export interface UserInfo {
   /** The account's Stripe customer id; undefined when it has none. */
   stripeCustomerId: string | undefined;
   /** The workspace the key acts in, on servers with workspaces. */
-  workspace: { id: string; name: string | undefined; role: string | undefined } | undefined;
+  workspace:
+    | {
+        /** Workspace id. */
+        id: string;
+        /** Workspace name; undefined when the API did not say. */
+        name: string | undefined;
+        /** The user's role in it (e.g. owner, member); undefined when the API did not say. */
+        role: string | undefined;
+      }
+    | undefined;
   /** The server's `GET /users/me` answer. */
   raw: User;
 }

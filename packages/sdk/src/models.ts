@@ -220,7 +220,7 @@ type ExecutorWire = Executor | PodExecutor;
  * GPUs on a node: the top-level `gpu_count`, then `specs.gpu.count`, then the number of GPU
  * detail rows, then 1 (lium-api.md §6.18: defaulting straight to 1 priced 8-GPU nodes as one).
  */
-export function executorGpuCount(wire: ExecutorWire): number {
+export function executorGpuCount(wire: Executor | PodExecutor): number {
   if (wire.gpu_count !== undefined && wire.gpu_count > 0) return wire.gpu_count;
   const gpu = wire.specs?.gpu;
   if (gpu?.count !== undefined && gpu.count > 0) return gpu.count;
@@ -270,7 +270,7 @@ function toPrices(wire: ExecutorWire, gpuCount: number): { perGpu: number; total
 }
 
 /** A `GET /executors` row (or the executor embedded in a pod row) as an {@link ExecutorInfo}. */
-export function toExecutorInfo(executor: ExecutorWire): ExecutorInfo {
+export function toExecutorInfo(executor: Executor | PodExecutor): ExecutorInfo {
   const machineName = executor.machine_name ?? '';
   const gpuCount = executorGpuCount(executor);
   const specs = toSpecs(executor.specs, gpuCount);

@@ -27,6 +27,7 @@ export interface SyncSelection {
   excluded: string[];
 }
 
+/** Options of {@link selectSyncPaths}. */
 export interface SyncSelectionOptions {
   /** Send `.env*` files too (default: never). */
   includeEnv?: boolean | undefined;

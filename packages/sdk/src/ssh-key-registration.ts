@@ -20,7 +20,7 @@ export interface RegisterKeysOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** What {@link registerSshKeys} did. */
+/** What `registerSshKeys` did. */
 export interface RegisterKeysResult {
   /** Public keys this call added to the account. */
   registered: string[];
