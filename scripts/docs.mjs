@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const UNDOCUMENTED_ALLOWED = new Set(['sdk']);
+const UNDOCUMENTED_ALLOWED = new Set([]);
 /** A field of a wire type of @lium/api: valibot-inferred (`Pod.__type.id`) or a schemas/ body. */
 const WIRE_FIELD =
   /(\.__type\.\w+ \(Property\), defined in @lium\/api\/src\/)|(\(Property\), defined in @lium\/api\/src\/schemas\/)/;

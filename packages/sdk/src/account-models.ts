@@ -6,17 +6,32 @@ import type { BackupConfig, BackupLog, RestoreLog, User } from '@lium/api';
 
 /** `GET /users/me`. */
 export interface UserInfo {
+  /** User id. */
   id: string;
+  /** Account e-mail address; undefined when the API did not say. */
   email: string | undefined;
+  /** True once the e-mail address is verified; undefined when the API did not say. */
   emailVerified: boolean | undefined;
   /** USD; the server's null is 0. */
   balanceUsd: number;
+  /** The account's Stripe customer id; undefined when it has none. */
   stripeCustomerId: string | undefined;
   /** The workspace the key acts in, on servers with workspaces. */
-  workspace: { id: string; name: string | undefined; role: string | undefined } | undefined;
+  workspace:
+    | {
+        /** Workspace id. */
+        id: string;
+        /** Workspace name; undefined when the API did not say. */
+        name: string | undefined;
+        /** The user's role in it (e.g. owner, member); undefined when the API did not say. */
+        role: string | undefined;
+      }
+    | undefined;
+  /** The server's `GET /users/me` answer. */
   raw: User;
 }
 
+/** A `GET /users/me` answer as a {@link UserInfo}. */
 export function toUserInfo(user: User): UserInfo {
   const workspace = user.workspace ?? undefined;
   return {
@@ -32,18 +47,27 @@ export function toUserInfo(user: User): UserInfo {
 
 /** A pod's periodic backup configuration (`GET /backup-configs`). */
 export interface BackupConfigInfo {
+  /** Backup configuration id. */
   id: string;
+  /** The pod that is backed up; undefined when the API did not say. */
   podId: string | undefined;
   /** Directory of the pod that is backed up. */
   path: string | undefined;
+  /** Hours between backups; undefined when the API did not say. */
   frequencyHours: number | undefined;
+  /** Days a backup is kept; undefined when the API did not say. */
   retentionDays: number | undefined;
+  /** False while backups are paused; undefined when the API did not say. */
   isActive: boolean | undefined;
+  /** When the next backup runs, ISO 8601; undefined when none is planned or the API did not say. */
   nextBackupAt: string | undefined;
+  /** Creation time, ISO 8601; undefined when absent. */
   createdAt: string | undefined;
+  /** The server's `GET /backup-configs` row. */
   raw: BackupConfig;
 }
 
+/** A `GET /backup-configs` row as a {@link BackupConfigInfo}. */
 export function toBackupConfigInfo(config: BackupConfig): BackupConfigInfo {
   return {
     id: config.id,
@@ -60,34 +84,49 @@ export function toBackupConfigInfo(config: BackupConfig): BackupConfigInfo {
 
 /** What backup and restore runs share: status and progress as the server reports them. */
 export interface OperationLogInfo {
+  /** Id of the run. */
   id: string;
   /** Upper case: `PENDING`, `IN_PROGRESS`, `COMPLETED`/`SUCCESS`, `FAILED`/`ERROR`, … */
   status: string;
+  /** Current step as the server names it; undefined when absent. */
   stage: string | undefined;
-  /** 0–100. */
+  /** Progress, 0–100 (clamped; 0 when the server sent none). */
   percent: number;
+  /** Why the run failed; undefined unless it did. */
   errorMessage: string | undefined;
+  /** When the run started, ISO 8601; undefined before it does. */
   startedAt: string | undefined;
+  /** When the run ended, ISO 8601; undefined until it does. */
   completedAt: string | undefined;
+  /** When the run was created, ISO 8601; undefined when absent. */
   createdAt: string | undefined;
+  /** Bytes processed so far; undefined when the server did not say. */
   processedBytes: number | undefined;
+  /** Bytes to process in all; undefined when the server did not say. */
   totalBytes: number | undefined;
+  /** Server estimate of seconds left; undefined when absent. */
   etaSeconds: number | undefined;
 }
 
 /** A backup run (`GET /backup-logs`). */
 export interface BackupLogInfo extends OperationLogInfo {
+  /** The backup configuration that made this run; undefined when absent. */
   backupConfigId: string | undefined;
+  /** The server's `GET /backup-logs` row. */
   raw: BackupLog;
 }
 
 /** A restore run (`GET /pods/{id}/restore-logs`). */
 export interface RestoreLogInfo extends OperationLogInfo {
+  /** The backup restored from; undefined when absent. */
   backupId: string | undefined;
+  /** The pod restored into; undefined when absent. */
   podId: string | undefined;
+  /** Directory of the pod restored into; undefined when absent. */
   restorePath: string | undefined;
   /** The restore's own log lines. */
   logs: string[];
+  /** The server's `GET /pods/{id}/restore-logs` row. */
   raw: RestoreLog;
 }
 
@@ -107,10 +146,12 @@ function toOperationLog(log: BackupLog | RestoreLog): OperationLogInfo {
   };
 }
 
+/** A `GET /backup-logs` row as a {@link BackupLogInfo} (status upper-cased, percent clamped). */
 export function toBackupLogInfo(log: BackupLog): BackupLogInfo {
   return { ...toOperationLog(log), backupConfigId: log.backup_config_id, raw: log };
 }
 
+/** A `GET /pods/{id}/restore-logs` row as a {@link RestoreLogInfo}; `logs` empty when absent. */
 export function toRestoreLogInfo(log: RestoreLog): RestoreLogInfo {
   return {
     ...toOperationLog(log),

@@ -61,8 +61,11 @@ export function formatRunway(hours: number): string {
   return `${m} m`;
 }
 
+/** What {@link getAccountRunway} needs: the balance and the pods (see {@link balanceDepsOf}). */
 export interface BalanceDeps {
+  /** The account balance in USD. */
   getBalance(options: { signal?: AbortSignal | undefined }): Promise<number>;
+  /** Every pod of the account. */
   listPods(options: { signal?: AbortSignal | undefined }): Promise<PodInfo[]>;
 }
 

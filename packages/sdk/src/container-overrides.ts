@@ -8,6 +8,7 @@ import type { LiumAPIClient, Template } from '@lium/api';
 import { LiumUsageError } from './errors.ts';
 import { type TemplateInfo, toTemplateInfo } from './models.ts';
 
+/** Changes to a pod's container on top of its template (the CLI's up `--env`, `--entrypoint`, `--cmd`, ports). */
 export interface ContainerOverrides {
   /** Container environment, laid over the template's. Values are secrets: never logged. */
   env?: Readonly<Record<string, string>> | undefined;
@@ -19,6 +20,7 @@ export interface ContainerOverrides {
   internalPorts?: readonly number[] | undefined;
 }
 
+/** The REST calls {@link createOverriddenTemplate} makes. */
 export type OverrideDeps = Pick<LiumAPIClient, 'getTemplate' | 'createTemplate'>;
 
 /** True when `overrides` changes anything (an empty env changes nothing). Pure. */

@@ -1,8 +1,11 @@
 import { LiumUsageError } from './errors.ts';
 import type { TemplateInfo } from './models.ts';
 
+/** A recommended Docker image, as the API lists them (wire field names). */
 export interface DockerImageRef {
+  /** Image name without the tag, e.g. `pytorch/pytorch`. */
   docker_image: string;
+  /** Image tag; `latest` when absent. */
   docker_image_tag?: string | undefined;
 }
 

@@ -13,6 +13,10 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/A(\d{2,4})/i, (m) => `A${m[1]}`],
 ];
 
+/**
+ * The short GPU name of a machine name or GPU name, e.g. `NVIDIA H100 80GB HBM3` → `H100`
+ * (upper case; the rules above); the last word when no rule matches, `Unknown` when empty.
+ */
 export function extractGpuModel(machineName: string): string {
   for (const [pattern, format] of PATTERNS) {
     const match = pattern.exec(machineName);

@@ -1,5 +1,6 @@
 import { LiumError } from '@lium/errors';
 
+/** Every `code` a {@link LiumImageError} can carry. */
 export type LiumImageErrorCode =
   /** The `dockerode` package is not installed next to the SDK. */
   | 'dockerode_missing'

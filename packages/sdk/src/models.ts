@@ -19,11 +19,17 @@ import { podSpentUsd, podUptimeMs } from './pod-cost.ts';
 
 /** Where a node is, as far as the API says. */
 export interface LocationInfo {
+  /** Country name; undefined when the API did not say. */
   country: string | undefined;
+  /** ISO country code (`country_code`, else `iso_code`); undefined when absent. */
   countryCode: string | undefined;
+  /** Region (`region_name`, else `region`); undefined when absent. */
   region: string | undefined;
+  /** City; undefined when the API did not say. */
   city: string | undefined;
+  /** Latitude in degrees; undefined when absent. */
   lat: number | undefined;
+  /** Longitude in degrees; undefined when absent. */
   lon: number | undefined;
 }
 
@@ -37,94 +43,149 @@ export interface ExecutorSpecs {
   ramGb: number;
   /** Disk in GB (API: KiB). */
   diskGb: number;
+  /** Number of CPU cores; undefined when the API did not say. */
   cpuCount: number | undefined;
+  /** CPU model name; undefined when the API did not say. */
   cpuModel: string | undefined;
+  /** Full name of the first GPU (e.g. `NVIDIA H100 80GB HBM3`); empty when absent. */
   gpuModel: string;
+  /** NVIDIA driver version; empty when absent. */
   driverVersion: string;
+  /** The first GPU's PCIe speed as the node reports it; undefined when absent. */
   pcieSpeed: number | undefined;
+  /** The first GPU's memory clock as the node reports it; undefined when absent. */
   memorySpeed: number | undefined;
+  /** The first GPU's graphics clock as the node reports it; undefined when absent. */
   graphicsSpeed: number | undefined;
 }
 
 /** A rentable node, in camelCase with derived fields; `raw` is the server's object. */
 export interface ExecutorInfo {
+  /** Executor id (a UUID), what rent calls take. */
   id: string;
+  /** Human-readable id derived from `id` (`word-word-xx`), stable across calls. */
   huid: string;
+  /** Machine name as the API sends it (e.g. `8x NVIDIA H100 80GB HBM3`); empty when absent. */
   machineName: string;
   /** Short GPU name, e.g. `H100` (from the machine name, else the first GPU's name). */
   gpuType: string;
+  /** GPUs on the node: `gpu_count`, else `specs.gpu.count`, else the GPU detail rows, else 1. */
   gpuCount: number;
   /** GPUs free on a partially rented host, when the API says so. */
   availableGpuCount: number | undefined;
-  /** Total $/h for the whole node. */
+  /** USD per hour for the whole node (`price_per_gpu` × `gpuCount` when the API sends per-GPU prices). */
   pricePerHour: number;
-  /** $/h for one GPU. */
+  /** USD per GPU-hour (derived from the total on older payloads). */
   pricePerGpuHour: number;
+  /** Where the node is; fields undefined when the API did not say. */
   location: LocationInfo;
+  /** Hardware in human units. */
   specs: ExecutorSpecs;
+  /** Status as the API sends it; `unknown` when absent. */
   status: string;
+  /** Public IP address of the node; undefined when absent. */
   ip: string | undefined;
   /** `spot` or `secure`. */
   tier: string | undefined;
+  /** Highest CUDA version the node supports (e.g. `12.4`); undefined when absent. */
   maxCudaVersion: number | undefined;
+  /** Upload speed in Mbit/s (measured by the backend, else self-reported); undefined when absent. */
   uploadMbps: number | undefined;
+  /** Download speed in Mbit/s (measured by the backend, else self-reported); undefined when absent. */
   downloadMbps: number | undefined;
+  /** Ports left to map on the node (`specs.available_port_count`); undefined when absent. */
   availablePortCount: number | undefined;
+  /** True when the node supports docker-in-docker (`specs.sysbox_runtime`); false when absent. */
   dockerInDocker: boolean;
+  /** Node's uptime in minutes; undefined when absent. */
   uptimeMinutes: number | undefined;
   /** The server's object: a `GET /executors` row, or the executor embedded in a pod row. */
   raw: Executor | PodExecutor;
 }
 
+/** A template (Docker image plus ports and volumes) pods start from; `raw` is the server's object. */
 export interface TemplateInfo {
+  /** Template id (a UUID). */
   id: string;
+  /** Human-readable id derived from `id` (`word-word-xx`). */
   huid: string;
+  /** Template name. */
   name: string;
+  /** Docker image without the tag, e.g. `pytorch/pytorch`. */
   dockerImage: string;
+  /** Docker image tag; `latest` when the API sent none. */
   dockerImageTag: string;
+  /** Category as the API sends it; undefined when absent. */
   category: string | undefined;
+  /** Verification status as the API sends it; undefined when absent. */
   status: string | undefined;
+  /** True for a template only its owner sees; undefined when the API did not say. */
   isPrivate: boolean | undefined;
+  /** Owner's user id; undefined for templates without one. */
   userId: string | undefined;
+  /** Container ports the template exposes; empty when none. */
   internalPorts: number[];
+  /** Container paths the template declares as volumes; empty when none. */
   volumes: string[];
+  /** The server's `GET /templates` row. */
   raw: Template;
 }
 
 /** The template as attached to a pod (a subset; pods embed the full template object). */
 export interface PodTemplateInfo {
+  /** Template id; undefined when the pod row did not carry it. */
   id: string | undefined;
+  /** Template name; undefined when absent. */
   name: string | undefined;
+  /** Docker image without the tag; undefined when absent. */
   dockerImage: string | undefined;
+  /** Docker image tag; undefined when absent (no `latest` default here). */
   dockerImageTag: string | undefined;
+  /** Container paths declared as volumes; empty when none. */
   volumes: string[];
+  /** Container ports the template exposes; empty when none. */
   internalPorts: number[];
 }
 
+/** A rented pod, in camelCase with derived fields; `raw` is the server's object. */
 export interface PodInfo {
+  /** Pod id (a UUID). */
   id: string;
+  /** Pod name (`pod_name`), as given at rent time. */
   name: string;
+  /** Status upper-cased, e.g. `RUNNING`, `PENDING`. */
   status: string;
+  /** Human-readable id derived from `id` (`word-word-xx`). */
   huid: string;
   /** `ssh root@1.2.3.4 -p 2222` once the pod is reachable, else null. */
   sshCmd: string | null;
   /** Internal port → external port on the node's IP, e.g. `{ "22": 34567 }`. */
   ports: Record<string, number>;
+  /** Creation time, ISO 8601 as the API sends it; undefined when absent. */
   createdAt: string | undefined;
+  /** Last update time, ISO 8601 as the API sends it; undefined when absent. */
   updatedAt: string | undefined;
+  /** The node the pod runs on; null when the pod row did not embed it. */
   executor: ExecutorInfo | null;
+  /** The template the pod was started from; null when the pod row did not embed it. */
   template: PodTemplateInfo | null;
+  /** Short GPU name (the executor's, else from `gpu_name`); `Unknown` when neither is known. */
   gpuType: string;
   /** GPUs this pod is billed for (may be fewer than the host has). */
   gpuCount: number;
-  /** Total $/h billed for the pod. */
+  /** USD per hour billed for the pod (`price`, else the executor's per-GPU price × `gpuCount`). */
   pricePerHour: number;
+  /** USD per GPU-hour: `pricePerHour` / `gpuCount`. */
   pricePerGpuHour: number;
+  /** When the pod is scheduled to be removed, ISO 8601; null when no removal is scheduled. */
   removalScheduledAt: string | null;
+  /** Progress of a Jupyter install as the API sends it; null when none was asked for. */
   jupyterInstallationStatus: string | null;
+  /** URL of the Jupyter server once installed; null otherwise. */
   jupyterUrl: string | null;
   /** Creation step while pending (`pulling image`, …). */
   phase: string | undefined;
+  /** Server estimate of seconds until the pod is ready, while pending; undefined when absent. */
   estimatedReadySeconds: number | undefined;
   /** The host from the SSH command, else the node's IP. */
   host: string | undefined;
@@ -132,6 +193,7 @@ export interface PodInfo {
   uptimeMs: number | undefined;
   /** $ spent so far, when the pod was read (`podSpentUsd(pod, now)` for another time). */
   spentUsd: number;
+  /** The server's `GET /pods` row. */
   raw: Pod;
 }
 
@@ -158,7 +220,7 @@ type ExecutorWire = Executor | PodExecutor;
  * GPUs on a node: the top-level `gpu_count`, then `specs.gpu.count`, then the number of GPU
  * detail rows, then 1 (lium-api.md §6.18: defaulting straight to 1 priced 8-GPU nodes as one).
  */
-export function executorGpuCount(wire: ExecutorWire): number {
+export function executorGpuCount(wire: Executor | PodExecutor): number {
   if (wire.gpu_count !== undefined && wire.gpu_count > 0) return wire.gpu_count;
   const gpu = wire.specs?.gpu;
   if (gpu?.count !== undefined && gpu.count > 0) return gpu.count;
@@ -208,7 +270,7 @@ function toPrices(wire: ExecutorWire, gpuCount: number): { perGpu: number; total
 }
 
 /** A `GET /executors` row (or the executor embedded in a pod row) as an {@link ExecutorInfo}. */
-export function toExecutorInfo(executor: ExecutorWire): ExecutorInfo {
+export function toExecutorInfo(executor: Executor | PodExecutor): ExecutorInfo {
   const machineName = executor.machine_name ?? '';
   const gpuCount = executorGpuCount(executor);
   const specs = toSpecs(executor.specs, gpuCount);
@@ -320,14 +382,23 @@ export function toPodInfo(pod: Pod): PodInfo {
   };
 }
 
+/** A persistent volume, in camelCase; `raw` is the server's object. */
 export interface VolumeInfo {
+  /** Volume id (a UUID). */
   id: string;
+  /** Human-readable id derived from `id` (`word-word-xx`). */
   huid: string;
+  /** Volume name; empty when absent. */
   name: string;
+  /** Description; empty when absent. */
   description: string;
+  /** Current size in GB (`current_size_gb`, else `current_size_bytes` / 1024³); 0 when absent. */
   sizeGb: number;
+  /** Number of files stored; 0 when absent. */
   fileCount: number;
+  /** Creation time, ISO 8601 as the API sends it; undefined when absent. */
   createdAt: string | undefined;
+  /** The server's `GET /volumes` row. */
   raw: Volume;
 }
 

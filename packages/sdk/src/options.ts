@@ -77,7 +77,16 @@ export interface ListExecutorsOptions extends ExecutorFilter, CallOptions {
    */
   size?: number | undefined;
   /** Only nodes within `maxDistanceMiles` of a point (the server filters: `lat`, `lon`, `max_distance_mile`). */
-  near?: { lat: number; lon: number; maxDistanceMiles: number } | undefined;
+  near?:
+    | {
+        /** Latitude of the point, degrees. */
+        lat: number;
+        /** Longitude of the point, degrees. */
+        lon: number;
+        /** Radius around the point, miles. */
+        maxDistanceMiles: number;
+      }
+    | undefined;
 }
 
 /** Options of {@link Lium.startPod}: which executor, and what to rent on it. */
@@ -219,6 +228,7 @@ export interface SyncDirectoryOptions extends TransferCallOptions {
 export interface SyncManyOptions extends Omit<SyncDirectoryOptions, 'onProgress'> {
   /** Pods syncing at once (default 8). */
   concurrency?: number | undefined;
+  /** Called with each pod's bytes moved so far while it runs. */
   onProgress?: ((pod: PodInfo, progress: TransferProgress) => void) | undefined;
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@lium/config';
 import type { PodInfo } from './models.ts';
 
+/** Name of the file, in the profile's state directory, that records each pod's last use. */
 export const POD_ACTIVITY_FILE = 'pod_activity.json';
 
 /** The idle threshold without `budget.idle_after`. */
@@ -21,6 +22,7 @@ const KEEP_MS = 30 * 86_400_000;
 
 /** Whether a pod is idle, and since when it was last used or started. */
 export interface PodIdleness {
+  /** True when the pod is running, has no removal scheduled, and was not used or started within the threshold. */
   idle: boolean;
   /** Its last use from this machine, if any was recorded. */
   lastActivityAt: Date | undefined;

@@ -20,13 +20,35 @@ import { parseTargetSpec } from './targets.ts';
 /** What became of a speculative connection (for `--debug` and tests). */
 export type PreconnectOutcome =
   /** Connected while the API confirmed the pod and address: the command uses this connection. */
-  | { kind: 'used'; podId: string }
+  | {
+      /** The connection was used. */
+      kind: 'used';
+      /** The pod connected to. */
+      podId: string;
+    }
   /** The API contradicted the snapshot; the connection was closed before anything ran on it. */
-  | { kind: 'discarded'; podId: string; reason: 'pod_gone' | 'other_pod' | 'address_changed' }
+  | {
+      /** The connection was closed unused. */
+      kind: 'discarded';
+      /** The pod the snapshot named. */
+      podId: string;
+      /** What the API said: the pod is gone, the index is another pod, or its address changed. */
+      reason: 'pod_gone' | 'other_pod' | 'address_changed';
+    }
   /** Tried, but the handshake failed (stale address, another host key, nothing pinned yet). */
-  | { kind: 'failed'; podId: string }
+  | {
+      /** The handshake failed. */
+      kind: 'failed';
+      /** The pod the snapshot named. */
+      podId: string;
+    }
   /** Not tried: the targets are not one index, or the snapshot kept no address for it. */
-  | { kind: 'skipped'; reason: 'not_one_index' | 'no_address' | 'unavailable' };
+  | {
+      /** No connection was tried. */
+      kind: 'skipped';
+      /** Not a single index, no address kept for it, or preconnecting not possible here. */
+      reason: 'not_one_index' | 'no_address' | 'unavailable';
+    };
 
 /** A speculative connection in flight, to settle against the API's answer. */
 export interface Speculation {

@@ -13,6 +13,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type IgnoreRule, ignoredBy, parseIgnoreFile } from './git-ignore.ts';
 
+/** Ignore files read in each directory of a job's sync, in this order (gitignore syntax). */
 export const IGNORE_FILES = ['.gitignore', '.liumignore'] as const;
 
 /** Patterns always left out of a job's sync (`.env*` only without `includeEnv`). */
@@ -26,6 +27,7 @@ export interface SyncSelection {
   excluded: string[];
 }
 
+/** Options of {@link selectSyncPaths}. */
 export interface SyncSelectionOptions {
   /** Send `.env*` files too (default: never). */
   includeEnv?: boolean | undefined;

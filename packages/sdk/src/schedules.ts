@@ -5,6 +5,7 @@ import { resolveRemovalTime } from './time-spec.ts';
 
 /** One pod with a scheduled removal, as the CLI's `schedules` lists them. */
 export interface ScheduledRemoval {
+  /** The pod, as listed. */
   pod: PodInfo;
   /** When the platform removes the pod (ISO 8601, UTC). */
   at: string;
@@ -34,6 +35,7 @@ export function scheduledRemovals(
   return out.sort((a, b) => a.inMs - b.inMs);
 }
 
+/** When to remove a pod: exactly one of `in` and `at` (see {@link removalTime}). */
 export interface RemovalWhen {
   /** After this long: `2h`, `30m`, `1.5d` (the official `--in`). */
   in?: string | undefined;
@@ -57,7 +59,9 @@ export function removalTime(when: RemovalWhen, now: Date = new Date()): Date {
     : resolveRemovalTime({ until: when.at as string }, now);
 }
 
+/** The calls the schedule functions make: a `Lium`'s pods and the REST client's schedule endpoints. */
 export interface ScheduleDeps {
+  /** Every pod of the account. */
   listPods(options: { signal?: AbortSignal | undefined }): Promise<PodInfo[]>;
   /** `POST /pods/{id}/schedule-removal` (`LiumAPIClient.scheduleRemoval`). */
   scheduleRemoval(

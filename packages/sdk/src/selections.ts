@@ -158,7 +158,7 @@ export async function resolveExecutors(
   });
 }
 
-/** Options of {@link resolvePods}. */
+/** Options of `Lium.resolvePods`. */
 export interface ResolvePodsOptions extends CallOptions {
   /**
    * For a single index (`1`): start the SSH handshake to the address the last pod listing kept

@@ -20,6 +20,7 @@ export interface RegisterKeysOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What `registerSshKeys` did. */
 export interface RegisterKeysResult {
   /** Public keys this call added to the account. */
   registered: string[];

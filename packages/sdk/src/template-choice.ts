@@ -13,11 +13,26 @@ import { resolveTargets } from './targets.ts';
 import { createTemplate, getTemplates } from './templates.ts';
 import { parseImageRef } from './templates-create.ts';
 
+/** What an up `--image`/template argument names: a template, or a Docker image. */
 export type TemplateChoice =
   /** A template named by id, HUID, name or index. */
-  | { kind: 'template'; template: TemplateInfo }
+  | {
+      /** A template was named. */
+      kind: 'template';
+      /** The template named. */
+      template: TemplateInfo;
+    }
   /** An image: `template` is an existing one of exactly that image, or undefined (make one). */
-  | { kind: 'image'; image: string; tag: string; template: TemplateInfo | undefined };
+  | {
+      /** A Docker image was named. */
+      kind: 'image';
+      /** Image name without the tag. */
+      image: string;
+      /** Image tag (`latest` when none was given). */
+      tag: string;
+      /** An existing template of exactly that image and tag; undefined when one must be made. */
+      template: TemplateInfo | undefined;
+    };
 
 /** `repo/name:tag`, `registry:5000/x`, `x@sha256:…`: a colon or slash marks an image. */
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/;

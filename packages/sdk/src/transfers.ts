@@ -18,7 +18,12 @@ import { podTarget } from './pod-ssh.ts';
 import { folderNameToKeep, pullDirFor, remotePathWord } from './sync-paths.ts';
 
 /** What a sync did, with the paths it used once the folder rule and the pull layout applied. */
-export type SyncedDirectory = SyncResult & { localPath: string; remotePath: string };
+export type SyncedDirectory = SyncResult & {
+  /** The local directory, after the folder rule and the pull layout. */
+  localPath: string;
+  /** The directory on the pod, after the folder rule. */
+  remotePath: string;
+};
 
 export async function uploadFile(
   core: LiumCore,

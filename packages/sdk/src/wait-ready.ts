@@ -30,9 +30,11 @@ const FATAL_SSH_CODES: ReadonlySet<string> = new Set([
   'closed',
 ]);
 
+/** Options of the wait until a pod is ready to use. */
 export interface WaitForReadyOptions {
   /** Give up after this long (default 300 000 ms, the official SDK's). */
   timeoutMs?: number | undefined;
+  /** Aborts the wait; the error has code `aborted`. */
   signal?: AbortSignal | undefined;
   /**
    * Poll interval (default 1 000 ms), kept steady: a pod that becomes ready is seen within about
