@@ -689,6 +689,7 @@ export class LiumAPIClient {
     );
   }
 
+  /** `GET /volumes`: the account's persistent volumes (lium-api.md §2.7). */
   async getVolumes(options: RequestOptions = {}): Promise<Volume[]> {
     return this.call(listOf(VolumeSchema), 'volumes', { method: 'GET', path: '/volumes' }, options);
   }

@@ -6,6 +6,7 @@ import { errorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
+import { progressText } from '../output/output.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
 import { rsyncEnds } from '../rsync-forms.ts';
@@ -62,22 +63,33 @@ export default defineCommand({
     const lium = await ctx.lium();
     const pods = await lium.resolvePods(remote.targets, { signal: ctx.signal });
     const { out } = ctx;
-    const spinner = out.spinner(
-      `${args['dry-run'] ? 'Checking' : 'Syncing'} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`,
-    );
+    const verbing = args['dry-run'] ? 'Checking' : 'Syncing';
+    out.step(`${verbing} ${direction === 'up' ? 'to' : 'from'} ${plural(pods.length, 'pod')}`);
+    // A line per pod on a terminal: bytes so far, total and rate, redrawn in place.
+    const lines = out.json ? undefined : out.lines(pods.length);
+    const row = new Map(pods.map((pod, i) => [pod.id, i]));
+    for (const [i, pod] of pods.entries()) lines?.set(i, `${pod.huid} ${out.c.dim('comparing…')}`);
+    const started = Date.now();
     // The SDK applies rsync's trailing-slash rule and, pulling from several pods, gives each its
     // own <local>/<huid>/; at most 8 pods at a time.
-    const outcomes = await lium.syncMany(pods, {
-      localPath: source,
-      remotePath: remote.path,
-      direction,
-      delete: args.delete,
-      exclude: asList(args.exclude),
-      compress: args.compress,
-      dryRun: args['dry-run'],
-      signal: ctx.signal,
-    });
-    spinner.stop();
+    const outcomes = await lium
+      .syncMany(pods, {
+        localPath: source,
+        remotePath: remote.path,
+        direction,
+        delete: args.delete,
+        exclude: asList(args.exclude),
+        compress: args.compress,
+        dryRun: args['dry-run'],
+        signal: ctx.signal,
+        onProgress: (pod, p) =>
+          lines?.set(
+            row.get(pod.id) ?? 0,
+            `${pod.huid} ${progressText(out.c, p.bytes, p.total, p.rate)}`,
+          ),
+      })
+      .finally(() => lines?.stop());
+    const seconds = (Date.now() - started) / 1000;
     // As before the SDK owned the layout: a several-pod pull names its directory `<huid>/`.
     const localShown = (pod: PodInfo, path: string) =>
       direction === 'up' ? local : path === pullDirFor(local, pod) ? `${path}/` : path;
@@ -117,7 +129,7 @@ export default defineCommand({
       }
       const verb = args['dry-run'] ? 'Would sync' : 'Synced';
       out.success(
-        `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)}, ${result.method})`,
+        `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)} in ${seconds.toFixed(1)} s, ${formatBytes(result.bytes / Math.max(seconds, 0.001))}/s, ${result.method})`,
       );
     }
     if (out.json) out.printJson(rows);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
-import type { Lium, PodInfo, PodOutcome } from '@lium/sdk';
+import type { Lium, PodInfo, PodOutcome, TransferProgress } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
@@ -8,6 +8,7 @@ import { errorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
+import { progressText } from '../output/output.ts';
 import { plural, podLabel } from '../pods.ts';
 import { parseRemoteSpec } from '../remote-spec.ts';
 
@@ -197,7 +198,10 @@ async function uploadToPods(
   ctx: CommandContext,
 ): Promise<(CopyResult | CopyFailure)[]> {
   const remote = remoteFor(local, remoteArg);
-  const outcomes = await lium.uploadToMany(pods, local, remote, { signal: ctx.signal });
+  const progress = perPodProgress(pods, ctx, (pod) => `${basename(local)} → ${pod.huid}`);
+  const outcomes = await lium
+    .uploadToMany(pods, local, remote, { signal: ctx.signal, onProgress: progress.update })
+    .finally(progress.stop);
   return rowsOf(
     outcomes,
     ctx,
@@ -205,6 +209,28 @@ async function uploadToPods(
     (pod, { bytes }) =>
       `Uploaded ${basename(local)} to ${podLabel(pod)}:${remote} (${formatBytes(bytes)})`,
   );
+}
+
+/**
+ * A live line per pod on a terminal (`data.bin → noble-hawk-a3  42% 80 MB/191 MB 12 MB/s`), so
+ * a copy to or from several pods is never silent; nothing off a terminal or with `--json`.
+ */
+function perPodProgress(
+  pods: readonly PodInfo[],
+  ctx: CommandContext,
+  label: (pod: PodInfo) => string,
+): { update: (pod: PodInfo, p: TransferProgress) => void; stop: () => void } {
+  const { out } = ctx;
+  const lines = out.json ? undefined : out.lines(pods.length);
+  const row = new Map(pods.map((pod, i) => [pod.id, i]));
+  return {
+    update: (pod, p) =>
+      lines?.set(
+        row.get(pod.id) ?? 0,
+        `${label(pod)} ${progressText(out.c, p.bytes, p.total, p.rate)}`,
+      ),
+    stop: () => lines?.stop(),
+  };
 }
 
 /** Several pods: each file lands in `<local>/<huid>/`, the SDK's one layout for such pulls. */
@@ -215,7 +241,10 @@ async function downloadFromPods(
   localDir: string,
   ctx: CommandContext,
 ): Promise<(CopyResult | CopyFailure)[]> {
-  const outcomes = await lium.downloadFromMany(pods, remote, localDir, { signal: ctx.signal });
+  const progress = perPodProgress(pods, ctx, (pod) => `${pod.huid}:${remote} →`);
+  const outcomes = await lium
+    .downloadFromMany(pods, remote, localDir, { signal: ctx.signal, onProgress: progress.update })
+    .finally(progress.stop);
   return rowsOf(
     outcomes,
     ctx,

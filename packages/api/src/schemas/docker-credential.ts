@@ -12,4 +12,5 @@ export const DockerCredentialSchema = v.looseObject({
   created_at: optString(),
   updated_at: optString(),
 });
+/** What {@link DockerCredentialSchema} validates: a registry login kept by the account. */
 export type DockerCredential = v.InferOutput<typeof DockerCredentialSchema>;

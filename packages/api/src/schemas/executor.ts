@@ -63,6 +63,7 @@ export const LocationSchema = fastLooseObject({
   lon: optNumber(),
   timezone: optString(),
 });
+/** What {@link LocationSchema} validates: where a node is, as far as the API knows. */
 export type ExecutorLocation = v.InferOutput<typeof LocationSchema>;
 
 /** The fields of an executor; a pod's embedded executor has the same ones, all optional. */
