@@ -68,13 +68,7 @@ export default defineConfig({
   // lines, and the tarball carries no second copy of the code (1.4 MB of 1.8 MB before).
   outputOptions: { keepNames: true, sourcemapExcludeSources: true },
   deps: {
-    alwaysBundle: [
-      'yargs',
-      /^yargs\//,
-      'kleur',
-      '@clack/prompts',
-      'get-east-asian-width',
-    ],
+    alwaysBundle: ['yargs', /^yargs\//, 'kleur', '@clack/prompts', 'get-east-asian-width'],
     neverBundle: [/^@lium\//, 'ssh2', 'cpu-features', '@lium/bittensor', 'dockerode'],
   },
   plugins: [
