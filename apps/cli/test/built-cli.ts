@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(cliDir, 'bin', 'lium.js');
+/** The built `lium` entry the tests run. */
+export const bin = join(cliDir, 'bin', 'lium.js');
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -1,34 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { shQuote as shellQuote } from '@lium/ssh/target';
+import { bin, ensureBuilt } from './built-cli.ts';
 
 /*
  * The built `lium` in a real pseudo-terminal, through util-linux `script` (no native addon):
  * what a person sees in a terminal, keys typed included (Ctrl-C is "\u0003", Enter "\r").
  */
 
-const cliDir = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(cliDir, 'bin', 'lium.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the CLI when its sources are newer than dist/ (tests run the real binary). */
-export function ensureBuilt(): void {
-  const main = join(cliDir, 'dist', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(cliDir, 'src'))) return;
-  const build = spawnSync('npx', ['tsdown'], { cwd: cliDir, encoding: 'utf8' });
-  if (build.status !== 0)
-    throw new Error(`building the CLI failed:\n${build.stdout}${build.stderr}`);
-}
+export { ensureBuilt };
 
 export interface PtyRun {
   /** Everything the terminal showed (stdout and stderr together, with escapes). */
