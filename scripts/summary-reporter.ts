@@ -3,7 +3,8 @@ import type { Reporter, TestModule } from 'vitest/node';
 /**
  * Ends the run with one plain line, `tests: N passed, N failed, N skipped`, so that CI logs
  * (and tools that read closing lines) see the totals even when the default reporter's
- * summary is cut.
+ * summary is cut. A file or suite that failed outside any test (a failing `beforeAll`, an
+ * import error) counts as one failure: its tests never ran, so they are not "skipped".
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -11,8 +12,9 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const testModule of testModules) {
-      if (testModule.state() === 'failed' && [...testModule.children.allTests()].length === 0) {
-        failed += 1; // a file that failed to load counts as one failure
+      if (testModule.errors().length > 0) failed += 1;
+      for (const suite of testModule.children.allSuites()) {
+        if (suite.errors().length > 0) failed += 1;
       }
       for (const test of testModule.children.allTests()) {
         const state = test.result().state;
