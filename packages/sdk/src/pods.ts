@@ -4,9 +4,15 @@ import type { LiumCore } from './core.ts';
 import { LiumPodError, LiumTargetError, LiumUsageError } from './errors.ts';
 import { type PodInfo, toPodInfo } from './models.ts';
 import type { CallOptions, PodRef } from './options.ts';
+import {
+  DEFAULT_IDLE_AFTER_MS,
+  podIdleness as idlenessOf,
+  type PodIdleness,
+  readPodActivity,
+} from './pod-activity.ts';
 import { sshTarget } from './ssh-target.ts';
 import { resolveText } from './targets.ts';
-import { type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
+import { parseDuration, type RemovalSpec, resolveRemovalTime } from './time-spec.ts';
 import { type WaitForReadyOptions, waitForPodReady as waitUntilReady } from './wait-ready.ts';
 
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -229,4 +235,27 @@ export async function installJupyter(
     code: 'pod_not_ready',
     podId: target.id,
   });
+}
+
+/**
+ * Which of `list` are idle (see pod-activity.ts): the threshold is `idleAfterMs`, else the
+ * `budget.idle_after` setting, else 2 h. Flushes this instance's pending activity first.
+ */
+export async function podIdleness(
+  core: LiumCore,
+  list: readonly PodInfo[],
+  options: { idleAfterMs?: number | undefined } = {},
+): Promise<Map<string, PodIdleness>> {
+  const settings = await core.settings();
+  const idleAfterMs =
+    options.idleAfterMs ??
+    (settings.idleAfter
+      ? parseDuration(settings.idleAfter, { seconds: true })
+      : DEFAULT_IDLE_AFTER_MS);
+  await core.activity.flush();
+  const activity = await readPodActivity(settings.configDir);
+  const now = Date.now();
+  return new Map(
+    list.map((pod) => [pod.id, idlenessOf(pod, activity.get(pod.id), idleAfterMs, now)]),
+  );
 }
