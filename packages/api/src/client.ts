@@ -1,3 +1,21 @@
+/**
+ * The Lium REST client (docs/lium-api.md §2): one method per endpoint.
+ *
+ * Input convention of every endpoint method, here and in `LiumPayClient` (pay-client.ts):
+ *
+ *     method(...pathIds, input?, options?)
+ *
+ * 1. The ids in the endpoint's path, as positional strings in path order
+ *    (`getPod(podId)`, `updateSshKey(sshKeyId, …)`); nothing else is positional.
+ * 2. Then everything else the request carries, query parameters and body fields alike, as ONE
+ *    object with camelCase keys named after the wire fields (`backup_path` → `backupPath`),
+ *    converted to snake_case here; left out when the request carries nothing, optional when
+ *    every field is.
+ * 3. Then `options?: RequestOptions` (`signal`, `timeoutMs`, `maxRetries`), always last and
+ *    never mixed into the input object.
+ *
+ * `test/convention.test.ts` fails when a method drifts from it.
+ */
 import { DEFAULT_BASE_URL } from '@lium/errors';
 import type * as v from 'valibot';
 import { checkKey, requestOptions } from './client-common.ts';
@@ -61,9 +79,10 @@ import {
 } from './schemas/funding.ts';
 import { type Pod, PodSchema, type PodUpdate, PodUpdateSchema } from './schemas/pod.ts';
 import { type SshKey, SshKeySchema } from './schemas/ssh-key.ts';
-import { type Template, type TemplateInput, TemplateSchema } from './schemas/template.ts';
+import { type Template, TemplateSchema } from './schemas/template.ts';
 import { type User, UserSchema } from './schemas/user.ts';
 import { type Volume, VolumeSchema } from './schemas/volume.ts';
+import { type TemplateInput, templateBody } from './template-input.ts';
 import {
   type ApiRequest,
   type RequestEvent,
@@ -110,8 +129,8 @@ export interface LiumAPIClientOptions {
   payBaseUrl?: string | undefined;
 }
 
-/** Filters of `GET /executors` (lium-api.md §2.2.1), plus request options. */
-export interface ExecutorQuery extends RequestOptions {
+/** Filters of `GET /executors` (lium-api.md §2.2.1). */
+export interface ExecutorQuery {
   /** Page size; the official client always asks for 1000. */
   size?: number | undefined;
   /** Full machine names, e.g. `['NVIDIA H100 80GB HBM3']` (see `getMachines`). */
@@ -136,7 +155,8 @@ export interface ExecutorQuery extends RequestOptions {
   minDownloadMbps?: number | undefined;
 }
 
-export interface PodLogOptions extends RequestOptions {
+/** Query of `GET /pods/{id}/logs`. */
+export interface PodLogQuery {
   /** Lines of history to start with (server default 100). */
   tail?: number | undefined;
   /** Keep the stream open for new lines until aborted. */
@@ -288,7 +308,7 @@ export class LiumAPIClient {
   // Executors (§2.2)
 
   /** `GET /executors`: rentable nodes, filtered by the server. */
-  async getExecutors(query: ExecutorQuery = {}): Promise<Executor[]> {
+  async getExecutors(query: ExecutorQuery = {}, options: RequestOptions = {}): Promise<Executor[]> {
     const params: Record<string, QueryValue> = {
       size: query.size,
       machine_names: query.machineNames,
@@ -306,7 +326,7 @@ export class LiumAPIClient {
       listOf(ExecutorSchema),
       'executors',
       { method: 'GET', path: '/executors', query: params },
-      query,
+      options,
     );
   }
 
@@ -359,12 +379,17 @@ export class LiumAPIClient {
    * shapes the server answers with. Safe against lost answers, so a flaky network can never
    * rent twice: see rent.ts.
    */
-  async rentPod(input: RentPodInput, options: RequestOptions = {}): Promise<RentResult> {
+  async rentPod(
+    executorId: string,
+    input: RentPodInput,
+    options: RequestOptions = {},
+  ): Promise<RentResult> {
     return rentIdempotently(
       {
         post: (request) => this.main.request(request, requestOptions(options)),
         listPods: () => this.getPods(options),
       },
+      executorId,
       input,
     );
   }
@@ -395,7 +420,8 @@ export class LiumAPIClient {
   /** `POST /pods/{id}/reboot`, optionally attaching a volume. The container and host key change. */
   async rebootPod(
     podId: string,
-    params: { volumeId?: string | undefined } & RequestOptions = {},
+    input: { volumeId?: string | undefined } = {},
+    options: RequestOptions = {},
   ): Promise<PodUpdate> {
     return this.call(
       PodUpdateSchema,
@@ -403,9 +429,9 @@ export class LiumAPIClient {
       {
         method: 'POST',
         path: path`/pods/${podId}/reboot`,
-        body: params.volumeId === undefined ? {} : { volume_id: params.volumeId },
+        body: input.volumeId === undefined ? {} : { volume_id: input.volumeId },
       },
-      params,
+      options,
     );
   }
 
@@ -413,13 +439,20 @@ export class LiumAPIClient {
    * `GET /pods/{id}/logs`: yields the text of each log line. With `follow` the stream stays open
    * until `signal` aborts or the loop is left. `timeoutMs` bounds only the wait for the answer.
    */
-  async *streamPodLogs(podId: string, params: PodLogOptions = {}): AsyncGenerator<string> {
+  async *streamPodLogs(
+    podId: string,
+    query: PodLogQuery = {},
+    options: RequestOptions = {},
+  ): AsyncGenerator<string> {
     const request: ApiRequest = {
       method: 'GET',
       path: path`/pods/${podId}/logs`,
-      query: { tail: params.tail, follow: params.follow },
+      query: { tail: query.tail, follow: query.follow },
     };
-    const { response, signal, requestId } = await this.main.stream(request, requestOptions(params));
+    const { response, signal, requestId } = await this.main.stream(
+      request,
+      requestOptions(options),
+    );
     if (!response.body) return;
     try {
       for await (const line of readLines(response.body)) {
@@ -441,7 +474,7 @@ export class LiumAPIClient {
   /** `PUT /pods/{id}/switch-template`: restarts the pod on another template (data is lost). */
   async switchTemplate(
     podId: string,
-    templateId: string,
+    input: { templateId: string },
     options: RequestOptions = {},
   ): Promise<PodUpdate> {
     return this.call(
@@ -450,7 +483,7 @@ export class LiumAPIClient {
       {
         method: 'PUT',
         path: path`/pods/${podId}/switch-template`,
-        body: { template_id: templateId },
+        body: { template_id: input.templateId },
       },
       options,
     );
@@ -462,9 +495,10 @@ export class LiumAPIClient {
    */
   async scheduleRemoval(
     podId: string,
-    at: Date | string,
+    input: { removalScheduledAt: Date | string },
     options: RequestOptions = {},
   ): Promise<void> {
+    const at = input.removalScheduledAt;
     const removalScheduledAt = at instanceof Date ? at.toISOString() : at;
     return this.send(
       {
@@ -488,14 +522,14 @@ export class LiumAPIClient {
   /** `POST /pods/{id}/install-jupyter`; progress shows in the pod's `jupyter_installation_status`. */
   async installJupyter(
     podId: string,
-    internalPort: number,
+    input: { jupyterInternalPort: number },
     options: RequestOptions = {},
   ): Promise<void> {
     return this.send(
       {
         method: 'POST',
         path: path`/pods/${podId}/install-jupyter`,
-        body: { jupyter_internal_port: internalPort },
+        body: { jupyter_internal_port: input.jupyterInternalPort },
       },
       options,
     );
@@ -591,11 +625,11 @@ export class LiumAPIClient {
   }
 
   /** `POST /templates`; the server verifies it asynchronously (poll `status`). */
-  async createTemplate(body: TemplateInput, options: RequestOptions = {}): Promise<Template> {
+  async createTemplate(input: TemplateInput, options: RequestOptions = {}): Promise<Template> {
     return this.call(
       TemplateSchema,
       'template',
-      { method: 'POST', path: '/templates', body },
+      { method: 'POST', path: '/templates', body: templateBody(input) },
       options,
     );
   }
@@ -603,13 +637,13 @@ export class LiumAPIClient {
   /** `PUT /templates/{id}`; the server expects the whole template, not a patch. */
   async updateTemplate(
     templateId: string,
-    body: TemplateInput,
+    input: TemplateInput,
     options: RequestOptions = {},
   ): Promise<Template> {
     return this.call(
       TemplateSchema,
       'template',
-      { method: 'PUT', path: path`/templates/${templateId}`, body },
+      { method: 'PUT', path: path`/templates/${templateId}`, body: templateBody(input) },
       options,
     );
   }
@@ -678,7 +712,6 @@ export class LiumAPIClient {
   // -------------------------------------------------------------------------------------------
   // Volumes (§2.7)
 
-  /** `GET /volumes`. */
   /** `GET /docker-credentials` (§2.6): the account's registry logins. Passwords are secrets. */
   async getDockerCredentials(options: RequestOptions = {}): Promise<DockerCredential[]> {
     return this.call(
@@ -830,7 +863,8 @@ export class LiumAPIClient {
 
   /** `GET /backup-logs/?page=&limit=`: every backup of the account, a page at a time. */
   async listBackupLogs(
-    params: { page?: number | undefined; limit?: number | undefined } & RequestOptions = {},
+    query: { page?: number | undefined; limit?: number | undefined } = {},
+    options: RequestOptions = {},
   ): Promise<BackupLogPage> {
     return this.call(
       BackupLogPageSchema,
@@ -838,9 +872,9 @@ export class LiumAPIClient {
       {
         method: 'GET',
         path: '/backup-logs/',
-        query: { page: params.page ?? 1, limit: params.limit ?? 100 },
+        query: { page: query.page ?? 1, limit: query.limit ?? 100 },
       },
-      params,
+      options,
     );
   }
 
@@ -881,13 +915,14 @@ export class LiumAPIClient {
 
   /** `GET /tmc-pay/currencies`; `refresh` bypasses the server's cache. */
   async getTopupCurrencies(
-    params: { refresh?: boolean | undefined } & RequestOptions = {},
+    query: { refresh?: boolean | undefined } = {},
+    options: RequestOptions = {},
   ): Promise<TopupCurrencies> {
     return this.call(
       TopupCurrenciesSchema,
       'topup',
-      { method: 'GET', path: '/tmc-pay/currencies', query: { refresh: params.refresh } },
-      params,
+      { method: 'GET', path: '/tmc-pay/currencies', query: { refresh: query.refresh } },
+      options,
     );
   }
 
@@ -913,11 +948,14 @@ export class LiumAPIClient {
   }
 
   /** `POST /tao/create-transfer` (main API, user key): a URL carrying `app_id` and `customer_id`. */
-  async createTaoTransfer(amount: number, options: RequestOptions = {}): Promise<TaoTransfer> {
+  async createTaoTransfer(
+    input: { amount: number },
+    options: RequestOptions = {},
+  ): Promise<TaoTransfer> {
     return this.call(
       TaoTransferSchema,
       'transfer',
-      { method: 'POST', path: '/tao/create-transfer', body: { amount } },
+      { method: 'POST', path: '/tao/create-transfer', body: { amount: input.amount } },
       options,
     );
   }
@@ -940,19 +978,25 @@ export class LiumAPIClient {
 
   /** @deprecated Use {@link LiumPayClient.verifyWalletToken}. */
   async verifyWalletToken(
-    params: WalletVerificationInput,
+    input: WalletVerificationInput,
     options: RequestOptions = {},
   ): Promise<WalletVerification> {
-    return this.payClient().verifyWalletToken(params, options);
+    return this.payClient().verifyWalletToken(input, options);
   }
 
   /** @deprecated Use {@link LiumPayClient.convertAlpha}. */
-  async convertAlpha(amountUsd: number, options: RequestOptions = {}): Promise<AlphaConversion> {
-    return this.payClient().convertAlpha(amountUsd, options);
+  async convertAlpha(
+    query: { amount: number },
+    options: RequestOptions = {},
+  ): Promise<AlphaConversion> {
+    return this.payClient().convertAlpha(query, options);
   }
 
   /** @deprecated Use {@link LiumPayClient.getCompanyWallet}. */
-  async getCompanyWallet(appId: string, options: RequestOptions = {}): Promise<CompanyWallet> {
-    return this.payClient().getCompanyWallet(appId, options);
+  async getCompanyWallet(
+    query: { appId: string },
+    options: RequestOptions = {},
+  ): Promise<CompanyWallet> {
+    return this.payClient().getCompanyWallet(query, options);
   }
 }

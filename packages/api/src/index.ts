@@ -4,7 +4,7 @@ export {
   type ExecutorQuery,
   LiumAPIClient,
   type LiumAPIClientOptions,
-  type PodLogOptions,
+  type PodLogQuery,
   type WalletVerificationInput,
 } from './client.ts';
 export { type ErrorBodyInfo, parseBalanceAmounts, readErrorBody } from './error-body.ts';
@@ -55,5 +55,6 @@ export * from './schemas/template.ts';
 export * from './schemas/user.ts';
 export * from './schemas/volume.ts';
 export { sleep } from './sleep.ts';
+export type { TemplateInput } from './template-input.ts';
 export type { RequestEvent, RequestOptions, ResponseEvent } from './transport.ts';
 export { CLIENT_VERSION } from './version.ts';

@@ -3,8 +3,8 @@
  * own because it has its own key and base URL: without a pay key there is no client, so a
  * missing key is a type error, not a run-time throw.
  *
- * Input convention (as in `LiumAPIClient`): path and query values are positional arguments,
- * a request body is one camelCase object, and `RequestOptions` is always the last argument.
+ * Input convention (as in `LiumAPIClient`, see client.ts): path ids are positional, then the
+ * query or body as one camelCase object, then `RequestOptions`, always last.
  */
 import * as v from 'valibot';
 import { checkKey, requestOptions } from './client-common.ts';
@@ -149,32 +149,32 @@ export class LiumPayClient {
     return this.#call(WalletVerificationSchema, 'verification', request, options);
   }
 
-  /** `GET /balance/convert/alpha?amount=`: USD → alpha; 503 when no price is available. */
-  convertAlpha(amountUsd: number, options: RequestOptions = {}): Promise<AlphaConversion> {
+  /** `GET /balance/convert/alpha?amount=`: `amount` USD → alpha; 503 when no price is available. */
+  convertAlpha(query: { amount: number }, options: RequestOptions = {}): Promise<AlphaConversion> {
     const request: ApiRequest = {
       method: 'GET',
       path: '/balance/convert/alpha',
-      query: { amount: String(amountUsd) },
+      query: { amount: String(query.amount) },
     };
     return this.#call(AlphaConversionSchema, 'conversion', request, options);
   }
 
-  /** `GET /balance/convert?amount=`: what `amountUsd` is worth in TAO, and USD per TAO. */
-  convertUsdToTao(amountUsd: number, options: RequestOptions = {}): Promise<TaoConversion> {
+  /** `GET /balance/convert?amount=`: what `amount` USD is worth in TAO, and USD per TAO. */
+  convertUsdToTao(query: { amount: number }, options: RequestOptions = {}): Promise<TaoConversion> {
     const request: ApiRequest = {
       method: 'GET',
       path: '/balance/convert',
-      query: { amount: String(amountUsd) },
+      query: { amount: String(query.amount) },
     };
     return this.#call(TaoConversionSchema, 'conversion', request, options);
   }
 
   /** `GET /wallet/company/?app_id=`; 404 when the app has no company wallet. */
-  getCompanyWallet(appId: string, options: RequestOptions = {}): Promise<CompanyWallet> {
+  getCompanyWallet(query: { appId: string }, options: RequestOptions = {}): Promise<CompanyWallet> {
     const request: ApiRequest = {
       method: 'GET',
       path: '/wallet/company/',
-      query: { app_id: appId },
+      query: { app_id: query.appId },
     };
     return this.#call(CompanyWalletSchema, 'wallet', request, options);
   }

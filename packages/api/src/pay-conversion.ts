@@ -19,12 +19,12 @@ export interface PayApiOptions {
 
 /**
  * Pay API `GET /balance/convert?amount=`: what `amountUsd` is worth in TAO, and the rate.
- * @deprecated Use `new LiumPayClient({ payApiKey }).convertUsdToTao(amountUsd)`.
+ * @deprecated Use `new LiumPayClient({ payApiKey }).convertUsdToTao({ amount: amountUsd })`.
  */
 export function convertUsdToTao(
   pay: PayApiOptions,
   amountUsd: number,
   options: RequestOptions = {},
 ): Promise<TaoConversion> {
-  return new LiumPayClient(pay).convertUsdToTao(amountUsd, options);
+  return new LiumPayClient(pay).convertUsdToTao({ amount: amountUsd }, options);
 }

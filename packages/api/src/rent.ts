@@ -21,10 +21,8 @@ import { path } from './path.ts';
 import { type Pod, PodSchema } from './schemas/pod.ts';
 import type { ApiRequest, ApiResponse } from './transport.ts';
 
-/** What to rent: the machine, the pod's name, its image and keys (`POST /executors/{id}/rent`). */
+/** What to rent on a machine: the pod's name, its image and keys (`POST /executors/{id}/rent`). */
 export interface RentPodInput {
-  /** The executor (machine) to rent, by id. */
-  executorId: string;
   /** The new pod's name. */
   podName: string;
   /** The template (image) to start, by id (XOR with `dockerfileContent`). */
@@ -45,6 +43,12 @@ export interface RentPodInput {
   restorePath?: string | undefined;
   /** Reuse a key to make a repeated call idempotent too; a fresh UUID by default. */
   idempotencyKey?: string | undefined;
+}
+
+/** A rent of one executor, as this module passes it around. */
+interface RentTarget extends RentPodInput {
+  /** The executor (machine) to rent, by id: the path of the POST. */
+  executorId: string;
 }
 
 /** A rent the server accepted. */
@@ -111,7 +115,7 @@ export function readRentAnswer(body: unknown): RentResult | undefined {
 }
 
 /** Our pod named `podName` on `executorId`, if listed. */
-export function findRentedPod(pods: Pod[], input: RentPodInput): Pod | undefined {
+export function findRentedPod(pods: Pod[], input: RentTarget): Pod | undefined {
   return pods.find(
     (pod) => pod.pod_name === input.podName && pod.executor?.id === input.executorId,
   );
@@ -136,8 +140,10 @@ export interface RentTransport {
 
 export async function rentIdempotently(
   transport: RentTransport,
-  input: RentPodInput,
+  executorId: string,
+  body: RentPodInput,
 ): Promise<RentResult> {
+  const input: RentTarget = { ...body, executorId };
   const request: ApiRequest = {
     method: 'POST',
     path: path`/executors/${input.executorId}/rent`,
@@ -166,7 +172,7 @@ export async function rentIdempotently(
 async function postRent(
   transport: RentTransport,
   request: ApiRequest,
-  input: RentPodInput,
+  input: RentTarget,
 ): Promise<RentResult> {
   const response = await transport.post(request);
   const answer = response.isJson ? readRentAnswer(response.body) : undefined;
@@ -191,7 +197,7 @@ async function postRent(
 async function lookUpRentedPod(
   transport: RentTransport,
   request: ApiRequest,
-  input: RentPodInput,
+  input: RentTarget,
   lost: unknown,
 ): Promise<RentResult | undefined> {
   let pods: Pod[];

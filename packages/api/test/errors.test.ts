@@ -141,9 +141,7 @@ describe('status → error class', () => {
       }),
     );
     const error = await failure(
-      t
-        .client()
-        .rentPod({ executorId: EXECUTOR_ID, podName: 'p', templateId: 't', userPublicKeys: ['k'] }),
+      t.client().rentPod(EXECUTOR_ID, { podName: 'p', templateId: 't', userPublicKeys: ['k'] }),
     );
     expect(error).toBeInstanceOf(LiumInsufficientBalanceError);
     expect(error).toBeInstanceOf(LiumPermissionDeniedError);
@@ -189,7 +187,7 @@ describe('status → error class', () => {
         ],
       }),
     );
-    const error = await failure(t.client().createTemplate({ name: 'x', docker_image: '' }));
+    const error = await failure(t.client().createTemplate({ name: 'x', dockerImage: '' }));
     expect(error).toBeInstanceOf(LiumValidationError);
     expect(error.message).toContain(
       'Invalid template (docker_image: is required; internal_ports: must be a list)',

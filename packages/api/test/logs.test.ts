@@ -73,7 +73,7 @@ describe('streamPodLogs', () => {
     const error = await (async () => {
       for await (const line of t
         .client({ timeoutMs: 50 })
-        .streamPodLogs('p', { follow: true, signal: controller.signal })) {
+        .streamPodLogs('p', { follow: true }, { signal: controller.signal })) {
         seen.push(line);
         if (seen.length === 2) setTimeout(() => controller.abort(), 20);
       }

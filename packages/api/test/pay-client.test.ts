@@ -9,7 +9,7 @@ describe('LiumPayClient', () => {
   it('sends only the pay key, and converts USD to TAO on the pay API', async () => {
     t.server.route('GET /pay/balance/convert', json(200, { converted: 0.5, rate: 400 }));
     const pay = new LiumPayClient({ payApiKey: 'pay-key-xyz', payBaseUrl: `${t.server.url}/pay/` });
-    expect(await pay.convertUsdToTao(200)).toEqual({ converted: 0.5, rate: 400 });
+    expect(await pay.convertUsdToTao({ amount: 200 })).toEqual({ converted: 0.5, rate: 400 });
     const [request] = t.server.requests;
     expect(request?.query).toEqual({ amount: '200' });
     expect(request?.headers['x-api-key']).toBe('pay-key-xyz');

@@ -15,7 +15,6 @@ import { useTestServer } from './setup.ts';
 const t = useTestServer();
 
 const input: RentPodInput = {
-  executorId: EXECUTOR_ID,
   podName: 'noble-matrix-a3',
   templateId: TEMPLATE_ID,
   userPublicKeys: ['ssh-ed25519 AAAA me@host'],
@@ -66,12 +65,12 @@ function rentPosts() {
 describe('rentPod', () => {
   it('sends a fresh UUID Idempotency-Key and reads {success, pod_id}', async () => {
     const { pods } = fakeLium(['ok']);
-    const result = await t.client().rentPod(input);
+    const result = await t.client().rentPod(EXECUTOR_ID, input);
     expect(result).toEqual({ podId: 'pod-1', pod: undefined });
     expect(pods).toHaveLength(1);
     const key = rentPosts()[0]?.headers['idempotency-key'];
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    await t.client().rentPod(input);
+    await t.client().rentPod(EXECUTOR_ID, input);
     expect(rentPosts()[1]?.headers['idempotency-key']).not.toBe(key);
   });
 
@@ -80,14 +79,14 @@ describe('rentPod', () => {
       'POST /api/executors/:id/rent',
       json(200, pod({ ports_mapping: '{"22": 2222}' })),
     );
-    const { podId, pod: rented } = await t.client().rentPod(input);
+    const { podId, pod: rented } = await t.client().rentPod(EXECUTOR_ID, input);
     expect(podId).toBe(pod().id);
     expect(rented).toMatchObject({ gpu_count: 8, ports_mapping: { '22': 2222 } });
   });
 
   it('sends the newest optional fields only when set', async () => {
     fakeLium(['ok']);
-    await t.client().rentPod({
+    await t.client().rentPod(EXECUTOR_ID, {
       ...input,
       templateId: undefined,
       dockerfileContent: 'FROM ubuntu',
@@ -115,11 +114,11 @@ describe('rentPod', () => {
 
   it('refuses a template and a Dockerfile together, or no keys, before sending', async () => {
     await expect(
-      t.client().rentPod({ ...input, dockerfileContent: 'FROM x' }),
+      t.client().rentPod(EXECUTOR_ID, { ...input, dockerfileContent: 'FROM x' }),
     ).rejects.toBeInstanceOf(LiumInvalidArgumentError);
-    await expect(t.client().rentPod({ ...input, userPublicKeys: [] })).rejects.toBeInstanceOf(
-      LiumInvalidArgumentError,
-    );
+    await expect(
+      t.client().rentPod(EXECUTOR_ID, { ...input, userPublicKeys: [] }),
+    ).rejects.toBeInstanceOf(LiumInvalidArgumentError);
     expect(t.server.requests).toHaveLength(0);
   });
 
@@ -132,7 +131,7 @@ describe('rentPod', () => {
       'after the server created the pod (%s): finds it, one POST, one pod',
       async (_, answer) => {
         const { pods } = fakeLium([answer]);
-        const result = await t.client({ timeoutMs: 200 }).rentPod(input);
+        const result = await t.client({ timeoutMs: 200 }).rentPod(EXECUTOR_ID, input);
         expect(pods).toHaveLength(1);
         expect(result.podId).toBe('pod-1');
         expect(result.pod).toMatchObject({
@@ -146,7 +145,7 @@ describe('rentPod', () => {
 
     it('before the server created it: one re-POST with the same key, one pod', async () => {
       const { pods } = fakeLium(['reset-before', 'ok']);
-      const result = await t.client().rentPod(input);
+      const result = await t.client().rentPod(EXECUTOR_ID, input);
       expect(result.podId).toBe('pod-1');
       expect(pods).toHaveLength(1);
       const posts = rentPosts();
@@ -163,7 +162,7 @@ describe('rentPod', () => {
     it('ignores a pod with the same name on another executor', async () => {
       const { pods } = fakeLium(['reset-before', 'ok']);
       pods.push(pod({ id: 'old', pod_name: input.podName, executor: { id: 'other-executor' } }));
-      const result = await t.client().rentPod(input);
+      const result = await t.client().rentPod(EXECUTOR_ID, input);
       expect(result.podId).toBe('pod-2');
       expect(rentPosts()).toHaveLength(2);
     });
@@ -172,7 +171,7 @@ describe('rentPod', () => {
       const { pods } = fakeLium(['reset-before', 'reset-before']);
       const error = await t
         .client()
-        .rentPod(input)
+        .rentPod(EXECUTOR_ID, input)
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LiumConnectionError);
       expect(pods).toHaveLength(0);
@@ -182,7 +181,7 @@ describe('rentPod', () => {
 
     it('the second answer lost after creating: found by the second look', async () => {
       const { pods } = fakeLium(['reset-before', 'reset']);
-      const result = await t.client().rentPod(input);
+      const result = await t.client().rentPod(EXECUTOR_ID, input);
       expect(result.podId).toBe('pod-1');
       expect(pods).toHaveLength(1);
       expect(rentPosts()).toHaveLength(2);
@@ -192,7 +191,7 @@ describe('rentPod', () => {
       const { pods } = fakeLium(['reset']);
       let listCalls = 0;
       t.server.route('GET /api/pods', () => (++listCalls === 1 ? json(503, {}) : json(200, pods)));
-      const result = await t.client().rentPod(input);
+      const result = await t.client().rentPod(EXECUTOR_ID, input);
       expect(result.podId).toBe('pod-1');
       expect(pods).toHaveLength(1);
       expect(rentPosts()).toHaveLength(1);
@@ -201,7 +200,7 @@ describe('rentPod', () => {
     it('a pod not listed yet: the re-POST carries the same key, so the server returns the same pod', async () => {
       const { pods } = fakeLium(['reset', 'ok'], { honourIdempotencyKey: true });
       t.server.route('GET /api/pods', json(200, [])); // the list lags behind the rent
-      const result = await t.client().rentPod(input);
+      const result = await t.client().rentPod(EXECUTOR_ID, input);
       expect(result.podId).toBe('pod-1');
       expect(pods).toHaveLength(1);
       const posts = rentPosts();
@@ -214,7 +213,7 @@ describe('rentPod', () => {
       t.server.route('GET /api/pods', json(500, {}));
       const error = (await t
         .client({ maxRetries: 1 })
-        .rentPod(input)
+        .rentPod(EXECUTOR_ID, input)
         .catch((e: unknown) => e)) as LiumConnectionError;
       expect(error).toBeInstanceOf(LiumConnectionError);
       expect(error.message).toContain('may have succeeded');
@@ -226,7 +225,7 @@ describe('rentPod', () => {
 
   it('a refusal (4xx) is final: no lookup, no re-POST', async () => {
     t.server.route('POST /api/executors/:id/rent', json(400, { detail: 'Executor not available' }));
-    await expect(t.client().rentPod(input)).rejects.toMatchObject({
+    await expect(t.client().rentPod(EXECUTOR_ID, input)).rejects.toMatchObject({
       code: 'bad_request',
       message: expect.stringContaining('Executor not available'),
     });
@@ -235,7 +234,7 @@ describe('rentPod', () => {
 
   it('an answer with no id: finds the pod by name on the executor, never re-POSTs', async () => {
     fakeLium(['no-id']);
-    const result = await t.client().rentPod(input);
+    const result = await t.client().rentPod(EXECUTOR_ID, input);
     expect(result.podId).toBe('pod-1');
     expect(rentPosts()).toHaveLength(1);
   });
@@ -245,7 +244,7 @@ describe('rentPod', () => {
     t.server.route('GET /api/pods', json(200, []));
     const error = await t
       .client()
-      .rentPod(input)
+      .rentPod(EXECUTOR_ID, input)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LiumResponseShapeError);
     expect((error as LiumResponseShapeError).issues[0]?.path).toBe('rent.pod_id');
@@ -256,9 +255,9 @@ describe('rentPod', () => {
     fakeLium(['stall']);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await expect(t.client().rentPod(input, { signal: controller.signal })).rejects.toBeInstanceOf(
-      LiumAbortError,
-    );
+    await expect(
+      t.client().rentPod(EXECUTOR_ID, input, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(LiumAbortError);
     expect(t.server.requests).toHaveLength(1);
   });
 });

@@ -89,7 +89,7 @@ describe('writes are never retried blindly', () => {
 
   it('idempotent writes (schedule-removal, cancels) are retried like reads', async () => {
     t.server.route('POST /api/pods/:id/schedule-removal', sequence(json(502, {}), json(200, {})));
-    await t.client().scheduleRemoval('p1', '2026-06-29T18:00:00Z');
+    await t.client().scheduleRemoval('p1', { removalScheduledAt: '2026-06-29T18:00:00Z' });
     expect(t.server.requests).toHaveLength(2);
     expect(t.server.requests.map((r) => r.json)).toEqual([
       { removal_scheduled_at: '2026-06-29T18:00:00Z' },

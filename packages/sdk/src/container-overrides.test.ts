@@ -40,15 +40,15 @@ describe('container overrides', () => {
       internalPorts: [22, 9000],
     });
     expect(body).toMatchObject({
-      docker_image: 'daturaai/pytorch',
-      docker_image_tag: '2.7',
+      dockerImage: 'daturaai/pytorch',
+      dockerImageTag: '2.7',
       environment: { KEEP: '1', OVERRIDE: 'new', SECRET: 's3cret' },
-      startup_commands: 'sleep 1',
+      startupCommands: 'sleep 1',
       entrypoint: '',
-      internal_ports: [22, 9000],
-      one_time_template: true,
-      is_private: true,
-      is_temporary: false,
+      internalPorts: [22, 9000],
+      oneTimeTemplate: true,
+      isPrivate: true,
+      isTemporary: false,
     });
     expect(body.name).toMatch(/^ephemeral-[0-9a-f]{8}$/);
     // The name never carries a value, and differs when a value does.
@@ -60,8 +60,8 @@ describe('container overrides', () => {
       ephemeralTemplateName('a:1', { env: { B: '2', A: '1' } }),
     );
     expect(overriddenTemplateBody(base, { entrypoint: '/bin/sh' })).toMatchObject({
-      startup_commands: 'echo base',
-      internal_ports: [22, 8000],
+      startupCommands: 'echo base',
+      internalPorts: [22, 8000],
       entrypoint: '/bin/sh',
     });
   });

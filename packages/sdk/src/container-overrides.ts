@@ -69,7 +69,7 @@ export function ephemeralTemplateName(image: string, overrides: ContainerOverrid
   return `ephemeral-${digest.slice(0, 8)}`;
 }
 
-/** The body of the one-time template: `base` with `overrides` laid over it. Pure. */
+/** The input of the one-time template: `base` with `overrides` laid over it. Pure. */
 export function overriddenTemplateBody(
   base: Template,
   overrides: ContainerOverrides,
@@ -84,27 +84,26 @@ export function overriddenTemplateBody(
   const basePorts = Array.isArray(wire.internal_ports) ? (wire.internal_ports as number[]) : [22];
   return {
     name,
-    docker_image: base.docker_image,
-    docker_image_tag: base.docker_image_tag ?? 'latest',
-    docker_image_digest:
-      typeof wire.docker_image_digest === 'string' ? wire.docker_image_digest : '',
-    internal_ports: [...(overrides.internalPorts ?? basePorts)],
-    startup_commands:
+    dockerImage: base.docker_image,
+    dockerImageTag: base.docker_image_tag ?? 'latest',
+    dockerImageDigest: typeof wire.docker_image_digest === 'string' ? wire.docker_image_digest : '',
+    internalPorts: [...(overrides.internalPorts ?? basePorts)],
+    startupCommands:
       overrides.cmd ?? (typeof wire.startup_commands === 'string' ? wire.startup_commands : ''),
     category: typeof wire.category === 'string' ? wire.category : 'UBUNTU',
-    container_start_immediately: true,
+    containerStartImmediately: true,
     description: `${image} with container overrides`,
     entrypoint:
       overrides.entrypoint ?? (typeof wire.entrypoint === 'string' ? wire.entrypoint : ''),
     environment: { ...baseEnv, ...overrides.env },
-    is_private: true,
-    one_time_template: true,
+    isPrivate: true,
+    oneTimeTemplate: true,
     // Not temporary: the platform hides temporary templates (switch-template copies) from rent.
-    is_temporary: false,
+    isTemporary: false,
     readme: name,
     volumes: Array.isArray(wire.volumes) ? (wire.volumes as string[]) : ['/workspace'],
     ...(typeof wire.docker_credential_id === 'string'
-      ? { docker_credential_id: wire.docker_credential_id }
+      ? { dockerCredentialId: wire.docker_credential_id }
       : {}),
   };
 }

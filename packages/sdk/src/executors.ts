@@ -19,7 +19,7 @@ export async function listExecutors(
   options: ListExecutorsOptions = {},
 ): Promise<ExecutorInfo[]> {
   const api = await core.publicApi();
-  const query: ExecutorQuery = { size: options.size ?? 1000, signal: options.signal };
+  const query: ExecutorQuery = { size: options.size ?? 1000 };
   if (options.gpuType) {
     const names = machineNamesFor(options.gpuType, await listMachineNames(core, options));
     query.machineNames = names.length > 0 ? names : [options.gpuType];
@@ -34,7 +34,10 @@ export async function listExecutors(
     query.lon = options.near.lon;
     query.maxDistanceMile = options.near.maxDistanceMiles;
   }
-  return filterExecutors((await api.getExecutors(query)).map(toExecutorInfo), options);
+  return filterExecutors(
+    (await api.getExecutors(query, { signal: options.signal })).map(toExecutorInfo),
+    options,
+  );
 }
 
 export async function bestExecutor(

@@ -89,7 +89,7 @@ export function createFundingApi(options: FundingApiOptions): FundingApi {
     async getApplicationId(signal) {
       // The official client asks for a transfer of 10 to learn the app id ([L]
       // `_create_transfer_app_credentials`); the amount is not binding.
-      const { url } = await api.createTaoTransfer(10, opts(signal));
+      const { url } = await api.createTaoTransfer({ amount: 10 }, opts(signal));
       const appId = URL.canParse(url) ? new URL(url).searchParams.get('app_id') : null;
       if (!appId) {
         throw new LiumFundError('The Lium API gave no application id for TAO transfers', {
@@ -110,10 +110,10 @@ export function createFundingApi(options: FundingApiOptions): FundingApi {
       return (await pay.verifyWalletToken(input, { ...opts(signal), maxRetries: 0 })).status;
     },
     async getCompanyWallet(applicationId, signal) {
-      return (await pay.getCompanyWallet(applicationId, opts(signal))).wallet_hash;
+      return (await pay.getCompanyWallet({ appId: applicationId }, opts(signal))).wallet_hash;
     },
     async getUsdPerTao(signal) {
-      const conversion = await pay.convertUsdToTao(1, opts(signal));
+      const conversion = await pay.convertUsdToTao({ amount: 1 }, opts(signal));
       return conversion.rate ?? undefined;
     },
   };

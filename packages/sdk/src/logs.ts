@@ -9,11 +9,8 @@ export interface LogsDeps {
   /** `LiumAPIClient.streamPodLogs`: the `log` text of each line of `GET /pods/{id}/logs`. */
   streamPodLogs(
     podId: string,
-    options: {
-      tail?: number | undefined;
-      follow?: boolean | undefined;
-      signal?: AbortSignal | undefined;
-    },
+    query: { tail?: number | undefined; follow?: boolean | undefined },
+    options: { signal?: AbortSignal | undefined },
   ): AsyncIterable<string>;
 }
 
@@ -196,11 +193,7 @@ export async function* streamPodLogLines(
       }
     };
     try {
-      const stream = deps.streamPodLogs(podId, {
-        tail,
-        follow,
-        signal,
-      });
+      const stream = deps.streamPodLogs(podId, { tail, follow }, { signal });
       for await (const line of stream) {
         opened = true;
         const fresh = aligner.push(line);

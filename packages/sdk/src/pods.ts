@@ -137,7 +137,7 @@ export async function rebootPod(
 ): Promise<PodInfo> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
-  await api.rebootPod(target.id, { volumeId: options.volumeId, signal: options.signal });
+  await api.rebootPod(target.id, { volumeId: options.volumeId }, { signal: options.signal });
   await forgetHost(core, target.id);
   return getPod(core, target.id, options);
 }
@@ -150,7 +150,7 @@ export async function scheduleRemoval(
   const api = await core.api();
   const target = await podOf(core, pod, spec);
   const at = resolveRemovalTime(spec);
-  await api.scheduleRemoval(target.id, at, { signal: spec.signal });
+  await api.scheduleRemoval(target.id, { removalScheduledAt: at }, { signal: spec.signal });
   return at;
 }
 
@@ -171,11 +171,11 @@ export async function* streamLogs(
 ): AsyncGenerator<string> {
   const api = await core.api();
   const target = await podOf(core, pod, options);
-  yield* api.streamPodLogs(target.id, {
-    tail: options.tail,
-    follow: options.follow,
-    signal: options.signal,
-  });
+  yield* api.streamPodLogs(
+    target.id,
+    { tail: options.tail, follow: options.follow },
+    { signal: options.signal },
+  );
 }
 
 /** Options of {@link Lium.streamLogs}. */
@@ -214,7 +214,7 @@ export async function installJupyter(
       { code: 'port_invalid', hint: 'Pass a port between 1 and 65535 that the template exposes.' },
     );
   }
-  await api.installJupyter(target.id, port, { signal: options.signal });
+  await api.installJupyter(target.id, { jupyterInternalPort: port }, { signal: options.signal });
   if (options.wait === false) return getPod(core, target.id, options);
   const installed = await core.poll(options.timeoutMs ?? 120_000, options.signal, async () => {
     const now = await getPod(core, target.id, options);

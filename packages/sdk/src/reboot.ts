@@ -92,7 +92,8 @@ export async function rebootPod(
 export async function rebootDepsOf(lium: Lium): Promise<RebootDeps> {
   const api = await lium.getApiClient();
   return {
-    rebootPod: (podId, options) => api.rebootPod(podId, options),
+    rebootPod: (podId, options) =>
+      api.rebootPod(podId, { volumeId: options.volumeId }, { signal: options.signal }),
     getPod: (podId, options) => lium.getPod(podId, options),
     forgetHostKey: async (podId) => {
       const { forgetPodHostKey, knownHostsDirOf } = await import('./host-keys.ts');

@@ -62,8 +62,8 @@ export async function startPod(core: LiumCore, options: StartPodOptions): Promis
   }
 
   const rented = await api.rentPod(
+    executorId,
     {
-      executorId,
       podName,
       templateId,
       dockerfileContent: options.dockerfileContent,

@@ -113,7 +113,8 @@ export async function scheduleDepsOf(lium: Lium): Promise<ScheduleDeps> {
   const api = await lium.getApiClient();
   return {
     listPods: (options) => lium.listPods(options),
-    scheduleRemoval: (podId, at, options) => api.scheduleRemoval(podId, at, options),
+    scheduleRemoval: (podId, at, options) =>
+      api.scheduleRemoval(podId, { removalScheduledAt: at }, options),
     cancelScheduledRemoval: (podId, options) => api.cancelScheduledRemoval(podId, options),
   };
 }

@@ -41,10 +41,10 @@ export interface TopupInvoiceInfo {
 /** The API calls the top-up functions use; {@link topupDepsOf} builds them from a `Lium`. */
 export interface TopupDeps {
   /** `GET /tmc-pay/currencies` (`LiumAPIClient.getTopupCurrencies`). */
-  getTopupCurrencies(options: {
-    refresh?: boolean;
-    signal?: AbortSignal | undefined;
-  }): Promise<TopupCurrencies>;
+  getTopupCurrencies(
+    query: { refresh?: boolean | undefined },
+    options: { signal?: AbortSignal | undefined },
+  ): Promise<TopupCurrencies>;
   /** `POST /tmc-pay/create-invoice` (`LiumAPIClient.createTopupInvoice`). */
   createTopupInvoice(
     params: { amount: number; cryptoCurrency: string; cryptoNetwork: string },
@@ -56,7 +56,7 @@ export interface TopupDeps {
 export async function topupDepsOf(lium: Lium): Promise<TopupDeps> {
   const api = await lium.getApiClient();
   return {
-    getTopupCurrencies: (options) => api.getTopupCurrencies(options),
+    getTopupCurrencies: (query, options) => api.getTopupCurrencies(query, options),
     createTopupInvoice: (params, options) => api.createTopupInvoice(params, options),
   };
 }
@@ -66,7 +66,10 @@ export async function listTopupCurrencies(
   deps: Pick<TopupDeps, 'getTopupCurrencies'>,
   options: { refresh?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<TopupCurrency[]> {
-  const answer = await deps.getTopupCurrencies(options);
+  const answer = await deps.getTopupCurrencies(
+    { refresh: options.refresh },
+    { signal: options.signal },
+  );
   return answer.currencies.map((c) => ({
     code: c.code,
     network: c.network,

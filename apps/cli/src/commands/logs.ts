@@ -51,7 +51,7 @@ export default defineCommand({
     const api = await lium.getApiClient();
     const { out } = ctx;
     const lines = streamPodLogLines(
-      { streamPodLogs: (podId, opts) => api.streamPodLogs(podId, opts) },
+      { streamPodLogs: (podId, query, options) => api.streamPodLogs(podId, query, options) },
       pod.id,
       {
         ...(args.tail !== undefined ? { tail: args.tail } : {}),

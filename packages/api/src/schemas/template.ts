@@ -43,26 +43,3 @@ export type Template = v.InferOutput<typeof TemplateSchema>;
 export const PodTemplateSchema = v.partial(TemplateSchema);
 /** What {@link PodTemplateSchema} validates: the template as embedded in a pod row. */
 export type PodTemplate = v.InferOutput<typeof PodTemplateSchema>;
-
-/** Body of `POST /templates` / `PUT /templates/{id}` (snake_case, as the server takes it). */
-export interface TemplateInput {
-  name: string;
-  docker_image: string;
-  docker_image_tag?: string;
-  docker_image_digest?: string;
-  description?: string;
-  category?: string;
-  volumes?: string[];
-  environment?: Record<string, string>;
-  entrypoint?: string;
-  internal_ports?: number[];
-  is_private?: boolean;
-  readme?: string;
-  startup_commands?: string;
-  container_start_immediately?: boolean;
-  docker_credential_id?: string | null;
-  /** Delete the template when its pod is removed. */
-  one_time_template?: boolean;
-  is_temporary?: boolean;
-  [field: string]: unknown;
-}
