@@ -141,9 +141,9 @@ export interface RentTransport {
 export async function rentIdempotently(
   transport: RentTransport,
   executorId: string,
-  body: RentPodInput,
+  rent: RentPodInput,
 ): Promise<RentResult> {
-  const input: RentTarget = { ...body, executorId };
+  const input: RentTarget = { ...rent, executorId };
   const request: ApiRequest = {
     method: 'POST',
     path: path`/executors/${input.executorId}/rent`,
