@@ -52,6 +52,11 @@ async function endpointMethods(file: string, className: string): Promise<Method[
     (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className,
   );
   if (!cls) throw new Error(`${className} not found in ${file}`);
+  return publicMethods(cls, source);
+}
+
+/** The public methods of a class, with their doc comments. */
+function publicMethods(cls: ts.ClassDeclaration, source: ts.SourceFile): Method[] {
   return cls.members
     .filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m))
     .filter((m) => !ts.isPrivateIdentifier(m.name))
@@ -171,16 +176,7 @@ describe('the input convention of the endpoint methods', () => {
       ts.ScriptTarget.Latest,
       true,
     );
-    const cls = source.statements[0] as ts.ClassDeclaration;
-    const methods = cls.members.filter(ts.isMethodDeclaration).map((m) => ({
-      name: m.name.getText(source),
-      doc: ts
-        .getJSDocCommentsAndTags(m)
-        .map((d) => d.getText(source))
-        .join('\n'),
-      params: [...m.parameters],
-      source,
-    }));
+    const methods = publicMethods(source.statements[0] as ts.ClassDeclaration, source);
     const known = new Map<string, ts.InterfaceDeclaration>();
     expect(methods.map((m) => problemsOf(m, known, new Map()))).toEqual([
       ['the last parameter is not `options: RequestOptions`'],
