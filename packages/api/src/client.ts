@@ -342,7 +342,7 @@ export class LiumAPIClient {
 
   /** `GET /executors/default-docker-image`: recommended images for a GPU model and driver. */
   async getDefaultDockerImages(
-    params: { gpuModel?: string | undefined; driverVersion?: string | undefined },
+    query: { gpuModel?: string | undefined; driverVersion?: string | undefined } = {},
     options: RequestOptions = {},
   ): Promise<DockerImage[]> {
     return this.call(
@@ -351,7 +351,7 @@ export class LiumAPIClient {
       {
         method: 'GET',
         path: '/executors/default-docker-image',
-        query: { gpu_model: params.gpuModel ?? '', driver_version: params.driverVersion ?? '' },
+        query: { gpu_model: query.gpuModel ?? '', driver_version: query.driverVersion ?? '' },
       },
       options,
     );
