@@ -129,7 +129,9 @@ function problemsOf(
   if (positional.length < pathIds) problems.push(`${endpoint} has ${pathIds} path ids`);
   const inputs = rest.slice(pathIds);
   if (inputs.length > 1) {
-    problems.push(`${inputs.length} parameters after the path ids: ${inputs.map((p) => text(p)).join(', ')}`);
+    problems.push(
+      `${inputs.length} parameters after the path ids: ${inputs.map((p) => text(p)).join(', ')}`,
+    );
   }
   for (const input of inputs) {
     if (!input.type) continue;
