@@ -39,6 +39,7 @@ export {
 export {
   type BackupDeps,
   backupNow,
+  getBackupRun,
   listBackupRuns,
   listRestoreRuns,
   type OperationProgress,
