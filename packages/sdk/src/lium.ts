@@ -492,7 +492,7 @@ export class Lium implements AsyncDisposable {
 
   /** Creates a volume; attach it with {@link StartPodOptions.volumeId}. */
   createVolume(
-    volume: { name: string; description?: string },
+    volume: { name: string; description?: string | undefined },
     options?: CallOptions,
   ): Promise<VolumeInfo> {
     return account.createVolume(this.#core, volume, options);

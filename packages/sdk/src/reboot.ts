@@ -21,7 +21,7 @@ export interface RebootDeps {
 /** Options of {@link rebootPod}. */
 export interface RebootOptions {
   /** Attach this volume (id) to the rebooted container. */
-  volumeId?: string | undefined | undefined;
+  volumeId?: string | undefined;
   /** Wait until SSH answers again (default true). */
   wait?: boolean | undefined;
   /** For the wait (default 300 000 ms). */

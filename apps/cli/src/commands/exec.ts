@@ -107,7 +107,7 @@ export default defineCommand({
         .executeCommand(pod, command, {
           env,
           signal: ctx.signal,
-          ...(stdin !== undefined ? { stdin } : {}),
+          stdin,
           onStdout: (chunk: Buffer | string) => out.raw(chunk),
           onStderr: (chunk: Buffer | string) => out.rawError(chunk),
         })
@@ -143,7 +143,7 @@ async function execOnMany(
   const events = lium.executeMany(pods, command, {
     env,
     signal: ctx.signal,
-    ...(concurrency !== undefined ? { concurrency } : {}),
+    concurrency,
   });
   for await (const event of untilAborted(events, ctx.signal)) {
     const index = order.get(event.pod.id) ?? 0;

@@ -73,7 +73,7 @@ export default defineCommand({
       pods.map(async (pod) => {
         try {
           const result: RebootResult = await sdk.rebootPod(deps, pod, {
-            ...(volumeId !== undefined ? { volumeId } : {}),
+            volumeId,
             wait: args.wait,
             timeoutMs,
             signal: ctx.signal,

@@ -10,7 +10,7 @@ import { listLabels, plural } from '../pods.ts';
 /** A volume as `--json` shows it (the same fields in every volumes subcommand). */
 export function volumeJson(volume: VolumeInfo, index?: number): Record<string, unknown> {
   return {
-    ...(index !== undefined ? { index } : {}),
+    index,
     id: volume.id,
     huid: volume.huid,
     name: volume.name,
@@ -72,7 +72,7 @@ function subcommands(yargs: Argv<VolumesArgs>, ctx: CommandContext): Argv<Volume
       async (args) => {
         const lium = await ctx.lium();
         const volume = await lium.createVolume(
-          { name: args.name, ...(args.desc !== undefined ? { description: args.desc } : {}) },
+          { name: args.name, description: args.desc },
           { signal: ctx.signal },
         );
         if (ctx.out.json) ctx.out.printJson(volumeJson(volume));

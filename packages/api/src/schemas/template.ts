@@ -60,7 +60,7 @@ export interface TemplateInput {
   readme?: string;
   startup_commands?: string;
   container_start_immediately?: boolean;
-  docker_credential_id?: string | null;
+  docker_credential_id?: string | null | undefined;
   /** Delete the template when its pod is removed. */
   one_time_template?: boolean;
   is_temporary?: boolean;
