@@ -8,6 +8,7 @@ import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { envFromOptions } from '../env-args.ts';
 import { CliInterruptedError, CliUsageError } from '../errors.ts';
 import { describeError, errorJson } from '../handle-error.ts';
+import { POD_TARGETS } from '../pod-targets.ts';
 import { plural, podLabel } from '../pods.ts';
 import { remoteCommandText } from '../remote-command.ts';
 import { untilAborted } from '../until-aborted.ts';
@@ -62,11 +63,7 @@ const builder = (yargs: Argv<GlobalArgs>) =>
     // `lium exec 1 ls -la`: options exec does not know belong to the remote command.
     // The remote command arrives behind `--` (see remote-command.ts), never parsed as options.
     .parserConfiguration({ 'populate--': true })
-    .positional('targets', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-    })
+    .positional('targets', POD_TARGETS)
     .positional('command', {
       type: 'string',
       array: true,

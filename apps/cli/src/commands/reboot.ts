@@ -3,16 +3,14 @@ import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { errorJson } from '../handle-error.ts';
 import { flag, options, text } from '../options.ts';
+import { POD_TARGETS_OR_ALL } from '../pod-targets.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('targets', {
-        type: 'string',
-        describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-      })
+      .positional('targets', POD_TARGETS_OR_ALL)
       .options(
         options({
           all: flag('Reboot every pod you have'),
