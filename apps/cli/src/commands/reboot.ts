@@ -1,7 +1,7 @@
 import type { PodInfo, RebootResult } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { failedPodJson } from '../handle-error.ts';
 import { flag, options, text } from '../options.ts';
 import { POD_TARGETS_OR_ALL } from '../pod-targets.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
@@ -97,12 +97,7 @@ export default defineCommand({
           status: pod.status,
           ready,
         })),
-        failed: failed.map(({ pod, error }) => ({
-          id: pod.id,
-          huid: pod.huid,
-          name: pod.name,
-          error: errorJson(error),
-        })),
+        failed: failed.map(({ pod, error }) => failedPodJson(pod, error)),
       });
       if (failed.length > 0) ctx.exitCode = 1;
       return;

@@ -2,7 +2,7 @@ import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { asList } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { podErrorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
@@ -98,11 +98,7 @@ export default defineCommand({
       if (outcome.result === undefined) {
         failures += 1;
         const error = outcome.error as Error & { code?: string };
-        rows.push({
-          pod: pod.huid,
-          pod_id: pod.id,
-          error: errorJson(error),
-        });
+        rows.push(podErrorJson(pod, error));
         if (!out.json) out.error(`${podLabel(pod)}: ${error.message}`);
         continue;
       }
