@@ -1,6 +1,6 @@
 import type { LiumAPIClient } from '@lium/api';
 import type { BackupLogInfo, Lium, OperationProgress, PodInfo, RestoreLogInfo } from '@lium/sdk';
-import type { Argv } from 'yargs';
+import type { Argv, InferredOptionTypes } from 'yargs';
 import {
   BACKUP_RUN_COLUMNS,
   backupConfigJson,
@@ -39,17 +39,7 @@ const BK_OPTIONS = options({
 });
 
 /** The root flags plus the `bk` flags, which each subcommand reads a part of. */
-type BkArgs = GlobalArgs & {
-  path: string | undefined;
-  every: string | undefined;
-  keep: string | undefined;
-  name: string | undefined;
-  desc: string | undefined;
-  id: string | undefined;
-  to: string | undefined;
-  wait: boolean;
-  'wait-timeout': string;
-};
+type BkArgs = GlobalArgs & InferredOptionTypes<typeof BK_OPTIONS>;
 
 interface Session {
   sdk: typeof import('@lium/sdk');

@@ -1,5 +1,5 @@
 import type { VolumeInfo } from '@lium/sdk';
-import type { Argv } from 'yargs';
+import type { Argv, InferredOptionTypes } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
@@ -52,7 +52,7 @@ async function listVolumes(ctx: CommandContext): Promise<void> {
 const VOLUME_OPTIONS = options({ desc: text('With new: a description', { alias: 'd' }) });
 
 /** The root flags plus `--desc`, which `volumes new` reads. */
-type VolumesArgs = GlobalArgs & { desc: string | undefined };
+type VolumesArgs = GlobalArgs & InferredOptionTypes<typeof VOLUME_OPTIONS>;
 
 function subcommands(yargs: Argv<VolumesArgs>, ctx: CommandContext): Argv<VolumesArgs> {
   return yargs
