@@ -25,7 +25,7 @@ export type SyncedDirectory = SyncResult & {
   remotePath: string;
   /**
    * How long this sync took, ms: from its own start (connecting, the folder probe) to its end. In
-   * {@link syncMany} each pod's own time, not the fan-out's, so a per-pod rate is `bytes` over it.
+   * `Lium.syncMany` each pod's own time, not the fan-out's, so a per-pod rate is `bytes` over it.
    */
   durationMs: number;
 };
