@@ -1,4 +1,4 @@
-import type { PodInfo, RebootResult } from '@lium/sdk';
+import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
 import { failedPodJson } from '../handle-error.ts';
@@ -67,22 +67,14 @@ export default defineCommand({
     const deps = await sdk.rebootDepsOf(lium);
     const spinner =
       out.json || !args.wait ? undefined : out.spinner(`Rebooting ${plural(pods.length, 'pod')}`);
-    const outcomes = await Promise.all(
-      pods.map(async (pod) => {
-        try {
-          const result: RebootResult = await sdk.rebootPod(deps, pod, {
-            volumeId,
-            wait: args.wait,
-            timeoutMs,
-            signal: ctx.signal,
-            onStatus: (now) => spinner?.update(`${podLabel(pod)}: ${now.status.toLowerCase()}`),
-          });
-          return { pod, result, error: undefined };
-        } catch (error) {
-          return { pod, result: undefined, error: error as Error };
-        }
-      }),
-    );
+    // The SDK reboots at most 8 pods at a time.
+    const outcomes = await sdk.rebootPods(deps, pods, {
+      volumeId,
+      wait: args.wait,
+      timeoutMs,
+      signal: ctx.signal,
+      onStatus: (pod, now) => spinner?.update(`${podLabel(pod)}: ${now.status.toLowerCase()}`),
+    });
     const failed = outcomes.filter((o) => o.error);
     if (failed.length === 0) spinner?.succeed();
     else spinner?.fail();
