@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,4 +231,41 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     log: () => readFile(logPath, 'utf8'),
     stop,
   };
+}
+
+/**
+ * Writes a build context: `dir` (made if missing) with `dockerfile` as its Dockerfile and
+ * `files` next to it. Returns `dir`.
+ */
+export async function writeBuildContext(
+  dir: string,
+  dockerfile: string,
+  files: Readonly<Record<string, string | Uint8Array>> = {},
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'Dockerfile'), dockerfile);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  return dir;
+}
+
+/**
+ * Stores a registry login as the account's Docker credential on a (local, emulated) Lium API
+ * with `POST /docker-credentials`, as a user who added it on the website has it.
+ */
+export async function addAccountDockerLogin(
+  api: { baseUrl: string; apiKey: string },
+  username: string,
+  password: string,
+): Promise<void> {
+  const response = await fetch(`${api.baseUrl}/docker-credentials`, {
+    method: 'POST',
+    headers: { 'X-API-KEY': api.apiKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ docker_username: username, docker_password: password }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (response.status !== 200) {
+    throw new Error(
+      `POST /docker-credentials answered ${response.status}: ${await response.text()}`,
+    );
+  }
 }

@@ -1,65 +1,64 @@
 /** How `lium bk` shows backup configurations and backup/restore runs: `--json` fields and tables. */
-import type { BackupConfig, BackupLog, RestoreLog } from '@lium/api';
-import type { OperationProgress, PodInfo } from '@lium/sdk';
+import type {
+  BackupConfigInfo,
+  BackupLogInfo,
+  OperationProgress,
+  PodInfo,
+  RestoreLogInfo,
+} from '@lium/sdk';
 import { formatBytes } from './output/format.ts';
 import type { ResultColumn } from './output/output.ts';
 
-/** A field the server sends that the schema keeps without typing it (`name`, `backup_path`). */
-function extra(log: object, key: string): string | null {
-  const value = (log as Record<string, unknown>)[key];
-  return typeof value === 'string' ? value : null;
-}
-
-export function backupConfigJson(config: BackupConfig): Record<string, unknown> {
+export function backupConfigJson(config: BackupConfigInfo): Record<string, unknown> {
   return {
     id: config.id,
-    pod_id: config.pod_id ?? null,
-    path: config.backup_path ?? null,
-    every_hours: config.backup_frequency_hours ?? null,
-    keep_days: config.retention_days ?? null,
-    active: config.is_active ?? null,
-    next_backup_at: config.next_backup_at ?? null,
-    created_at: config.created_at ?? null,
+    pod_id: config.podId ?? null,
+    path: config.path ?? null,
+    every_hours: config.frequencyHours ?? null,
+    keep_days: config.retentionDays ?? null,
+    active: config.isActive ?? null,
+    next_backup_at: config.nextBackupAt ?? null,
+    created_at: config.createdAt ?? null,
   };
 }
 
 /** Progress fields backup and restore runs share. */
-function runJson(log: BackupLog | RestoreLog): Record<string, unknown> {
+function runJson(log: BackupLogInfo | RestoreLogInfo): Record<string, unknown> {
   return {
-    status: (log.status ?? 'PENDING').toUpperCase(),
+    status: log.status,
     stage: log.stage ?? null,
-    progress: log.progress ?? 0,
-    started_at: log.started_at ?? null,
-    completed_at: log.completed_at ?? null,
-    error: log.error_message ?? null,
+    progress: log.percent,
+    started_at: log.startedAt ?? null,
+    completed_at: log.completedAt ?? null,
+    error: log.errorMessage ?? null,
   };
 }
 
-export function backupRunJson(log: BackupLog, pod?: PodInfo): Record<string, unknown> {
+export function backupRunJson(log: BackupLogInfo, pod?: PodInfo): Record<string, unknown> {
   return {
     id: log.id,
-    pod_id: pod?.id ?? extra(log, 'pod_id'),
+    pod_id: pod?.id ?? log.podId ?? null,
     pod: pod?.huid ?? null,
-    name: extra(log, 'name'),
-    description: extra(log, 'description'),
-    path: extra(log, 'backup_path'),
+    name: log.name ?? null,
+    description: log.description ?? null,
+    path: log.path ?? null,
     ...runJson(log),
-    total_bytes: log.total_bytes ?? null,
-    total_files: log.total_files ?? null,
-    created_at: log.created_at ?? null,
+    total_bytes: log.totalBytes ?? null,
+    total_files: log.totalFiles ?? null,
+    created_at: log.createdAt ?? null,
   };
 }
 
-export function restoreRunJson(log: RestoreLog, pod?: PodInfo): Record<string, unknown> {
+export function restoreRunJson(log: RestoreLogInfo, pod?: PodInfo): Record<string, unknown> {
   return {
     id: log.id,
-    pod_id: pod?.id ?? log.pod_id ?? null,
+    pod_id: pod?.id ?? log.podId ?? null,
     pod: pod?.huid ?? null,
-    backup_id: log.backup_id ?? null,
-    path: log.restore_path ?? null,
+    backup_id: log.backupId ?? null,
+    path: log.restorePath ?? null,
     ...runJson(log),
-    log: log.logs ?? [],
-    created_at: log.created_at ?? null,
+    log: log.logs,
+    created_at: log.createdAt ?? null,
   };
 }
 
@@ -73,8 +72,8 @@ export function when(iso: string | null | undefined): string {
 }
 
 /** `every 6 h of /root, kept 7 days`. */
-export function describeConfig(config: BackupConfig): string {
-  return `every ${config.backup_frequency_hours ?? '?'} h of ${config.backup_path ?? '?'}, kept ${config.retention_days ?? '?'} days`;
+export function describeConfig(config: BackupConfigInfo): string {
+  return `every ${config.frequencyHours ?? '?'} h of ${config.path ?? '?'}, kept ${config.retentionDays ?? '?'} days`;
 }
 
 /** `42% uploading, 1.2 MB of 3 MB`: one progress line of a running backup or restore. */
@@ -92,14 +91,14 @@ export interface RunRow<L> {
 }
 
 /** The first columns of both run tables. */
-function runColumns<L extends BackupLog | RestoreLog>(): ResultColumn<RunRow<L>>[] {
+function runColumns<L extends BackupLogInfo | RestoreLogInfo>(): ResultColumn<RunRow<L>>[] {
   return [
     { header: 'ID', cell: ({ log }) => log.id },
     { header: 'POD', cell: ({ pod }) => pod?.huid ?? '' },
     {
       header: 'STATUS',
       cell: ({ log }, c) => {
-        const status = (log.status ?? 'PENDING').toUpperCase();
+        const { status } = log;
         return status === 'COMPLETED'
           ? c.green(status)
           : status === 'FAILED'
@@ -107,26 +106,26 @@ function runColumns<L extends BackupLog | RestoreLog>(): ResultColumn<RunRow<L>>
             : status;
       },
     },
-    { header: '%', align: 'right', cell: ({ log }) => String(log.progress ?? 0) },
-    { header: 'STARTED', cell: ({ log }) => when(log.started_at ?? log.created_at) },
+    { header: '%', align: 'right', cell: ({ log }) => String(log.percent) },
+    { header: 'STARTED', cell: ({ log }) => when(log.startedAt ?? log.createdAt) },
   ];
 }
 
-export const BACKUP_RUN_COLUMNS: readonly ResultColumn<RunRow<BackupLog>>[] = [
-  ...runColumns<BackupLog>(),
-  { header: 'NAME', cell: ({ log }) => extra(log, 'name') ?? '' },
-  { header: 'PATH', cell: ({ log }) => extra(log, 'backup_path') ?? '' },
+export const BACKUP_RUN_COLUMNS: readonly ResultColumn<RunRow<BackupLogInfo>>[] = [
+  ...runColumns<BackupLogInfo>(),
+  { header: 'NAME', cell: ({ log }) => log.name ?? '' },
+  { header: 'PATH', cell: ({ log }) => log.path ?? '' },
   {
     header: 'SIZE',
     align: 'right',
-    cell: ({ log }) => (log.total_bytes ? formatBytes(log.total_bytes) : ''),
+    cell: ({ log }) => (log.totalBytes ? formatBytes(log.totalBytes) : ''),
   },
-  { header: 'ERROR', cell: ({ log }, c) => c.dim(log.error_message ?? '') },
+  { header: 'ERROR', cell: ({ log }, c) => c.dim(log.errorMessage ?? '') },
 ];
 
-export const RESTORE_RUN_COLUMNS: readonly ResultColumn<RunRow<RestoreLog>>[] = [
-  ...runColumns<RestoreLog>(),
-  { header: 'BACKUP', cell: ({ log }) => log.backup_id ?? '' },
-  { header: 'PATH', cell: ({ log }) => log.restore_path ?? '' },
-  { header: 'ERROR', cell: ({ log }, c) => c.dim(log.error_message ?? '') },
+export const RESTORE_RUN_COLUMNS: readonly ResultColumn<RunRow<RestoreLogInfo>>[] = [
+  ...runColumns<RestoreLogInfo>(),
+  { header: 'BACKUP', cell: ({ log }) => log.backupId ?? '' },
+  { header: 'PATH', cell: ({ log }) => log.restorePath ?? '' },
+  { header: 'ERROR', cell: ({ log }, c) => c.dim(log.errorMessage ?? '') },
 ];

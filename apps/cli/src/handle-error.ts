@@ -1,4 +1,5 @@
 import { isLiumError, type LiumError } from '@lium/errors';
+import type { PodInfo } from '@lium/sdk';
 import type { ErrorCode } from './error-codes.ts';
 import type { Output } from './output/output.ts';
 
@@ -126,6 +127,16 @@ export function errorJson(error: unknown, interrupted = false): ErrorJson {
     ...(report.hint ? { hint: report.hint } : {}),
     ...(isLiumError(error) ? apiDetails(error) : {}),
   };
+}
+
+/** A pod the command failed on, in a list of pods (`down`, `reboot`: `failed: [...]`). */
+export function failedPodJson(pod: PodInfo, error: unknown) {
+  return { id: pod.id, huid: pod.huid, name: pod.name, error: errorJson(error) };
+}
+
+/** A pod the command failed on, in a row per pod (`scp`, `rsync`). */
+export function podErrorJson(pod: PodInfo, error: unknown) {
+  return { pod: pod.huid, pod_id: pod.id, error: errorJson(error) };
 }
 
 /**

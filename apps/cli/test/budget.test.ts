@@ -3,28 +3,26 @@ import { useEmulatorWorld } from './helpers.ts';
 
 describe('spend guards: budget.max_price, budget.max_hourly and the balance runway', () => {
   const world = useEmulatorWorld({ executors: 12, readyDelayMs: 50 });
-  const rents = () =>
-    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
 
   it('up refuses a machine above budget.max_price, with the numbers, and rents nothing', async () => {
-    const before = rents();
+    const before = world.rents();
     const result = await world.lium(['up', '--gpu', 'H100', '-y'], {
       env: { LIUM_BUDGET_MAX_PRICE: '0.01' },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('above budget.max_price $0.01');
     expect(result.stderr).toContain('--allow-over-budget');
-    expect(rents()).toBe(before);
+    expect(world.rents()).toBe(before);
   });
 
   it('run refuses beyond budget.max_hourly too', async () => {
-    const before = rents();
+    const before = world.rents();
     const result = await world.lium(['run', '--gpu', 'H100', '-y', '--', 'true'], {
       env: { LIUM_BUDGET_MAX_HOURLY: '0.01' },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('budget.max_hourly');
-    expect(rents()).toBe(before);
+    expect(world.rents()).toBe(before);
   });
 
   it('--allow-over-budget rents anyway; the confirmation says how long the balance lasts', async () => {

@@ -113,6 +113,8 @@ export interface EmulatorWorld {
   readonly env: Record<string, string>;
   /** `lium` in-process in the sandbox directory; `options.env` adds to (or overrides) `env`. */
   lium(argv: string[], options?: RunOptions): Promise<RunResult>;
+  /** How many rent requests (`POST /executors/{id}/rent`) the emulator has answered so far. */
+  rents(): number;
 }
 
 /** Starts an emulator and a sandbox for the enclosing describe block, and stops them after. */
@@ -149,8 +151,19 @@ export function useEmulatorWorld(options: EmulatorOptions = {}): EmulatorWorld {
         ...runOptions,
         env: { ...world.env, ...runOptions.env },
       }),
+    rents: () =>
+      started().emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length,
   };
   return world;
+}
+
+/** Resolves once `condition` holds (checked every 25 ms); throws after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /**

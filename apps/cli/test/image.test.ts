@@ -3,15 +3,17 @@
  * logins on 127.0.0.1, and the emulator, whose verifier HEADs the pushed manifest.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  addAccountDockerLogin,
   type DockerEngineHarness,
   dockerSkipReason,
   type RegistryHarness,
   startDockerEngine,
   startRegistry,
+  writeBuildContext,
 } from '@lium/test-support/docker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
@@ -40,16 +42,10 @@ describe.skipIf(skip !== undefined)('lium image with a real engine and registry'
       startDockerEngine(),
       startRegistry({ users: { carol: password } }),
     ]);
-    app = join(work, 'app');
-    await mkdir(app);
-    await writeFile(join(app, 'Dockerfile'), 'FROM scratch\nCOPY model.txt /model.txt\n');
-    await writeFile(join(app, 'model.txt'), `weights ${Date.now()}\n`);
-    const response = await fetch(`${world.emulator.baseUrl}/docker-credentials`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': world.emulator.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ docker_username: 'carol', docker_password: password }),
+    app = await writeBuildContext(join(work, 'app'), 'FROM scratch\nCOPY model.txt /model.txt\n', {
+      'model.txt': `weights ${Date.now()}\n`,
     });
-    expect(response.status).toBe(200);
+    await addAccountDockerLogin(world.emulator, 'carol', password);
   }, 60_000);
 
   afterAll(async () => {
@@ -105,10 +101,13 @@ describe.skipIf(skip !== undefined)('lium image with a real engine and registry'
   }, 120_000);
 
   it('on a terminal one spinner line shows the build step, then layers and bytes pushed', async () => {
-    const big = join(work, 'big');
-    await mkdir(big, { recursive: true });
-    await writeFile(join(big, 'Dockerfile'), 'FROM scratch\nCOPY blob.bin /blob.bin\n');
-    await writeFile(join(big, 'blob.bin'), randomBytes(24 * 1024 * 1024));
+    const big = await writeBuildContext(
+      join(work, 'big'),
+      'FROM scratch\nCOPY blob.bin /blob.bin\n',
+      {
+        'blob.bin': randomBytes(24 * 1024 * 1024),
+      },
+    );
     const result = await world.lium(
       ['image', 'big', big, '--registry', registry.host, '--network', 'none', '--no-wait'],
       { env: docker(), tty: true },
@@ -144,9 +143,10 @@ describe.skipIf(skip !== undefined)('lium image with a real engine and registry'
   }, 120_000);
 
   it('a bad Dockerfile: one error line naming the bad line, exit 1', async () => {
-    const bad = join(work, 'bad');
-    await mkdir(bad, { recursive: true });
-    await writeFile(join(bad, 'Dockerfile'), 'FROM scratch\nCOPY model.txt /\nRUNN echo\n');
+    const bad = await writeBuildContext(
+      join(work, 'bad'),
+      'FROM scratch\nCOPY model.txt /\nRUNN echo\n',
+    );
     const result = await world.lium(['image', 'bad', bad, '--registry', registry.host], {
       env: docker(),
     });

@@ -1,20 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useEmulatorWorld } from './helpers.ts';
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { until, useEmulatorWorld } from './helpers.ts';
 
 describe('Ctrl-C during up never leaves a pod unmentioned', () => {
   // Pods take a minute to start, so the interrupt lands while `up` waits.
   const world = useEmulatorWorld({ executors: 20, readyDelayMs: 60_000 });
   const lium = (argv: string[], signal?: AbortSignal) => world.lium(argv, signal ? { signal } : {});
-  const rents = () =>
-    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
 
   beforeAll(async () => {
     await lium(['ls', '--limit', '3']);
@@ -23,8 +13,8 @@ describe('Ctrl-C during up never leaves a pod unmentioned', () => {
   it('stops the pod it was waiting for and exits 130', async () => {
     const interrupt = new AbortController();
     const running = lium(['up', '1', '-y', '--name', 'waiting-pod'], interrupt.signal);
-    const before = rents();
-    await until(() => rents() > before);
+    const before = world.rents();
+    await until(() => world.rents() > before);
     await new Promise((resolve) => setTimeout(resolve, 300));
     interrupt.abort();
     const result = await running;
@@ -43,8 +33,8 @@ describe('Ctrl-C during up never leaves a pod unmentioned', () => {
     });
     const interrupt = new AbortController();
     const running = lium(['up', '2', '-y', '--name', 'in-flight-pod'], interrupt.signal);
-    const before = rents();
-    await until(() => rents() > before);
+    const before = world.rents();
+    await until(() => world.rents() > before);
     interrupt.abort();
     const result = await running;
     expect(result.code).toBe(130);

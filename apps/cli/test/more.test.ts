@@ -26,14 +26,12 @@ describe('ssh, scripts, progress and failing rents', () => {
 
   it('up refuses a pod name that is already taken (exit 1), renting nothing', async () => {
     await lium(['ls', '--limit', '5']);
-    const rents = () =>
-      world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
-    const before = rents();
+    const before = world.rents();
     const result = await lium(['up', '3', '-y', '--name', 'box']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('already exists');
     expect(result.stderr).toContain('--name');
-    expect(rents()).toBe(before);
+    expect(world.rents()).toBe(before);
   });
 
   it('ssh runs a shell on the pod and returns its exit code', async () => {

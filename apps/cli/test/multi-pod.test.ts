@@ -93,10 +93,21 @@ describe('several pods, terminals and completion', () => {
       0,
     );
     const dest = join(world.sandbox.dir, 'logs');
+    const began = performance.now();
     const pull = await lium(['rsync', 'all:/root/logs/', `${dest}/`, '--json']);
+    const elapsedMs = performance.now() - began;
     expect(pull.code).toBe(0);
-    const rows = JSON.parse(pull.stdout) as { pod: string; transferred: string[] }[];
+    const rows = JSON.parse(pull.stdout) as {
+      pod: string;
+      transferred: string[];
+      duration_ms: number;
+    }[];
     expect(rows).toHaveLength(2);
+    // Each pod's own time, within the command's.
+    for (const row of rows) {
+      expect(row.duration_ms).toBeGreaterThan(0);
+      expect(row.duration_ms).toBeLessThanOrEqual(elapsedMs);
+    }
     for (const pod of pods) {
       expect(existsSync(join(dest, pod.huid, 'run.log'))).toBe(true);
       expect(existsSync(join(dest, pod.huid, 'scratch.tmp'))).toBe(false);

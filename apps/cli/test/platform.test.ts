@@ -1,13 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useEmulatorWorld } from './helpers.ts';
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { until, useEmulatorWorld } from './helpers.ts';
 
 describe('lium logs', () => {
   const world = useEmulatorWorld({ executors: 6, readyDelayMs: 100 });

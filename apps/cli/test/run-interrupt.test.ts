@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useEmulatorWorld } from './helpers.ts';
+import { until, useEmulatorWorld } from './helpers.ts';
 
 const cliDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(cliDir, 'bin', 'lium.js');
@@ -18,14 +18,6 @@ interface Child {
   child: ChildProcess;
   stderr: () => string;
   exited: Promise<number | null>;
-}
-
-async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('Ctrl-C during `lium run`, pressed once, twice, three times (built binary)', () => {

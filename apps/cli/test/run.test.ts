@@ -1,23 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useEmulatorWorld } from './helpers.ts';
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { until, useEmulatorWorld } from './helpers.ts';
 
 describe('lium run: one command from a local project to results, nothing left billing', () => {
   const world = useEmulatorWorld({ executors: 20, readyDelayMs: 100 });
   let project = '';
   const pods = async () =>
     JSON.parse((await world.lium(['ps', '--json'])).stdout) as { huid: string; name: string }[];
-  const rents = () =>
-    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
 
   beforeAll(() => {
     project = join(world.sandbox.dir, 'project');
@@ -96,14 +86,14 @@ describe('lium run: one command from a local project to results, nothing left bi
   it('--name reuses a running pod of that name instead of renting, and leaves it running', async () => {
     const up = await world.lium(['up', '--gpu', 'H100', '-y', '--name', 'exp1']);
     expect(up.code).toBe(0);
-    const before = rents();
+    const before = world.rents();
     const result = await world.lium(
       ['run', '--name', 'exp1', '--gpu', 'H100', '--sync', project, '--', 'echo attached'],
       { cwd: world.sandbox.dir },
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('attached');
-    expect(rents()).toBe(before);
+    expect(world.rents()).toBe(before);
     expect((await pods()).map((p) => p.name)).toEqual(['exp1']);
     expect((await world.lium(['down', 'exp1', '-y'])).code).toBe(0);
   });
@@ -161,13 +151,13 @@ describe('lium run: one command from a local project to results, nothing left bi
       { cwd: world.sandbox.dir },
     );
     expect(started.code, started.stderr).toBe(0);
-    const before = rents();
+    const before = world.rents();
     const again = await world.lium(
       ['run', '--gpu', 'H100', '-y', '--name', 'exp2', '--', 'echo started-twice'],
       { cwd: world.sandbox.dir },
     );
     expect(again.code, again.stderr).toBe(0);
-    expect(rents()).toBe(before);
+    expect(world.rents()).toBe(before);
     expect(again.stdout).toContain('finished');
     expect(again.stdout).not.toContain('started-twice');
     expect(again.stderr).toContain('is not started again');
@@ -225,7 +215,7 @@ describe('lium run: one command from a local project to results, nothing left bi
   });
 
   it('refuses bad input with one line and rents nothing', async () => {
-    const before = rents();
+    const before = world.rents();
     const noCommand = await world.lium(['run', '--gpu', 'H100', '-y']);
     expect(noCommand.code).toBe(2);
     expect(noCommand.stderr).toContain('Give the command');
@@ -243,7 +233,7 @@ describe('lium run: one command from a local project to results, nothing left bi
     ]);
     expect(badSync.code).not.toBe(0);
     expect(badSync.stderr).not.toContain('    at ');
-    expect(rents()).toBe(before);
+    expect(world.rents()).toBe(before);
   });
 
   it('Ctrl-C while the command runs stops it, pulls what exists and stops the pod', async () => {
@@ -263,8 +253,8 @@ describe('lium run: one command from a local project to results, nothing left bi
       ],
       { cwd: world.sandbox.dir, signal: interrupt.signal },
     );
-    const before = rents();
-    await until(() => rents() > before);
+    const before = world.rents();
+    await until(() => world.rents() > before);
     // Ready after 100 ms, then the sync: by now the command is sleeping.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     interrupt.abort();
@@ -284,16 +274,14 @@ describe('lium run: one command from a local project to results, nothing left bi
 
 describe('lium run: Ctrl-C while renting or waiting leaves no pod behind', () => {
   const world = useEmulatorWorld({ executors: 20, readyDelayMs: 60_000 });
-  const rents = () =>
-    world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
 
   it('stops the pod it was waiting for and exits 130', async () => {
     const interrupt = new AbortController();
     const running = world.lium(['run', '--gpu', 'H100', '-y', '--name', 'w', '--', 'true'], {
       signal: interrupt.signal,
     });
-    const before = rents();
-    await until(() => rents() > before);
+    const before = world.rents();
+    await until(() => world.rents() > before);
     await new Promise((resolve) => setTimeout(resolve, 300));
     interrupt.abort();
     const result = await running;
@@ -312,8 +300,8 @@ describe('lium run: Ctrl-C while renting or waiting leaves no pod behind', () =>
     const running = world.lium(['run', '--gpu', 'H100', '-y', '--name', 'f', '--', 'true'], {
       signal: interrupt.signal,
     });
-    const before = rents();
-    await until(() => rents() > before);
+    const before = world.rents();
+    await until(() => world.rents() > before);
     interrupt.abort();
     const result = await running;
     expect(result.code).toBe(130);

@@ -101,10 +101,9 @@ describe('two Ctrl-C during `lium up` (issue #11 item 1)', () => {
     const exited = new Promise<number | null>((resolve) =>
       child.on('exit', (code) => resolve(code)),
     );
-    const rents = () =>
-      world.emulator.control.requests({ method: 'POST', path: '/executors/*/rent' }).length;
     const deadline = Date.now() + 20_000;
-    while (rents() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (world.rents() === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, 500)); // the rent answered, `up` is waiting
     child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 5));

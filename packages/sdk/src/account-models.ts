@@ -1,6 +1,7 @@
 /**
  * Account and backup results as camelCase models (the rule of models.ts: every SDK result is a
- * model converted once from the validated wire type, with the server's object as `raw`).
+ * model converted once from the validated wire type). The backup models lift every field the
+ * reference names and carry no `raw`: a field a caller needs is declared in the schema and here.
  */
 import type { BackupConfig, BackupLog, RestoreLog, User } from '@lium/api';
 
@@ -63,8 +64,6 @@ export interface BackupConfigInfo {
   nextBackupAt: string | undefined;
   /** Creation time, ISO 8601; undefined when absent. */
   createdAt: string | undefined;
-  /** The server's `GET /backup-configs` row. */
-  raw: BackupConfig;
 }
 
 /** A `GET /backup-configs` row as a {@link BackupConfigInfo}. */
@@ -78,7 +77,6 @@ export function toBackupConfigInfo(config: BackupConfig): BackupConfigInfo {
     isActive: config.is_active,
     nextBackupAt: config.next_backup_at,
     createdAt: config.created_at,
-    raw: config,
   };
 }
 
@@ -104,6 +102,10 @@ export interface OperationLogInfo {
   processedBytes: number | undefined;
   /** Bytes to process in all; undefined when the server did not say. */
   totalBytes: number | undefined;
+  /** Files processed so far; undefined when the server did not say. */
+  processedFiles: number | undefined;
+  /** Files to process in all; undefined when the server did not say. */
+  totalFiles: number | undefined;
   /** Server estimate of seconds left; undefined when absent. */
   etaSeconds: number | undefined;
 }
@@ -112,8 +114,14 @@ export interface OperationLogInfo {
 export interface BackupLogInfo extends OperationLogInfo {
   /** The backup configuration that made this run; undefined when absent. */
   backupConfigId: string | undefined;
-  /** The server's `GET /backup-logs` row. */
-  raw: BackupLog;
+  /** The pod backed up; undefined when the server did not say. */
+  podId: string | undefined;
+  /** The backup's name (given when it was started); undefined when the server did not say. */
+  name: string | undefined;
+  /** The backup's description; undefined when the server did not say. */
+  description: string | undefined;
+  /** Directory of the pod that was backed up; undefined when the server did not say. */
+  path: string | undefined;
 }
 
 /** A restore run (`GET /pods/{id}/restore-logs`). */
@@ -126,8 +134,6 @@ export interface RestoreLogInfo extends OperationLogInfo {
   restorePath: string | undefined;
   /** The restore's own log lines. */
   logs: string[];
-  /** The server's `GET /pods/{id}/restore-logs` row. */
-  raw: RestoreLog;
 }
 
 function toOperationLog(log: BackupLog | RestoreLog): OperationLogInfo {
@@ -142,13 +148,22 @@ function toOperationLog(log: BackupLog | RestoreLog): OperationLogInfo {
     createdAt: log.created_at,
     processedBytes: log.processed_bytes,
     totalBytes: log.total_bytes,
+    processedFiles: log.processed_files,
+    totalFiles: log.total_files,
     etaSeconds: log.estimated_remaining_seconds,
   };
 }
 
 /** A `GET /backup-logs` row as a {@link BackupLogInfo} (status upper-cased, percent clamped). */
 export function toBackupLogInfo(log: BackupLog): BackupLogInfo {
-  return { ...toOperationLog(log), backupConfigId: log.backup_config_id, raw: log };
+  return {
+    ...toOperationLog(log),
+    backupConfigId: log.backup_config_id,
+    podId: log.pod_id,
+    name: log.name,
+    description: log.description,
+    path: log.backup_path,
+  };
 }
 
 /** A `GET /pods/{id}/restore-logs` row as a {@link RestoreLogInfo}; `logs` empty when absent. */
@@ -159,6 +174,5 @@ export function toRestoreLogInfo(log: RestoreLog): RestoreLogInfo {
     podId: log.pod_id,
     restorePath: log.restore_path,
     logs: log.logs ?? [],
-    raw: log,
   };
 }

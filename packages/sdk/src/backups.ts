@@ -152,6 +152,15 @@ export async function listBackupRuns(
   return newestFirst((await deps.getBackupLogsForPod(pod.id, call(options))).map(toBackupLogInfo));
 }
 
+/** One backup run by its id (the CLI's `bk logs --id`, `bk restore --id`). */
+export async function getBackupRun(
+  deps: BackupDeps,
+  backupLogId: string,
+  options: Signal = {},
+): Promise<BackupLogInfo> {
+  return toBackupLogInfo(await deps.getBackupLog(backupLogId, call(options)));
+}
+
 /** Restore runs of the pod, newest first (the CLI's `bk restore-logs`). */
 export async function listRestoreRuns(
   deps: BackupDeps,
@@ -274,7 +283,7 @@ export async function backupNow(
   if (options.wait === false) return { backupLogId, log: undefined };
   const log = await untilDone(
     'backup',
-    async () => toBackupLogInfo(await deps.getBackupLog(backupLogId, call(options))),
+    async () => getBackupRun(deps, backupLogId, options),
     options,
   );
   return { backupLogId, log };

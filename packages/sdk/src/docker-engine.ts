@@ -34,9 +34,9 @@ export type EngineProgress =
       /** `Preparing`, `Pushing`, `Pushed`, `Layer already exists`, … as the engine says it. */
       status: string;
       /** Bytes pushed so far, when the engine says. */
-      current?: number;
+      current?: number | undefined;
       /** The layer's size in bytes, when the engine says. */
-      total?: number;
+      total?: number | undefined;
     };
 
 interface EngineMessage {
@@ -280,8 +280,8 @@ export class DockerEngine {
           type: 'layer',
           id: message.id,
           status,
-          ...(current !== undefined ? { current } : {}),
-          ...(total !== undefined ? { total } : {}),
+          current,
+          total,
         });
       }
       digest ??= /digest: (sha256:[0-9a-f]{64})/.exec(status ?? '')?.[1];
@@ -302,7 +302,7 @@ function buildFailed(
     code: 'image_build_failed',
     hint: 'Fix the Dockerfile (the line above says where) and run the command again.',
     ...(recent.length > 0 ? { details: recent.join('\n') } : {}),
-    ...(cause !== undefined ? { cause } : {}),
+    cause,
   });
 }
 
@@ -320,7 +320,7 @@ function pushFailed(
       : status === 404
         ? 'The image was not built locally; run the command again.'
         : 'Check that the registry is reachable from the Docker engine and try again.',
-    ...(cause !== undefined ? { cause } : {}),
+    cause,
   });
 }
 

@@ -22,9 +22,9 @@ export interface PublishImageOptions extends CallOptions {
   /** The build context; it must hold a `Dockerfile`. */
   dir: string;
   /** Default `latest`. */
-  tag?: string;
+  tag?: string | undefined;
   /** Registry host (`registry.example.com`, `127.0.0.1:5000`); default Docker Hub. */
-  registry?: string;
+  registry?: string | undefined;
   /** Wait for the platform to verify the template (default true). */
   wait?: boolean;
   /** How long verification may take (default 300 000 ms, as the official client waits). */
@@ -32,11 +32,11 @@ export interface PublishImageOptions extends CallOptions {
   /** First poll interval while verifying (default 2 000 ms; it grows to 10 s). */
   pollIntervalMs?: number;
   /** `docker build --network`, e.g. `none` for builds that must not reach the network. */
-  buildNetwork?: string;
+  buildNetwork?: string | undefined;
   /** Where DOCKER_HOST, DOCKER_USERNAME/DOCKER_PASSWORD and LIUM_* come from (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   /** Build steps, layer pushes and phase changes, for a progress view. */
-  onProgress?: (event: ImageProgress) => void;
+  onProgress?: ((event: ImageProgress) => void) | undefined;
 }
 
 /** The steps of {@link publishImage}, in order: engine, registry login, build, push, template, verification. */
@@ -156,7 +156,7 @@ export async function publishImage(
         isTemporary: false,
         readme: options.name,
         volumes: ['/workspace'],
-        ...(login.credentialId !== undefined ? { dockerCredentialId: login.credentialId } : {}),
+        dockerCredentialId: login.credentialId,
       },
       { signal },
     ),

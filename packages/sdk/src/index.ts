@@ -39,6 +39,7 @@ export {
 export {
   type BackupDeps,
   backupNow,
+  getBackupRun,
   listBackupRuns,
   listRestoreRuns,
   type OperationProgress,
@@ -197,9 +198,11 @@ export {
 export {
   type RebootDeps,
   type RebootOptions,
+  type RebootPodsOptions,
   type RebootResult,
   rebootDepsOf,
   rebootPod,
+  rebootPods,
 } from './reboot.ts';
 export {
   ALWAYS_EXCLUDED,

@@ -61,7 +61,7 @@ export class LiumAccount extends LiumBase {
 
   /** Creates a volume; attach it with {@link StartPodOptions.volumeId}. */
   createVolume(
-    volume: { name: string; description?: string },
+    volume: { name: string; description?: string | undefined },
     options?: CallOptions,
   ): Promise<VolumeInfo> {
     return account.createVolume(coreOf(this), volume, options);

@@ -50,7 +50,7 @@ export type LogsStatus =
 /** Options of {@link streamPodLogLines}. */
 export interface PodLogOptions {
   /** Lines of history to start with (server default 100; 0 = only new lines). */
-  tail?: number | undefined | undefined;
+  tail?: number | undefined;
   /** Keep following new lines until `signal` fires (or the server ends the stream). */
   follow?: boolean | undefined | undefined;
   /** Stops the stream and any wait; the generator throws an `aborted` error. */

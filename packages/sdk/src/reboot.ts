@@ -1,6 +1,9 @@
 import { sleep, throwIfAborted } from './abort.ts';
 import type { Lium } from './lium.ts';
 import type { PodInfo } from './models.ts';
+import type { PodOutcome } from './options.ts';
+import { DEFAULT_POD_CONCURRENCY } from './pod-fanout.ts';
+import { settleEach } from './poll.ts';
 import type { WaitForReadyOptions } from './wait-ready.ts';
 
 /** What {@link rebootPod} needs; {@link rebootDepsOf} builds it from a `Lium`. */
@@ -21,13 +24,13 @@ export interface RebootDeps {
 /** Options of {@link rebootPod}. */
 export interface RebootOptions {
   /** Attach this volume (id) to the rebooted container. */
-  volumeId?: string | undefined | undefined;
+  volumeId?: string | undefined;
   /** Wait until SSH answers again (default true). */
   wait?: boolean | undefined;
   /** For the wait (default 300 000 ms). */
   timeoutMs?: number | undefined;
   /** Aborts the wait; the reboot itself, once accepted, goes on. */
-  signal?: AbortSignal | undefined | undefined;
+  signal?: AbortSignal | undefined;
   /** Every status seen while waiting (`REBOOT_PENDING` with its ETA, then `RUNNING`). */
   onStatus?: ((pod: PodInfo) => void) | undefined;
   /**
@@ -79,13 +82,40 @@ export async function rebootPod(
     await sleep(pollMs, signal);
   }
   const ready = await deps.waitForPodReady(pod.id, {
-    ...(options.timeoutMs !== undefined
-      ? { timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - started)) }
-      : {}),
-    ...call,
-    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    timeoutMs:
+      options.timeoutMs === undefined
+        ? undefined
+        : Math.max(1_000, options.timeoutMs - (Date.now() - started)),
+    signal,
+    onStatus: options.onStatus,
   });
   return { pod: ready, ready: true };
+}
+
+/** Options of {@link rebootPods}: {@link RebootOptions} for each pod, a bounded number at a time. */
+export interface RebootPodsOptions extends Omit<RebootOptions, 'onStatus'> {
+  /** Pods rebooted at once (default 8). */
+  concurrency?: number | undefined;
+  /** Every status seen while waiting, with the pod it is of. */
+  onStatus?: ((pod: PodInfo, now: PodInfo) => void) | undefined;
+}
+
+/**
+ * Reboots many pods, `concurrency` (default 8) at a time; one pod's failure does not stop the
+ * others. Every pod gets a `{ pod, result }` or `{ pod, error }`, in the order given.
+ */
+export async function rebootPods(
+  deps: RebootDeps,
+  pods: readonly PodInfo[],
+  options: RebootPodsOptions = {},
+): Promise<PodOutcome<RebootResult>[]> {
+  const { concurrency, onStatus, ...each } = options;
+  const outcomes = await settleEach(pods, concurrency ?? DEFAULT_POD_CONCURRENCY, (pod) =>
+    rebootPod(deps, pod, { ...each, onStatus: onStatus && ((now) => onStatus(pod, now)) }),
+  );
+  return outcomes.map(
+    ({ item, ...outcome }) => ({ pod: item, ...outcome }) as PodOutcome<RebootResult>,
+  );
 }
 
 /** {@link RebootDeps} over a `Lium` (its API client, pool and waits). */

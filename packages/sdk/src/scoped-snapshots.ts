@@ -12,9 +12,10 @@
  * can start its handshake while the API confirms the pod (see preconnect.ts).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@lium/config';
+import { pruneFiles } from './prune-files.ts';
 
 /** Which list a snapshot holds: machines (`ls`) or pods (`ps`). */
 export type SnapshotKind = 'ls' | 'ps' | 'templates';
@@ -88,32 +89,13 @@ export async function writeScopedSnapshot(
     ...(options.words ? { words: options.words } : {}),
   };
   await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
-  await prune(configDir, file, now);
-}
-
-async function prune(configDir: string, keep: string, now: Date): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(configDir);
-  } catch {
-    return;
-  }
-  await Promise.all(
-    names.map(async (name) => {
-      const match = NAME.exec(name);
-      if (!match) return;
-      const file = join(configDir, name);
-      if (file === keep) return;
-      const pid = Number(match[2]);
-      try {
-        const info = await stat(file);
-        const age = now.getTime() - info.mtimeMs;
-        // A live shell keeps its list for a day; an exited one's goes once it has expired.
-        if (age > KEEP_LIVE_MS || (age > SNAPSHOT_MAX_AGE_MS && !isAlive(pid))) await unlink(file);
-      } catch {
-        // Another shell may have removed it first.
-      }
-    }),
+  // A live shell keeps its list for a day; an exited one's goes once it has expired.
+  await pruneFiles(
+    configDir,
+    NAME,
+    file,
+    (match, age) => age > KEEP_LIVE_MS || (age > SNAPSHOT_MAX_AGE_MS && !isAlive(Number(match[2]))),
+    now,
   );
 }
 

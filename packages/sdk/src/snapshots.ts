@@ -1,7 +1,8 @@
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@lium/config';
 import * as v from 'valibot';
+import { pruneFiles } from './prune-files.ts';
 
 /**
  * Index snapshots: what the user last saw in `ls` and `ps`, so `up 2` and `exec 1,3` mean the
@@ -181,30 +182,6 @@ export function podSnapshotFile(configDir: string, shellPid: number): string {
   return join(configDir, `last_ps.${shellPid}.json`);
 }
 
-/** Deletes other shells' pod snapshots that have expired, so the directory does not fill up. */
-async function pruneStalePodSnapshots(configDir: string, keep: string, now: Date): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(configDir);
-  } catch {
-    return;
-  }
-  await Promise.all(
-    names
-      .filter((name) => POD_SNAPSHOT_NAME.test(name))
-      .map(async (name) => {
-        const file = join(configDir, name);
-        if (file === keep) return;
-        try {
-          const info = await stat(file);
-          if (now.getTime() - info.mtimeMs > POD_SNAPSHOT_MAX_AGE_MS) await unlink(file);
-        } catch {
-          // Another shell may have removed it first.
-        }
-      }),
-  );
-}
-
 export async function writePodSnapshot(
   configDir: string,
   pods: readonly PodSnapshotEntry[],
@@ -217,7 +194,14 @@ export async function writePodSnapshot(
     pods: pods.map((p) => ({ id: p.id, huid: p.huid, name: p.name })),
   };
   await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
-  await pruneStalePodSnapshots(configDir, file, now);
+  // Other shells' expired snapshots, so the directory does not fill up.
+  await pruneFiles(
+    configDir,
+    POD_SNAPSHOT_NAME,
+    file,
+    (_, age) => age > POD_SNAPSHOT_MAX_AGE_MS,
+    now,
+  );
 }
 
 /** The pod snapshot of this shell, or undefined when there is none; `expired` past 10 minutes. */

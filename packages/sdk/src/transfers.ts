@@ -23,6 +23,11 @@ export type SyncedDirectory = SyncResult & {
   localPath: string;
   /** The directory on the pod, after the folder rule. */
   remotePath: string;
+  /**
+   * How long this sync took, ms: from its own start (connecting, the folder probe) to its end. In
+   * `Lium.syncMany` each pod's own time, not the fan-out's, so a per-pod rate is `bytes` over it.
+   */
+  durationMs: number;
 };
 
 export async function uploadFile(
@@ -98,6 +103,7 @@ export async function syncDirectory(
   pod: PodRef,
   options: SyncDirectoryOptions,
 ): Promise<SyncedDirectory> {
+  const started = performance.now();
   const { target } = await podTarget(core, pod, options);
   const pool = await core.pool();
   const { localPath: local, remotePath: remote, folderRule, ...rest } = options;
@@ -115,7 +121,7 @@ export async function syncDirectory(
     source: up ? localPath : remotePath,
     dest: up ? remotePath : localPath,
   });
-  return { ...result, localPath, remotePath };
+  return { ...result, localPath, remotePath, durationMs: performance.now() - started };
 }
 
 async function isLocalDirectory(path: string): Promise<boolean> {
@@ -143,6 +149,7 @@ async function remoteFolderToKeep(
  * Syncs the same directory with many pods, `concurrency` (default 8) at a time. A pull from
  * several pods gives each its own `<localPath>/<huid>/` ({@link pullDirFor}); one pod's failure
  * does not stop the others: every pod gets a `{ pod, result }` or `{ pod, error }`, in order.
+ * Each result's `durationMs` is that pod's own time (a pod waiting for a slot is not counted).
  */
 export function syncMany(
   core: LiumCore,

@@ -132,7 +132,7 @@ export interface VolumeDeps {
   listVolumes(options: { signal?: AbortSignal | undefined }): Promise<VolumeInfo[]>;
   /** Creates a volume. */
   createVolume(
-    volume: { name: string; description?: string },
+    volume: { name: string; description?: string | undefined },
     options: { signal?: AbortSignal | undefined },
   ): Promise<VolumeInfo>;
   /** Deletes a volume by id. */

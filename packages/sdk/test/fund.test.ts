@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WalletVerificationInput } from '@lium/api';
+import type { LiumError } from '@lium/errors';
 import { type TestWallet, writeWallet } from '@lium/test-support/bittensor-wallets';
 import { type SubstrateChain, startSubstrateChain } from '@lium/test-support/substrate-chain';
 import { signatureVerify } from '@polkadot/util-crypto';
@@ -76,17 +77,23 @@ afterEach(() => {
 
 const fast = { balancePollIntervalMs: 100, linkPollIntervalMs: 50, chainTimeoutMs: 5_000 };
 
+/** fund() from the miner wallet over the loopback chain with fast polls; `options` win. */
+const fundMiner = (options: Partial<Parameters<typeof fund>[0]> = {}) =>
+  fund({ api, wallet: { name: 'miner', path: root }, network: chain.url, ...fast, ...options });
+
+/** The error {@link fundMiner} fails with (a test fails if it succeeds). */
+const fundError = (options: Partial<Parameters<typeof fund>[0]>) =>
+  fundMiner(options).then(
+    () => {
+      throw new Error('fund() succeeded');
+    },
+    (error: LiumError) => error,
+  );
+
 describe('fund() against the emulator and a loopback chain', () => {
   it('links the coldkey, sends one verified transfer to the company wallet and sees the balance rise', async () => {
     const events: FundEvent['type'][] = [];
-    const result = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
-      amount: '0.5',
-      network: chain.url,
-      onEvent: (event) => events.push(event.type),
-      ...fast,
-    });
+    const result = await fundMiner({ amount: '0.5', onEvent: (event) => events.push(event.type) });
     // The link: one signature by the coldkey over the access key, as hex.
     expect(verified).toHaveLength(1);
     const [link] = verified;
@@ -134,13 +141,7 @@ describe('fund() against the emulator and a loopback chain', () => {
       method: 'GET',
       path: '/pay/token/generate',
     }).length;
-    const result = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
-      amount: '0.1',
-      network: chain.url,
-      ...fast,
-    });
+    const result = await fundMiner({ amount: '0.1' });
     expect(result.linked).toBe(false);
     expect(
       harness.emu.control.requests({ method: 'GET', path: '/pay/token/generate' }).length,
@@ -151,13 +152,7 @@ describe('fund() against the emulator and a loopback chain', () => {
 
   it('refuses more than the free balance minus fee and existential deposit, sending nothing', async () => {
     const sent = chain.submissions.length;
-    const error = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
-      amount: '50',
-      network: chain.url,
-      ...fast,
-    }).catch((e) => e);
+    const error = await fundError({ amount: '50' });
     expect(error.code).toBe('insufficient_balance');
     expect(error.message).toMatch(
       /^Wallet "miner" has [\d.]+ TAO free: it cannot send 50 TAO plus the 0\.000125 TAO fee and keep 0\.333333333 TAO$/,
@@ -169,49 +164,27 @@ describe('fund() against the emulator and a loopback chain', () => {
   it('checks the amount before anything is asked or sent', async () => {
     const calls = chain.calls.length;
     for (const amount of ['0', '-1', '1.0000000001', 'lots']) {
-      const error = await fund({
-        api,
-        wallet: { name: 'miner', path: root },
-        amount,
-        network: chain.url,
-      }).catch((e) => e);
+      const error = await fundError({ amount });
       expect(error.code).toBe('amount_invalid');
     }
     expect(chain.calls.length).toBe(calls);
   });
 
   it('names the missing wallet file', async () => {
-    const error = await fund({
-      api,
-      wallet: { name: 'ghost', path: root },
-      amount: '1',
-      network: chain.url,
-    }).catch((e) => e);
+    const error = await fundError({ wallet: { name: 'ghost', path: root }, amount: '1' });
     expect(error.code).toBe('wallet_not_found');
     expect(error.message).toContain(join(root, 'ghost', 'coldkeypub.txt'));
   });
 
   it('says the chain is unreachable, sending nothing', async () => {
-    const error = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
-      amount: '0.1',
-      network: 'ws://127.0.0.1:1',
-      ...fast,
-    }).catch((e) => e);
+    const error = await fundError({ amount: '0.1', network: 'ws://127.0.0.1:1' });
     expect(error.code).toBe('chain_unreachable');
   });
 
   it('reports a rejected extrinsic once, without sending it again', async () => {
     chain.behaviour = 'reject-rpc';
     const sent = chain.submissions.length;
-    const error = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
-      amount: '0.1',
-      network: chain.url,
-      ...fast,
-    }).catch((e) => e);
+    const error = await fundError({ amount: '0.1' });
     expect(error.code).toBe('transfer_rejected');
     expect(chain.submissions.length - sent).toBe(1);
   });
@@ -219,14 +192,7 @@ describe('fund() against the emulator and a loopback chain', () => {
   it('gives up waiting for the balance with the block and extrinsic to check later', async () => {
     creditDeposits = false;
     const sent = chain.submissions.length;
-    const error = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
-      amount: '0.1',
-      network: chain.url,
-      ...fast,
-      balanceTimeoutMs: 600,
-    }).catch((e) => e);
+    const error = await fundError({ amount: '0.1', balanceTimeoutMs: 600 });
     expect(error.code).toBe('balance_not_updated');
     expect(error.message).toContain(chain.transfers.at(-1)?.blockHash);
     expect(error.message).toContain(chain.submissions.at(-1)?.hash);
@@ -236,11 +202,8 @@ describe('fund() against the emulator and a loopback chain', () => {
 
   it('stops before signing when the confirmation says no', async () => {
     const sent = chain.submissions.length;
-    const error = await fund({
-      api,
-      wallet: { name: 'miner', path: root },
+    const error = await fundError({
       amount: '0.1',
-      network: chain.url,
       confirm: async (quote) => {
         expect(quote).toMatchObject({
           amountTao: '0.1',
@@ -250,23 +213,19 @@ describe('fund() against the emulator and a loopback chain', () => {
         });
         return false;
       },
-      ...fast,
-    }).catch((e) => e);
+    });
     expect(error.code).toBe('fund_cancelled');
     expect(chain.submissions.length).toBe(sent);
   });
 
   it('asks for the amount when none is given, telling the most it can send', async () => {
-    const error = await fund({
-      api,
+    const error = await fundError({
       wallet: { name: 'poor', path: root },
-      network: chain.url,
       chooseAmount: async (choice) => {
         expect(choice).toMatchObject({ freeTao: '0', maxTao: '0', feeTao: '0.000125' });
         return '1';
       },
-      ...fast,
-    }).catch((e) => e);
+    });
     expect(error.code).toBe('insufficient_balance');
     expect(error.hint).toBe('Add TAO to this coldkey first.');
   });

@@ -7,11 +7,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  addAccountDockerLogin,
   type DockerEngineHarness,
   dockerSkipReason,
   type RegistryHarness,
   startDockerEngine,
   startRegistry,
+  writeBuildContext,
 } from '@lium/test-support/docker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImageProgress, LiumImageError, publishImage } from '../src/index.ts';
@@ -47,17 +49,15 @@ describe.skipIf(skip !== undefined)('publishImage with a real engine and registr
       startRegistry({ users, readOnly: true }),
       startHarness({ templateVerifyDelayMs: 50 }),
     ]);
-    good = join(work, 'good');
-    await mkdir(good);
-    await writeFile(join(good, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-    await writeFile(join(good, 'hello.txt'), `hello ${Date.now()}\n`);
+    good = await writeBuildContext(
+      join(work, 'good'),
+      'FROM scratch\nCOPY hello.txt /hello.txt\n',
+      {
+        'hello.txt': `hello ${Date.now()}\n`,
+      },
+    );
     // alice is an account credential; bob is only known to the registry.
-    const response = await fetch(`${h.emu.baseUrl}/docker-credentials`, {
-      method: 'POST',
-      headers: { 'X-API-KEY': h.emu.apiKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ docker_username: 'alice', docker_password: users.alice }),
-    });
-    expect(response.status).toBe(200);
+    await addAccountDockerLogin(h.emu, 'alice', users.alice);
   }, 60_000);
 
   afterAll(async () => {
@@ -133,9 +133,7 @@ describe.skipIf(skip !== undefined)('publishImage with a real engine and registr
   }, 120_000);
 
   it('shows the failing Dockerfile line when the build fails', async () => {
-    const bad = join(work, 'bad');
-    await mkdir(bad, { recursive: true });
-    await writeFile(join(bad, 'Dockerfile'), 'FROM scratch\nFROBNICATE everything\n');
+    const bad = await writeBuildContext(join(work, 'bad'), 'FROM scratch\nFROBNICATE everything\n');
     const error = await rejection(
       publishImage(h.newLium(), {
         name: 'bad',

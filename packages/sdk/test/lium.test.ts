@@ -426,6 +426,20 @@ describe('commands and files', () => {
       direction: 'down',
     });
     expect(missing?.error).toMatchObject({ code: expect.any(String) });
+
+    // One slot for two syncs: each reports its own time, so together they fit in the whole run
+    // (the fan-out's elapsed time given to both would add up to twice it).
+    const began = performance.now();
+    const twice = await lium.syncMany([pod, pod], {
+      localPath: src,
+      remotePath: '/root/rule-twice',
+      direction: 'up',
+      concurrency: 1,
+    });
+    const elapsedMs = performance.now() - began;
+    const durations = twice.map((outcome) => outcome.result?.durationMs ?? Number.NaN);
+    for (const ms of durations) expect(ms).toBeGreaterThan(0);
+    expect((durations[0] ?? 0) + (durations[1] ?? 0)).toBeLessThanOrEqual(elapsedMs);
   });
 
   it('opens an interactive shell with the exit code passed through', async () => {

@@ -28,6 +28,7 @@ import {
   readPublicKeyFile,
   rebootDepsOf,
   rebootPod,
+  rebootPods,
   removeBackup,
   removeSshKey,
   restoreBackup,
@@ -217,6 +218,27 @@ describe('rebootPod', () => {
     const result = await rebootPod(await rebootDepsOf(lium), pod, { wait: false });
     expect(result.ready).toBe(false);
     pod = await lium.waitForPodReady(pod.id);
+  });
+
+  it('rebootPods reboots each pod, one failing without stopping the other, in order', async () => {
+    // One after the other: each takes the first free machine.
+    const good = await newPod('reboot-many-a');
+    const bad = await newPod('reboot-many-b');
+    h.emu.control.setPodFaults(bad.id, { refuseConnections: true });
+    const statusesOf = new Map<string, string[]>();
+    const outcomes = await rebootPods(await rebootDepsOf(lium), [good, bad], {
+      pollMs: 20,
+      timeoutMs: 5_000,
+      concurrency: 1,
+      onStatus: (of, now) => statusesOf.set(of.id, [...(statusesOf.get(of.id) ?? []), now.status]),
+    });
+    expect(outcomes.map((o) => o.pod.id)).toEqual([good.id, bad.id]);
+    expect(outcomes[0]?.result?.ready).toBe(true);
+    expect(outcomes[1]?.error).toMatchObject({ code: 'pod_not_ready' });
+    expect(statusesOf.get(good.id)?.at(-1)).toBe('RUNNING');
+    expect(statusesOf.get(bad.id)?.length).toBeGreaterThan(0);
+    h.emu.control.setPodFaults(bad.id, { refuseConnections: false });
+    await Promise.all([lium.stopPod(good), lium.stopPod(bad)]);
   });
 });
 

@@ -194,7 +194,7 @@ export class SshConnection {
                   knownHostsPath: verdict.path,
                   expectedFingerprint: expected,
                   actualFingerprint: actual,
-                  ...(target.hostKeyId !== undefined ? { hostKeyId: target.hostKeyId } : {}),
+                  hostKeyId: target.hostKeyId,
                   // The library names the file, not a command: each front end (the CLI's
                   // `lium known-hosts forget`) replaces this hint with its own way out.
                   hint: `If the pod was rebuilt or rebooted, remove the old pin (${verdict.path}), then connect again.`,

@@ -1,6 +1,6 @@
-import type { BackupLog, LiumAPIClient, RestoreLog } from '@lium/api';
-import type { Lium, OperationProgress, PodInfo } from '@lium/sdk';
-import type { Argv } from 'yargs';
+import type { LiumAPIClient } from '@lium/api';
+import type { BackupLogInfo, Lium, OperationProgress, PodInfo, RestoreLogInfo } from '@lium/sdk';
+import type { Argv, InferredOptionTypes } from 'yargs';
 import {
   BACKUP_RUN_COLUMNS,
   backupConfigJson,
@@ -39,17 +39,7 @@ const BK_OPTIONS = options({
 });
 
 /** The root flags plus the `bk` flags, which each subcommand reads a part of. */
-type BkArgs = GlobalArgs & {
-  path: string | undefined;
-  every: string | undefined;
-  keep: string | undefined;
-  name: string | undefined;
-  desc: string | undefined;
-  id: string | undefined;
-  to: string | undefined;
-  wait: boolean;
-  'wait-timeout': string;
-};
+type BkArgs = GlobalArgs & InferredOptionTypes<typeof BK_OPTIONS>;
 
 interface Session {
   sdk: typeof import('@lium/sdk');
@@ -114,9 +104,9 @@ function noBackup(id: string, pod: PodInfo | undefined): CliError {
   });
 }
 
-async function backupLog(s: Session, id: string, pod?: PodInfo): Promise<BackupLog> {
+async function backupLog(s: Session, id: string, pod?: PodInfo): Promise<BackupLogInfo> {
   try {
-    return await s.api.getBackupLog(id, s.call);
+    return await s.sdk.getBackupRun(s.api, id, s.call);
   } catch (error) {
     const code = (error as CliError).code;
     if (code === 'not_found' || code === 'validation_failed' || code === 'bad_request')
@@ -130,16 +120,14 @@ async function setBackup(ctx: CommandContext, args: BkArgs & { target: string })
   const everyHours = args.every === undefined ? undefined : s.sdk.parseBackupEvery(args.every);
   const keepDays = args.keep === undefined ? undefined : s.sdk.parseBackupKeep(args.keep);
   const pod = requireRunning(await onePod(ctx, s, args.target, 'set'), 'bk set');
-  const before = (await s.sdk.showBackup(s.api, pod, s.call)).config?.raw ?? null;
-  const config = (
-    await s.sdk.setBackup(s.api, pod, {
-      path: args.path,
-      everyHours,
-      keepDays,
-      replace: true,
-      signal: ctx.signal,
-    })
-  ).raw;
+  const before = (await s.sdk.showBackup(s.api, pod, s.call)).config;
+  const config = await s.sdk.setBackup(s.api, pod, {
+    path: args.path,
+    everyHours,
+    keepDays,
+    replace: true,
+    signal: ctx.signal,
+  });
   const { out } = ctx;
   if (out.json) {
     out.printJson({
@@ -152,10 +140,10 @@ async function setBackup(ctx: CommandContext, args: BkArgs & { target: string })
   }
   out.success(`Backups of ${podLabel(pod)}: ${describeConfig(config)}`);
   if (before) out.info(out.c.dim(`(replaced: ${describeConfig(before)})`));
-  if (config.next_backup_at)
+  if (config.nextBackupAt)
     out.info(
       out.c.dim(
-        `The first one runs ${when(config.next_backup_at)}; \`lium bk now ${pod.huid}\` runs one at once.`,
+        `The first one runs ${when(config.nextBackupAt)}; \`lium bk now ${pod.huid}\` runs one at once.`,
       ),
     );
 }
@@ -164,8 +152,7 @@ async function showBackup(ctx: CommandContext, target: string) {
   const s = await session(ctx);
   const pod = await onePod(ctx, s, target, 'show');
   const shown = await s.sdk.showBackup(s.api, pod, s.call);
-  const config = shown.config?.raw;
-  const latest = shown.latest?.raw;
+  const { config, latest } = shown;
   const { out } = ctx;
   if (out.json) {
     out.printJson({
@@ -178,17 +165,16 @@ async function showBackup(ctx: CommandContext, target: string) {
   }
   if (config) {
     out.print(`${podLabel(pod)}: backups ${describeConfig(config)}`);
-    if (config.next_backup_at) out.print(`Next: ${when(config.next_backup_at)}`);
+    if (config.nextBackupAt) out.print(`Next: ${when(config.nextBackupAt)}`);
   } else {
     out.info(
       `${podLabel(pod)} has no backups configured. \`lium bk set ${pod.huid}\` turns them on.`,
     );
   }
   if (latest) {
-    const status = (latest.status ?? 'PENDING').toUpperCase();
-    const reason = latest.error_message ? `: ${latest.error_message}` : '';
+    const reason = latest.errorMessage ? `: ${latest.errorMessage}` : '';
     out.print(
-      `Latest: ${latest.id} ${status}${reason} (${when(latest.started_at ?? latest.created_at)})`,
+      `Latest: ${latest.id} ${latest.status}${reason} (${when(latest.startedAt ?? latest.createdAt)})`,
     );
   }
 }
@@ -201,7 +187,7 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
   const spinner = out.json || !args.wait ? undefined : out.spinner(`Backing up ${podLabel(pod)}`);
   const report = progressReporter(ctx, spinner, `Backing up ${podLabel(pod)}`);
   let last: OperationProgress | undefined;
-  let result: { backupLogId: string; log: BackupLog | undefined };
+  let result: { backupLogId: string; log: BackupLogInfo | undefined };
   try {
     const started = await s.sdk.backupNow(s.api, pod, {
       name: args.name,
@@ -214,7 +200,7 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
         report(progress);
       },
     });
-    result = { backupLogId: started.backupLogId, log: started.log?.raw };
+    result = started;
   } catch (error) {
     spinner?.fail();
     if (ctx.interrupted) throw stoppedWaiting('backup', pod, last);
@@ -250,18 +236,17 @@ async function backupNow(ctx: CommandContext, args: BkArgs & { target: string })
 
 async function backupLogs(ctx: CommandContext, args: BkArgs & { target: string | undefined }) {
   const s = await session(ctx);
-  let rows: RunRow<BackupLog>[];
+  let rows: RunRow<BackupLogInfo>[];
   if (args.id !== undefined) {
     const pod = args.target === undefined ? undefined : await onePod(ctx, s, args.target, 'logs');
     const log = await backupLog(s, args.id, pod);
-    const podId = (log as Record<string, unknown>).pod_id;
-    const owner = pod ?? (await s.lium.listPods(s.call)).find((p) => p.id === podId);
+    const owner = pod ?? (await s.lium.listPods(s.call)).find((p) => p.id === log.podId);
     rows = [{ log, pod: owner }];
   } else {
     const pods = await podsOf(ctx, s, args.target, 'logs');
     const perPod = await Promise.all(
       pods.map(async (pod) =>
-        (await s.sdk.listBackupRuns(s.api, pod, s.call)).map((run) => ({ log: run.raw, pod })),
+        (await s.sdk.listBackupRuns(s.api, pod, s.call)).map((log) => ({ log, pod })),
       ),
     );
     rows = perPod.flat();
@@ -289,9 +274,8 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
   const pod = requireRunning(await onePod(ctx, s, args.target, 'restore'), 'bk restore');
   const backup = await backupLog(s, args.id, pod);
   const to = args.to ?? '/root';
-  const name = (backup as Record<string, unknown>).name;
   await ctx.confirm(
-    `Restore backup ${backup.id}${typeof name === 'string' ? ` (${name})` : ''} into ${podLabel(pod)}:${to}? Files there with the same names are overwritten.`,
+    `Restore backup ${backup.id}${backup.name !== undefined ? ` (${backup.name})` : ''} into ${podLabel(pod)}:${to}? Files there with the same names are overwritten.`,
     'restore a backup',
   );
   const { out } = ctx;
@@ -299,7 +283,7 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
     out.json || !args.wait ? undefined : out.spinner(`Restoring into ${podLabel(pod)}`);
   const report = progressReporter(ctx, spinner, `Restoring into ${podLabel(pod)}`);
   let last: OperationProgress | undefined;
-  let result: { restoreLogId: string; log: RestoreLog | undefined };
+  let result: { restoreLogId: string; log: RestoreLogInfo | undefined };
   try {
     const started = await s.sdk.restoreBackup(s.api, pod, {
       backupId: backup.id,
@@ -312,7 +296,7 @@ async function restore(ctx: CommandContext, args: BkArgs & { target: string }) {
         report(progress);
       },
     });
-    result = { restoreLogId: started.restoreLogId, log: started.log?.raw };
+    result = started;
   } catch (error) {
     spinner?.fail();
     if (ctx.interrupted) throw stoppedWaiting('restore', pod, last);
@@ -338,13 +322,13 @@ async function restoreLogs(ctx: CommandContext, args: BkArgs & { target: string 
   const pods = await podsOf(ctx, s, args.target, 'restore-logs');
   const perPod = await Promise.all(
     pods.map(async (pod) =>
-      (await s.sdk.listRestoreRuns(s.api, pod, s.call)).map((run) => ({ log: run.raw, pod })),
+      (await s.sdk.listRestoreRuns(s.api, pod, s.call)).map((log) => ({ log, pod })),
     ),
   );
-  let rows: RunRow<RestoreLog>[] = perPod.flat();
+  let rows: RunRow<RestoreLogInfo>[] = perPod.flat();
   if (args.id !== undefined) {
     const id = args.id.toLowerCase();
-    rows = rows.filter(({ log }) => log.id === id || log.backup_id === id);
+    rows = rows.filter(({ log }) => log.id === id || log.backupId === id);
     if (rows.length === 0) {
       throw new CliError(`No restore ${args.id}`, {
         code: 'target_not_found',
@@ -365,7 +349,7 @@ async function restoreLogs(ctx: CommandContext, args: BkArgs & { target: string 
 async function removeBackup(ctx: CommandContext, target: string) {
   const s = await session(ctx);
   const pod = await onePod(ctx, s, target, 'rm');
-  const config = (await s.sdk.showBackup(s.api, pod, s.call)).config?.raw;
+  const { config } = await s.sdk.showBackup(s.api, pod, s.call);
   const { out } = ctx;
   if (!config) {
     if (out.json) out.printJson({ pod: pod.huid, pod_id: pod.id, removed: false });

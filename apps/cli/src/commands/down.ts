@@ -2,9 +2,10 @@ import type { Lium, PodInfo } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { failedPodJson } from '../handle-error.ts';
 import { flag, options, text } from '../options.ts';
 import { formatUsd } from '../output/format.ts';
+import { POD_TARGETS_OR_ALL } from '../pod-targets.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
@@ -44,10 +45,7 @@ async function scheduleRemovals(
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('targets', {
-        type: 'string',
-        describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-      })
+      .positional('targets', POD_TARGETS_OR_ALL)
       .options(
         options({
           all: flag('Stop every pod you have', { alias: 'a' }),
@@ -123,12 +121,7 @@ export default defineCommand({
         stopped: outcomes
           .filter((o) => !o.error)
           .map(({ pod }) => ({ id: pod.id, huid: pod.huid, name: pod.name })),
-        failed: failed.map(({ pod, error }) => ({
-          id: pod.id,
-          huid: pod.huid,
-          name: pod.name,
-          error: errorJson(error),
-        })),
+        failed: failed.map(({ pod, error }) => failedPodJson(pod, error)),
       });
       if (failed.length > 0) ctx.exitCode = 1;
       return;

@@ -8,6 +8,7 @@ import { type ArgsOf, defineCommand } from '../define-command.ts';
 import { envFromOptions } from '../env-args.ts';
 import { CliInterruptedError, CliUsageError } from '../errors.ts';
 import { describeError, errorJson } from '../handle-error.ts';
+import { POD_TARGETS } from '../pod-targets.ts';
 import { plural, podLabel } from '../pods.ts';
 import { remoteCommandText } from '../remote-command.ts';
 import { untilAborted } from '../until-aborted.ts';
@@ -62,11 +63,7 @@ const builder = (yargs: Argv<GlobalArgs>) =>
     // `lium exec 1 ls -la`: options exec does not know belong to the remote command.
     // The remote command arrives behind `--` (see remote-command.ts), never parsed as options.
     .parserConfiguration({ 'populate--': true })
-    .positional('targets', {
-      type: 'string',
-      demandOption: true,
-      describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-    })
+    .positional('targets', POD_TARGETS)
     .positional('command', {
       type: 'string',
       array: true,
@@ -107,7 +104,7 @@ export default defineCommand({
         .executeCommand(pod, command, {
           env,
           signal: ctx.signal,
-          ...(stdin !== undefined ? { stdin } : {}),
+          stdin,
           onStdout: (chunk: Buffer | string) => out.raw(chunk),
           onStderr: (chunk: Buffer | string) => out.rawError(chunk),
         })
@@ -143,7 +140,7 @@ async function execOnMany(
   const events = lium.executeMany(pods, command, {
     env,
     signal: ctx.signal,
-    ...(concurrency !== undefined ? { concurrency } : {}),
+    concurrency,
   });
   for await (const event of untilAborted(events, ctx.signal)) {
     const index = order.get(event.pod.id) ?? 0;

@@ -129,9 +129,9 @@ export default defineCommand({
     const result = await fund({
       api,
       wallet: {
-        ...(walletName !== undefined ? { name: walletName } : {}),
-        ...(walletPath ? { path: walletPath } : {}),
-        ...(ctx.io.env.HOME ? { home: ctx.io.env.HOME } : {}),
+        name: walletName,
+        path: walletPath || undefined,
+        home: ctx.io.env.HOME || undefined,
       },
       amount: args.tao,
       network: args.network,

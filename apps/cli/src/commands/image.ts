@@ -7,15 +7,6 @@ import { localPath } from '../local-files.ts';
 import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
 
-interface ImageArgs {
-  name: string;
-  dir: string;
-  tag: string | undefined;
-  registry: string | undefined;
-  wait: boolean;
-  network: string | undefined;
-}
-
 interface Layer {
   status: string;
   current: number;
@@ -99,8 +90,7 @@ export default defineCommand({
       .epilogue(
         "Needs a running Docker engine (DOCKER_HOST is honoured). The registry login comes from DOCKER_USERNAME/DOCKER_PASSWORD, then `lium config set docker.username/docker.password`, then the account's Docker credentials. Prints `lium up <#> --image <template id>` once verified.",
       ),
-  async handler(rawArgs, ctx) {
-    const args = rawArgs as unknown as ImageArgs;
+  async handler(args, ctx) {
     const { publishImage } = await import('@lium/sdk');
     const lium = await ctx.lium();
     const view = progressView(ctx);
@@ -110,13 +100,13 @@ export default defineCommand({
       published = await publishImage(lium, {
         name: args.name,
         dir: localPath(args.dir, ctx.io),
-        ...(args.tag !== undefined ? { tag: args.tag } : {}),
-        ...(args.registry !== undefined ? { registry: args.registry } : {}),
-        ...(args.network !== undefined ? { buildNetwork: args.network } : {}),
+        tag: args.tag,
+        registry: args.registry,
+        buildNetwork: args.network,
         wait: args.wait,
         env: ctx.io.env,
         signal: ctx.signal,
-        ...(view.onProgress !== undefined ? { onProgress: view.onProgress } : {}),
+        onProgress: view.onProgress,
       });
     } catch (error) {
       view.fail();

@@ -2,6 +2,7 @@ import type { ForgottenHostKey, Lium, PodInfo } from '@lium/sdk';
 import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
+import { POD_TARGETS } from '../pod-targets.ts';
 import { podLabel } from '../pods.ts';
 
 /**
@@ -31,11 +32,7 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
     'Forget the pinned host key of pods whose key changed (after a rebuild or reboot)',
     (y) =>
       y
-        .positional('targets', {
-          type: 'string',
-          demandOption: true,
-          describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3)',
-        })
+        .positional('targets', POD_TARGETS)
         .example('lium known-hosts forget 1', 'trust the new key of the first pod of `lium ps`'),
     async (args) => {
       const lium = await ctx.lium();

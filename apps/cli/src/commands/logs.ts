@@ -54,7 +54,7 @@ export default defineCommand({
       { streamPodLogs: (podId, query, options) => api.streamPodLogs(podId, query, options) },
       pod.id,
       {
-        ...(args.tail !== undefined ? { tail: args.tail } : {}),
+        tail: args.tail,
         follow: args.follow,
         signal: ctx.signal,
         onStatus: (status) => reportStatus(out, status),

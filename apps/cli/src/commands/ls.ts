@@ -112,13 +112,13 @@ export default defineCommand({
     const busy = ctx.out.busy('Finding machines…');
     const found = await lium
       .listExecutors({
-        ...(args.gpu ? { gpuType: args.gpu } : {}),
-        ...(args.count !== undefined ? { gpuCount: args.count } : {}),
-        ...(args['max-price'] !== undefined ? { maxPricePerGpuHour: args['max-price'] } : {}),
-        ...(args.country ? { country: args.country } : {}),
-        ...(args['min-cuda'] !== undefined ? { minCudaVersion: args['min-cuda'] } : {}),
-        ...(args.tier ? { tier: args.tier } : {}),
-        ...(near ? { near } : {}),
+        gpuType: args.gpu || undefined,
+        gpuCount: args.count,
+        maxPricePerGpuHour: args['max-price'],
+        country: args.country || undefined,
+        minCudaVersion: args['min-cuda'],
+        tier: args.tier || undefined,
+        near,
         signal: ctx.signal,
       })
       .finally(() => busy.stop());

@@ -1,18 +1,16 @@
-import type { PodInfo, RebootResult } from '@lium/sdk';
+import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { CliError, CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { failedPodJson } from '../handle-error.ts';
 import { flag, options, text } from '../options.ts';
+import { POD_TARGETS_OR_ALL } from '../pod-targets.ts';
 import { listLabels, plural, podLabel } from '../pods.ts';
 import { keepSshConfigCurrent } from '../ssh-config-sync.ts';
 
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .positional('targets', {
-        type: 'string',
-        describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-      })
+      .positional('targets', POD_TARGETS_OR_ALL)
       .options(
         options({
           all: flag('Reboot every pod you have'),
@@ -69,22 +67,14 @@ export default defineCommand({
     const deps = await sdk.rebootDepsOf(lium);
     const spinner =
       out.json || !args.wait ? undefined : out.spinner(`Rebooting ${plural(pods.length, 'pod')}`);
-    const outcomes = await Promise.all(
-      pods.map(async (pod) => {
-        try {
-          const result: RebootResult = await sdk.rebootPod(deps, pod, {
-            ...(volumeId !== undefined ? { volumeId } : {}),
-            wait: args.wait,
-            timeoutMs,
-            signal: ctx.signal,
-            onStatus: (now) => spinner?.update(`${podLabel(pod)}: ${now.status.toLowerCase()}`),
-          });
-          return { pod, result, error: undefined };
-        } catch (error) {
-          return { pod, result: undefined, error: error as Error };
-        }
-      }),
-    );
+    // The SDK reboots at most 8 pods at a time.
+    const outcomes = await sdk.rebootPods(deps, pods, {
+      volumeId,
+      wait: args.wait,
+      timeoutMs,
+      signal: ctx.signal,
+      onStatus: (pod, now) => spinner?.update(`${podLabel(pod)}: ${now.status.toLowerCase()}`),
+    });
     const failed = outcomes.filter((o) => o.error);
     if (failed.length === 0) spinner?.succeed();
     else spinner?.fail();
@@ -99,12 +89,7 @@ export default defineCommand({
           status: pod.status,
           ready,
         })),
-        failed: failed.map(({ pod, error }) => ({
-          id: pod.id,
-          huid: pod.huid,
-          name: pod.name,
-          error: errorJson(error),
-        })),
+        failed: failed.map(({ pod, error }) => failedPodJson(pod, error)),
       });
       if (failed.length > 0) ctx.exitCode = 1;
       return;

@@ -2,7 +2,7 @@ import type { PodInfo } from '@lium/sdk';
 import { defineCommand } from '../define-command.ts';
 import { asList } from '../env-args.ts';
 import { CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { podErrorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, repeatable } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
@@ -69,7 +69,6 @@ export default defineCommand({
     const lines = out.json ? undefined : out.lines(pods.length);
     const row = new Map(pods.map((pod, i) => [pod.id, i]));
     for (const [i, pod] of pods.entries()) lines?.set(i, `${pod.huid} ${out.c.dim('comparing…')}`);
-    const started = Date.now();
     // The SDK applies rsync's trailing-slash rule and, pulling from several pods, gives each its
     // own <local>/<huid>/; at most 8 pods at a time.
     const outcomes = await lium
@@ -89,7 +88,6 @@ export default defineCommand({
           ),
       })
       .finally(() => lines?.stop());
-    const seconds = (Date.now() - started) / 1000;
     // As before the SDK owned the layout: a several-pod pull names its directory `<huid>/`.
     const localShown = (pod: PodInfo, path: string) =>
       direction === 'up' ? local : path === pullDirFor(local, pod) ? `${path}/` : path;
@@ -100,11 +98,7 @@ export default defineCommand({
       if (outcome.result === undefined) {
         failures += 1;
         const error = outcome.error as Error & { code?: string };
-        rows.push({
-          pod: pod.huid,
-          pod_id: pod.id,
-          error: errorJson(error),
-        });
+        rows.push(podErrorJson(pod, error));
         if (!out.json) out.error(`${podLabel(pod)}: ${error.message}`);
         continue;
       }
@@ -119,6 +113,7 @@ export default defineCommand({
         transferred: result.transferred,
         deleted: result.deleted,
         bytes: result.bytes,
+        duration_ms: Math.round(result.durationMs),
         dry_run: args['dry-run'],
       });
       if (out.json) continue;
@@ -128,6 +123,8 @@ export default defineCommand({
           out.info(`  ${out.c.dim(pod.huid)} ${out.c.red('deleted')} ${file}`);
       }
       const verb = args['dry-run'] ? 'Would sync' : 'Synced';
+      // This pod's own time: with several pods the command's elapsed time would understate each.
+      const seconds = result.durationMs / 1000;
       out.success(
         `${verb} ${plural(result.transferred.length, 'file')}${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} ${direction === 'up' ? 'to' : 'from'} ${podLabel(pod)} (${formatBytes(result.bytes)} in ${seconds.toFixed(1)} s, ${formatBytes(result.bytes / Math.max(seconds, 0.001))}/s, ${result.method})`,
       );

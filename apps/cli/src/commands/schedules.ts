@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
+import { POD_TARGETS } from '../pod-targets.ts';
 import { podLabel } from '../pods.ts';
 
 async function listSchedules(ctx: CommandContext): Promise<void> {
@@ -41,11 +42,7 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
       'Cancel the scheduled removal of pods',
       (y) =>
         y
-          .positional('targets', {
-            type: 'string',
-            demandOption: true,
-            describe: 'Pods: index from `lium ps`, HUID, name, id, list (1,2), range (1-3), all',
-          })
+          .positional('targets', POD_TARGETS)
           .example('lium schedules rm 1', 'keep the first pod of `lium ps`'),
       async (args) => {
         const { cancelRemovalOf, scheduleDepsOf } = await import('@lium/sdk');

@@ -4,7 +4,7 @@ import type { Lium, PodInfo, PodOutcome, TransferProgress } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
-import { errorJson } from '../handle-error.ts';
+import { podErrorJson } from '../handle-error.ts';
 import { localPath, requireLocal } from '../local-files.ts';
 import { flag, options, text } from '../options.ts';
 import { formatBytes } from '../output/format.ts';
@@ -150,11 +150,7 @@ interface CopyResult {
   bytes: number;
 }
 
-interface CopyFailure {
-  pod: string;
-  pod_id: string;
-  error: ReturnType<typeof errorJson>;
-}
+type CopyFailure = ReturnType<typeof podErrorJson>;
 
 /** A bar per file on a terminal (one pod); several pods get one line each as they finish. */
 function progressFor(ctx: CommandContext, label: string) {
@@ -183,7 +179,7 @@ function rowsOf<T extends { bytes: number }>(
     if (outcome.result === undefined) {
       const error = outcome.error as Error;
       if (!ctx.out.json) ctx.out.error(`${podLabel(pod)}: ${error.message}`);
-      return { pod: pod.huid, pod_id: pod.id, error: errorJson(error) };
+      return podErrorJson(pod, error);
     }
     if (!ctx.out.json) ctx.out.success(line(pod, outcome.result));
     return row(pod, outcome.result);

@@ -2,14 +2,9 @@ import type { PodInfo, SshConfigHost } from '@lium/sdk';
 import type { CommandContext } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliUsageError } from '../errors.ts';
+import { flag, options } from '../options.ts';
 import { plural } from '../pods.ts';
 import { openSshConfig } from '../ssh-config-sync.ts';
-
-interface SshConfigArgs {
-  install: boolean;
-  uninstall: boolean;
-  print: boolean;
-}
 
 /** How long pinning a pod's host key may take before the pod is listed unpinned. */
 const PIN_TIMEOUT_MS = 15_000;
@@ -67,21 +62,13 @@ async function pinMissing(
 export default defineCommand({
   builder: (yargs) =>
     yargs
-      .option('install', {
-        type: 'boolean',
-        default: false,
-        describe: 'Also add one Include line at the top of ~/.ssh/config (asks first)',
-      })
-      .option('uninstall', {
-        type: 'boolean',
-        default: false,
-        describe: 'Remove exactly what --install and this command added',
-      })
-      .option('print', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print the file to stdout instead of writing it',
-      })
+      .options(
+        options({
+          install: flag('Also add one Include line at the top of ~/.ssh/config (asks first)'),
+          uninstall: flag('Remove exactly what --install and this command added'),
+          print: flag('Print the file to stdout instead of writing it'),
+        }),
+      )
       .example(
         'lium ssh-config --install',
         'then `ssh <huid>`, scp, rsync and VS Code work by name',
@@ -90,8 +77,7 @@ export default defineCommand({
       .epilog(
         'Writes ~/.lium/ssh_config (~/.lium/profiles/NAME/ssh_config with --profile): a Host block per running pod with its HUID and name as aliases, our SSH key, and its pinned host key (StrictHostKeyChecking yes). `lium up`, `down` and `ps` keep the file current once it exists. --install puts the Include line first in ~/.ssh/config, because OpenSSH keeps the first value it reads: a later `Host *` of yours cannot override these hosts.',
       ),
-  async handler(rawArgs, ctx) {
-    const args = rawArgs as unknown as SshConfigArgs;
+  async handler(args, ctx) {
     const chosen = [args.install, args.uninstall, args.print].filter(Boolean).length;
     if (chosen > 1) throw new CliUsageError('Give one of --install, --uninstall or --print');
     const { out } = ctx;

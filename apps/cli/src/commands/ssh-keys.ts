@@ -1,5 +1,5 @@
 import type { SshKeyInfo } from '@lium/sdk';
-import type { Argv } from 'yargs';
+import type { Argv, InferredOptionTypes } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
@@ -125,7 +125,7 @@ async function syncKeys(ctx: CommandContext): Promise<void> {
 const SSH_KEY_OPTIONS = options({ name: text('With add: the name the key gets on the account') });
 
 /** The root flags plus `--name`, which `ssh-keys add` reads. */
-type SshKeysArgs = GlobalArgs & { name: string | undefined };
+type SshKeysArgs = GlobalArgs & InferredOptionTypes<typeof SSH_KEY_OPTIONS>;
 
 function subcommands(yargs: Argv<SshKeysArgs>, ctx: CommandContext): Argv<SshKeysArgs> {
   return yargs

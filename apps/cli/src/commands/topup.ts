@@ -1,5 +1,5 @@
 import type { TopupCurrency, TopupInvoiceInfo } from '@lium/sdk';
-import type { Argv } from 'yargs';
+import type { Argv, InferredOptionTypes } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliInterruptedError, CliUsageError } from '../errors.ts';
@@ -82,12 +82,7 @@ const TOPUP_OPTIONS = options({
   network: text('With create: its network (tron, ethereum, …; optional when it has one)'),
 });
 
-type TopupArgs = GlobalArgs & {
-  refresh: boolean;
-  amount: number | undefined;
-  currency: string | undefined;
-  network: string | undefined;
-};
+type TopupArgs = GlobalArgs & InferredOptionTypes<typeof TOPUP_OPTIONS>;
 
 function subcommands(yargs: Argv<TopupArgs>, ctx: CommandContext): Argv<TopupArgs> {
   return yargs

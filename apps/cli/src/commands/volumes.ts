@@ -1,5 +1,5 @@
 import type { VolumeInfo } from '@lium/sdk';
-import type { Argv } from 'yargs';
+import type { Argv, InferredOptionTypes } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { CliError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { listLabels, plural } from '../pods.ts';
 /** A volume as `--json` shows it (the same fields in every volumes subcommand). */
 export function volumeJson(volume: VolumeInfo, index?: number): Record<string, unknown> {
   return {
-    ...(index !== undefined ? { index } : {}),
+    index,
     id: volume.id,
     huid: volume.huid,
     name: volume.name,
@@ -52,7 +52,7 @@ async function listVolumes(ctx: CommandContext): Promise<void> {
 const VOLUME_OPTIONS = options({ desc: text('With new: a description', { alias: 'd' }) });
 
 /** The root flags plus `--desc`, which `volumes new` reads. */
-type VolumesArgs = GlobalArgs & { desc: string | undefined };
+type VolumesArgs = GlobalArgs & InferredOptionTypes<typeof VOLUME_OPTIONS>;
 
 function subcommands(yargs: Argv<VolumesArgs>, ctx: CommandContext): Argv<VolumesArgs> {
   return yargs
@@ -72,7 +72,7 @@ function subcommands(yargs: Argv<VolumesArgs>, ctx: CommandContext): Argv<Volume
       async (args) => {
         const lium = await ctx.lium();
         const volume = await lium.createVolume(
-          { name: args.name, ...(args.desc !== undefined ? { description: args.desc } : {}) },
+          { name: args.name, description: args.desc },
           { signal: ctx.signal },
         );
         if (ctx.out.json) ctx.out.printJson(volumeJson(volume));

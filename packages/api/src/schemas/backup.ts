@@ -39,6 +39,14 @@ const progressEntries = {
 export const BackupLogSchema = v.looseObject({
   id: v.string(),
   backup_config_id: optString(),
+  /** The pod backed up; optional, like `name`, `description`, `backup_path` (lium-api.md §2.8). */
+  pod_id: optString(),
+  /** The `name` given to `POST /pods/{id}/backup`. */
+  name: optString(),
+  /** The `description` given to `POST /pods/{id}/backup`. */
+  description: optString(),
+  /** The pod directory backed up (the configuration's `backup_path` at the time). */
+  backup_path: optString(),
   backup_volume_id: optString(),
   deletion_state: optString(),
   physical_cleanup_at: optString(),
