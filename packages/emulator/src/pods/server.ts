@@ -139,7 +139,13 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const ssh = new SshServer({ hostKeys: [hostKey] }, (client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
-    client.on('error', (err) => onLog(`pod ${options.podId}: ssh: ${err.message}`));
+    // A client that drops its connection (paramiko, which the official Python client uses,
+    // often resets it after an exec) is not an event of the pod's container: keep it out of the
+    // pod's log, which clients print as the container's output (`lium logs`).
+    client.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')
+        onLog(`pod ${options.podId}: ssh: ${err.message}`);
+    });
     client.on('authentication', (ctx) => {
       if (ctx.username === 'root' && ctx.method === 'publickey' && authorized.check(ctx)) {
         ctx.accept();
