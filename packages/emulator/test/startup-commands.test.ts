@@ -56,7 +56,8 @@ async function logUntil(
 const servers: PodSshServer[] = ['ssh2', 'openssh'];
 for (const podSsh of servers) {
   const unavailable = podSsh === 'openssh' ? opensshPodsUnavailable() : undefined;
-  if (unavailable !== undefined) console.warn(`Skipping startup commands on OpenSSH pods: ${unavailable}`);
+  if (unavailable !== undefined)
+    console.warn(`Skipping startup commands on OpenSSH pods: ${unavailable}`);
   describe.skipIf(unavailable !== undefined)(`template startup_commands (${podSsh} pods)`, () => {
     it('run in the pod at every start, their output in GET /pods/{id}/logs', async () => {
       const emulator = await startTestEmulator({ executors: 10, podSsh });
@@ -65,7 +66,9 @@ for (const podSsh of servers) {
         const template = await api<{ id: string }>(
           'POST',
           '/templates',
-          templateBody('echo "hello-$GREETING"; echo to-stderr >&2; echo started >>/root/starts; exit 3'),
+          templateBody(
+            'echo "hello-$GREETING"; echo to-stderr >&2; echo started >>/root/starts; exit 3',
+          ),
         );
         expect(template.status).toBe(200);
         const keys = newKeyPair();
@@ -138,6 +141,7 @@ function processesNamed(marker: string): string[] {
 }
 
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let i = 0; i < 300 && !check(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   expect(check()).toBe(true);
 }

@@ -363,7 +363,9 @@ export class Fleet {
       if (current === undefined || this.closed || this.generation(pod.id) !== generation) return;
       this.logs.append(
         current,
-        code === null ? 'Startup commands ended by a signal' : `Startup commands exited with code ${code}`,
+        code === null
+          ? 'Startup commands ended by a signal'
+          : `Startup commands exited with code ${code}`,
       );
     });
   }

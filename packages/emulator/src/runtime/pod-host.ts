@@ -119,7 +119,11 @@ export class PodHost {
   }
 
   /** Runs a command in a running pod outside any SSH session (see `PodServer.run`); undefined when the pod is not running. */
-  run(podId: string, command: string, onLine: (line: string) => void): Promise<number | null> | undefined {
+  run(
+    podId: string,
+    command: string,
+    onLine: (line: string) => void,
+  ): Promise<number | null> | undefined {
     return this.running.get(podId)?.server.run(command, onLine);
   }
 
