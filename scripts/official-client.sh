@@ -157,14 +157,17 @@ wait_running p1 && step "ps" 'RUNNING' "$L" ps
 step "ps --format json" '"ssh_cmd": "ssh root@127\.0\.0\.1 -p [0-9]+"' "$L" ps --format json
 step "schedules list (--ttl)" 'p1|Scheduled' "$L" schedules list
 
+# A free internal port for the pod's own server (port-forward below): the pods share this
+# machine's network, so a fixed one (8000, 8888) may already be taken here.
+APP_PORT=$((30000 + RANDOM % 20000))
 NODE_ID="$(lium ls --gpu A4000 --limit 5 --format json 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
 # docker-run style: follows the pod's log until interrupted, so it runs with a deadline.
 OUT="$(timeout 40 "$L" up "$NODE_ID" -y --name p2 --image python:3.11 --cmd "echo hello-from-cmd" \
-  -e GREETING=hi --internal-ports 22,8000 </dev/null 2>&1)"
+  -e GREETING=hi --internal-ports "22,$APP_PORT" </dev/null 2>&1)"
 if grep -q 'Running startup commands' <<<"$OUT"; then PASSED=$((PASSED + 1)); echo "ok   up <node id> --image --cmd -e --internal-ports (log streamed)";
 else FAILED=$((FAILED + 1)); echo "FAIL up --image"; tail -20 <<<"$OUT" | sed 's/^/     | /'; fi
 wait_running p2 && step "exec (template environment)" '^hi$' "$L" exec p2 'echo $GREETING'
-step "ps: p2 maps 8000" '"8000": [0-9]+' "$L" ps --format json
+step "ps: p2 maps its internal port" "\"$APP_PORT\": [0-9]+" "$L" ps --format json
 
 printf 'FROM python:3.11\nRUN echo built\n' >"$WORK/Dockerfile"
 step "up --gpu --dockerfile (auto-select)" 'Permanently added|Pod|pod' \
@@ -194,10 +197,10 @@ step "logs" 'Container started' "$L" logs p1
 step "logs -n 1" '.' "$L" logs p1 -n 1
 step "update --jupyter" 'Jupyter|jupyter' "$L" update p1 --jupyter 8888
 # port-forward: a server the pod runs on an exposed internal port, reached through the client.
-step "exec: start a server on 8888" 'started' "$L" exec p1 \
-  'nohup python3 -m http.server 8888 >/dev/null 2>&1 & sleep 1; echo started'
-PF_PORT=$((20000 + RANDOM % 20000))
-"$L" port-forward p1 8888 -l "$PF_PORT" </dev/null >"$WORK/pf.log" 2>&1 &
+step "exec: start a server on an exposed port" 'started' "$L" exec p2 \
+  "nohup python3 -m http.server $APP_PORT >/dev/null 2>&1 & sleep 1; echo started"
+PF_PORT=$((20000 + RANDOM % 10000))
+"$L" port-forward p2 "$APP_PORT" -l "$PF_PORT" </dev/null >"$WORK/pf.log" 2>&1 &
 PF_PID=$!
 for _ in $(seq 1 50); do grep -q Forwarding "$WORK/pf.log" && break; sleep 0.2; done
 step "port-forward" 'Directory listing|<html' curl -s -m 10 "http://127.0.0.1:$PF_PORT/"
