@@ -164,7 +164,7 @@ NODE_ID="$(lium ls --gpu A4000 --limit 5 --format json 2>/dev/null | "$PY" -c 'i
 # docker-run style: follows the pod's log until interrupted, so it runs with a deadline.
 OUT="$(timeout 40 "$L" up "$NODE_ID" -y --name p2 --image python:3.11 --cmd "echo hello-from-cmd" \
   -e GREETING=hi --internal-ports "22,$APP_PORT" </dev/null 2>&1)"
-if grep -q 'Running startup commands' <<<"$OUT"; then PASSED=$((PASSED + 1)); echo "ok   up <node id> --image --cmd -e --internal-ports (log streamed)";
+if grep -q '^hello-from-cmd' <<<"$OUT" && grep -q 'Running startup commands' <<<"$OUT"; then PASSED=$((PASSED + 1)); echo "ok   up <node id> --image --cmd -e --internal-ports (the command's output streamed)";
 else FAILED=$((FAILED + 1)); echo "FAIL up --image"; tail -20 <<<"$OUT" | sed 's/^/     | /'; fi
 wait_running p2 && step "exec (template environment)" '^hi$' "$L" exec p2 'echo $GREETING'
 step "ps: p2 maps its internal port" "\"$APP_PORT\": [0-9]+" "$L" ps --format json
