@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { opensshPodsUnavailable, type PodSshServer } from '../src/index.ts';
 import {
   type ApiClient,
   apiClient,
+  eventually,
   newKeyPair,
+  processesNamed,
   rentPod,
   startTestEmulator,
   waitForPod,
@@ -118,30 +119,13 @@ for (const podSsh of servers) {
           (await rentPod(api, newKeyPair().publicKey, { templateId: template.body.id })).id,
         );
         await logUntil(api, pod.id, (lines) => lines.includes('serving'));
-        await until(() => processesNamed(marker).length === 1);
+        await eventually(() => processesNamed(marker).length === 1, 30_000);
         expect((await api('DELETE', `/pods/${pod.id}`)).status).toBe(200);
-        await until(() => processesNamed(marker).length === 0);
+        await eventually(() => processesNamed(marker).length === 0, 30_000);
       } finally {
         // close() must not hang on the sleeping command.
         await emulator.close();
       }
     });
   });
-}
-
-function processesNamed(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++)
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(check()).toBe(true);
 }
