@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { Client, utils } from 'ssh2';
+import { expect } from 'vitest';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../src/index.ts';
 
 export interface KeyPair {
@@ -243,4 +245,23 @@ export async function executorPool(api: ApiClient): Promise<() => ExecutorRow> {
       throw new Error('the executor pool is used up; start the emulator with more executors');
     return executor;
   };
+}
+
+/** Processes whose command line starts with `marker` (pgrep -f), as pids. */
+export function processesNamed(marker: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Polls `check` every 50 ms until it holds, then asserts it (bounded by `timeoutMs`). */
+export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(check()).toBe(true);
 }

@@ -116,6 +116,21 @@ describe('pod lifecycle', () => {
       'test -e /root/old && echo there || echo gone',
     );
     expect(listing.stdout).toBe('gone\n');
+    // The clone is the pod's own: not listed, but reachable by id and editable (the official
+    // SDK's edit(pod_id, …) sends PUT /templates/{pod.template.id}).
+    const clone = switched.body.template_id;
+    const templates = await api<{ id: string }[]>('GET', '/templates');
+    expect(templates.body.map((t) => t.id)).not.toContain(clone);
+    const fetched = await api<Record<string, unknown>>('GET', `/templates/${clone}`);
+    expect(fetched.status).toBe(200);
+    const edited = await api<{ startup_commands: string }>('PUT', `/templates/${clone}`, {
+      ...back.template,
+      startup_commands: 'echo edited',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.startup_commands).toBe('echo edited');
+    // Lium's own templates stay read-only.
+    expect((await api('PUT', `/templates/${ubuntu}`, { name: 'mine' })).status).toBe(403);
   });
 
   it('removes a pod at its scheduled time, and a cancelled schedule does nothing', async () => {

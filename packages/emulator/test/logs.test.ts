@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../src/index.ts';
 import {
@@ -5,6 +6,8 @@ import {
   apiClient,
   newKeyPair,
   rentPod,
+  sshExec,
+  sshPortOf,
   startTestEmulator,
   waitForPod,
 } from './helpers.ts';
@@ -65,6 +68,29 @@ describe('pod logs', () => {
       const chunk = await reader.read();
       if (chunk.done) break;
     }
+  });
+
+  it('keeps clients that reset their SSH connection out of the container log', async () => {
+    const pod = await waitForPod(api, (await rentPod(api, keys.publicKey)).id);
+    const port = sshPortOf(pod);
+    // What paramiko (the official Python client) often does after an exec: a TCP reset.
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('error', reject);
+      socket.once('data', () => {
+        socket.write('SSH-2.0-paramiko_3.4.0\r\n');
+        setTimeout(() => {
+          socket.resetAndDestroy();
+          resolve();
+        }, 100);
+      });
+    });
+    // A later exec proves the server has handled the reset.
+    expect((await sshExec(port, keys.privateKey, 'echo after')).stdout).toBe('after\n');
+    emulator.control.appendPodLog(pod.id, 'marker');
+    const lines = logLines((await api('GET', `/pods/${pod.id}/logs?tail=1000&follow=false`)).text);
+    expect(lines.at(-1)).toBe('marker');
+    expect(lines.filter((line) => /ECONNRESET|EPIPE/.test(line))).toEqual([]);
   });
 
   it('validates tail', async () => {

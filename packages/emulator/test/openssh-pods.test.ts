@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { opensshPodsUnavailable } from '../src/index.ts';
 import {
   apiClient,
+  eventually,
   newKeyPair,
+  processesNamed,
   rentPod,
   sshExec,
   sshPortOf,
@@ -43,7 +45,7 @@ describe.skipIf(unavailable !== undefined)('podSsh: openssh (a real sshd per pod
         keys.privateKey,
         `nohup bash -c 'exec -a ${marker} sleep 300' >/dev/null 2>&1 &`,
       );
-      await waitFor(() => processesNamed(marker).length === 1);
+      await eventually(() => processesNamed(marker).length === 1);
       // The session is over, the job is not (as in a real container).
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(processesNamed(marker)).toHaveLength(1);
@@ -55,19 +57,3 @@ describe.skipIf(unavailable !== undefined)('podSsh: openssh (a real sshd per pod
     }
   });
 });
-
-function processesNamed(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(check()).toBe(true);
-}

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   apiClient,
+  eventually,
   newKeyPair,
   type PodRow,
+  processesNamed,
   rentPod,
   sshExec,
   sshPortOf,
@@ -35,7 +36,7 @@ describe('start and close', () => {
         `nohup bash -c 'exec -a ${marker} sleep 300' >/dev/null 2>&1 &`,
       );
     }
-    await waitFor(() => processesNamed(marker).length === 2);
+    await eventually(() => processesNamed(marker).length === 2);
     const dataDir = inspection?.dataDir as string;
     expect(existsSync(dataDir)).toBe(true);
 
@@ -47,19 +48,3 @@ describe('start and close', () => {
     expect(processesNamed(marker)).toEqual([]);
   });
 });
-
-function processesNamed(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', `^${marker}`], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(check()).toBe(true);
-}

@@ -19,6 +19,7 @@ import { createConnection, createServer } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { EmulatorError } from '../errors.ts';
 import { generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
+import { forEachLine } from './lines.ts';
 import {
   bwrapArgs,
   findProgram,
@@ -288,6 +289,24 @@ export async function startOpensshPodServer(options: PodServerOptions): Promise<
     isolation,
     get runningCommands() {
       return processesWith(`${TOKEN_VAR}=${token}`).length;
+    },
+    async run(command, onLine) {
+      // The session script as sshd would run it for `ssh pod COMMAND`: the pod's environment
+      // (its token included, so close() ends it too), then the sandbox.
+      const proc = spawn('/bin/sh', ['-c', `. ${q(scriptPath)}`], {
+        env: { SSH_ORIGINAL_COMMAND: command },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<number | null>((resolve) => {
+        proc.once('error', () => resolve(null));
+        proc.once('close', (code) => resolve(code));
+      });
+      const [code] = await Promise.all([
+        exited,
+        forEachLine(proc.stdout, onLine),
+        forEachLine(proc.stderr, onLine),
+      ]);
+      return code;
     },
     setFaults(faults) {
       if (Object.values(faults).some((value) => value !== undefined && value !== false)) {

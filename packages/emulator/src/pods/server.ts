@@ -6,6 +6,7 @@ import type { Connection, SFTPWrapper } from 'ssh2';
 import { cutAfterBytes, type PodFaults } from './faults.ts';
 import { forwardTcp } from './forward.ts';
 import { AuthorizedKeys, generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
+import { forEachLine } from './lines.ts';
 import { type CommandSpec, hasPerl, launchCommand, type PodProcess } from './process.ts';
 import {
   type Isolation,
@@ -60,6 +61,12 @@ export interface PodServer {
   /** Commands running right now (background jobs included). */
   readonly runningCommands: number;
   setFaults(faults: PodFaults): void;
+  /**
+   * Runs `command` in the pod with no SSH session, as a container's own start command runs, and
+   * calls `onLine` with each line of its stdout and stderr. Resolves with its exit code (null when
+   * a signal ended it). `close()` ends it like any other command of the pod.
+   */
+  run(command: string, onLine: (line: string) => void): Promise<number | null>;
   /** Ends every connection and kills every command of the pod; resolves when all are gone. */
   close(): Promise<void>;
 }
@@ -132,7 +139,13 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   const ssh = new SshServer({ hostKeys: [hostKey] }, (client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
-    client.on('error', (err) => onLog(`pod ${options.podId}: ssh: ${err.message}`));
+    // A client that drops its connection (paramiko, which the official Python client uses,
+    // often resets it after an exec) is not an event of the pod's container: keep it out of the
+    // pod's log, which clients print as the container's output (`lium logs`).
+    client.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')
+        onLog(`pod ${options.podId}: ssh: ${err.message}`);
+    });
     client.on('authentication', (ctx) => {
       if (ctx.username === 'root' && ctx.method === 'publickey' && authorized.check(ctx)) {
         ctx.accept();
@@ -188,6 +201,16 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     },
     setFaults(next) {
       faults = { ...next };
+    },
+    async run(command, onLine) {
+      const proc = host.launch({ argv: host.execArgv(command), env: host.baseEnv() });
+      proc.stdin.end();
+      const [status] = await Promise.all([
+        proc.status,
+        forEachLine(proc.stdout, onLine),
+        forEachLine(proc.stderr, onLine),
+      ]);
+      return status.kind === 'exit' ? status.code : null;
     },
     close() {
       closed ??= (async () => {

@@ -12,8 +12,18 @@ export function requirePod(app: App, id: string): PodRecord {
 /** A template the caller can see: official/public ones and their own. */
 export function requireTemplate(app: App, id: string): TemplateRecord {
   const record = app.store.templates.get(id.toLowerCase());
-  if (record === undefined || !visibleTemplate(app, record)) throw notFound('Template');
+  if (record === undefined || !(visibleTemplate(app, record) || ownClone(app, record)))
+    throw notFound('Template');
   return record;
+}
+
+/**
+ * A switch-template clone (`is_temporary`) is left out of `GET /templates`, but its owner reaches
+ * it by id: the reference is silent, and the official SDK's `edit(pod_id, …)` reads
+ * `pod.template.id` and sends `PUT /templates/{id}`, which must work after a switch.
+ */
+function ownClone(app: App, record: TemplateRecord): boolean {
+  return record.template.is_temporary && record.template.user_id === app.store.user.id;
 }
 
 export function visibleTemplate(app: App, record: TemplateRecord): boolean {

@@ -337,12 +337,36 @@ export class Fleet {
           `Container running; SSH is ready (isolation: ${started.isolation}${started.isolation === 'none' ? ', NOT sandboxed: commands run on the host' : ''})`,
         );
         this.logs.append(current, `Container started (isolation: ${started.isolation})`);
-        if (template?.startup_commands) {
-          this.logs.append(current, `Running startup commands: ${template.startup_commands}`);
-        }
         this.logs.append(current, `SSH server listening on port ${started.sshPort}`);
+        if (template?.startup_commands) this.runStartupCommands(current, template.startup_commands);
       }
       this.store.changed();
+    });
+  }
+
+  /**
+   * A template's `startup_commands` run at every start of the container, and what they print is
+   * the container's own output, so it goes to the pod's log (`GET /pods/{id}/logs` is PID 1's
+   * stdout/stderr, reference §2.3.5 and §5.6): `lium up --image … --cmd …` streams that log. The
+   * reference does not say what happens when they end; the pod stays RUNNING (its SSH server is
+   * the emulator's, not the command), and the log says how they ended.
+   */
+  private runStartupCommands(pod: PodRecord, command: string): void {
+    this.logs.append(pod, `Running startup commands: ${command}`);
+    const generation = this.generation(pod.id);
+    const running = this.host.run(pod.id, command, (line) => {
+      const current = this.store.pods.get(pod.id);
+      if (current !== undefined) this.logs.append(current, line);
+    });
+    void running?.then((code) => {
+      const current = this.store.pods.get(pod.id);
+      if (current === undefined || this.closed || this.generation(pod.id) !== generation) return;
+      this.logs.append(
+        current,
+        code === null
+          ? 'Startup commands ended by a signal'
+          : `Startup commands exited with code ${code}`,
+      );
     });
   }
 

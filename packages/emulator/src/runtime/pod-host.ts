@@ -118,6 +118,15 @@ export class PodHost {
     return startServer({ ...options, port: 0 });
   }
 
+  /** Runs a command in a running pod outside any SSH session (see `PodServer.run`); undefined when the pod is not running. */
+  run(
+    podId: string,
+    command: string,
+    onLine: (line: string) => void,
+  ): Promise<number | null> | undefined {
+    return this.running.get(podId)?.server.run(command, onLine);
+  }
+
   setFaults(podId: string, faults: PodFaults): void {
     this.running.get(podId)?.server.setFaults(faults);
   }
