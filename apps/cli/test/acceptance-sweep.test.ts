@@ -1,0 +1,70 @@
+import { type Emulator, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runBuilt, runBuiltInShell } from './built-cli.ts';
+import { makeSandbox, type Sandbox } from './helpers.ts';
+
+/*
+ * The command forms issues #15, #16 and #18 write, run through the built `lium` as a new user
+ * types them (no TTY), for what an acceptance sweep found different from the issue text.
+ */
+
+let emulator: Emulator;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  ensureBuilt();
+  emulator = await startEmulator({ executors: 12, readyDelayMs: 200 });
+  sandbox = makeSandbox();
+}, 180_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  sandbox?.cleanup();
+});
+
+const lium = (args: string[]) =>
+  runBuilt(args, { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl });
+
+describe('lium topup create', () => {
+  it('takes the token standard people know (TRC20) for the network the server calls tron', async () => {
+    const args = ['topup', 'create', '--amount', '20', '--currency', 'USDT', '--network', 'TRC20'];
+    const human = await lium(args);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^Address: {2}\S+$/m);
+    const json = await lium([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ currency: 'USDT', network: 'tron' });
+    const bodies = emulator.control
+      .requests({ method: 'POST', path: '/tmc-pay/create-invoice' })
+      .map((call) => call.body);
+    expect(bodies).toContainEqual(
+      expect.objectContaining({ crypto_currency: 'USDT', crypto_network: 'tron' }),
+    );
+  });
+});
+
+/** The built `lium` as a script runs it: each command its own `sh -c`, a shell that then exits. */
+const inShell = (args: string[]) =>
+  runBuiltInShell(args, {
+    ...sandbox.env,
+    LIUM_API_KEY: emulator.apiKey,
+    LIUM_BASE_URL: emulator.baseUrl,
+  });
+
+describe('indices from `lium ps` across `sh -c` commands', () => {
+  it('mean the newest list any exited shell printed', async () => {
+    expect((await inShell(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await inShell(['up', '1', '-y', '--name', 'first'])).code).toBe(0);
+    expect((await inShell(['ps'])).code).toBe(0);
+    expect((await inShell(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await inShell(['up', '1', '-y', '--name', 'second'])).code).toBe(0);
+    const ps = await inShell(['ps', '--json']);
+    const rows = JSON.parse(ps.stdout) as { index: number; name: string }[];
+    expect(rows).toHaveLength(2);
+    const second = rows.find((row) => row.name === 'second');
+    const exec = await inShell(['exec', String(second?.index), 'echo on-$(hostname)']);
+    expect(exec.stderr).not.toContain('✘');
+    expect(exec.code).toBe(0);
+    expect(exec.stdout).toMatch(/^on-/);
+  });
+});
