@@ -68,3 +68,26 @@ describe('indices from `lium ps` across `sh -c` commands', () => {
     expect(exec.stdout).toMatch(/^on-/);
   });
 });
+
+describe('lium up --volume new:…, then lium ps', () => {
+  it('shows the attached volume, in the table and as JSON', async () => {
+    expect((await lium(['ls', '--limit', '3'])).code).toBe(0);
+    const up = await lium(['up', '1', '-y', '--name', 'with-vol', '--volume', 'new:name=v1,desc=t']);
+    expect(up.code, up.stderr).toBe(0);
+    const volumes = JSON.parse((await lium(['volumes', '--json'])).stdout) as {
+      huid: string;
+      id: string;
+      name: string;
+    }[];
+    const volume = volumes.find((v) => v.name === 'v1');
+    expect(volume).toBeDefined();
+    const table = await lium(['ps']);
+    expect(table.stdout).toMatch(/\bVOLUME\b/);
+    expect(table.stdout).toMatch(new RegExp(`with-vol.*${volume?.huid}`));
+    const rows = JSON.parse((await lium(['ps', '--json'])).stdout) as Record<string, unknown>[];
+    expect(rows.find((row) => row.name === 'with-vol')).toMatchObject({
+      volume_id: volume?.id,
+      volume: volume?.huid,
+    });
+  });
+});
