@@ -91,3 +91,31 @@ describe('lium up --volume new:…, then lium ps', () => {
     });
   });
 });
+
+describe('lium schedules rm N', () => {
+  it('cancels row N of `lium schedules`, as the official CLI does', async () => {
+    expect((await lium(['rm', 'second', '--in', '1h'])).code).toBe(0);
+    expect((await lium(['rm', 'first', '--in', '2h'])).code).toBe(0);
+    const table = await lium(['schedules']);
+    expect(table.stdout).toMatch(/^\s*1\s+\S+ \(second\)/m);
+    const rows = JSON.parse((await lium(['schedules', '--json'])).stdout) as {
+      index: number;
+      name: string;
+    }[];
+    expect(rows.map((row) => [row.index, row.name])).toEqual([
+      [1, 'second'],
+      [2, 'first'],
+    ]);
+    const cancelled = await lium(['schedules', 'rm', '1', '--json']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toEqual([
+      expect.objectContaining({ name: 'second', cancelled: true }),
+    ]);
+    const left = JSON.parse((await lium(['schedules', '--json'])).stdout) as { name: string }[];
+    expect(left.map((row) => row.name)).toEqual(['first']);
+    const beyond = await lium(['schedules', 'rm', '5']);
+    expect(beyond.code).not.toBe(0);
+    expect(beyond.stderr).toContain('lium schedules');
+    expect((await lium(['schedules', 'rm', 'first'])).code).toBe(0);
+  });
+});
