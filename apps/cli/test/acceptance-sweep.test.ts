@@ -119,3 +119,23 @@ describe('lium schedules rm N', () => {
     expect((await lium(['schedules', 'rm', 'first'])).code).toBe(0);
   });
 });
+
+describe('a pod that is not RUNNING', () => {
+  it('says its status and to reboot it, not to wait, when it FAILED', async () => {
+    const rows = JSON.parse((await lium(['ps', '--json'])).stdout) as { id: string; name: string }[];
+    const pod = rows.find((row) => row.name === 'with-vol');
+    expect(pod).toBeDefined();
+    emulator.control.failPod(pod?.id as string);
+    const human = await lium(['exec', 'with-vol', 'true']);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('(status FAILED)');
+    expect(human.stderr).not.toContain('yet');
+    expect(human.stderr).toContain('lium reboot');
+    // lium's options go before the command: after it, words are the remote command's.
+    const json = await lium(['exec', '--json', 'with-vol', 'true']);
+    expect(json.code).toBe(1);
+    const { error } = JSON.parse(json.stdout) as { error: { code: string; hint: string } };
+    expect(error.code).toBe('pod_no_ssh');
+    expect(error.hint).toContain(`lium reboot ${pod?.id}`);
+  });
+});
