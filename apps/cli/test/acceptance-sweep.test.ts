@@ -139,3 +139,20 @@ describe('a pod that is not RUNNING', () => {
     expect(error.hint).toContain(`lium reboot ${pod?.id}`);
   });
 });
+
+describe('spend guards', () => {
+  it('name the limit that refused in the hint (budget.max_price)', async () => {
+    expect((await lium(['config', 'set', 'budget.max_price', '0.01'])).code).toBe(0);
+    try {
+      expect((await lium(['ls', '--limit', '3'])).code).toBe(0);
+      const refused = await lium(['up', '1', '-y', '--json']);
+      expect(refused.code).toBe(1);
+      const { error } = JSON.parse(refused.stdout) as { error: { code: string; hint: string } };
+      expect(error.code).toBe('over_budget');
+      expect(error.hint).toContain('lium config set budget.max_price N');
+      expect(error.hint).not.toContain('max_hourly');
+    } finally {
+      await lium(['config', 'unset', 'budget.max_price']);
+    }
+  });
+});
