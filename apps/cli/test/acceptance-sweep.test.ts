@@ -23,7 +23,11 @@ afterAll(async () => {
 });
 
 const lium = (args: string[]) =>
-  runBuilt(args, { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl });
+  runBuilt(args, {
+    ...sandbox.env,
+    LIUM_API_KEY: emulator.apiKey,
+    LIUM_BASE_URL: emulator.baseUrl,
+  });
 
 describe('lium topup create', () => {
   it('takes the token standard people know (TRC20) for the network the server calls tron', async () => {
@@ -72,7 +76,15 @@ describe('indices from `lium ps` across `sh -c` commands', () => {
 describe('lium up --volume new:…, then lium ps', () => {
   it('shows the attached volume, in the table and as JSON', async () => {
     expect((await lium(['ls', '--limit', '3'])).code).toBe(0);
-    const up = await lium(['up', '1', '-y', '--name', 'with-vol', '--volume', 'new:name=v1,desc=t']);
+    const up = await lium([
+      'up',
+      '1',
+      '-y',
+      '--name',
+      'with-vol',
+      '--volume',
+      'new:name=v1,desc=t',
+    ]);
     expect(up.code, up.stderr).toBe(0);
     const volumes = JSON.parse((await lium(['volumes', '--json'])).stdout) as {
       huid: string;
@@ -122,7 +134,10 @@ describe('lium schedules rm N', () => {
 
 describe('a pod that is not RUNNING', () => {
   it('says its status and to reboot it, not to wait, when it FAILED', async () => {
-    const rows = JSON.parse((await lium(['ps', '--json'])).stdout) as { id: string; name: string }[];
+    const rows = JSON.parse((await lium(['ps', '--json'])).stdout) as {
+      id: string;
+      name: string;
+    }[];
     const pod = rows.find((row) => row.name === 'with-vol');
     expect(pod).toBeDefined();
     emulator.control.failPod(pod?.id as string);

@@ -29,7 +29,8 @@ async function listSchedules(ctx: CommandContext): Promise<void> {
       { header: 'COST UNTIL THEN', align: 'right', cell: (r) => formatUsd(r.costUsd) },
     ],
     empty: { message: 'No pod has a scheduled removal.' },
-    footer: 'Cancel one with `lium schedules rm <#>` (the # of this list) or `lium schedules rm <pod>`.',
+    footer:
+      'Cancel one with `lium schedules rm <#>` (the # of this list) or `lium schedules rm <pod>`.',
   });
 }
 
@@ -49,8 +50,7 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
           .positional('targets', {
             type: 'string',
             demandOption: true,
-            describe:
-              'Pods: # from `lium schedules` (list 1,2, range 1-3), HUID, name, id, or all',
+            describe: 'Pods: # from `lium schedules` (list 1,2, range 1-3), HUID, name, id, or all',
           })
           .example('lium schedules rm 1', 'keep the first pod `lium schedules` lists')
           .example('lium schedules rm my-pod', 'keep the pod named my-pod'),
