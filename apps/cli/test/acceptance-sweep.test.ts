@@ -1,4 +1,5 @@
 import { type Emulator, startEmulator } from '@lium/emulator';
+import { freePort } from '@lium/test-support/sshd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuilt, runBuiltInShell } from './built-cli.ts';
 import { makeSandbox, type Sandbox } from './helpers.ts';
@@ -170,4 +171,21 @@ describe('spend guards', () => {
       await lium(['config', 'unset', 'budget.max_price']);
     }
   });
+});
+
+describe('lium jupyter on a port the pod does not map', () => {
+  it('points at lium port-forward for the URL, not a bare ssh -L', async () => {
+    const port = await freePort();
+    const result = await lium(['jupyter', 'first', '--port', String(port)]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\S*token=`, 'm'));
+    const rows = JSON.parse((await lium(['ps', '--json'])).stdout) as {
+      name: string;
+      huid: string;
+    }[];
+    const huid = rows.find((row) => row.name === 'first')?.huid;
+    expect(result.stderr).toContain(`lium port-forward ${huid} ${port}`);
+    expect(result.stderr).not.toContain('ssh -N');
+    await lium(['exec', 'first', `pkill -f 'jupyter.*${port}' || true`]);
+  }, 120_000);
 });
