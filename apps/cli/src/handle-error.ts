@@ -66,6 +66,21 @@ function balanceHint(error: LiumError): string | undefined {
   return `${need}: \`lium topup create --amount ${amount} --currency USDT --network tron\` (\`lium topup\` lists the currencies), or \`lium fund\` with TAO.`;
 }
 
+/** Pod statuses that turn into RUNNING by themselves (a RUNNING pod may lack SSH for a moment). */
+const COMING_UP = new Set(['PENDING', 'STARTING', 'REBOOT_PENDING', 'RUNNING']);
+
+/**
+ * A pod without SSH: wait for one on its way up; a FAILED or STOPPED one never comes back by
+ * itself, so waiting is the wrong advice.
+ */
+function noSshHint(error: LiumError): string | undefined {
+  if (error.code !== 'pod_no_ssh') return undefined;
+  const { status, podId } = error as LiumError & { status?: unknown; podId?: unknown };
+  if (typeof status !== 'string' || COMING_UP.has(status.toUpperCase())) return undefined;
+  const target = typeof podId === 'string' ? podId : '<pod>';
+  return `A ${status.toUpperCase()} pod does not come back by itself: \`lium reboot ${target}\` brings it back, or rent another with \`lium up\`.`;
+}
+
 export interface ErrorReport {
   exitCode: number;
   code: string;
@@ -85,6 +100,7 @@ export function describeError(error: unknown, interrupted: boolean): ErrorReport
     const hint =
       hostKeyHint(error) ??
       balanceHint(error) ??
+      noSshHint(error) ??
       CLI_HINTS[code] ??
       error.hint ??
       DEFAULT_HINTS[code];

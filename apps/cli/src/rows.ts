@@ -77,6 +77,9 @@ export interface PodRow {
   ssh_cmd: string | null;
   removal_scheduled_at: string | null;
   jupyter_url: string | null;
+  /** The attached persistent volume's id and HUID; null when none is attached. */
+  volume_id: string | null;
+  volume: string | null;
 }
 
 /** The `--json` row of a pod; uptime and spend are the SDK's, as of when the pod was read. */
@@ -103,6 +106,8 @@ export function podRow(pod: PodInfo, index: number): PodRow {
     ssh_cmd: pod.sshCmd,
     removal_scheduled_at: pod.removalScheduledAt,
     jupyter_url: pod.jupyterUrl,
+    volume_id: pod.volumeId,
+    volume: pod.volumeHuid,
   };
 }
 

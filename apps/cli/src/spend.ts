@@ -41,9 +41,11 @@ export async function guardSpend(
   if (check.violations.length > 0) {
     const text = check.violations.map(describeViolation).join('; ');
     if (!options.allowOver) {
+      // The setting that refused, so the hint changes the right one.
+      const keys = [...new Set(check.violations.map((v) => `budget.${v.kind}`))];
       throw new CliError(`Over budget: ${text}`, {
         code: 'over_budget',
-        hint: 'Pass --allow-over-budget to rent anyway, or change the limit with `lium config set budget.max_hourly N`.',
+        hint: `Pass --allow-over-budget to rent anyway, or change the limit with ${keys.map((key) => `\`lium config set ${key} N\``).join(' and ')}.`,
       });
     }
     out.warn(`Over budget (allowed): ${text}`);

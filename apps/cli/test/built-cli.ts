@@ -74,6 +74,22 @@ export function runBuilt(
 const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /**
+ * The built `lium` as a script or test harness runs it with a command string: its own `sh -c`,
+ * so every command has a parent shell of its own that exits after it.
+ */
+export function runBuiltInShell(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<BuiltResult> {
+  const command = [process.execPath, bin, ...args].map(shellQuote).join(' ');
+  // Not the last command, so no shell exec-s node in its own place.
+  return runAsync('sh', ['-c', `${command}; exit $?`], {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...env,
+  });
+}
+
+/**
  * The built `lium` on a pseudo-terminal `columns` wide (util-linux `script`): stdout and stderr
  * both reach the terminal, as a person would see them. Returns what the terminal received, with
  * `\r\n` turned into `\n`.

@@ -183,6 +183,10 @@ export interface PodInfo {
   jupyterInstallationStatus: string | null;
   /** URL of the Jupyter server once installed; null otherwise. */
   jupyterUrl: string | null;
+  /** The persistent volume attached to the pod (`volume_id`); null when none is. */
+  volumeId: string | null;
+  /** That volume's HUID (as `lium volumes` shows it); null when none is attached. */
+  volumeHuid: string | null;
   /** Creation step while pending (`pulling image`, …). */
   phase: string | undefined;
   /** Server estimate of seconds until the pod is ready, while pending; undefined when absent. */
@@ -373,6 +377,8 @@ export function toPodInfo(pod: Pod): PodInfo {
     removalScheduledAt: pod.removal_scheduled_at ?? null,
     jupyterInstallationStatus: pod.jupyter_installation_status ?? null,
     jupyterUrl: pod.jupyter_url ?? null,
+    volumeId: pod.volume_id || null,
+    volumeHuid: pod.volume_id ? generateHumanId(pod.volume_id) : null,
     phase: pod.phase,
     estimatedReadySeconds: pod.estimated_ready_seconds,
     host: hostOf(sshCmd) ?? executor?.ip,

@@ -6,7 +6,8 @@
  * Files: `<configDir>/last_<kind>.<shell pid>.json` = `{ timestamp, scope, ids, ssh? }`, where `kind`
  * is `ls` or `ps` and `scope` is a hash of the base URL and the API key (never the key). A shell
  * without a snapshot of its own may use another shell's only when that is unambiguous: every
- * unexpired snapshot of the same scope lists the same ids. Expired snapshots of shells that have
+ * unexpired snapshot of the same scope of a shell still open, and the newest of a shell that has
+ * exited, list the same ids. Expired snapshots of shells that have
  * exited (and any older than a day) are deleted on the next write, so they do not pile up.
  * `ssh` (pod lists only) maps an id to the `ssh_connect_cmd` it had, so a command on an index
  * can start its handshake while the API confirms the pod (see preconnect.ts).
@@ -162,10 +163,26 @@ export async function chooseScopedSnapshot(
       }),
     )
   ).filter((s): s is ScopedSnapshot => s !== undefined && !s.expired);
-  if (others.length === 0) return { kind: 'none' };
-  const first = others[0] as ScopedSnapshot;
-  const same = others.every((s) => s.ids.join('\n') === first.ids.join('\n'));
-  if (!same) return { kind: 'ambiguous', shells: others.map((s) => s.shellPid) };
-  const newest = others.reduce((a, b) => (b.takenAt > a.takenAt ? b : a));
-  return { kind: 'other', snapshot: newest };
+  const candidates = candidatesOf(others);
+  const [first] = candidates;
+  if (first === undefined) return { kind: 'none' };
+  const same = candidates.every((s) => s.ids.join('\n') === first.ids.join('\n'));
+  if (!same) return { kind: 'ambiguous', shells: candidates.map((s) => s.shellPid) };
+  return { kind: 'other', snapshot: newestOf(candidates) };
+}
+
+const newestOf = (snapshots: readonly ScopedSnapshot[]): ScopedSnapshot =>
+  snapshots.reduce((a, b) => (b.takenAt > a.takenAt ? b : a));
+
+/**
+ * The other shells' lists that may be meant: those of shells still open, and of the shells that
+ * have exited only the newest one. Each `sh -c 'lium …'` of a script is a shell that exits at
+ * once, so its older lists are history, not a terminal someone reads (the last `lium ps` of a
+ * script is the list its `lium exec 1` means); a list of a shell still open counts as long as
+ * it is fresh.
+ */
+function candidatesOf(others: readonly ScopedSnapshot[]): ScopedSnapshot[] {
+  const open = others.filter((s) => isAlive(s.shellPid));
+  const exited = others.filter((s) => !open.includes(s));
+  return exited.length > 0 ? [...open, newestOf(exited)] : open;
 }

@@ -78,6 +78,27 @@ export async function listTopupCurrencies(
   }));
 }
 
+/**
+ * Names people use for a network other than the server's (`TRC20` for `tron`, as exchanges and
+ * wallets label them): each group is one network, the server's name among them.
+ */
+const NETWORK_NAMES: readonly (readonly string[])[] = [
+  ['tron', 'trx', 'trc20', 'trc-20'],
+  ['ethereum', 'eth', 'erc20', 'erc-20'],
+  ['bsc', 'bnb', 'bep20', 'bep-20', 'binance'],
+  ['solana', 'sol', 'spl'],
+  ['polygon', 'matic', 'pol'],
+  ['arbitrum', 'arb'],
+  ['bitcoin', 'btc'],
+];
+
+/** Whether `given` (lower case) names the server's `offered` network, exactly or by another name. */
+function sameNetwork(given: string, offered: string): boolean {
+  const server = offered.toLowerCase();
+  if (given === server) return true;
+  return NETWORK_NAMES.some((names) => names.includes(given) && names.includes(server));
+}
+
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 
@@ -87,7 +108,10 @@ export interface CreateTopupOptions {
   amountUsd: number;
   /** `USDT`, `USDC`, … (case-insensitive). */
   currency: string;
-  /** `tron`, `ethereum`, …; may be left out when the currency has only one network. */
+  /**
+   * `tron`, `ethereum`, … or the token standard (`TRC20`, `ERC20`, `BEP20`); may be left out
+   * when the currency has only one network.
+   */
   network?: string | undefined | undefined;
   /** Aborts the call; the error has code `aborted`. */
   signal?: AbortSignal | undefined | undefined;
@@ -118,7 +142,8 @@ export async function createTopupInvoice(
       ? sameCode.length === 1
         ? sameCode[0]
         : undefined
-      : sameCode.find((c) => c.network.toLowerCase() === network);
+      : (sameCode.find((c) => c.network.toLowerCase() === network) ??
+        sameCode.find((c) => sameNetwork(network, c.network)));
   if (match === undefined) {
     const why =
       sameCode.length === 0

@@ -65,9 +65,10 @@ describe('resolvePods', () => {
   it("uses another shell's ps only when unambiguous, and says so (issue #11 item 2)", async () => {
     const dir = join(h.dir, 'fallback-config');
     const warnings: string[] = [];
-    const first = h.newLium({ configDir: dir, shellPid: 100 });
+    // Two shells still open (this test's process and its parent).
+    const first = h.newLium({ configDir: dir, shellPid: process.pid });
     await first.rememberPods([pods[0]!, pods[3]!]);
-    const second = h.newLium({ configDir: dir, shellPid: 101 });
+    const second = h.newLium({ configDir: dir, shellPid: process.ppid });
     await second.rememberPods([pods[3]!, pods[0]!]);
     const other = h.newLium({
       configDir: dir,
@@ -87,6 +88,28 @@ describe('resolvePods', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/another shell \(pid \d+\) at \d\d:\d\d:\d\d\.$/),
     ]);
+  });
+
+  it('of shells that have exited, uses the newest list only (sh -c per command)', async () => {
+    const dir = join(h.dir, 'exited-config');
+    const warnings: string[] = [];
+    // Above any pid_max (2^22), so no process: each `sh -c 'lium ps'` of a script is gone once it printed.
+    const early = h.newLium({ configDir: dir, shellPid: 4_200_001 });
+    await early.rememberPods([pods[0]!, pods[3]!]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = h.newLium({ configDir: dir, shellPid: 4_200_002 });
+    await later.rememberPods([pods[3]!, pods[0]!]);
+    const next = h.newLium({
+      configDir: dir,
+      shellPid: 4_200_003,
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(ids(await next.resolvePods('1'))).toEqual([pods[3]!.id]);
+    expect(warnings).toEqual([expect.stringContaining('another shell (pid 4200002)')]);
+    // A shell still open with another list makes "1" ambiguous again.
+    const open = h.newLium({ configDir: dir, shellPid: process.pid });
+    await open.rememberPods([pods[0]!]);
+    await expect(next.resolvePods('1')).rejects.toMatchObject({ code: 'no_snapshot' });
   });
 
   it('keeps lists of other APIs and accounts apart (issue #11 item 2)', async () => {

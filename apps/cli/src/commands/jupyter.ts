@@ -73,10 +73,10 @@ export default defineCommand({
     );
     out.print(url);
     if (mapped === undefined) {
-      const ssh = pod.sshCmd ? pod.sshCmd.replace(/^ssh /, '') : `<pod ${pod.huid}>`;
+      // Our tunnel goes through the pinned SSH connection; a bare `ssh -L` would not check the key.
       out.info(
         out.c.dim(
-          `Port ${port} is not mapped on this pod: open the URL through a tunnel, e.g. ssh -N -L ${port}:127.0.0.1:${port} ${ssh}`,
+          `Port ${port} is not mapped on this pod: open the URL through a tunnel, \`lium port-forward ${pod.huid} ${port}\` (until Ctrl-C).`,
         ),
       );
     }

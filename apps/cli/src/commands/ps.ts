@@ -39,7 +39,7 @@ export default defineCommand({
       .example('lium ps', 'all your pods; the # column is what other commands accept')
       .example('lium ps --json | jq ".[].ssh_cmd"', 'SSH commands for scripts')
       .epilog(
-        'PORTS is internal:public for each port the template exposes; REMOVAL is how long until a scheduled removal (`lium schedules` shows the times).',
+        'PORTS is internal:public for each port the template exposes; VOLUME (shown when a pod has one) is the HUID of its attached volume (`lium volumes`); REMOVAL is how long until a scheduled removal (`lium schedules` shows the times).',
       ),
   async handler(args, ctx) {
     const lium = await ctx.lium();
@@ -64,6 +64,7 @@ export default defineCommand({
       .map((pod, i) => ({ pod, index: i + 1 }))
       .filter(({ pod }) => !wanted || wanted.has(pod.id));
 
+    type Row = (typeof rows)[number];
     const now = new Date();
     const hourly = rows.reduce((sum, { pod }) => sum + pod.pricePerHour, 0);
     ctx.out.result(rows, {
@@ -92,6 +93,10 @@ export default defineCommand({
           cell: ({ pod }) => pod.template?.name ?? pod.template?.dockerImage ?? '—',
         },
         { header: 'PORTS', drop: 7, shrinkTo: 10, cell: ({ pod }) => formatPorts(pod.ports) },
+        // Only when a pod has a volume: most never do, and the table stays as narrow as before.
+        ...(rows.some(({ pod }) => pod.volumeHuid)
+          ? [{ header: 'VOLUME', drop: 2, cell: ({ pod }: Row) => pod.volumeHuid ?? '—' }]
+          : []),
         { header: '$/h', align: 'right', cell: ({ pod }) => formatUsd(pod.pricePerHour) },
         {
           header: 'SPENT',

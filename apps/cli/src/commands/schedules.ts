@@ -2,8 +2,10 @@ import type { Argv } from 'yargs';
 import type { CommandContext, GlobalArgs } from '../context.ts';
 import { defineCommand } from '../define-command.ts';
 import { formatDuration, formatUsd } from '../output/format.ts';
-import { POD_TARGETS } from '../pod-targets.ts';
 import { podLabel } from '../pods.ts';
+
+/** `1`, `1,3`, `2-4`: rows of `lium schedules`. */
+const ONLY_INDICES = /^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/;
 
 async function listSchedules(ctx: CommandContext): Promise<void> {
   const { listScheduledRemovals, scheduleDepsOf } = await import('@lium/sdk');
@@ -11,6 +13,7 @@ async function listSchedules(ctx: CommandContext): Promise<void> {
   const removals = await listScheduledRemovals(await scheduleDepsOf(lium), { signal: ctx.signal });
   ctx.out.result(removals, {
     json: (r) => ({
+      index: removals.indexOf(r) + 1,
       id: r.pod.id,
       huid: r.pod.huid,
       name: r.pod.name,
@@ -19,13 +22,15 @@ async function listSchedules(ctx: CommandContext): Promise<void> {
       cost_until_usd: r.costUsd,
     }),
     columns: [
+      { header: '#', align: 'right', cell: (r) => String(removals.indexOf(r) + 1) },
       { header: 'POD', cell: (r) => podLabel(r.pod) },
       { header: 'REMOVED AT', cell: (r) => new Date(r.at).toLocaleString() },
       { header: 'IN', align: 'right', cell: (r) => formatDuration(r.inMs) },
       { header: 'COST UNTIL THEN', align: 'right', cell: (r) => formatUsd(r.costUsd) },
     ],
     empty: { message: 'No pod has a scheduled removal.' },
-    footer: 'Cancel one with `lium schedules rm <pod>`.',
+    footer:
+      'Cancel one with `lium schedules rm <#>` (the # of this list) or `lium schedules rm <pod>`.',
   });
 }
 
@@ -42,13 +47,33 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
       'Cancel the scheduled removal of pods',
       (y) =>
         y
-          .positional('targets', POD_TARGETS)
-          .example('lium schedules rm 1', 'keep the first pod of `lium ps`'),
+          .positional('targets', {
+            type: 'string',
+            demandOption: true,
+            describe: 'Pods: # from `lium schedules` (list 1,2, range 1-3), HUID, name, id, or all',
+          })
+          .example('lium schedules rm 1', 'keep the first pod `lium schedules` lists')
+          .example('lium schedules rm my-pod', 'keep the pod named my-pod'),
       async (args) => {
-        const { cancelRemovalOf, scheduleDepsOf } = await import('@lium/sdk');
+        const { cancelRemovalOf, listScheduledRemovals, resolveTargets, scheduleDepsOf } =
+          await import('@lium/sdk');
         const lium = await ctx.lium();
-        const pods = await lium.resolvePods(args.targets, { signal: ctx.signal });
         const deps = await scheduleDepsOf(lium);
+        // As in the official CLI, a number is a row of `lium schedules` (the pods with a
+        // removal, soonest first), not of `lium ps`; words name any pod.
+        const byIndex = ONLY_INDICES.test(args.targets);
+        const scheduled = byIndex
+          ? (await listScheduledRemovals(deps, { signal: ctx.signal })).map((r) => r.pod)
+          : [];
+        const pods = byIndex
+          ? resolveTargets(args.targets, {
+              noun: 'scheduled removal',
+              live: scheduled,
+              snapshot: scheduled.map((pod) => pod.id),
+              listCommand: 'lium schedules',
+              allowAll: false,
+            })
+          : await lium.resolvePods(args.targets, { signal: ctx.signal });
         const results = [];
         for (const pod of pods) {
           results.push({

@@ -50,6 +50,8 @@ export const PodSchema = v.looseObject({
   eta_basis: optString(),
   phase: optString(),
   workspace_id: optString(),
+  /** The persistent volume attached at rent or reboot (`volume_id` of the rent body). */
+  volume_id: optString(),
 });
 /**
  * What {@link PodSchema} validates: a row of `GET /pods`, or `GET /pods/{id}` (lium-api.md
