@@ -131,6 +131,26 @@ describe('lium schedules rm N', () => {
     expect(beyond.stderr).toContain('lium schedules');
     expect((await lium(['schedules', 'rm', 'first'])).code).toBe(0);
   });
+
+  it('counts in the rows `lium schedules` showed, never in the list as it is now', async () => {
+    expect((await lium(['rm', 'second', '--in', '2h'])).code).toBe(0);
+    const shown = JSON.parse((await lium(['schedules', '--json'])).stdout) as { name: string }[];
+    expect(shown.map((row) => row.name)).toEqual(['second']);
+    // Another shell schedules a sooner removal: row 1 of a fresh list would now be "first".
+    expect((await lium(['rm', 'first', '--in', '1h'])).code).toBe(0);
+    const cancelled = await lium(['schedules', 'rm', '1', '--json']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toEqual([
+      expect.objectContaining({ name: 'second', cancelled: true }),
+    ]);
+    // Row 1 as shown is no longer scheduled: refused, not moved onto "first".
+    const stale = await lium(['schedules', 'rm', '1']);
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toContain('no longer exists');
+    const left = JSON.parse((await lium(['schedules', '--json'])).stdout) as { name: string }[];
+    expect(left.map((row) => row.name)).toEqual(['first']);
+    expect((await lium(['schedules', 'rm', 'first'])).code).toBe(0);
+  });
 });
 
 describe('a pod that is not RUNNING', () => {

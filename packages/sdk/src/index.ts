@@ -221,6 +221,12 @@ export {
   runJob,
 } from './run-job.ts';
 export {
+  readScheduleSnapshot,
+  resolveScheduledTargets,
+  SCHEDULE_SNAPSHOT_FILE,
+  writeScheduleSnapshot,
+} from './schedule-snapshot.ts';
+export {
   cancelRemovalOf,
   listScheduledRemovals,
   type RemovalWhen,

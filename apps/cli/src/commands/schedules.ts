@@ -8,9 +8,13 @@ import { podLabel } from '../pods.ts';
 const ONLY_INDICES = /^\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*$/;
 
 async function listSchedules(ctx: CommandContext): Promise<void> {
-  const { listScheduledRemovals, scheduleDepsOf } = await import('@lium/sdk');
+  const { listScheduledRemovals, scheduleDepsOf, writeScheduleSnapshot } = await import(
+    '@lium/sdk'
+  );
   const lium = await ctx.lium();
   const removals = await listScheduledRemovals(await scheduleDepsOf(lium), { signal: ctx.signal });
+  // What `schedules rm <#>` counts in: the rows as shown here.
+  await writeScheduleSnapshot((await lium.getSettings()).configDir, removals);
   ctx.out.result(removals, {
     json: (r) => ({
       index: removals.indexOf(r) + 1,
@@ -55,24 +59,29 @@ function subcommands(yargs: Argv<GlobalArgs>, ctx: CommandContext): Argv<GlobalA
           .example('lium schedules rm 1', 'keep the first pod `lium schedules` lists')
           .example('lium schedules rm my-pod', 'keep the pod named my-pod'),
       async (args) => {
-        const { cancelRemovalOf, listScheduledRemovals, resolveTargets, scheduleDepsOf } =
-          await import('@lium/sdk');
+        const {
+          cancelRemovalOf,
+          listScheduledRemovals,
+          readScheduleSnapshot,
+          resolveScheduledTargets,
+          scheduleDepsOf,
+        } = await import('@lium/sdk');
         const lium = await ctx.lium();
         const deps = await scheduleDepsOf(lium);
         // As in the official CLI, a number is a row of `lium schedules` (the pods with a
-        // removal, soonest first), not of `lium ps`; words name any pod.
+        // removal, soonest first), not of `lium ps`: the row as that listing showed it, checked
+        // against the pods scheduled now. Words name any pod.
         const byIndex = ONLY_INDICES.test(args.targets);
         const scheduled = byIndex
           ? (await listScheduledRemovals(deps, { signal: ctx.signal })).map((r) => r.pod)
           : [];
         const pods = byIndex
-          ? resolveTargets(args.targets, {
-              noun: 'scheduled removal',
-              live: scheduled,
-              snapshot: scheduled.map((pod) => pod.id),
-              listCommand: 'lium schedules',
-              allowAll: false,
-            })
+          ? resolveScheduledTargets(
+              args.targets,
+              scheduled,
+              await readScheduleSnapshot((await lium.getSettings()).configDir),
+              'lium schedules',
+            )
           : await lium.resolvePods(args.targets, { signal: ctx.signal });
         const results = [];
         for (const pod of pods) {
