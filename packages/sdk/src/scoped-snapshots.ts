@@ -87,7 +87,8 @@ export async function writeScopedSnapshot(
     ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
     ...(options.words ? { words: options.words } : {}),
   };
-  await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
+  // A record of what was listed, not a setting: atomic, but not worth two fsyncs per `ls`/`ps`.
+  await writeFileAtomic(file, `${JSON.stringify(data)}\n`, { durable: false });
   await prune(configDir, file, now);
 }
 
