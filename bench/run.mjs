@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { machineFacts } from './lib/machine.mjs';
 import { resultsPath, writeReport } from './lib/report.mjs';
-import { failedRow } from './lib/row.mjs';
+import { failedRow, ratioFigure } from './lib/row.mjs';
 import { removeAllTempDirs } from './lib/workspace.mjs';
 import * as p1 from './rows/p1-startup.mjs';
 import * as p2 from './rows/p2-exec-all.mjs';
@@ -96,7 +96,7 @@ for (const mod of modules) {
       const measured = await mod.measure(ctx);
       for (const row of measured) {
         ctx.log(
-          `${row.id} ${row.what}: ${row.median} ${row.unit} vs ${row.baselineMedian} → ${row.ratio}× (${row.target}) ${row.met ? 'met' : 'NOT met'}`,
+          `${row.id} ${row.what}: ${ratioFigure(row)} vs ${row.baselineMedian} → ${row.ratio}× (${row.target}) ${row.met ? 'met' : 'NOT met'}`,
         );
       }
       rows.push(...measured);

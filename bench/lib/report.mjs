@@ -38,7 +38,10 @@ export function renderMarkdown(machine, rows) {
       row.median === null
         ? '–'
         : `${fmt(row.median, row.unit)} (${fmt(row.min, '').trim()}–${fmt(row.max, '').trim()})`;
-    const ratio = row.ratio === null ? '–' : `${row.ratio.toFixed(2)}×`;
+    const ratio =
+      row.ratio === null
+        ? '–'
+        : `${row.ratio.toFixed(2)}×${row.statistic === 'max' ? ' (of the max)' : ''}`;
     const target = row.target.replace('<=', '≤').replace('>=', '≥').replace(/x$/, '×');
     lines.push(
       `| ${row.id} | ${row.what} | ${range} | ${row.baseline} | ${fmt(row.baselineMedian, row.unit)} | ${ratio} | ${target} | ${row.met ? 'yes' : '**no**'} |`,

@@ -17,6 +17,8 @@ import { round, summarize } from './stats.mjs';
  * @property {number | null} baselineMedian the baseline's median, same unit
  * @property {number} runs
  * @property {string} [note]
+ * @property {'max'} [statistic] set when the ratio divides our largest sample (a ceiling such as
+ *   peak memory or the worst overshoot), not our median
  */
 
 /** @param {'lower' | 'higher'} direction @param {number} limit */
@@ -50,8 +52,17 @@ export function ratioRow(spec) {
     unit: spec.unit,
     baselineMedian: round(base.median),
     runs: ours.runs,
+    ...(spec.statistic === 'max' ? { statistic: /** @type {const} */ ('max') } : {}),
     ...(spec.note ? { note: spec.note } : {}),
   };
+}
+
+/**
+ * The figure a row's ratio divides, for a log line: `max 1.72 s` for a ceiling, else the median.
+ * @param {Row} row
+ */
+export function ratioFigure(row) {
+  return row.statistic === 'max' ? `max ${row.max} ${row.unit}` : `${row.median} ${row.unit}`;
 }
 
 /**

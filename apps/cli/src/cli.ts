@@ -152,6 +152,24 @@ function collectExamples(parser: Argv<GlobalArgs>): { write(width: number): void
   };
 }
 
+/** The part of yargs' internals {@link skipHelpCache} touches (not in its typings). */
+interface HelpCacheInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders the running command's whole help text right after starting its handler, in
+ * case a later failure wants to print it (`cacheHelpMessage`): 15-65 ms of CPU (measured under
+ * load) before the handler's first request goes out. We never print it (`showHelpOnFail(false)`,
+ * our usage errors are our own words), so that render is skipped; `--help` renders as before.
+ */
+function skipHelpCache(parser: Argv<GlobalArgs>): void {
+  const usage = (parser as unknown as HelpCacheInternals)
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** Thrown instead of running a handler when the parser only checks a command line. */
 class ParsedOnly extends Error {}
 
@@ -191,6 +209,7 @@ function buildParser(io: CliIO, ctx: CommandContext, parseOnly = false): Argv<Gl
       throw new RawUsageError(error?.message ?? yargsMessage);
     }) as unknown as Argv<GlobalArgs>;
 
+  skipHelpCache(parser);
   // After validation, before any handler (subcommands' too): stop when only checking.
   if (parseOnly) {
     parser.middleware(() => {

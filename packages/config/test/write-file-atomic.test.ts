@@ -37,6 +37,16 @@ describe('writeFileAtomic', () => {
     expect(await readFile(path, 'utf8')).toBe('line\n');
   });
 
+  it('with durable: false still replaces the whole file atomically, with its mode', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'ps-snapshot.json');
+    await writeFile(path, 'old listing', { mode: 0o644 });
+    await writeFileAtomic(path, '{"ids":["a"]}\n', { durable: false });
+    expect(await readFile(path, 'utf8')).toBe('{"ids":["a"]}\n');
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['ps-snapshot.json']);
+  });
+
   it('creates missing parent directories with mode 0700', async () => {
     const dir = await tempDir();
     const path = join(dir, 'a', 'b', 'file');

@@ -20,6 +20,9 @@ interface Metrics {
   more: readonly number[];
 }
 
+/** How many "more is better" figures a machine is compared on. */
+const MORE = 5;
+
 function metricsOf(e: ExecutorInfo): Metrics {
   return {
     price: e.pricePerGpuHour > 0 ? e.pricePerGpuHour : Number.POSITIVE_INFINITY,
@@ -33,16 +36,50 @@ function compareMore(a: number, b: number): number {
   return a > b + eps ? 1 : a < b - eps ? -1 : 0;
 }
 
+/** Prices are cents: a cent apart is a real difference. */
+const PRICE_EPS = 0.005;
+
 /** Does `a` dominate `b`: at least as good in every respect and better in one? */
 function dominates(a: Metrics, b: Metrics): boolean {
-  // Prices are cents: a cent apart is a real difference.
-  const price = a.price < b.price - 0.005 ? 1 : a.price > b.price + 0.005 ? -1 : 0;
+  const price = a.price < b.price - PRICE_EPS ? 1 : a.price > b.price + PRICE_EPS ? -1 : 0;
   if (price < 0) return false;
   let better = price > 0;
-  for (const [i, mine] of a.more.entries()) {
-    const order = compareMore(mine, b.more[i] ?? 0);
+  for (let i = 0; i < MORE; i++) {
+    const order = compareMore(a.more[i] ?? 0, b.more[i] ?? 0);
     if (order < 0) return false;
     if (order > 0) better = true;
+  }
+  return better;
+}
+
+/**
+ * The figures of every machine in one flat array (price, then the five "more" figures), so the
+ * hot comparison below reads numbers, not objects: `lium ls` runs it once, on cold code.
+ */
+function packedMetrics(metrics: readonly Metrics[]): Float64Array {
+  const packed = new Float64Array(metrics.length * (MORE + 1));
+  metrics.forEach((m, i) => {
+    const at = i * (MORE + 1);
+    packed[at] = m.price;
+    for (let k = 0; k < MORE; k++) packed[at + 1 + k] = m.more[k] ?? 0;
+  });
+  return packed;
+}
+
+/** {@link dominates} on packed figures: does machine `a` dominate machine `b`? */
+function dominatesPacked(packed: Float64Array, a: number, b: number): boolean {
+  const pa = a * (MORE + 1);
+  const pb = b * (MORE + 1);
+  const priceA = packed[pa] as number;
+  const priceB = packed[pb] as number;
+  if (priceA > priceB + PRICE_EPS) return false;
+  let better = priceA < priceB - PRICE_EPS;
+  for (let k = 1; k <= MORE; k++) {
+    const x = packed[pa + k] as number;
+    const y = packed[pb + k] as number;
+    const eps = 0.001 * Math.max(Math.abs(x), Math.abs(y));
+    if (x < y - eps) return false;
+    if (x > y + eps) better = true;
   }
   return better;
 }
@@ -53,29 +90,39 @@ function dominates(a: Metrics, b: Metrics): boolean {
  *
  * Not every pair is compared (1 000 listed machines made that a million comparisons on every
  * `lium ls`): in price order, a node dominated by an earlier candidate is out for good, so only
- * the few candidates left are then checked against every node. Same verdicts as the pairwise
- * definition (pareto.test.ts compares both on random markets).
+ * the few candidates left are then checked, each against the nodes no dearer than itself plus a
+ * cent (a dearer node never dominates). Same verdicts as the pairwise definition (pareto.test.ts
+ * compares both on random markets).
  */
 export function paretoFrontier(executors: readonly ExecutorInfo[]): boolean[] {
   const metrics = executors.map(metricsOf);
-  const total = (m: Metrics) => m.more.reduce((sum, value) => sum + value, 0);
+  const packed = packedMetrics(metrics);
+  const totals = metrics.map((m) => m.more.reduce((sum, value) => sum + value, 0));
   const order = metrics
     .map((_, i) => i)
-    .sort((i, j) => {
-      const a = metrics[i] as Metrics;
-      const b = metrics[j] as Metrics;
-      return a.price - b.price || total(b) - total(a);
-    });
+    .sort(
+      (i, j) =>
+        (metrics[i] as Metrics).price - (metrics[j] as Metrics).price ||
+        (totals[j] as number) - (totals[i] as number),
+    );
   const candidates: number[] = [];
   for (const i of order) {
-    const mine = metrics[i] as Metrics;
-    if (!candidates.some((j) => dominates(metrics[j] as Metrics, mine))) candidates.push(i);
+    if (!candidates.some((j) => dominatesPacked(packed, j, i))) candidates.push(i);
   }
   const result = executors.map(() => false);
   for (const i of candidates) {
     if ((executors[i]?.downloadMbps ?? 0) < MIN_PARETO_DOWNLOAD_MBPS) continue;
-    const mine = metrics[i] as Metrics;
-    result[i] = !metrics.some((other, j) => i !== j && dominates(other, mine));
+    const ceiling = (metrics[i] as Metrics).price + PRICE_EPS;
+    let dominated = false;
+    for (const j of order) {
+      // In price order: from here on every node is dearer by more than a cent.
+      if ((metrics[j] as Metrics).price > ceiling) break;
+      if (j !== i && dominatesPacked(packed, j, i)) {
+        dominated = true;
+        break;
+      }
+    }
+    result[i] = !dominated;
   }
   return result;
 }

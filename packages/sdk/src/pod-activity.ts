@@ -69,6 +69,8 @@ export async function recordPodActivity(
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await writeFileAtomic(join(stateDir, POD_ACTIVITY_FILE), `${JSON.stringify(kept, null, 2)}\n`, {
     mode: 0o600,
+    // Last-use bookkeeping after every SSH command: atomic, without two fsyncs on its way out.
+    durable: false,
   });
 }
 

@@ -89,7 +89,8 @@ export async function writeScopedSnapshot(
     ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
     ...(options.words ? { words: options.words } : {}),
   };
-  await writeFileAtomic(file, `${JSON.stringify(data)}\n`);
+  // A record of what was listed, not a setting: atomic, but not worth two fsyncs per `ls`/`ps`.
+  await writeFileAtomic(file, `${JSON.stringify(data)}\n`, { durable: false });
   // A live shell keeps its list for a day; an exited one's goes once it has expired.
   await pruneFiles(
     configDir,

@@ -151,6 +151,8 @@ export async function writeExecutorSnapshot(
   await writeFileAtomic(
     join(configDir, EXECUTOR_SNAPSHOT_FILE),
     `${JSON.stringify(data, null, 2)}\n`,
+    // What `lium ls` showed: a power cut may roll it back to the previous listing, no harm.
+    { durable: false },
   );
 }
 
@@ -193,7 +195,7 @@ export async function writePodSnapshot(
     timestamp: now.toISOString(),
     pods: pods.map((p) => ({ id: p.id, huid: p.huid, name: p.name })),
   };
-  await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, { durable: false });
   // Other shells' expired snapshots, so the directory does not fill up.
   await pruneFiles(
     configDir,

@@ -94,6 +94,23 @@ describe('resolvePods with preconnect', () => {
     expect(pool.size).toBe(1);
   });
 
+  it('a cold command on an index costs one API request, the GET /pods that confirms the pod', async () => {
+    await lium.rememberPods([a, b]);
+    const requests: string[] = [];
+    const fresh = h.newLium({
+      api: { retryBaseDelayMs: 5, onRequest: (e) => requests.push(`${e.method} ${e.path}`) },
+    });
+    let outcome: PreconnectOutcome | undefined;
+    const [pod] = await fresh.resolvePods('1', {
+      preconnect: true,
+      onPreconnect: (o) => (outcome = o),
+    });
+    expect(outcome).toEqual({ kind: 'used', podId: a.id });
+    expect(await podIdOn(fresh, pod!)).toBe(a.id);
+    await fresh.close();
+    expect(requests).toEqual(['GET /pods']);
+  });
+
   it('is not tried for lists, names or all', async () => {
     await lium.rememberPods([a, b]);
     for (const spec of ['1,2', '1-2', 'all', 'spec-a']) {

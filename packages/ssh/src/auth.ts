@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { SshAuthError } from './errors.ts';
+import { parseKey } from './ssh2-client.ts';
 
 /** How to authenticate to pods: a key (file or contents) and/or an ssh-agent. */
 export interface AuthOptions {
@@ -47,7 +47,7 @@ export async function resolveAuth(options: AuthOptions, env = process.env): Prom
     }
   }
   if (key !== undefined) {
-    const parsed = ssh2.utils.parseKey(key, options.passphrase);
+    const parsed = parseKey(key, options.passphrase);
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase/i.test(parsed.message);
       const where = options.privateKeyPath ?? 'the configured private key';

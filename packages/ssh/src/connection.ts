@@ -1,10 +1,11 @@
-import ssh2, {
-  type AlgorithmList,
-  type ClientChannel,
-  type ConnectConfig,
-  type PseudoTtyOptions,
-  type ServerHostKeyAlgorithm,
-  type SFTPWrapper,
+import type {
+  AlgorithmList,
+  ClientChannel,
+  Client as ClientType,
+  ConnectConfig,
+  PseudoTtyOptions,
+  ServerHostKeyAlgorithm,
+  SFTPWrapper,
 } from 'ssh2';
 import type { ResolvedAuth } from './auth.ts';
 import {
@@ -17,6 +18,7 @@ import {
 import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
 import { Limiter } from './limiter.ts';
 import { mapSsh2Error } from './map-error.ts';
+import { Client } from './ssh2-client.ts';
 import type { SshTarget } from './target.ts';
 
 const CONNECT_ATTEMPTS = 3;
@@ -94,7 +96,7 @@ export class SshConnection {
 
   private constructor(
     /** The underlying ssh2 client. @internal */
-    readonly client: ssh2.Client,
+    readonly client: ClientType,
     /** Where it is connected. */
     readonly target: SshTarget,
     /** How it was opened (auth, timeouts, keepalive, channel cap). @internal */
@@ -141,7 +143,7 @@ export class SshConnection {
   }
 
   static async #openOnce(target: SshTarget, settings: ConnectionSettings): Promise<SshConnection> {
-    const client = new ssh2.Client();
+    const client = new Client();
     const store = settings.knownHosts;
     let mismatch: SshHostKeyMismatchError | undefined;
     let verifyFailure: unknown;
