@@ -259,6 +259,19 @@ export {
   sshConfigHostFor,
   uninstallSshInclude,
 } from './ssh-config.ts';
+export {
+  type DynamicForwardSpec,
+  type LocalForwardSpec,
+  type OpenSshForward,
+  openSshForwards,
+  parseSshForward,
+  type RemoteForwardSpec,
+  type SshForwardDeps,
+  type SshForwardKind,
+  type SshForwardSpec,
+  type SshForwards,
+  sshForwardDepsOf,
+} from './ssh-forwards.ts';
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {

@@ -327,6 +327,22 @@ export class Lium implements AsyncDisposable {
     return podSsh.forwardPort(this.#core, pod, options);
   }
 
+  /** Listens on a port of the pod; its connections are opened from here (`ssh -R`). */
+  forwardRemote(
+    pod: PodRef,
+    options: import('@lium/ssh').RemoteForwardOptions & CallOptions,
+  ): Promise<import('@lium/ssh').RemoteForward> {
+    return podSsh.forwardRemote(this.#core, pod, options);
+  }
+
+  /** A local SOCKS5 proxy whose connections leave from the pod (`ssh -D`). */
+  forwardDynamic(
+    pod: PodRef,
+    options: import('@lium/ssh').DynamicForwardOptions & CallOptions,
+  ): Promise<PortForward> {
+    return podSsh.forwardDynamic(this.#core, pod, options);
+  }
+
   /** Uploads a file or directory over SFTP (atomic per file, with progress). */
   uploadFile(
     pod: PodRef,
