@@ -75,10 +75,13 @@ function fields(text: string): string[] | undefined {
   return out;
 }
 
-/** OpenSSH's `*` or an empty bind address: every interface. */
-function bindOf(text: string | undefined, fallback: string): string {
+/**
+ * OpenSSH's `*` or an empty bind address: every interface (`0.0.0.0` here; on the pod, the
+ * empty address OpenSSH sends, which the server's GatewayPorts setting may narrow).
+ */
+function bindOf(text: string | undefined, fallback: string, every: string): string {
   if (text === undefined) return fallback;
-  return text === '' || text === '*' ? '0.0.0.0' : text;
+  return text === '' || text === '*' ? every : text;
 }
 
 /**
@@ -107,7 +110,7 @@ export function parseSshForward(kind: SshForwardKind, text: string): SshForwardS
     const [bind, value] = parts.length === 2 ? parts : [undefined, parts[0]];
     return {
       kind,
-      bindHost: bindOf(bind, '127.0.0.1'),
+      bindHost: bindOf(bind, '127.0.0.1', '0.0.0.0'),
       bindPort: port(value, 'the port', true),
     };
   }
@@ -119,7 +122,8 @@ export function parseSshForward(kind: SshForwardKind, text: string): SshForwardS
   if (!host) throw bad('the host to reach is missing');
   return {
     kind,
-    bindHost: bindOf(bind, kind === 'local' ? '127.0.0.1' : 'localhost'),
+    bindHost:
+      kind === 'local' ? bindOf(bind, '127.0.0.1', '0.0.0.0') : bindOf(bind, 'localhost', ''),
     bindPort: port(listen, 'the listening port', true),
     host,
     port: port(hostPort, 'hostport', false),
