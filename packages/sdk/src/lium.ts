@@ -41,7 +41,7 @@ import * as backups from './pod-backups.ts';
 import { stopPods } from './pod-fanout.ts';
 import * as podSsh from './pod-ssh.ts';
 import * as pods from './pods.ts';
-import { startPod } from './rent-pod.ts';
+import { startPod, templateIdForRent } from './rent-pod.ts';
 import type { ResolvePodsOptions } from './selections.ts';
 import * as selections from './selections.ts';
 import type { RegisterKeysResult } from './ssh-key-registration.ts';
@@ -145,6 +145,14 @@ export class Lium implements AsyncDisposable {
     options?: CallOptions,
   ): Promise<DeploymentForecast> {
     return executors.getDeploymentEstimate(this.#core, executorId, templateId, options);
+  }
+
+  /**
+   * The template id a pod on this executor is rented with when no template is named (the
+   * configured default, else the official default choice): for showing its estimate first.
+   */
+  templateIdForRent(executor: ExecutorInfo, options?: CallOptions): Promise<string> {
+    return templateIdForRent(this.#core, executor, options);
   }
 
   /**
