@@ -17,6 +17,7 @@ export {
 } from '@lium/config';
 export type {
   ForwardOptions,
+  NewKeyPair,
   PortForward,
   ShellOptions,
   SyncResult,
@@ -145,6 +146,7 @@ export {
   toVolumeInfo,
   type VolumeInfo,
 } from './models.ts';
+export { type CreateSshKeyOptions, createSshKey } from './new-ssh-key.ts';
 export type {
   BackupConfigOptions,
   CallOptions,

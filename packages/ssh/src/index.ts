@@ -31,6 +31,7 @@ export type { ExecChunk, ExecStream } from './exec-stream.ts';
 export type { ForwardOptions, PortForward } from './forward.ts';
 export type { DynamicForwardOptions } from './forward-dynamic.ts';
 export type { RemoteForward, RemoteForwardOptions } from './forward-remote.ts';
+export { type NewKeyPair, type NewKeyPairOptions, writeNewKeyPair } from './keygen.ts';
 export {
   fingerprint,
   type HostKeyVerdict,
