@@ -3,6 +3,7 @@ import { type AddressInfo, connect, createServer } from 'node:net';
 import { opensshPodsUnavailable } from '@lium/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
+import { answered, freePort } from './net-helpers.ts';
 
 // Remote forwards need the pod's server to listen for us: real OpenSSH pods do (as on Lium),
 // the emulator's ssh2 pods do not. OpenSSH pods need root and bubblewrap (not CI's unshare pass).
@@ -10,30 +11,6 @@ const noOpensshPods =
   opensshPodsUnavailable() ??
   (process.env.LIUM_EMULATOR_SANDBOX === 'unshare' ? 'this run uses unshare' : undefined);
 if (noOpensshPods !== undefined) console.warn(`ssh -R test skipped: ${noOpensshPods}`);
-
-/** A port nothing listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** What GET url answers once something does (polled for up to 30 s: the machine is loaded). */
-async function answered(url: string): Promise<string | undefined> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      if (response.ok) return await response.text();
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 type SocksAddress = { ipv4: string } | { domain: string };
 
