@@ -84,7 +84,9 @@ export function splitRemoteCommand(
 }
 
 /** `argv` up to `end` (or its first `--`) with `own`'s attached short values split off. */
-function detach(argv: readonly string[], end: number, own: OptionWords): string[] {
+function detach(argv: readonly string[], upTo: number, own: OptionWords): string[] {
+  // (An option's value may be missing at the very end: `lium ssh 1 -L`.)
+  const end = Math.min(upTo, argv.length);
   const dashes = argv.indexOf('--');
   const stop = dashes !== -1 && dashes < end ? dashes : end;
   const out: string[] = [];
