@@ -57,19 +57,20 @@ describe('lium init, as people get it wrong', () => {
     run.type(`${world.emulator.apiKey}\r`);
     await run.waitFor('Create');
     run.type('y\r');
-    await run.waitFor('empty for none');
+    await run.waitFor(/◆\s+Passphrase for the new key \(empty for none/);
     return run;
   };
 
   it('offers a passphrase for a new key (hidden, asked twice), and lium uses the key with LIUM_SSH_PASSPHRASE', async () => {
     const { home, env } = keyless('home-pass');
     const run = await initUntilPassphrase(env);
+    // Each answer once its prompt is active (◆; a prompt answered turns into ◇).
     run.type('s3cret-words\r');
-    await run.waitFor('same passphrase again');
+    await run.waitFor(/◆\s+The same passphrase again/);
     run.type('typo\r');
-    await run.waitFor('did not match; try again (2 tries left)');
+    await run.waitFor(/try again \(2 tries left\)[\s\S]*◆\s+Passphrase for the new key/);
     run.type('s3cret-words\r');
-    await run.waitFor(/same passphrase again[\s\S]*same passphrase again/);
+    await run.waitFor(/tries left[\s\S]*◆\s+The same passphrase again/);
     run.type('s3cret-words\r');
     const { code } = await run.done;
     const shown = plain(run.output());
