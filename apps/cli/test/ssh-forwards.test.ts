@@ -183,6 +183,10 @@ describe('lium ssh -L/-R/-D/-N: OpenSSH forwards over the pinned connection (iss
     const remote = await world.lium(['ssh', 'fw', '-N', '-R', '9000:localhost:99999']);
     expect(remote.code).toBe(2);
     expect(remote.stderr).toContain('hostport must be a number');
+    const missing = await world.lium(['ssh', 'fw', '-N', '-D']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('-D needs a value');
+    expect(missing.stderr).not.toContain('--D');
     const both = await world.lium(['ssh', 'fw', '-N', 'hostname']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('-N');
