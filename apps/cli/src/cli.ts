@@ -32,6 +32,7 @@ Environment:
   LIUM_PROFILE      profile to use (a [profile NAME] section; --profile wins)
   LIUM_TIMEOUT      bound of the whole command, as --timeout (90s, 5m; --timeout wins);
                     --wait-timeout of up/reboot/run bounds only the wait for a pod
+  LIUM_SSH_PASSPHRASE  passphrase of an encrypted SSH key (else ssh-agent)
   NO_COLOR, FORCE_COLOR   turn colour off / on
 
 Targets: pods by index from the last \`lium ps\`, HUID, name, id, a list (1,2,3), a range (1-3) or \`all\`; machines by index from the last \`lium ls\`, HUID or id.`;

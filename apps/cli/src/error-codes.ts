@@ -16,6 +16,7 @@ export const CLI_ERROR_CODES = [
   'local_file_missing',
   'ssh_keygen_failed',
   'ssh_keygen_missing',
+  'passphrase_mismatch',
   'stop_failed',
   'pay_api_key_missing',
   'jupyter_failed',

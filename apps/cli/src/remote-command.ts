@@ -33,7 +33,17 @@ export class OptionWords {
     const [name] = word.split('=', 1) as [string];
     if (this.#flags.has(name)) return 1;
     if (this.#values.has(name)) return word.includes('=') ? 1 : 2;
-    return 0;
+    return this.attached(word) ? 1 : 0;
+  }
+
+  /**
+   * `-L8080:localhost:80` (a one-letter option with its value attached, as OpenSSH and getopt
+   * allow) as `-L`, `8080:localhost:80`, which yargs reads; undefined for any other word.
+   */
+  attached(word: string): [string, string] | undefined {
+    if (word.startsWith('--') || word.length < 3) return undefined;
+    const name = word.slice(0, 2);
+    return this.#values.has(name) ? [name, word.slice(2)] : undefined;
   }
 }
 
@@ -57,7 +67,7 @@ export function splitRemoteCommand(
   while (i < argv.length && isOption(argv[i] as string)) {
     i += Math.max(1, own.span(argv[i]!) || globals.span(argv[i]!));
   }
-  if (i >= argv.length || argv[i] === '--') return [...argv];
+  if (i >= argv.length || argv[i] === '--') return detach(argv, argv.length, own);
   i += 1; // the targets
   // Between the targets and the command, only lium's own options.
   for (;;) {
@@ -69,8 +79,27 @@ export function splitRemoteCommand(
   }
   const start = argv[i] === '--' ? i + 1 : i;
   const rest = argv.slice(start);
-  if (rest.length === 0) return [...argv.slice(0, i)];
-  return [...argv.slice(0, i), '--', ...rest];
+  if (rest.length === 0) return detach(argv, i, own);
+  return [...detach(argv, i, own), '--', ...rest];
+}
+
+/** `argv` up to `end` (or its first `--`) with `own`'s attached short values split off. */
+function detach(argv: readonly string[], upTo: number, own: OptionWords): string[] {
+  // (An option's value may be missing at the very end: `lium ssh 1 -L`.)
+  const end = Math.min(upTo, argv.length);
+  const dashes = argv.indexOf('--');
+  const stop = dashes !== -1 && dashes < end ? dashes : end;
+  const out: string[] = [];
+  for (let i = 0; i < stop; i++) {
+    const word = argv[i] as string;
+    // A value (`-e -Lx`'s `-Lx`) is left as typed: only option words are split.
+    const previous = argv[i - 1];
+    const isValue = previous !== undefined && own.span(previous) === 2;
+    const split = isValue ? undefined : own.attached(word);
+    if (split) out.push(...split);
+    else out.push(word);
+  }
+  return [...out, ...argv.slice(stop, end)];
 }
 
 /**

@@ -67,7 +67,11 @@ export async function explainUsage(
     }
   }
   return new CliUsageError(
-    message.replace(/^Not enough arguments following: (\S+)$/, '--$1 needs a value'),
+    // `-D` for a one-letter option, as it was typed.
+    message.replace(
+      /^Not enough arguments following: (\S+)$/,
+      (_all, name: string) => `${name.length === 1 ? '-' : '--'}${name} needs a value`,
+    ),
     help,
   );
 }

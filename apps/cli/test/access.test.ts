@@ -4,6 +4,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEmulatorWorld } from './helpers.ts';
+import { answered, fetchText, freePort } from './net-helpers.ts';
 
 interface KeyJson {
   id: string;
@@ -114,35 +115,6 @@ describe('lium ssh-keys', () => {
     expect((await world.lium(['exec', 'keyed', 'true'])).code).toBe(0);
   }, 60_000);
 });
-
-/** A port nothing listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** What GET url answers once something does (polled for up to 30 s: the machine is loaded). */
-async function answered(url: string): Promise<string | undefined> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const body = await fetchText(url);
-    if (body !== undefined || Date.now() > deadline) return body;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** What GET url answers, or undefined while nothing does. */
-async function fetchText(url: string): Promise<string | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    return response.ok ? await response.text() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 describe('lium port-forward', () => {
   const world = useEmulatorWorld({ executors: 4, readyDelayMs: 50 });

@@ -142,4 +142,22 @@ describe('splitRemoteCommand', () => {
     expect(split(['ls', '1', '-e'])).toEqual(['ls', '1', '-e']);
     expect(split(['exec', '1', '--'])).toEqual(['exec', '1']);
   });
+
+  it("splits one-letter options with their value attached (ssh's -L8080:h:80), only lium's own", () => {
+    const ssh = new OptionWords({ 'local-forward': { type: 'string', alias: 'L' } });
+    const words = (argv: string[]) => splitRemoteCommand(argv, 'ssh', globals, ssh);
+    expect(words(['ssh', '1', '-L8080:localhost:80', 'java', '-Lx'])).toEqual([
+      'ssh',
+      '1',
+      '-L',
+      '8080:localhost:80',
+      '--',
+      'java',
+      '-Lx',
+    ]);
+    expect(words(['ssh', '-L1:h:2', '1'])).toEqual(['ssh', '-L', '1:h:2', '1']);
+    // A value that looks like an attached option stays a value; a missing last value is no crash.
+    expect(words(['ssh', '1', '-L', '-L5'])).toEqual(['ssh', '1', '-L', '-L5']);
+    expect(words(['ssh', '1', '-L'])).toEqual(['ssh', '1', '-L']);
+  });
 });

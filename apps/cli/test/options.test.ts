@@ -70,6 +70,9 @@ const SAMPLES: Record<string, [string, string]> = {
   lon: ['4.9', '151.21'],
   'max-distance': ['100', '200'],
   format: ['table', 'json'],
+  'local-forward': ['8080:localhost:80', '127.0.0.1:8081:localhost:81'],
+  'remote-forward': ['9000:localhost:3000', '9001:127.0.0.1:3001'],
+  'dynamic-forward': ['1080', '127.0.0.1:1081'],
 };
 
 /** Positionals that let each command get as far as its options matter. */

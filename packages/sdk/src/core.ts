@@ -141,6 +141,9 @@ export class LiumCore {
     const { SshPool } = await import('./ssh-runtime.ts');
     return new SshPool({
       privateKeyPath,
+      // An encrypted key: its passphrase from the environment (else ssh-agent, else a clear
+      // error naming both), never from argv or a file.
+      passphrase: env.LIUM_SSH_PASSPHRASE || undefined,
       knownHostsDir: join(settings.configDir, 'known_hosts'),
       // LIUM_SSH_INSECURE=1 turns pinning off, as in the newest official client ([N]).
       hostKeyCheck: this.options.hostKeyCheck ?? (env.LIUM_SSH_INSECURE === '1' ? 'off' : 'tofu'),

@@ -43,7 +43,9 @@ export type LiumUsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
  * `closed` (the instance was closed), `aborted`, `template_verify_failed`,
  * `template_not_verified`, `backup_failed`, `backup_timeout`, `restore_failed`, `restore_timeout`,
  * `job_not_found` (no detached job to attach to on the pod),
- * `port_forward_closed` (the SSH connection under a held port forward closed).
+ * `port_forward_closed` (the SSH connection under a held port forward closed),
+ * `local_port_unavailable` (a forward's local port is in use or not allowed),
+ * `remote_port_unavailable` (the pod refused to listen on a `-R` forward's port).
  */
 export const SDK_OWN_ERROR_CODES = [
   'api_key_missing',
@@ -57,6 +59,8 @@ export const SDK_OWN_ERROR_CODES = [
   'restore_timeout',
   'job_not_found',
   'port_forward_closed',
+  'local_port_unavailable',
+  'remote_port_unavailable',
 ] as const;
 
 /** One of {@link SDK_OWN_ERROR_CODES}. */

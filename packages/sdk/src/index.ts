@@ -17,6 +17,7 @@ export {
 } from '@lium/config';
 export type {
   ForwardOptions,
+  NewKeyPair,
   PortForward,
   ShellOptions,
   SyncResult,
@@ -146,6 +147,7 @@ export {
   toVolumeInfo,
   type VolumeInfo,
 } from './models.ts';
+export { type CreateSshKeyOptions, createSshKey } from './new-ssh-key.ts';
 export type {
   BackupConfigOptions,
   CallOptions,
@@ -268,6 +270,19 @@ export {
   sshConfigHostFor,
   uninstallSshInclude,
 } from './ssh-config.ts';
+export {
+  type DynamicForwardSpec,
+  type LocalForwardSpec,
+  type OpenSshForward,
+  openSshForwards,
+  parseSshForward,
+  type RemoteForwardSpec,
+  type SshForwardDeps,
+  type SshForwardKind,
+  type SshForwardSpec,
+  type SshForwards,
+  sshForwardDepsOf,
+} from './ssh-forwards.ts';
 export { fingerprintPublicKey } from './ssh-key-cache.ts';
 export type { RegisterKeysResult } from './ssh-key-registration.ts';
 export {

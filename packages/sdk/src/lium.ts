@@ -1,5 +1,12 @@
 // Types only: ssh2 loads on the first SSH call, so API-only work (`lium ls`) never pays for it.
-import type { ForwardOptions, PortForward, SshTarget } from '@lium/ssh';
+import type {
+  DynamicForwardOptions,
+  ForwardOptions,
+  PortForward,
+  RemoteForward,
+  RemoteForwardOptions,
+  SshTarget,
+} from '@lium/ssh';
 import * as executors from './executors.ts';
 import { coreOf } from './lium-base.ts';
 import { LiumTransfers } from './lium-transfers.ts';
@@ -22,7 +29,7 @@ import type { PodIdleness } from './pod-activity.ts';
 import { stopPods } from './pod-fanout.ts';
 import * as podSsh from './pod-ssh.ts';
 import * as pods from './pods.ts';
-import { startPod } from './rent-pod.ts';
+import { startPod, templateIdForRent } from './rent-pod.ts';
 import type { ResolvePodsOptions } from './selections.ts';
 import * as selections from './selections.ts';
 import {
@@ -93,6 +100,14 @@ export class Lium extends LiumTransfers {
     options?: CallOptions,
   ): Promise<DeploymentForecast> {
     return executors.getDeploymentEstimate(coreOf(this), executorId, templateId, options);
+  }
+
+  /**
+   * The template id a pod on this executor is rented with when no template is named (the
+   * configured default, else the official default choice): for showing its estimate first.
+   */
+  templateIdForRent(executor: ExecutorInfo, options?: CallOptions): Promise<string> {
+    return templateIdForRent(coreOf(this), executor, options);
   }
 
   /**
@@ -262,6 +277,88 @@ export class Lium extends LiumTransfers {
   /** Forwards a local port to a port inside the pod over SSH. */
   forwardPort(pod: PodRef, options: ForwardOptions & CallOptions): Promise<PortForward> {
     return podSsh.forwardPort(coreOf(this), pod, options);
+  }
+
+  /** Listens on a port of the pod; its connections are opened from here (`ssh -R`). */
+  forwardRemote(pod: PodRef, options: RemoteForwardOptions & CallOptions): Promise<RemoteForward> {
+    return podSsh.forwardRemote(coreOf(this), pod, options);
+  }
+
+  /** A local SOCKS5 proxy whose connections leave from the pod (`ssh -D`). */
+  forwardDynamic(pod: PodRef, options: DynamicForwardOptions & CallOptions): Promise<PortForward> {
+    return podSsh.forwardDynamic(coreOf(this), pod, options);
+  }
+
+  /** Uploads a file or directory over SFTP (atomic per file, with progress). */
+  uploadFile(
+    pod: PodRef,
+    localPath: string,
+    remotePath: string,
+    options: TransferCallOptions = {},
+  ): Promise<TransferResult> {
+    return transfers.uploadFile(coreOf(this), pod, localPath, remotePath, options);
+  }
+
+  /** Downloads a file or directory over SFTP (atomic per file, with progress). */
+  downloadFile(
+    pod: PodRef,
+    remotePath: string,
+    localPath: string,
+    options: TransferCallOptions = {},
+  ): Promise<TransferResult> {
+    return transfers.downloadFile(coreOf(this), pod, remotePath, localPath, options);
+  }
+
+  /**
+   * Uploads the same file or directory to many pods in parallel. One pod's failure does not
+   * stop the others: every pod gets a `{ pod, result }` or `{ pod, error }` entry, in order.
+   */
+  uploadToMany(
+    list: readonly PodRef[],
+    localPath: string,
+    remotePath: string,
+    options: ManyTransferOptions = {},
+  ): Promise<PodOutcome<TransferResult>[]> {
+    return transfers.uploadToMany(coreOf(this), list, localPath, remotePath, options);
+  }
+
+  /**
+   * Downloads a file from many pods in parallel into `localDir`, as `<huid>/<file name>` (the one
+   * layout of pulls from several pods, `pullDirFor`).
+   */
+  downloadFromMany(
+    list: readonly PodRef[],
+    remotePath: string,
+    localDir: string,
+    options: ManyTransferOptions = {},
+  ): Promise<
+    PodOutcome<
+      TransferResult & {
+        /** Where this pod's copy landed: `<localDir>/<pod huid>-<name>`. */
+        localPath: string;
+      }
+    >[]
+  > {
+    return transfers.downloadFromMany(coreOf(this), list, remotePath, localDir, options);
+  }
+
+  /**
+   * Syncs a directory up or down with rsync (SFTP fallback when rsync is missing), with rsync's
+   * trailing-slash rule unless `folderRule: 'contents'`; answers the paths it used.
+   */
+  syncDirectory(pod: PodRef, options: SyncDirectoryOptions): Promise<SyncedDirectory> {
+    return transfers.syncDirectory(coreOf(this), pod, options);
+  }
+
+  /**
+   * Syncs with many pods, a bounded number at a time; a pull from several pods lands in
+   * `<localPath>/<huid>/` per pod. Every pod gets a `{ pod, result }` or `{ pod, error }`.
+   */
+  syncMany(
+    list: readonly PodRef[],
+    options: SyncManyOptions,
+  ): Promise<PodOutcome<SyncedDirectory>[]> {
+    return transfers.syncMany(coreOf(this), list, options);
   }
 
   /** Templates you can use; `search` matches name or image, `onlyMine` your own. */

@@ -1,5 +1,12 @@
 /** SSH to pods: the target of a pod, commands (one pod or many), shells, port forwards. */
-import type { ForwardOptions, PortForward, ShellOptions } from '@lium/ssh';
+import type {
+  DynamicForwardOptions,
+  ForwardOptions,
+  PortForward,
+  RemoteForward,
+  RemoteForwardOptions,
+  ShellOptions,
+} from '@lium/ssh';
 import type { SshTarget } from '@lium/ssh/target';
 import type { LiumCore } from './core.ts';
 import type { PodInfo } from './models.ts';
@@ -130,4 +137,24 @@ export async function forwardPort(
   const { target } = await podTarget(core, pod, options);
   const { signal: _signal, ...rest } = options;
   return (await core.pool()).forwardPort(target, rest);
+}
+
+export async function forwardRemote(
+  core: LiumCore,
+  pod: PodRef,
+  options: RemoteForwardOptions & CallOptions,
+): Promise<RemoteForward> {
+  const { target } = await podTarget(core, pod, options);
+  const { signal: _signal, ...rest } = options;
+  return (await core.pool()).forwardRemote(target, rest);
+}
+
+export async function forwardDynamic(
+  core: LiumCore,
+  pod: PodRef,
+  options: DynamicForwardOptions & CallOptions,
+): Promise<PortForward> {
+  const { target } = await podTarget(core, pod, options);
+  const { signal: _signal, ...rest } = options;
+  return (await core.pool()).forwardDynamic(target, rest);
 }

@@ -85,12 +85,27 @@ async function templateFor(
   options: StartPodOptions,
   executorOf: () => Promise<ExecutorInfo>,
 ): Promise<string> {
-  const { settings } = await core.context();
-  let templateId = options.templateId ?? settings.defaultTemplateId;
-  if (!templateId) templateId = (await defaultTemplate(core, await executorOf(), options)).id;
+  const templateId = options.templateId ?? (await templateIdForRent(core, executorOf, options));
   if (!hasContainerOverrides(options.container)) return templateId;
   const api = await core.api();
   return (await createOverriddenTemplate(api, templateId, options.container ?? {}, options)).id;
+}
+
+/**
+ * The template a pod on this executor gets when the caller names none: the configured default
+ * (`template.default_id`), else the official default choice for its GPU and driver. What
+ * `startPod` would pick, so a caller can show its deployment estimate before renting and then
+ * pass the same id.
+ */
+export async function templateIdForRent(
+  core: LiumCore,
+  executor: ExecutorInfo | (() => Promise<ExecutorInfo>),
+  options: CallOptions = {},
+): Promise<string> {
+  const { settings } = await core.context();
+  if (settings.defaultTemplateId) return settings.defaultTemplateId;
+  const known = typeof executor === 'function' ? await executor() : executor;
+  return (await defaultTemplate(core, known, options)).id;
 }
 
 async function defaultTemplate(

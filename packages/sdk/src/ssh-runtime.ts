@@ -3,4 +3,4 @@
  * other API-only work never pay the ~80 ms ssh2 costs to load). Importing them through this
  * module, not `import('@lium/ssh')`, lets a bundler keep them out of the start-up chunk.
  */
-export { execMany, SshPool } from '@lium/ssh';
+export { execMany, SshPool, writeNewKeyPair } from '@lium/ssh';

@@ -46,10 +46,16 @@ export async function resolveAuth(options: AuthOptions, env = process.env): Prom
       });
     }
   }
+  const agentSocket = options.agent ?? env.SSH_AUTH_SOCK;
   if (key !== undefined) {
     const parsed = parseKey(key, options.passphrase);
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase/i.test(parsed.message);
+      // An encrypted key without its passphrase, and an agent running: the agent holds the
+      // key once `ssh-add` was run, which is how OpenSSH's own users use such a key.
+      if (encrypted && options.passphrase === undefined && agentSocket) {
+        return { agent: agentSocket };
+      }
       const where = options.privateKeyPath ?? 'the configured private key';
       throw new SshAuthError(
         encrypted
@@ -58,7 +64,7 @@ export async function resolveAuth(options: AuthOptions, env = process.env): Prom
         {
           cause: parsed,
           hint: encrypted
-            ? 'Pass the passphrase, or load the key into ssh-agent and use SSH_AUTH_SOCK.'
+            ? 'Pass the passphrase (LIUM_SSH_PASSPHRASE for the Lium SDK and CLI), or load the key into ssh-agent (ssh-add) with SSH_AUTH_SOCK set.'
             : 'Use an ed25519, ecdsa or rsa key in OpenSSH or PEM format (ssh-keygen -t ed25519).',
         },
       );

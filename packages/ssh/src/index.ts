@@ -29,6 +29,9 @@ export {
 } from './exec-many.ts';
 export type { ExecChunk, ExecStream } from './exec-stream.ts';
 export type { ForwardOptions, PortForward } from './forward.ts';
+export type { DynamicForwardOptions } from './forward-dynamic.ts';
+export type { RemoteForward, RemoteForwardOptions } from './forward-remote.ts';
+export { type NewKeyPair, type NewKeyPairOptions, writeNewKeyPair } from './keygen.ts';
 export {
   fingerprint,
   type HostKeyVerdict,
@@ -42,3 +45,4 @@ export type { ShellOptions } from './shell.ts';
 export type { SyncOptions, SyncResult } from './sync-types.ts';
 export { parseSshConnectCmd, type SshTarget } from './target.ts';
 export type { TransferOptions, TransferResult } from './transfer.ts';
+export type { LocalBind } from './tunnel.ts';

@@ -6,6 +6,8 @@ import { SshAbortError } from './errors.ts';
 import { type ExecOptions, type ExecResult, runExec } from './exec.ts';
 import { createExecStream, type ExecStream } from './exec-stream.ts';
 import { type ForwardOptions, forwardPort, type PortForward } from './forward.ts';
+import { type DynamicForwardOptions, forwardDynamic } from './forward-dynamic.ts';
+import { forwardRemote, type RemoteForward, type RemoteForwardOptions } from './forward-remote.ts';
 import { KnownHostsStore } from './known-hosts.ts';
 import { hasSystemSsh, ptyShell, runSystemSsh, type ShellOptions, systemSshArgs } from './shell.ts';
 import { sync } from './sync.ts';
@@ -266,6 +268,16 @@ export class SshPool {
   /** Forwards a local port to a port on the pod over the SSH connection (direct-tcpip). */
   async forwardPort(target: SshTarget, options: ForwardOptions): Promise<PortForward> {
     return forwardPort(await this.connection(target), options);
+  }
+
+  /** Listens on a port of the pod; its connections are opened from here (`ssh -R`). */
+  async forwardRemote(target: SshTarget, options: RemoteForwardOptions): Promise<RemoteForward> {
+    return forwardRemote(await this.connection(target), options);
+  }
+
+  /** A local SOCKS5 proxy whose connections leave from the pod (`ssh -D`). */
+  async forwardDynamic(target: SshTarget, options: DynamicForwardOptions): Promise<PortForward> {
+    return forwardDynamic(await this.connection(target), options);
   }
 
   /** The known_hosts file pinning a pod's host key (usable with `ssh -o UserKnownHostsFile=`). */

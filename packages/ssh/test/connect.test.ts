@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
+import { copyFile, readFile, stat } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { generateTestKey, startSshAgent } from '@lium/test-support/keys';
 import { type Sshd, startSshd } from '@lium/test-support/sshd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshAuthError, SshPool } from '../src/index.ts';
+import { SshAuthError, SshPool, writeNewKeyPair } from '../src/index.ts';
 import { roundTrip, type SshdFixture, sshdFixture, sshdSkip, startEchoServer } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -41,6 +43,46 @@ describe.skipIf(sshdSkip !== undefined)('keys, agent, shell, port forward', () =
     expect(error).toBeInstanceOf(SshAuthError);
     expect((error as SshAuthError).message).toMatch(/encrypted.*passphrase is missing/);
     expect((error as SshAuthError).message).not.toContain('correct horse');
+  });
+
+  it('writeNewKeyPair: OpenSSH reads the key back, 0600/0644, and it logs in with its passphrase or through the agent', async () => {
+    const path = join(f.tmp, 'new_keys', 'id_ed25519');
+    const made = await writeNewKeyPair(path, { passphrase: 'tr0ub4dor', comment: 'lium' });
+    expect(made).toMatchObject({
+      privateKeyPath: path,
+      publicKeyPath: `${path}.pub`,
+      encrypted: true,
+    });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(`${path}.pub`)).mode & 0o777).toBe(0o644);
+    const pub = (await readFile(`${path}.pub`, 'utf8')).trim();
+    expect(pub).toMatch(/^ssh-ed25519 \S+ lium$/);
+    // ssh-keygen needs the passphrase to read the private key, and derives the same public key.
+    const derived = await run('ssh-keygen', ['-y', '-P', 'tr0ub4dor', '-f', path]);
+    expect(derived.stdout.trim().split(' ').slice(0, 2)).toEqual(pub.split(' ').slice(0, 2));
+    await expect(run('ssh-keygen', ['-y', '-P', '', '-f', path])).rejects.toThrow();
+    await expect(writeNewKeyPair(path)).rejects.toThrow(/EEXIST|exists/);
+
+    await f.sshd.authorize(pub);
+    const pool = f.newPool({ privateKeyPath: path, passphrase: 'tr0ub4dor' });
+    expect((await pool.exec(f.target, 'echo ok')).stdout).toBe('ok\n');
+    await pool.closeAll();
+    // Without the passphrase, an agent holding the key is used instead.
+    const agent = await startSshAgent(f.tmp);
+    try {
+      const plain = join(f.tmp, 'new_keys', 'decrypted');
+      await copyFile(path, plain);
+      await run('ssh-keygen', ['-p', '-P', 'tr0ub4dor', '-N', '', '-f', plain]);
+      await agent.add(plain);
+      const viaAgent = f.newPool({ privateKeyPath: path, agent: agent.socketPath });
+      expect((await viaAgent.exec(f.target, 'echo agent')).stdout).toBe('agent\n');
+      await viaAgent.closeAll();
+    } finally {
+      await agent.stop();
+    }
+    const unencrypted = await writeNewKeyPair(join(f.tmp, 'new_keys', 'plain_key'));
+    expect(unencrypted.encrypted).toBe(false);
+    await run('ssh-keygen', ['-y', '-P', '', '-f', unencrypted.privateKeyPath]);
   });
 
   it('authenticates through ssh-agent (SSH_AUTH_SOCK)', async () => {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isLiumError } from '@lium/errors';
 import { openConfig } from '../config-store.ts';
@@ -27,36 +25,58 @@ async function promptApiKey(ctx: CommandContext, current: string | undefined): P
   return key || current || '';
 }
 
-/** `ssh-keygen -t ed25519` without a passphrase, at `path`. */
-async function createSshKey(path: string, ctx: CommandContext): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'lium', '-f', path], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...ctx.io.env },
+/** Tries at the passphrase prompt (typed twice) before init gives up. */
+const MAX_PASSPHRASE_TRIES = 3;
+
+/**
+ * A passphrase for a new key, hidden and typed twice; empty (Enter) for none. Only on a
+ * terminal: without one, or with -y, the key is unencrypted, as before.
+ */
+async function promptPassphrase(ctx: CommandContext): Promise<string> {
+  const { password, isCancel } = await import('@clack/prompts');
+  const ask = async (message: string) => {
+    const answer = await password({
+      message,
+      input: ctx.io.stdin as NodeJS.ReadStream,
+      output: ctx.io.stderr as NodeJS.WriteStream,
+      signal: ctx.signal,
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    if (isCancel(answer)) throw new CliInterruptedError('Cancelled', 'No key was created.');
+    return answer ?? '';
+  };
+  ctx.out.info(
+    ctx.out.c.dim(
+      'A passphrase encrypts the key on disk; lium then uses it through ssh-agent (ssh-add) or LIUM_SSH_PASSPHRASE.',
+    ),
+  );
+  for (let attempt = 1; ; attempt++) {
+    const first = await ask('Passphrase for the new key (empty for none: stored unencrypted)');
+    if (first === '') return '';
+    if ((await ask('The same passphrase again')) === first) return first;
+    if (attempt >= MAX_PASSPHRASE_TRIES) {
+      throw new CliError('The passphrases did not match; no key was created', {
+        code: 'passphrase_mismatch',
+        hint: 'Run `lium init` again, or pass --ssh-key with a key you made yourself.',
+      });
+    }
+    ctx.out.warn(
+      `The passphrases did not match; try again (${MAX_PASSPHRASE_TRIES - attempt} ${MAX_PASSPHRASE_TRIES - attempt === 1 ? 'try' : 'tries'} left).`,
+    );
+  }
+}
+
+/** An ed25519 key at `path`, made in-process: a passphrase never reaches a command line. */
+async function createSshKey(path: string, passphrase: string): Promise<void> {
+  const { createSshKey: create } = await import('@lium/sdk');
+  try {
+    await create(path, { passphrase, comment: 'lium' });
+  } catch (error) {
+    throw new CliError(`Could not create ${path}: ${(error as Error).message}`, {
+      code: 'ssh_keygen_failed',
+      hint: 'Check that ~/.ssh is writable, or pass --ssh-key with an existing key.',
+      cause: error,
     });
-    child.on('error', () =>
-      reject(
-        new CliError('ssh-keygen is not installed', {
-          code: 'ssh_keygen_missing',
-          hint: 'Install OpenSSH, or pass --ssh-key with an existing key.',
-        }),
-      ),
-    );
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(
-            new CliError(`ssh-keygen failed: ${stderr.trim() || `exit ${code}`}`, {
-              code: 'ssh_keygen_failed',
-            }),
-          ),
-    );
-  });
+  }
 }
 
 export default defineCommand({
@@ -151,8 +171,18 @@ export default defineCommand({
       if (configuredKey || !home) throw error;
       const path = join(home, '.ssh', 'id_ed25519');
       await ctx.confirm(`No SSH key found. Create ${path}?`, 'create an SSH key');
-      await createSshKey(path, ctx);
-      out.success(`Created ${path}`);
+      const passphrase = ctx.interactive && !args.yes ? await promptPassphrase(ctx) : '';
+      await createSshKey(path, passphrase);
+      out.success(
+        `Created ${path}${passphrase ? ' (encrypted with your passphrase)' : ' (no passphrase)'}`,
+      );
+      if (passphrase) {
+        out.info(
+          out.c.dim(
+            `To use it, run \`ssh-add ${path}\` (with ssh-agent running), or set LIUM_SSH_PASSPHRASE.`,
+          ),
+        );
+      }
       key = await findKey(path);
     }
 

@@ -145,9 +145,23 @@ export default defineCommand({
       );
     }
     if (template) describeTemplateChoice(template, ctx);
-    if (executors.length === 1 && template?.template) {
-      await showEstimate(lium, executors[0] as ExecutorInfo, template.template.id, ctx);
-    }
+    // Without --image the SDK would choose the template at rent: choose it now (from the
+    // machines already listed, no second GET /executors), so its estimate shows and the same
+    // template is rented.
+    const defaultIds =
+      template === undefined && flags.dockerfileContent === undefined
+        ? await Promise.all(
+            executors.map((executor) =>
+              lium.templateIdForRent(executor, { signal: ctx.signal }).catch(() => undefined),
+            ),
+          )
+        : undefined;
+    await showEstimates(
+      lium,
+      executors,
+      executors.map((_, i) => template?.template?.id ?? defaultIds?.[i]),
+      ctx,
+    );
     const runway = await guardSpend(lium, executors, ctx, {
       allowOver: args.allowOverBudget,
       removalAt,
@@ -160,7 +174,8 @@ export default defineCommand({
       `rent ${plural(executors.length, 'pod')}`,
     );
     await beforeRent(lium, flags, ctx);
-    const templateId = template ? await templateIdOf(lium, template, ctx) : undefined;
+    const chosenId = template ? await templateIdOf(lium, template, ctx) : undefined;
+    const templateIds = executors.map((_, i) => chosenId ?? defaultIds?.[i]);
     let volumeId: string | undefined;
     if (volumeSpec) {
       const { volume, created } = await sdk.volumeForRent(sdk.volumeDepsOf(lium), volumeSpec, {
@@ -180,7 +195,7 @@ export default defineCommand({
       ctx,
       timeoutMs,
       removalAt,
-      { templateId, volumeId },
+      { templateIds, volumeId },
       flags,
     );
     const jupyterUrls = await afterReady(lium, pods, flags, ctx);
@@ -233,7 +248,10 @@ async function rentAll(
   ctx: CommandContext,
   timeoutMs: number,
   removalAt: Date | undefined,
-  { templateId, volumeId }: { templateId: string | undefined; volumeId: string | undefined },
+  {
+    templateIds,
+    volumeId,
+  }: { templateIds: readonly (string | undefined)[]; volumeId: string | undefined },
   flags: UpFlags,
 ): Promise<PodInfo[]> {
   const { out } = ctx;
@@ -263,7 +281,7 @@ async function rentAll(
       executors.map((executor, i) => ({
         executor,
         podName: names[i]!,
-        templateId,
+        templateId: templateIds[i],
         volumeId,
         initialPortCount: args.ports,
         dockerfileContent: flags.dockerfileContent,
@@ -368,26 +386,41 @@ function checkPorts(executors: readonly ExecutorInfo[], ports: number | undefine
   }
 }
 
-/** The server's deployment estimate (start time, slow-machine warning), when it offers one. */
-async function showEstimate(
+/**
+ * The server's deployment estimate (start time, slow-machine warning) for each machine whose
+ * template is known, when it offers one: errors are ignored, as the official client does. One
+ * machine gets the plain lines; several get a line each, led by the machine's HUID.
+ */
+async function showEstimates(
   lium: Lium,
-  executor: ExecutorInfo,
-  templateId: string,
+  executors: readonly ExecutorInfo[],
+  templateIds: readonly (string | undefined)[],
   ctx: CommandContext,
 ): Promise<void> {
-  const estimate = await lium
-    .getDeploymentEstimate(executor.id, templateId, { signal: ctx.signal })
-    .catch(() => undefined);
-  if (!estimate) return;
+  const estimates = await Promise.all(
+    executors.map((executor, i) => {
+      const templateId = templateIds[i];
+      if (templateId === undefined) return undefined;
+      return lium
+        .getDeploymentEstimate(executor.id, templateId, { signal: ctx.signal })
+        .catch(() => undefined);
+    }),
+  );
   const { out } = ctx;
-  if (estimate.seconds !== undefined) {
-    const minutes = Math.max(1, Math.round(estimate.seconds / 60));
-    out.info(
-      `  expected to start in about ${minutes} min${estimate.cachedImage ? ' (image cached on the machine)' : ''}`,
-    );
-  }
-  if (estimate.slowMachine) out.warn(estimate.warning || 'This machine is slow to start pods.');
-  else if (estimate.warning) out.warn(estimate.warning);
+  const several = executors.length > 1;
+  estimates.forEach((estimate, i) => {
+    if (!estimate) return;
+    const lead = several ? `${(executors[i] as ExecutorInfo).huid}: ` : '';
+    if (estimate.seconds !== undefined) {
+      const minutes = Math.max(1, Math.round(estimate.seconds / 60));
+      out.info(
+        `  ${lead}expected to start in about ${minutes} min${estimate.cachedImage ? ' (image cached on the machine)' : ''}`,
+      );
+    }
+    if (estimate.slowMachine)
+      out.warn(`${lead}${estimate.warning || 'This machine is slow to start pods.'}`);
+    else if (estimate.warning) out.warn(`${lead}${estimate.warning}`);
+  });
 }
 
 /** A rent refused with 404 means the machine is gone from the market since it was listed. */
