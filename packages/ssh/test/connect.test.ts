@@ -38,7 +38,8 @@ describe.skipIf(sshdSkip !== undefined)('keys, agent, shell, port forward', () =
     const pool = f.newPool({ privateKeyPath: key.privateKeyPath, passphrase: 'correct horse' });
     expect((await pool.exec(f.target, 'echo ok')).stdout).toBe('ok\n');
     await pool.closeAll();
-    const without = f.newPool({ privateKeyPath: key.privateKeyPath });
+    // No agent to fall back on (an agent holding the key would be used instead: see below).
+    const without = f.newPool({ privateKeyPath: key.privateKeyPath, agent: '' });
     const error = await without.exec(f.target, 'true').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SshAuthError);
     expect((error as SshAuthError).message).toMatch(/encrypted.*passphrase is missing/);
