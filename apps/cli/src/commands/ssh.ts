@@ -137,7 +137,7 @@ async function session(
     const command = words.length > 0 ? remoteCommandText(words) : shell;
     const result = await lium.executeCommand(pod, command, {
       signal: ctx.signal,
-      ...(stdin !== undefined ? { stdin } : {}),
+      stdin,
       onStdout: (chunk: Buffer | string) => ctx.out.raw(chunk),
       onStderr: (chunk: Buffer | string) => ctx.out.rawError(chunk),
     });
