@@ -20,30 +20,39 @@ export type SshForwardKind = 'local' | 'remote' | 'dynamic';
 
 /** `-L`: a port here reaching `host:port` as seen from the pod. */
 export interface LocalForwardSpec {
+  /** Which forward (`-L`). */
   kind: 'local';
   /** Address to listen on here (127.0.0.1 unless the spec named one). */
   bindHost: string;
   /** Port to listen on here (0: any free one). */
   bindPort: number;
+  /** Host each connection goes to, as the pod resolves it. */
   host: string;
+  /** Port each connection goes to on {@link LocalForwardSpec.host}. */
   port: number;
 }
 
 /** `-R`: a port on the pod reaching `host:port` as seen from here. */
 export interface RemoteForwardSpec {
+  /** Which forward (`-R`). */
   kind: 'remote';
   /** Address to listen on, on the pod (`localhost` unless the spec named one). */
   bindHost: string;
   /** Port to listen on, on the pod (0: the server picks one). */
   bindPort: number;
+  /** Host each connection goes to, as this machine resolves it. */
   host: string;
+  /** Port each connection goes to on {@link RemoteForwardSpec.host}. */
   port: number;
 }
 
 /** `-D`: a SOCKS5 proxy here whose connections leave from the pod. */
 export interface DynamicForwardSpec {
+  /** Which forward (`-D`). */
   kind: 'dynamic';
+  /** Address the SOCKS5 proxy listens on here (127.0.0.1 unless the spec named one). */
   bindHost: string;
+  /** Port the SOCKS5 proxy listens on here (0: any free one). */
   bindPort: number;
 }
 
@@ -132,8 +141,11 @@ export function parseSshForward(kind: SshForwardKind, text: string): SshForwardS
 
 /** What {@link openSshForwards} needs; {@link sshForwardDepsOf} builds it from a `Lium`. */
 export interface SshForwardDeps {
+  /** Opens a `-L` forward (`Lium.forwardPort`). */
   forwardPort(pod: PodInfo, options: ForwardOptions): Promise<PortForward>;
+  /** Opens a `-R` forward (`Lium.forwardRemote`). */
   forwardRemote(pod: PodInfo, options: RemoteForwardOptions): Promise<RemoteForward>;
+  /** Opens a `-D` SOCKS5 proxy (`Lium.forwardDynamic`). */
   forwardDynamic(pod: PodInfo, options: DynamicForwardOptions): Promise<PortForward>;
 }
 
@@ -148,6 +160,7 @@ export function sshForwardDepsOf(lium: Lium): SshForwardDeps {
 
 /** An open forward: its spec, and the port it listens on (the pick when 0 was asked). */
 export interface OpenSshForward {
+  /** The forward as parsed from its flag. */
   spec: SshForwardSpec;
   /** Here for `-L`/`-D`, on the pod for `-R`. */
   boundPort: number;
@@ -155,6 +168,7 @@ export interface OpenSshForward {
 
 /** The forwards {@link openSshForwards} opened. */
 export interface SshForwards {
+  /** Every forward opened, in the order of the flags. */
   forwards: OpenSshForward[];
   /** Settles when the SSH connection under them closes (they are down then). */
   disconnected: Promise<void>;

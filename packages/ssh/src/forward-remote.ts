@@ -17,6 +17,7 @@ export interface RemoteForwardOptions {
   remoteBind?: string | undefined;
   /** Where each connection goes from this machine. */
   localHost: string;
+  /** Port each connection goes to on {@link RemoteForwardOptions.localHost}. */
   localPort: number;
 }
 

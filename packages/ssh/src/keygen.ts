@@ -12,10 +12,13 @@ export interface NewKeyPairOptions {
 
 /** The files {@link writeNewKeyPair} wrote. */
 export interface NewKeyPair {
+  /** The private key file (mode 0600). */
   privateKeyPath: string;
+  /** The public key file, `<private key>.pub` (mode 0644). */
   publicKeyPath: string;
   /** The public key line (`ssh-ed25519 AAAA… comment`). */
   publicKey: string;
+  /** True when the private key is encrypted with a passphrase. */
   encrypted: boolean;
 }
 
