@@ -2,7 +2,8 @@
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
+  // Whole bytes below 1 KB: a rate (bytes ÷ seconds) is rarely an integer.
+  let value = bytes < 1024 ? Math.round(bytes) : bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
