@@ -3,8 +3,8 @@
  * A deterministic mixed tree for the sync row: many small text-like files, fewer medium ones,
  * a few large ones, each half compressible text and half random bytes (so `-z` has some work).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes, randomFillSync } from 'node:crypto';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A small seeded PRNG (mulberry32), so the same count gives the same shape. @param {number} seed */
@@ -85,4 +85,21 @@ export async function changeSome(root, files, fraction, seed) {
   for (const file of chosen)
     await writeFile(join(root, /** @type {string} */ (file)), content(pickSize(random)));
   return count;
+}
+
+/**
+ * An incompressible file of `size` bytes (the transfer rows' test data), written in 4 MiB blocks.
+ * @param {string} path @param {number} size
+ */
+export async function writeRandomFile(path, size) {
+  const file = await open(path, 'w');
+  try {
+    const block = Buffer.allocUnsafe(4 * 2 ** 20);
+    for (let written = 0; written < size; written += block.length) {
+      randomFillSync(block);
+      await file.write(block, 0, Math.min(block.length, size - written));
+    }
+  } finally {
+    await file.close();
+  }
 }

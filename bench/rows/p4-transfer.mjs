@@ -3,13 +3,13 @@
  * P4: upload and download of a 1 GiB file to a local OpenSSH sshd with SshPool, against
  * OpenSSH `scp` of the same file in the same run; plus our process's peak RSS.
  */
-import { randomFillSync } from 'node:crypto';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchSshd } from '../lib/openssh.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
+import { writeRandomFile } from '../lib/tree.mjs';
 import { tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;
@@ -46,20 +46,6 @@ export const specs = [
     limit: 1,
   },
 ];
-
-/** Incompressible test data, written in 4 MiB blocks. @param {string} path @param {number} size */
-async function writeRandomFile(path, size) {
-  const file = await open(path, 'w');
-  try {
-    const block = Buffer.allocUnsafe(4 * MiB);
-    for (let written = 0; written < size; written += block.length) {
-      randomFillSync(block);
-      await file.write(block, 0, Math.min(block.length, size - written));
-    }
-  } finally {
-    await file.close();
-  }
-}
 
 /** @param {number} bytes @param {number} ms */
 const mibPerSecond = (bytes, ms) => bytes / MiB / (ms / 1000);

@@ -6,8 +6,7 @@
  * Target: the emulated pod is at least 0.8x as fast, so tests and demos see what real pods
  * (which run OpenSSH) give.
  */
-import { randomFillSync } from 'node:crypto';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulatorProcess } from '../lib/emulator.mjs';
@@ -15,6 +14,7 @@ import { sshClientOptions, startBenchSshd } from '../lib/openssh.mjs';
 import { rentPods } from '../lib/pods.mjs';
 import { run, runOk, workerEnv } from '../lib/process.mjs';
 import { ratioRow } from '../lib/row.mjs';
+import { writeRandomFile } from '../lib/tree.mjs';
 import { cliHome, tempDir } from '../lib/workspace.mjs';
 
 const MiB = 2 ** 20;
@@ -38,20 +38,6 @@ export const specs = [
   spec('emulated pod: SshPool upload (lium scp)'),
   spec('emulated pod: SshPool download (lium scp)'),
 ];
-
-/** @param {string} path @param {number} size */
-async function writeRandomFile(path, size) {
-  const file = await open(path, 'w');
-  try {
-    const block = Buffer.allocUnsafe(4 * MiB);
-    for (let written = 0; written < size; written += block.length) {
-      randomFillSync(block);
-      await file.write(block, 0, Math.min(block.length, size - written));
-    }
-  } finally {
-    await file.close();
-  }
-}
 
 /** @param {string} path @param {number} size */
 async function checkSize(path, size) {
