@@ -25,6 +25,7 @@ import {
   LiumInvalidArgumentError,
   LiumNotFoundError,
 } from './errors.ts';
+import { type FetchLike, globalFetch } from './fetch-like.ts';
 import { parseLogLine, readLines } from './log-stream.ts';
 import { path } from './path.ts';
 import { LiumPayClient, type WalletVerificationInput } from './pay-client.ts';
@@ -111,8 +112,8 @@ export interface LiumAPIClientOptions {
   maxRetries?: number | undefined;
   /** First backoff delay, doubled per retry (capped at 8 s); default 500 ms. */
   retryBaseDelayMs?: number | undefined;
-  /** Default: the global `fetch`. */
-  fetch?: typeof fetch | undefined;
+  /** Default: the global `fetch`. Any {@link FetchLike} will do (the SDK passes one over `node:http`). */
+  fetch?: FetchLike | undefined;
   /** Aborts every call of this client. */
   signal?: AbortSignal | undefined;
   /** `X-Source`; default `sdk`. */
@@ -177,8 +178,7 @@ export class LiumAPIClient {
     checkKey('API key', options.apiKey);
     if (options.payApiKey !== undefined) checkKey('pay API key', options.payApiKey);
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    const fetchImpl: typeof fetch =
-      options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const fetchImpl = options.fetch ?? globalFetch;
     const secrets = [options.apiKey, options.payApiKey].filter(
       (secret): secret is string => secret !== undefined && secret.length >= 4,
     );

@@ -32,6 +32,7 @@ export {
   type ShapeIssue,
   type ValidationDetail,
 } from './errors.ts';
+export type { FetchLike, FetchLikeInit, FetchLikeResponse } from './fetch-like.ts';
 export { parseLogLine } from './log-stream.ts';
 export {
   LiumPayClient,

@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { checkKey, requestOptions } from './client-common.ts';
+import { type FetchLike, globalFetch } from './fetch-like.ts';
 import { path } from './path.ts';
 import { listOf, optNumber } from './schemas/common.ts';
 import {
@@ -70,8 +71,8 @@ export interface LiumPayClientOptions {
   maxRetries?: number | undefined;
   /** First backoff delay, doubled per retry; default 500 ms. */
   retryBaseDelayMs?: number | undefined;
-  /** Default: the global `fetch`. */
-  fetch?: typeof fetch | undefined;
+  /** Default: the global `fetch`. Any {@link FetchLike} will do (the SDK passes one over `node:http`). */
+  fetch?: FetchLike | undefined;
   /** Aborts every call of this client. */
   signal?: AbortSignal | undefined;
   /** Called before every attempt, with the key redacted. */
@@ -101,7 +102,7 @@ export class LiumPayClient {
       timeoutMs: options.timeoutMs ?? 30_000,
       maxRetries: options.maxRetries ?? 2,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      fetch: options.fetch ?? globalFetch,
       signal: options.signal,
       secrets: [options.payApiKey, ...(options.secrets ?? [])].filter((s) => s.length >= 4),
       onRequest: options.onRequest,

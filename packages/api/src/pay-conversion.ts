@@ -1,3 +1,4 @@
+import type { FetchLike } from './fetch-like.ts';
 import { LiumPayClient, type TaoConversion } from './pay-client.ts';
 import type { RequestOptions } from './transport.ts';
 
@@ -9,8 +10,8 @@ export interface PayApiOptions {
   payApiKey: string;
   /** Default `https://pay-api.lium.io`. */
   payBaseUrl?: string | undefined;
-  /** Default: the global `fetch`. */
-  fetch?: typeof fetch | undefined;
+  /** Default: the global `fetch`. Any {@link FetchLike} will do (the SDK passes one over `node:http`). */
+  fetch?: FetchLike | undefined;
   /** Per-attempt timeout; default 30 000 ms. */
   timeoutMs?: number | undefined;
   /** Retries (it is a read); default 2. */

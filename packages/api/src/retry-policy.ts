@@ -11,7 +11,10 @@ export const MAX_BACKOFF_MS = 8_000;
 export const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Milliseconds the server asked us to wait, or undefined when it did not say (or said nonsense). */
-export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: { get(name: string): string | null },
+  now: number = Date.now(),
+): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) {
     return Number(ms);

@@ -14,6 +14,7 @@ import {
   LiumConnectionError,
   LiumTimeoutError,
 } from './errors.ts';
+import type { FetchLike, FetchLikeResponse } from './fetch-like.ts';
 import { buildQuery, type QueryValue } from './query.ts';
 import {
   backoffDelay,
@@ -79,7 +80,7 @@ export interface TransportConfig {
   timeoutMs: number;
   maxRetries: number;
   retryBaseDelayMs: number;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   signal: AbortSignal | undefined;
   /** Strings (API keys) removed from everything the server sends back and from hook events. */
   secrets: string[];
@@ -112,7 +113,7 @@ export interface ApiResponse {
 }
 
 export interface StreamResponse {
-  response: Response;
+  response: FetchLikeResponse;
   status: number;
   requestId: string | undefined;
   /** Aborts when the caller's signals abort (the attempt timeout no longer applies). */

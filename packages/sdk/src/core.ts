@@ -4,10 +4,11 @@
  * façade takes this (and nothing else of the class), so each can be read and tested alone.
  */
 import { join } from 'node:path';
-import { LiumAPIClient } from '@lium/api';
+import { type FetchLike, LiumAPIClient } from '@lium/api';
 import { findSshKey, type LiumSettings, resolveSettings, type SshKeyPair } from '@lium/config';
 import type { SshPool } from '@lium/ssh';
 import { LiumSdkError } from './errors.ts';
+import { nodeHttpFetch } from './http-fetch.ts';
 import type { LiumOptions } from './options.ts';
 import { PodActivityRecorder } from './pod-activity.ts';
 import { pollUntil } from './poll.ts';
@@ -69,8 +70,8 @@ export class LiumCore {
       }
       const api = new LiumAPIClient({
         source: 'sdk',
-        fetch: this.options.fetch,
         ...this.options.api,
+        fetch: this.fetch(),
         apiKey: settings.apiKey,
         baseUrl: settings.baseUrl,
       });
@@ -81,6 +82,11 @@ export class LiumCore {
       throw error;
     }
   });
+
+  /** `options.fetch`, else `options.api.fetch`, else the `node:http` transport (no undici load). */
+  fetch(): FetchLike {
+    return this.options.fetch ?? this.options.api?.fetch ?? nodeHttpFetch;
+  }
 
   context(): Promise<Context> {
     this.assertOpen();
@@ -104,8 +110,8 @@ export class LiumCore {
     if (settings.apiKey) return this.api();
     this.#keyless ??= new LiumAPIClient({
       source: 'sdk',
-      fetch: this.options.fetch,
       ...this.options.api,
+      fetch: this.fetch(),
       apiKey: '',
       baseUrl: settings.baseUrl,
     });

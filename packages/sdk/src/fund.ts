@@ -6,9 +6,16 @@
  * `@lium/bittensor` (polkadot-js, Argon2, NaCl) is imported only when `fund` runs, so SDK users
  * who never fund never load it; it is an optional peer dependency.
  */
-import { type LiumAPIClient, LiumPayClient, sleep, type WalletVerificationInput } from '@lium/api';
+import {
+  type FetchLike,
+  type LiumAPIClient,
+  LiumPayClient,
+  sleep,
+  type WalletVerificationInput,
+} from '@lium/api';
 import type { ColdkeySigner, TransferReceipt } from '@lium/bittensor';
 import { LiumError } from '@lium/errors';
+import { nodeHttpFetch } from './http-fetch.ts';
 
 type Bittensor = typeof import('@lium/bittensor');
 
@@ -68,8 +75,8 @@ export interface FundingApiOptions {
   payApiKey: string;
   /** Default `https://pay-api.lium.io` (`LIUM_PAY_URL`). */
   payBaseUrl?: string | undefined;
-  /** The fetch for pay-API calls; default the global `fetch`. */
-  fetch?: typeof fetch | undefined;
+  /** The fetch for pay-API calls; default the SDK's `node:http` transport. */
+  fetch?: FetchLike | undefined;
 }
 
 /** The {@link FundingApi} over the real REST clients. */
@@ -78,7 +85,7 @@ export function createFundingApi(options: FundingApiOptions): FundingApi {
   const pay = new LiumPayClient({
     payApiKey: options.payApiKey,
     payBaseUrl: options.payBaseUrl,
-    fetch: options.fetch,
+    fetch: options.fetch ?? nodeHttpFetch,
   });
   const opts = (signal?: AbortSignal) => ({ signal });
   return {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { LiumAPIClientOptions } from '@lium/api';
+import type { FetchLike, LiumAPIClientOptions } from '@lium/api';
 import type { Env } from '@lium/config';
 import type { ExecResult, TransferProgress } from '@lium/ssh';
 import type { ContainerOverrides } from './container-overrides.ts';
@@ -20,8 +20,12 @@ export interface LiumOptions {
   env?: Env | undefined;
   /** Home directory for `~/.ssh` key discovery; default `$HOME`. */
   homeDir?: string | undefined;
-  /** The fetch the REST client uses (e.g. one with a proxy agent); default the global one. */
-  fetch?: typeof fetch | undefined;
+  /**
+   * The fetch the REST client uses (e.g. one with a proxy agent). Default: a transport over
+   * `node:http(s)` that behaves as `fetch` without loading undici; pass `globalThis.fetch` to use
+   * Node's own (say, with an undici global dispatcher).
+   */
+  fetch?: FetchLike | undefined;
   /** Options passed to the REST client (timeouts, retries, fetch, request hooks). */
   api?: Omit<LiumAPIClientOptions, 'apiKey' | 'baseUrl'> | undefined;
   /**

@@ -64,7 +64,7 @@ describe('settings', () => {
     const seen: string[] = [];
     const counting = h.newLium({
       fetch: (input, init) => {
-        seen.push(String(input instanceof Request ? input.url : input));
+        seen.push(input);
         return fetch(input, init);
       },
     });
