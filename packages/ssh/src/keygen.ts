@@ -1,6 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateKeyPairSync } from './ssh2-client.ts';
 
 /** What {@link writeNewKeyPair} makes. */
 export interface NewKeyPairOptions {
@@ -33,7 +33,7 @@ export async function writeNewKeyPair(
 ): Promise<NewKeyPair> {
   const comment = options.comment ?? 'lium';
   const passphrase = options.passphrase ? options.passphrase : undefined;
-  const pair = ssh2.utils.generateKeyPairSync(
+  const pair = generateKeyPairSync(
     'ed25519',
     passphrase === undefined
       ? { comment }

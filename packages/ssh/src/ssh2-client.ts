@@ -14,3 +14,12 @@ export const Client: typeof ssh2.Client = require('ssh2/lib/client.js');
 /** ssh2's `utils.parseKey`. */
 export const parseKey: typeof ssh2.utils.parseKey =
   require('ssh2/lib/protocol/keyParser.js').parseKey;
+
+/** ssh2's `utils.generateKeyPairSync`, loaded on first use (only `lium init` makes keys). */
+export function generateKeyPairSync(
+  ...args: Parameters<typeof ssh2.utils.generateKeyPairSync>
+): ReturnType<typeof ssh2.utils.generateKeyPairSync> {
+  const keygen: { generateKeyPairSync: typeof ssh2.utils.generateKeyPairSync } =
+    require('ssh2/lib/keygen.js');
+  return keygen.generateKeyPairSync(...args);
+}

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Emulator, startEmulator } from '@lium/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built-cli.ts';
+import { makeSandbox, type Sandbox } from './helpers.ts';
+
+const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'lium.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * What a cold command loads on its critical path (bench P6, P7): Node's `fetch` costs undici's
+ * load (50-100 ms) and ssh2's index its server, key generator and HTTP agents; the SDK calls the
+ * API over node:http and @lium/ssh requires only ssh2's client and key parser.
+ */
+describe('the modules a cold lium command loads (the built lium)', () => {
+  let emulator: Emulator;
+  let sandbox: Sandbox;
+  let probe = '';
+
+  const lium = (args: string[], withProbe = false): Promise<Run> =>
+    new Promise((resolve) => {
+      const nodeArgs = withProbe ? ['--import', pathToFileURL(probe).href] : [];
+      execFile(
+        process.execPath,
+        [...nodeArgs, bin, ...args],
+        {
+          cwd: sandbox.dir,
+          timeout: 60_000,
+          env: { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl },
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+
+  /** The probe's report: the built-in modules and the ssh2 files the process loaded. */
+  const loaded = (stderr: string): { builtins: string[]; ssh2: string[] } => {
+    const line = stderr.split('\n').find((l) => l.startsWith('loaded: '));
+    if (!line) throw new Error(`no probe report in:\n${stderr}`);
+    return JSON.parse(line.slice('loaded: '.length)) as { builtins: string[]; ssh2: string[] };
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    emulator = await startEmulator({ executors: 10, readyDelayMs: 100 });
+    sandbox = makeSandbox();
+    probe = join(sandbox.dir, 'probe.mjs');
+    writeFileSync(
+      probe,
+      [
+        "import { createRequire } from 'node:module';",
+        'const require = createRequire(import.meta.url);',
+        "process.on('exit', () => {",
+        "  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));",
+        "  const ssh2 = Object.keys(require.cache).filter((p) => p.includes('/ssh2/lib/')).map((p) => p.replace(/.*\\/ssh2\\/lib\\//, ''));",
+        '  process.stderr.write(`loaded: ${JSON.stringify({ builtins, ssh2 })}\\n`);',
+        '});',
+      ].join('\n'),
+    );
+    expect((await lium(['ls', '--limit', '3'])).code).toBe(0);
+    expect((await lium(['up', '1', '-y', '--name', 'cold'])).code).toBe(0);
+    expect((await lium(['ps'])).code).toBe(0);
+    expect((await lium(['exec', '1', 'true'])).code).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await emulator?.close();
+    sandbox?.cleanup();
+  });
+
+  it('lium ls calls the API without loading undici', async () => {
+    const run = await lium(['ls', '--json'], true);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).not.toHaveLength(0);
+    const { builtins, ssh2 } = loaded(run.stderr);
+    expect(builtins).toContain('http');
+    expect(builtins.filter((m) => m.includes('undici'))).toEqual([]);
+    expect(ssh2).toEqual([]);
+  });
+
+  it("lium exec loads ssh2's client and key parser, not its index, and no undici", async () => {
+    const run = await lium(['exec', '1', 'echo', 'cold-ok'], true);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('cold-ok\n');
+    const { builtins, ssh2 } = loaded(run.stderr);
+    expect(builtins.filter((m) => m.includes('undici'))).toEqual([]);
+    expect(ssh2).toContain('client.js');
+    expect(ssh2).not.toContain('index.js');
+    expect(ssh2).not.toContain('server.js');
+    expect(ssh2).not.toContain('keygen.js');
+  });
+});
