@@ -134,6 +134,12 @@ export class LiumCore {
     return this.#pool;
   }
 
+  /** LIUM_SSH_INSECURE=1 turns pinning off, as in the newest official client ([N]). */
+  hostKeyCheck(): 'tofu' | 'off' {
+    const env = this.options.env ?? process.env;
+    return this.options.hostKeyCheck ?? (env.LIUM_SSH_INSECURE === '1' ? 'off' : 'tofu');
+  }
+
   async #makePool(): Promise<SshPool> {
     const settings = await this.settings();
     const env = this.options.env ?? process.env;
@@ -151,8 +157,7 @@ export class LiumCore {
       // error naming both), never from argv or a file.
       passphrase: env.LIUM_SSH_PASSPHRASE || undefined,
       knownHostsDir: join(settings.configDir, 'known_hosts'),
-      // LIUM_SSH_INSECURE=1 turns pinning off, as in the newest official client ([N]).
-      hostKeyCheck: this.options.hostKeyCheck ?? (env.LIUM_SSH_INSECURE === '1' ? 'off' : 'tofu'),
+      hostKeyCheck: this.hostKeyCheck(),
       connectTimeoutMs: this.options.sshConnectTimeoutMs,
     });
   }

@@ -10,6 +10,7 @@
  * index, a new address) discards it before the caller gets the pod, and the API's answer is
  * used as if there had been no snapshot address at all.
  */
+import { connect, type Socket } from 'node:net';
 import type { Preconnect } from '@lium/ssh';
 import { parseSshConnectCmd, type SshTarget, targetKey } from '@lium/ssh/target';
 import type { LiumCore } from './core.ts';
@@ -87,10 +88,16 @@ export async function speculate(
   if (podId === undefined || command === undefined) return skipped('no_address');
   let target: SshTarget;
   let handle: Preconnect;
+  let socket: Socket | undefined;
   try {
     target = { ...parseSshConnectCmd(command), hostKeyId: podId };
-    handle = (await core.pool()).preconnect(target);
+    // The TCP connect goes out before the SSH runtime loads (tens of ms of module compile): the
+    // server accepts, forks and sends its banner meanwhile, and a far pod's round trip is paid
+    // in parallel. The pool owns the socket from here.
+    socket = core.hostKeyCheck() === 'off' ? undefined : openSocket(target);
+    handle = (await core.pool()).preconnect(target, { socket });
   } catch {
+    socket?.destroy();
     // No SSH key, a closed instance, a malformed remembered command: the API path decides.
     return skipped('unavailable');
   }
@@ -114,6 +121,13 @@ export async function speculate(
       return (await handle.ready) ? { kind: 'used', podId } : { kind: 'failed', podId };
     },
   };
+}
+
+/** A TCP connection whose errors wait for the SSH handshake (or the fresh connect) to report. */
+function openSocket(target: SshTarget): Socket {
+  const socket = connect({ host: target.host, port: target.port, noDelay: true });
+  socket.on('error', () => undefined);
+  return socket;
 }
 
 function sameTarget(pod: PodInfo, remembered: SshTarget): boolean {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type {
   AlgorithmList,
   ClientChannel,
@@ -74,6 +75,11 @@ export interface ConnectionSettings {
   debug?: ((message: string) => void) | undefined;
   /** Accept only a host key that is already pinned: never pin one (speculative connects). */
   pinnedOnly?: boolean | undefined;
+  /**
+   * A TCP socket to the target opened before ssh2 loaded (see `SshPool.preconnect`): the first
+   * attempt speaks SSH over it, unless it already failed; a retry opens its own.
+   */
+  socket?: Socket | undefined;
 }
 
 /**
@@ -129,7 +135,8 @@ export class SshConnection {
       try {
         if (attempt === 1) return await SshConnection.#openOnce(target, settings);
         // Retries to one server take turns, so they stop adding to the crowd that got them dropped.
-        return await inRetryLane(target, () => SshConnection.#openOnce(target, settings));
+        const fresh = { ...settings, socket: undefined };
+        return await inRetryLane(target, () => SshConnection.#openOnce(target, fresh));
       } catch (error) {
         if (!droppedBeforeHandshake.has(error as object) || attempt >= CONNECT_ATTEMPTS)
           throw error;
@@ -155,11 +162,18 @@ export class SshConnection {
       keepaliveInterval: settings.keepaliveIntervalMs,
       keepaliveCountMax: settings.keepaliveCountMax,
       ...settings.auth,
+      // Straight to the key (then the agent): ssh2, like OpenSSH, first sends a `none` request
+      // only to learn the server's methods, one round trip of every handshake.
+      authHandler: [
+        ...(settings.auth.privateKey === undefined ? [] : (['publickey'] as const)),
+        ...(settings.auth.agent === undefined ? [] : (['agent'] as const)),
+      ],
     };
     if (settings.debug) config.debug = settings.debug;
     if (store) {
       const pinnedTypes = await store.pinnedKeyTypes(target);
       if (settings.pinnedOnly && pinnedTypes.length === 0) {
+        settings.socket?.destroy();
         throw new SshTargetError(
           `No host key is pinned for ${target.user}@${target.host}:${target.port} yet`,
           { host: target.host, port: target.port },
@@ -253,6 +267,9 @@ export class SshConnection {
       client.on('error', fail);
       client.once('close', onEarlyClose);
       try {
+        const early = settings.socket;
+        if (early && !early.destroyed) config.sock = early;
+        else early?.destroy();
         client.connect(config);
         // ssh2 leaves Nagle's algorithm on; with delayed ACKs it stalls every small request
         // (measured on loopback: SFTP download 26 -> 86-145 MiB/s, one exec 230 -> 140 ms).

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { defaultConfigDir } from '@lium/config';
 import { type AuthOptions, type ResolvedAuth, resolveAuth } from './auth.ts';
@@ -96,17 +97,26 @@ export class SshPool {
   }
 
   /** Opens a connection and keeps it in the pool under `key` while it is open. */
-  #open(target: SshTarget, key: string, pinnedOnly: boolean): Promise<SshConnection> {
+  #open(
+    target: SshTarget,
+    key: string,
+    pinnedOnly: boolean,
+    socket?: Socket,
+  ): Promise<SshConnection> {
     const opening = (async () => {
       this.#auth ??= resolveAuth(this.#options);
       const auth = await this.#auth.catch((error: unknown) => {
         this.#auth = undefined;
+        socket?.destroy();
         throw error;
       });
       const connection = await SshConnection.open(
         { host: target.host, port: target.port, user: target.user, hostKeyId: target.hostKeyId },
-        { ...this.#settings(auth), pinnedOnly },
-      );
+        { ...this.#settings(auth), pinnedOnly, socket },
+      ).catch((error: unknown) => {
+        socket?.destroy();
+        throw error;
+      });
       void connection.closed.then(() => {
         if (this.#connections.get(key) === opening) this.#connections.delete(key);
       });
@@ -126,20 +136,33 @@ export class SshPool {
    * different server at the address fails the handshake, and nothing new is ever pinned.
    * Nothing runs on the connection: settle `ready`, then either use the target through the
    * pool as usual (it finds this connection) or call `discard()`. `ready` never rejects.
+   *
+   * `options.socket`, a TCP connection to the target the caller opened before this module
+   * loaded (so the server's accept and banner overlap the load), is used for the handshake; the
+   * pool owns it from here and destroys it whenever it is not used.
    */
-  preconnect(target: SshTarget): Preconnect {
-    const idle: Preconnect = { ready: Promise.resolve(false), discard: () => undefined };
+  preconnect(target: SshTarget, options: { socket?: Socket | undefined } = {}): Preconnect {
+    const { socket } = options;
+    const idle: Preconnect = {
+      ready: Promise.resolve(false),
+      discard: () => undefined,
+    };
     // Without pinning nothing makes a stale address safe to try.
-    if (this.#options.hostKeyCheck === 'off') return idle;
+    if (this.#options.hostKeyCheck === 'off') {
+      socket?.destroy();
+      return idle;
+    }
     let key: string;
     try {
       assertTarget(target);
       key = targetKey(target);
     } catch {
+      socket?.destroy();
       return idle;
     }
     const existing = this.#connections.get(key);
     if (existing) {
+      socket?.destroy();
       // Already open or opening for exactly this target: not ours to close.
       return {
         ready: existing.then(
@@ -149,7 +172,7 @@ export class SshPool {
         discard: () => undefined,
       };
     }
-    const opening = this.#open(target, key, true);
+    const opening = this.#open(target, key, true, socket);
     let discarded = false;
     return {
       ready: opening.then(

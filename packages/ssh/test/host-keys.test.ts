@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Sshd, startSshd } from '@lium/test-support/sshd';
@@ -157,6 +158,50 @@ describe.skipIf(sshdSkip !== undefined)('host-key pinning against OpenSSH sshd',
       expect(pool.size).toBe(1);
       expect((await pool.exec(pinned(), 'echo reused')).stdout).toBe('reused\n');
       expect(pool.size).toBe(1);
+    });
+
+    it('speaks SSH over a TCP socket the caller opened before the pool existed', async () => {
+      await f.newPool().exec(pinned(), 'true'); // pins pod-pre
+      const socket = connect({ host: f.target.host, port: f.target.port });
+      const pool = f.newPool();
+      expect(await pool.preconnect(pinned(), { socket }).ready).toBe(true);
+      expect((await pool.exec(pinned(), 'echo over-early')).stdout).toBe('over-early\n');
+      // The same socket carried it: its local port is the one the server sees for the session.
+      const clientPort = (await pool.exec(pinned(), 'echo $SSH_CLIENT')).stdout.split(' ')[1];
+      expect(Number(clientPort)).toBe(socket.localPort);
+      await pool.closeAll();
+    });
+
+    it('authenticates with the key straight away, without the `none` probe round trip', async () => {
+      const lines: string[] = [];
+      const pool = f.newPool({ debug: (line) => lines.push(line) });
+      expect((await pool.exec(pinned(), 'echo authed')).stdout).toBe('authed\n');
+      await pool.closeAll();
+      const requests = lines.filter((line) => line.includes('Sending USERAUTH_REQUEST'));
+      expect(requests.some((line) => line.includes('(publickey'))).toBe(true);
+      expect(requests.filter((line) => line.includes('(none)'))).toEqual([]);
+    });
+
+    it('destroys the early socket whenever it does not use it', async () => {
+      const early = () => connect({ host: f.target.host, port: f.target.port });
+      const unpinned = early();
+      expect(
+        await f.newPool().preconnect({ ...f.target, hostKeyId: 'pod-unseen' }, { socket: unpinned })
+          .ready,
+      ).toBe(false);
+      expect(unpinned.destroyed).toBe(true);
+      const insecure = early();
+      expect(
+        await f.newPool({ hostKeyCheck: 'off' }).preconnect(pinned(), { socket: insecure }).ready,
+      ).toBe(false);
+      expect(insecure.destroyed).toBe(true);
+      // A socket that already failed is not used: the pool opens its own connection.
+      const refused = connect({ host: '127.0.0.1', port: 1 });
+      refused.on('error', () => undefined);
+      await new Promise((resolve) => refused.once('close', resolve));
+      const pool = f.newPool();
+      expect(await pool.preconnect(pinned(), { socket: refused }).ready).toBe(true);
+      await pool.closeAll();
     });
 
     it('another server at the address fails quietly; discard leaves no connection', async () => {
