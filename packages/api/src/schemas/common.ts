@@ -40,17 +40,48 @@ const plainString = (value: unknown): unknown => (typeof value === 'string' ? va
 const plainBoolean = (value: unknown): unknown => (typeof value === 'boolean' ? value : UNDECIDED);
 
 /**
+ * Which JSON primitives a schema passes through unchanged, as bits: a value of such a type is
+ * checked with one `typeof` in the loops below, no call at all (most of a listing's values).
+ */
+const AS_IS_STRING = 1;
+const AS_IS_NUMBER = 2;
+const AS_IS_BOOLEAN = 4;
+
+/** Where a schema made by {@link withFastPath} keeps its {@link AS_IS_STRING}-style bits. */
+const AS_IS = Symbol('as is');
+
+/** Whether `value` is of a type the `asIs` bits say passes unchanged (NaN never does). */
+function passesAsIs(asIs: number, value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return (asIs & AS_IS_STRING) !== 0;
+    case 'number':
+      return (asIs & AS_IS_NUMBER) !== 0 && !Number.isNaN(value);
+    case 'boolean':
+      return (asIs & AS_IS_BOOLEAN) !== 0;
+    default:
+      return false;
+  }
+}
+
+/**
  * The same schema, answering the inputs `fast` recognises without running its layers: `fast`
  * returns the output when it alone can decide an input is valid, and {@link UNDECIDED}
  * otherwise, in which case `schema` runs as before (so every other input gets exactly its checks
  * and messages). A listing of 1 000 executors holds about 100 000 values; through the layered
  * schemas (a dataset object per value) they cost 60-240 ms, through the fast checks a few.
+ * `asIs`: the primitive types `fast` returns unchanged (see {@link AS_IS_STRING}).
  */
-function withFastPath<TSchema extends v.GenericSchema>(schema: TSchema, fast: FastCheck): TSchema {
+function withFastPath<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  fast: FastCheck,
+  asIs = 0,
+): TSchema {
   const slow = schema['~run'].bind(schema);
   const faster: TSchema = {
     ...schema,
     [FAST]: fast,
+    [AS_IS]: asIs,
     '~run'(dataset, config) {
       if (!fastPathsOn) return slow(dataset, config);
       const output = fast(dataset.value, config);
@@ -70,20 +101,24 @@ function withFastPath<TSchema extends v.GenericSchema>(schema: TSchema, fast: Fa
   return faster;
 }
 
-/** The schema's own layers, as one value: its output, or {@link UNDECIDED} on any issue. */
-function runLayers(schema: v.GenericSchema, value: unknown, config: Config): unknown {
-  const dataset = schema['~run']({ value }, config);
-  return dataset.issues === undefined && dataset.typed ? dataset.value : UNDECIDED;
-}
-
 /** A plain `v.string()`/`v.number()`/`v.boolean()` (no pipe): a `typeof` check is all it does. */
 function isPlain(schema: v.GenericSchema, type: 'string' | 'number' | 'boolean'): boolean {
   return schema.type === type && !('pipe' in schema);
 }
 
+/** What a schema passes unchanged: its own bits, or those of a plain string/number/boolean. */
+function asIsOf(schema: v.GenericSchema): number {
+  const own = (schema as { [AS_IS]?: number })[AS_IS];
+  if (own !== undefined) return own;
+  if (isPlain(schema, 'string')) return AS_IS_STRING;
+  if (isPlain(schema, 'number')) return AS_IS_NUMBER;
+  if (isPlain(schema, 'boolean')) return AS_IS_BOOLEAN;
+  return 0;
+}
+
 /**
  * The fast check of any schema: its own when {@link withFastPath} made it, a `typeof` for plain
- * strings, numbers and booleans, an element-wise one for a plain array of such; else none.
+ * strings, numbers and booleans, an element-wise one for a plain array; else none.
  */
 function fastOf(schema: v.GenericSchema): FastCheck | undefined {
   const own = (schema as { [FAST]?: FastCheck })[FAST];
@@ -98,14 +133,28 @@ function fastOf(schema: v.GenericSchema): FastCheck | undefined {
   return undefined;
 }
 
-/** A value through `schema`: its fast check first, its layers when that cannot decide. */
-function checkerOf(schema: v.GenericSchema): FastCheck {
-  const fast = fastOf(schema);
-  if (!fast) return (value, config) => runLayers(schema, value, config);
-  return (value, config) => {
-    const output = fast(value, config);
-    return output === UNDECIDED ? runLayers(schema, value, config) : output;
-  };
+/** How the loops below check one value against a schema, taken apart once per schema. */
+interface Step {
+  schema: v.GenericSchema;
+  asIs: number;
+  fast: FastCheck | undefined;
+}
+
+function stepOf(schema: v.GenericSchema): Step {
+  return { schema, asIs: asIsOf(schema), fast: fastOf(schema) };
+}
+
+/**
+ * A value that did not pass as it is: the step's fast check, then its layers when that cannot
+ * decide. The output, or {@link UNDECIDED} when the layers report an issue.
+ */
+function checkSlower(step: Step, value: unknown, config: Config): unknown {
+  if (step.fast) {
+    const output = step.fast(value, config);
+    if (output !== UNDECIDED) return output;
+  }
+  const dataset = step.schema['~run']({ value }, config);
+  return dataset.issues === undefined && dataset.typed ? dataset.value : UNDECIDED;
 }
 
 /**
@@ -113,13 +162,14 @@ function checkerOf(schema: v.GenericSchema): FastCheck {
  * (the body was parsed for this call alone); a changed element gets a copy.
  */
 function arrayCheck(item: v.GenericSchema): FastCheck {
-  const check = checkerOf(item);
+  const step = stepOf(item);
   return (value, config) => {
     if (!Array.isArray(value)) return UNDECIDED;
     let output: unknown[] = value;
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
-      const checked = check(element, config);
+      if (passesAsIs(step.asIs, element)) continue;
+      const checked = checkSlower(step, element, config);
       if (checked === UNDECIDED) return UNDECIDED;
       if (checked !== element) {
         if (output === value) output = value.slice();
@@ -147,24 +197,25 @@ export function fastLooseObject<const TEntries extends v.ObjectEntries>(entries:
     const schema = entries[key] as v.GenericSchema;
     const absentOk =
       schema.type === 'optional' && !('default' in schema && schema.default !== undefined);
-    return { key, check: checkerOf(schema), absentOk };
+    return { key, absentOk, ...stepOf(schema) };
   });
   return withFastPath(v.looseObject(entries), (value, config) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return UNDECIDED;
     const input = value as Record<string, unknown>;
     for (const key of UNSAFE_KEYS) if (Object.hasOwn(input, key)) return UNDECIDED;
     let output = input;
-    for (const { key, check, absentOk } of fields) {
-      const had = input[key];
-      if (had === undefined && !(key in input)) {
-        if (absentOk) continue;
+    for (const field of fields) {
+      const had = input[field.key];
+      if (passesAsIs(field.asIs, had)) continue;
+      if (had === undefined && !(field.key in input)) {
+        if (field.absentOk) continue;
         return UNDECIDED;
       }
-      const checked = check(had, config);
+      const checked = checkSlower(field, had, config);
       if (checked === UNDECIDED) return UNDECIDED;
       if (checked !== had) {
         if (output === input) output = { ...input };
-        output[key] = checked;
+        output[field.key] = checked;
       }
     }
     return output;
@@ -175,6 +226,7 @@ export function fastLooseObject<const TEntries extends v.ObjectEntries>(entries:
 export const NumberLike = withFastPath(
   v.pipe(v.union([v.number(), v.pipe(v.string(), v.trim(), v.decimal())]), v.transform(Number)),
   plainNumber,
+  AS_IS_NUMBER,
 );
 
 /** A string, or a number/boolean that stands for one (e.g. environment values). */
@@ -186,9 +238,13 @@ export const StringLike = v.pipe(
 /**
  * Optional field: absent or `null` both become `undefined`. Those two, and values `plain` (by
  * default the inner schema's own fast check) accepts, skip the layers; anything else runs
- * through all of them.
+ * through all of them. `asIs`: the primitive types the inner schema passes unchanged.
  */
-export function opt<TSchema extends v.GenericSchema>(schema: TSchema, plain?: FastCheck) {
+export function opt<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  plain?: FastCheck,
+  asIs = asIsOf(schema),
+) {
   const inner = plain ?? fastOf(schema);
   return withFastPath(
     v.optional(
@@ -204,13 +260,16 @@ export function opt<TSchema extends v.GenericSchema>(schema: TSchema, plain?: Fa
       // What the transform does to an inner output of null.
       return output === UNDECIDED ? UNDECIDED : (output ?? undefined);
     },
+    asIs,
   );
 }
 
 /** A string or a number, kept as it came (CUDA versions arrive as either). */
 export const optStringOrNumber = () =>
-  opt(v.union([v.string(), v.number()]), (value) =>
-    typeof value === 'string' ? value : plainNumber(value),
+  opt(
+    v.union([v.string(), v.number()]),
+    (value) => (typeof value === 'string' ? value : plainNumber(value)),
+    AS_IS_STRING | AS_IS_NUMBER,
   );
 
 export const optString = () => opt(v.string(), plainString);
