@@ -1,21 +1,10 @@
+import { seededRandom } from '@lium/test-support/random';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ExecutorSchema, TemplateSchema } from '../src/index.ts';
 import { listOf, withoutFastPaths } from '../src/schemas/common.ts';
 import { formatIssuePath } from '../src/validate.ts';
 import { executor, template } from './fixtures.ts';
-
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a server might put anywhere: good values, nulls, numeric strings and wrong types. */
 const REPLACEMENTS: unknown[] = [
@@ -101,7 +90,7 @@ function outcome(schema: v.GenericSchema, body: unknown) {
 
 describe('the fast paths against the valibot schemas alone', () => {
   it('give the same model, or the same issues, on 400 executor listings of varied shape', () => {
-    const next = random(17);
+    const next = seededRandom(17);
     const list = listOf(ExecutorSchema);
     let failures = 0;
     for (let round = 0; round < 400; round++) {
