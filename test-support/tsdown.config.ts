@@ -6,7 +6,7 @@ import { defineConfig } from 'tsdown';
  * read every module from `src/` (the `source` condition and vitest.shared.ts's alias).
  */
 export default defineConfig({
-  entry: ['src/sshd.ts', 'src/keys.ts', 'src/http-server.ts'],
+  entry: ['src/sshd.ts', 'src/keys.ts', 'src/http-server.ts', 'src/random.ts'],
   format: 'esm',
   platform: 'node',
   target: 'node20.19',

@@ -6,18 +6,8 @@
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-
-/** A small seeded PRNG (mulberry32), so the same count gives the same shape. @param {number} seed */
-function prng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same count gives the same shape.
+import { seededRandom as prng } from '@lium/test-support/random';
 
 const TEXT = Buffer.from(
   'import torch\nfrom model import Net\n# epoch loss accuracy learning-rate checkpoint\n'.repeat(

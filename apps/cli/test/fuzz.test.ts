@@ -1,3 +1,4 @@
+import { seededRandom } from '@lium/test-support/random';
 import { describe, expect, it } from 'vitest';
 import { commandName, commands, GLOBAL_OPTIONS } from '../src/commands/index.ts';
 import { commandOptions } from '../src/completion.ts';
@@ -14,18 +15,6 @@ const RUNS = 1_200;
 const CONCURRENCY = 4;
 /** Per command line; the emulator's pods are ready at once, so real work is quick. */
 const TIME_LIMIT_MS = 20_000;
-
-/** mulberry32: small, seeded, good enough to pick words. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const TARGETS = ['1', '2', '1,2', '1-3', 'all', '0', '-1', '99', 'x', 'no-such-pod', '1:/root/'];
 const PATHS = ['./missing.txt', 'local.txt', './dir/', '1:/root/', 'all:/tmp/', '/etc/hostname'];
@@ -144,7 +133,7 @@ describe('fuzzed command lines', () => {
     // Give index-based commands something to resolve now and then.
     await world.lium(['ls', '--limit', '5']);
 
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const argvs = Array.from({ length: RUNS }, () => generate(next, shapes));
     const failures: string[] = [];
     const counts = new Map<number | 'hang', number>();

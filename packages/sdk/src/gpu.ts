@@ -18,6 +18,23 @@ const PATTERNS: readonly [RegExp, (m: RegExpExecArray) => string][] = [
  * (upper case; the rules above); the last word when no rule matches, `Unknown` when empty.
  */
 export function extractGpuModel(machineName: string): string {
+  let model = MODELS.get(machineName);
+  if (model === undefined) {
+    model = gpuModelOf(machineName);
+    // A listing names a few dozen machine types; the bound only guards a strange one.
+    if (MODELS.size >= 512) MODELS.clear();
+    MODELS.set(machineName, model);
+  }
+  return model;
+}
+
+/**
+ * {@link extractGpuModel}'s answers so far: a listing of 1 000 executors holds a few dozen
+ * machine names, so the patterns run a few dozen times, not 1 000.
+ */
+const MODELS = new Map<string, string>();
+
+function gpuModelOf(machineName: string): string {
   for (const [pattern, format] of PATTERNS) {
     const match = pattern.exec(machineName);
     if (match) return format(match).toUpperCase();

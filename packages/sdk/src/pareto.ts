@@ -23,11 +23,23 @@ interface Metrics {
 /** How many "more is better" figures a machine is compared on. */
 const MORE = 5;
 
+/** The figures of one machine in the packed array: price, then the five "more" figures. */
+const STRIDE = MORE + 1;
+
+/** What a machine is compared on, written at `at` of `into`: the price, then the five others. */
+function writeFigures(e: ExecutorInfo, into: Float64Array, at: number): void {
+  into[at] = e.pricePerGpuHour > 0 ? e.pricePerGpuHour : Number.POSITIVE_INFINITY;
+  into[at + 1] = e.downloadMbps ?? 0;
+  into[at + 2] = e.uploadMbps ?? 0;
+  into[at + 3] = e.specs.vramGb;
+  into[at + 4] = e.specs.ramGb;
+  into[at + 5] = e.specs.diskGb;
+}
+
 function metricsOf(e: ExecutorInfo): Metrics {
-  return {
-    price: e.pricePerGpuHour > 0 ? e.pricePerGpuHour : Number.POSITIVE_INFINITY,
-    more: [e.downloadMbps ?? 0, e.uploadMbps ?? 0, e.specs.vramGb, e.specs.ramGb, e.specs.diskGb],
-  };
+  const figures = new Float64Array(STRIDE);
+  writeFigures(e, figures, 0);
+  return { price: figures[0] as number, more: Array.from(figures.subarray(1)) };
 }
 
 /** Within 0.1 % counts as equal, so rounding in the API does not decide. */
@@ -53,23 +65,21 @@ function dominates(a: Metrics, b: Metrics): boolean {
 }
 
 /**
- * The figures of every machine in one flat array (price, then the five "more" figures), so the
- * hot comparison below reads numbers, not objects: `lium ls` runs it once, on cold code.
+ * The figures of every machine in one flat array, so the hot comparison below reads numbers,
+ * not objects: `lium ls` runs it once, on cold code, and one array is all it allocates.
  */
-function packedMetrics(metrics: readonly Metrics[]): Float64Array {
-  const packed = new Float64Array(metrics.length * (MORE + 1));
-  metrics.forEach((m, i) => {
-    const at = i * (MORE + 1);
-    packed[at] = m.price;
-    for (let k = 0; k < MORE; k++) packed[at + 1 + k] = m.more[k] ?? 0;
-  });
+function packedMetrics(executors: readonly ExecutorInfo[]): Float64Array {
+  const packed = new Float64Array(executors.length * STRIDE);
+  for (let i = 0; i < executors.length; i++) {
+    writeFigures(executors[i] as ExecutorInfo, packed, i * STRIDE);
+  }
   return packed;
 }
 
 /** {@link dominates} on packed figures: does machine `a` dominate machine `b`? */
 function dominatesPacked(packed: Float64Array, a: number, b: number): boolean {
-  const pa = a * (MORE + 1);
-  const pb = b * (MORE + 1);
+  const pa = a * STRIDE;
+  const pb = b * STRIDE;
   const priceA = packed[pa] as number;
   const priceB = packed[pb] as number;
   if (priceA > priceB + PRICE_EPS) return false;
@@ -92,31 +102,43 @@ function dominatesPacked(packed: Float64Array, a: number, b: number): boolean {
  * `lium ls`): in price order, a node dominated by an earlier candidate is out for good, so only
  * the few candidates left are then checked, each against the nodes no dearer than itself plus a
  * cent (a dearer node never dominates). Same verdicts as the pairwise definition (pareto.test.ts
- * compares both on random markets).
+ * compares both on random markets). Plain loops over the packed figures: no object or closure
+ * per node, since this runs once per process, mostly in the interpreter.
  */
 export function paretoFrontier(executors: readonly ExecutorInfo[]): boolean[] {
-  const metrics = executors.map(metricsOf);
-  const packed = packedMetrics(metrics);
-  const totals = metrics.map((m) => m.more.reduce((sum, value) => sum + value, 0));
-  const order = metrics
-    .map((_, i) => i)
-    .sort(
-      (i, j) =>
-        (metrics[i] as Metrics).price - (metrics[j] as Metrics).price ||
-        (totals[j] as number) - (totals[i] as number),
-    );
-  const candidates: number[] = [];
-  for (const i of order) {
-    if (!candidates.some((j) => dominatesPacked(packed, j, i))) candidates.push(i);
+  const n = executors.length;
+  const packed = packedMetrics(executors);
+  const totals = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 1; k <= MORE; k++) sum += packed[i * STRIDE + k] as number;
+    totals[i] = sum;
   }
-  const result = executors.map(() => false);
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort(
+    (i, j) =>
+      (packed[i * STRIDE] as number) - (packed[j * STRIDE] as number) ||
+      (totals[j] as number) - (totals[i] as number),
+  );
+  const candidates: number[] = [];
+  for (let at = 0; at < n; at++) {
+    const i = order[at] as number;
+    let dominated = false;
+    for (let c = 0; c < candidates.length && !dominated; c++) {
+      dominated = dominatesPacked(packed, candidates[c] as number, i);
+    }
+    if (!dominated) candidates.push(i);
+  }
+  const result: boolean[] = new Array(n).fill(false);
   for (const i of candidates) {
     if ((executors[i]?.downloadMbps ?? 0) < MIN_PARETO_DOWNLOAD_MBPS) continue;
-    const ceiling = (metrics[i] as Metrics).price + PRICE_EPS;
+    const ceiling = (packed[i * STRIDE] as number) + PRICE_EPS;
     let dominated = false;
-    for (const j of order) {
+    for (let at = 0; at < n; at++) {
+      const j = order[at] as number;
       // In price order: from here on every node is dearer by more than a cent.
-      if ((metrics[j] as Metrics).price > ceiling) break;
+      if ((packed[j * STRIDE] as number) > ceiling) break;
       if (j !== i && dominatesPacked(packed, j, i)) {
         dominated = true;
         break;

@@ -94,27 +94,33 @@ export function fitTable(
   const header = columns.map((column) => palette.bold(column.header));
   const lines = [header, ...rows];
   const cellWidths = naturalWidths(columns, lines);
-  const natural = columns.map((_, i) => Math.max(0, ...cellWidths.map((line) => line[i] ?? 0)));
+  const natural = columns.map(() => 0);
+  for (const line of cellWidths) {
+    for (let i = 0; i < natural.length; i++) natural[i] = Math.max(natural[i] ?? 0, line[i] ?? 0);
+  }
   const { widths, shown } = fit(columns, natural, maxWidth);
-  const text = lines
-    .map((cells, lineIndex) =>
-      columns
-        .flatMap((column, index) => {
-          if (!shown[index]) return [];
-          const width = widths[index] ?? 0;
-          let cell = cells[index] ?? '';
-          let cellWidth = cellWidths[lineIndex]?.[index] ?? 0;
-          if (cellWidth > width) {
-            cell = truncateToWidth(cell, width);
-            cellWidth = stringWidth(cell);
-          }
-          const padding = ' '.repeat(Math.max(0, width - cellWidth));
-          return [column.align === 'right' ? padding + cell : cell + padding];
-        })
-        .join(GAP)
-        .trimEnd(),
-    )
-    .join('\n');
+  // One string for the whole table, built cell by cell (no array per row or cell).
+  let text = '';
+  for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
+    const cells = lines[lineIndex] ?? [];
+    let line = '';
+    let first = true;
+    for (let index = 0; index < columns.length; index++) {
+      if (!shown[index]) continue;
+      const width = widths[index] ?? 0;
+      let cell = cells[index] ?? '';
+      let cellWidth = cellWidths[lineIndex]?.[index] ?? 0;
+      if (cellWidth > width) {
+        cell = truncateToWidth(cell, width);
+        cellWidth = stringWidth(cell);
+      }
+      const padding = ' '.repeat(Math.max(0, width - cellWidth));
+      if (!first) line += GAP;
+      first = false;
+      line += columns[index]?.align === 'right' ? padding + cell : cell + padding;
+    }
+    text += lineIndex === 0 ? line.trimEnd() : `\n${line.trimEnd()}`;
+  }
   return { text, hidden: columns.filter((_, i) => !shown[i]).map((column) => column.header) };
 }
 
