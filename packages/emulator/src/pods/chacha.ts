@@ -1,0 +1,161 @@
+import { createCipheriv, randomFillSync } from 'node:crypto';
+
+/**
+ * The pods' outbound `chacha20-poly1305@openssh.com`, cheaper per packet than ssh2 1.17's
+ * pure-JS fallback (used whenever its optional native binding is not built, as here).
+ *
+ * OpenSSH's clients pick this cipher first, so it carries every `sftp`/`scp` download from a
+ * pod. Per 32 KiB packet ssh2 creates three chacha20 ciphers (Poly1305 key, length, body),
+ * copies the body into its Poly1305 module's stack through emscripten's `cwrap`, and draws the
+ * padding from `randomFillSync` (a getpid(2) each). Here one cipher gives the Poly1305 key
+ * (block 0) and then the body (block 1 on), the body is copied once into a fixed region of the
+ * module's heap, and padding comes from a refilled random pool. The bytes on the wire are the
+ * same: PROTOCOL.chacha20poly1305 in OpenSSH's source.
+ */
+
+export interface Poly1305Module {
+  _malloc(size: number): number;
+  _poly1305_auth(
+    out: number,
+    first: number,
+    firstLen: number,
+    second: number,
+    secondLen: number,
+    key: number,
+  ): void;
+  HEAPU8: Uint8Array;
+}
+
+interface OutboundConfig {
+  outbound: {
+    seqno: number;
+    onWrite: (data: Buffer) => void;
+    cipherKey: Buffer;
+    cipherInfo: { sslName: string };
+  };
+}
+
+/** The largest packet ssh2 sends: its payloads stay under 256 KiB, plus header and padding. */
+const MAX_PACKET = 256 * 1024 + 64;
+const POOL_SIZE = 64 * 1024;
+const BLOCK = 64;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+
+/** Random bytes for packet padding, drawn from a pool refilled 64 KiB at a time. */
+class PaddingPool {
+  private pool = Buffer.allocUnsafe(POOL_SIZE);
+  private used = POOL_SIZE;
+  fill(target: Buffer, offset: number, length: number): void {
+    if (this.used + length > POOL_SIZE) {
+      randomFillSync(this.pool);
+      this.used = 0;
+    }
+    this.pool.copy(target, offset, this.used, this.used + length);
+    this.used += length;
+  }
+}
+
+/** One Poly1305 region in the module's heap: message, key and tag, reused for every packet. */
+class Poly1305 {
+  private readonly message: number;
+  private readonly key: number;
+  private readonly tag: number;
+  constructor(private readonly wasm: Poly1305Module) {
+    this.message = wasm._malloc(MAX_PACKET + 4);
+    this.key = wasm._malloc(32);
+    this.tag = wasm._malloc(16);
+    if (!this.message || !this.key || !this.tag) throw new Error('poly1305: out of memory');
+  }
+  /** The tag over `length` (4 bytes) then `body`, keyed by the first 32 bytes of `key`. */
+  tagOf(length: Buffer, body: Buffer, key: Buffer): Buffer {
+    if (body.length > MAX_PACKET) throw new Error('poly1305: packet too large');
+    const heap = this.wasm.HEAPU8;
+    heap.set(length, this.message);
+    heap.set(body, this.message + 4);
+    heap.set(key.subarray(0, 32), this.key);
+    this.wasm._poly1305_auth(this.tag, this.message, 4, this.message + 4, body.length, this.key);
+    return Buffer.from(heap.slice(this.tag, this.tag + 16));
+  }
+}
+
+export class ChaChaPolyCipher {
+  outSeqno: number;
+  private readonly onWrite: (data: Buffer) => void;
+  private readonly mainKey: Buffer;
+  private readonly lengthKey: Buffer;
+  private readonly iv = Buffer.alloc(16);
+  private dead = false;
+  constructor(
+    config: OutboundConfig,
+    private readonly poly: Poly1305,
+    private readonly padding: PaddingPool,
+  ) {
+    const out = config.outbound;
+    this.outSeqno = out.seqno;
+    this.onWrite = out.onWrite;
+    this.mainKey = Buffer.from(out.cipherKey.subarray(0, 32));
+    this.lengthKey = Buffer.from(out.cipherKey.subarray(32, 64));
+  }
+  free(): void {
+    this.dead = true;
+  }
+  /** A packet for `payloadLen` bytes at offset 5, length and padding filled in (as ssh2's). */
+  allocPacket(payloadLen: number): Buffer {
+    let packetLen = 4 + 1 + payloadLen;
+    let padLen = 8 - ((packetLen - 4) & 7);
+    if (padLen < 4) padLen += 8;
+    packetLen += padLen;
+    const packet = Buffer.allocUnsafe(packetLen);
+    packet.writeUInt32BE(packetLen - 4, 0);
+    packet[4] = padLen;
+    this.padding.fill(packet, 5 + payloadLen, padLen);
+    return packet;
+  }
+  encrypt(packet: Buffer): void {
+    if (this.dead) return;
+    // The nonce is the sequence number (big-endian, 64 bits); block counter 0.
+    this.iv.writeUInt32BE(this.outSeqno, 12);
+    const length = createCipheriv('chacha20', this.lengthKey, this.iv).update(
+      packet.subarray(0, 4),
+    );
+    const main = createCipheriv('chacha20', this.mainKey, this.iv);
+    const polyKey = main.update(ZERO_BLOCK);
+    const body = main.update(packet.subarray(4));
+    const tag = this.poly.tagOf(length, body, polyKey);
+    this.onWrite(length);
+    this.onWrite(body);
+    this.onWrite(tag);
+    this.outSeqno = (this.outSeqno + 1) >>> 0;
+  }
+}
+
+interface CryptoExports {
+  bindingAvailable: boolean;
+  init: Promise<void>;
+  createCipher: (config: OutboundConfig) => unknown;
+}
+
+/**
+ * Makes ssh2's crypto module (the pods' private copy, before the rest of ssh2 reads it) build
+ * the cipher above for chacha20-poly1305 when ssh2 has no native binding. `loadPoly1305` gives
+ * the emscripten Poly1305 module ssh2 ships; `init` waits for it as ssh2 waits for its own.
+ */
+export function useFastChaCha(
+  crypto: CryptoExports,
+  loadPoly1305: () => Promise<Poly1305Module>,
+): void {
+  if (crypto.bindingAvailable) return;
+  const original = crypto.createCipher;
+  const padding = new PaddingPool();
+  let poly: Poly1305 | undefined;
+  crypto.init = Promise.all([
+    crypto.init,
+    loadPoly1305().then((wasm) => {
+      poly = new Poly1305(wasm);
+    }),
+  ]).then(() => undefined);
+  crypto.createCipher = (config) =>
+    config.outbound.cipherInfo.sslName === 'chacha20' && poly
+      ? new ChaChaPolyCipher(config, poly, padding)
+      : original(config);
+}
