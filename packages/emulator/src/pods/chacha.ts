@@ -8,9 +8,10 @@ import { createCipheriv, randomFillSync } from 'node:crypto';
  * pod. Per 32 KiB packet ssh2 creates three chacha20 ciphers (Poly1305 key, length, body),
  * copies the body into its Poly1305 module's stack through emscripten's `cwrap`, and draws the
  * padding from `randomFillSync` (a getpid(2) each). Here one cipher gives the Poly1305 key
- * (block 0) and then the body (block 1 on), the body is copied once into a fixed region of the
- * module's heap, and padding comes from a refilled random pool. The bytes on the wire are the
- * same: PROTOCOL.chacha20poly1305 in OpenSSH's source.
+ * (block 0) and then the body (block 1 on), the 4 length bytes come from one ChaCha20 block
+ * computed in JS (cheaper than a cipher object for 4 bytes), the body is copied once into a
+ * fixed region of the module's heap, and padding comes from a refilled random pool. The bytes
+ * on the wire are the same: PROTOCOL.chacha20poly1305 in OpenSSH's source.
  */
 
 export interface Poly1305Module {
@@ -78,11 +79,140 @@ class Poly1305 {
   }
 }
 
+/**
+ * Word 0 of the ChaCha20 block (RFC 8439, 20 rounds) for `key` (8 little-endian words), block
+ * counter 0 and the 64-bit nonce OpenSSH uses: the sequence number, big-endian. Its 4 bytes,
+ * little-endian, are the keystream that encrypts a packet's length.
+ */
+export function firstKeystreamWord(key: Uint32Array, seqno: number): number {
+  const k = key;
+  // The nonce's last 4 bytes hold the sequence number big-endian; the state reads them LE.
+  const n3 =
+    (seqno >>> 24) | ((seqno >>> 8) & 0xff00) | ((seqno << 8) & 0xff0000) | (seqno << 24) | 0;
+  let x0 = 0x61707865;
+  let x1 = 0x3320646e;
+  let x2 = 0x79622d32;
+  let x3 = 0x6b206574;
+  let x4 = k[0] as number;
+  let x5 = k[1] as number;
+  let x6 = k[2] as number;
+  let x7 = k[3] as number;
+  let x8 = k[4] as number;
+  let x9 = k[5] as number;
+  let x10 = k[6] as number;
+  let x11 = k[7] as number;
+  let x12 = 0;
+  let x13 = 0;
+  let x14 = 0;
+  let x15 = n3;
+  for (let round = 0; round < 10; round += 1) {
+    // Columns.
+    x0 = (x0 + x4) | 0;
+    x12 ^= x0;
+    x12 = (x12 << 16) | (x12 >>> 16);
+    x8 = (x8 + x12) | 0;
+    x4 ^= x8;
+    x4 = (x4 << 12) | (x4 >>> 20);
+    x0 = (x0 + x4) | 0;
+    x12 ^= x0;
+    x12 = (x12 << 8) | (x12 >>> 24);
+    x8 = (x8 + x12) | 0;
+    x4 ^= x8;
+    x4 = (x4 << 7) | (x4 >>> 25);
+    x1 = (x1 + x5) | 0;
+    x13 ^= x1;
+    x13 = (x13 << 16) | (x13 >>> 16);
+    x9 = (x9 + x13) | 0;
+    x5 ^= x9;
+    x5 = (x5 << 12) | (x5 >>> 20);
+    x1 = (x1 + x5) | 0;
+    x13 ^= x1;
+    x13 = (x13 << 8) | (x13 >>> 24);
+    x9 = (x9 + x13) | 0;
+    x5 ^= x9;
+    x5 = (x5 << 7) | (x5 >>> 25);
+    x2 = (x2 + x6) | 0;
+    x14 ^= x2;
+    x14 = (x14 << 16) | (x14 >>> 16);
+    x10 = (x10 + x14) | 0;
+    x6 ^= x10;
+    x6 = (x6 << 12) | (x6 >>> 20);
+    x2 = (x2 + x6) | 0;
+    x14 ^= x2;
+    x14 = (x14 << 8) | (x14 >>> 24);
+    x10 = (x10 + x14) | 0;
+    x6 ^= x10;
+    x6 = (x6 << 7) | (x6 >>> 25);
+    x3 = (x3 + x7) | 0;
+    x15 ^= x3;
+    x15 = (x15 << 16) | (x15 >>> 16);
+    x11 = (x11 + x15) | 0;
+    x7 ^= x11;
+    x7 = (x7 << 12) | (x7 >>> 20);
+    x3 = (x3 + x7) | 0;
+    x15 ^= x3;
+    x15 = (x15 << 8) | (x15 >>> 24);
+    x11 = (x11 + x15) | 0;
+    x7 ^= x11;
+    x7 = (x7 << 7) | (x7 >>> 25);
+    // Diagonals.
+    x0 = (x0 + x5) | 0;
+    x15 ^= x0;
+    x15 = (x15 << 16) | (x15 >>> 16);
+    x10 = (x10 + x15) | 0;
+    x5 ^= x10;
+    x5 = (x5 << 12) | (x5 >>> 20);
+    x0 = (x0 + x5) | 0;
+    x15 ^= x0;
+    x15 = (x15 << 8) | (x15 >>> 24);
+    x10 = (x10 + x15) | 0;
+    x5 ^= x10;
+    x5 = (x5 << 7) | (x5 >>> 25);
+    x1 = (x1 + x6) | 0;
+    x12 ^= x1;
+    x12 = (x12 << 16) | (x12 >>> 16);
+    x11 = (x11 + x12) | 0;
+    x6 ^= x11;
+    x6 = (x6 << 12) | (x6 >>> 20);
+    x1 = (x1 + x6) | 0;
+    x12 ^= x1;
+    x12 = (x12 << 8) | (x12 >>> 24);
+    x11 = (x11 + x12) | 0;
+    x6 ^= x11;
+    x6 = (x6 << 7) | (x6 >>> 25);
+    x2 = (x2 + x7) | 0;
+    x13 ^= x2;
+    x13 = (x13 << 16) | (x13 >>> 16);
+    x8 = (x8 + x13) | 0;
+    x7 ^= x8;
+    x7 = (x7 << 12) | (x7 >>> 20);
+    x2 = (x2 + x7) | 0;
+    x13 ^= x2;
+    x13 = (x13 << 8) | (x13 >>> 24);
+    x8 = (x8 + x13) | 0;
+    x7 ^= x8;
+    x7 = (x7 << 7) | (x7 >>> 25);
+    x3 = (x3 + x4) | 0;
+    x14 ^= x3;
+    x14 = (x14 << 16) | (x14 >>> 16);
+    x9 = (x9 + x14) | 0;
+    x4 ^= x9;
+    x4 = (x4 << 12) | (x4 >>> 20);
+    x3 = (x3 + x4) | 0;
+    x14 ^= x3;
+    x14 = (x14 << 8) | (x14 >>> 24);
+    x9 = (x9 + x14) | 0;
+    x4 ^= x9;
+    x4 = (x4 << 7) | (x4 >>> 25);
+  }
+  return (x0 + 0x61707865) | 0;
+}
+
 export class ChaChaPolyCipher {
   outSeqno: number;
   private readonly onWrite: (data: Buffer) => void;
   private readonly mainKey: Buffer;
-  private readonly lengthKey: Buffer;
+  private readonly lengthKey: Uint32Array;
   private readonly iv = Buffer.alloc(16);
   private dead = false;
   constructor(
@@ -94,7 +224,8 @@ export class ChaChaPolyCipher {
     this.outSeqno = out.seqno;
     this.onWrite = out.onWrite;
     this.mainKey = Buffer.from(out.cipherKey.subarray(0, 32));
-    this.lengthKey = Buffer.from(out.cipherKey.subarray(32, 64));
+    const lengthKey = out.cipherKey.subarray(32, 64);
+    this.lengthKey = Uint32Array.from({ length: 8 }, (_, i) => lengthKey.readUInt32LE(4 * i));
   }
   free(): void {
     this.dead = true;
@@ -115,9 +246,8 @@ export class ChaChaPolyCipher {
     if (this.dead) return;
     // The nonce is the sequence number (big-endian, 64 bits); block counter 0.
     this.iv.writeUInt32BE(this.outSeqno, 12);
-    const length = createCipheriv('chacha20', this.lengthKey, this.iv).update(
-      packet.subarray(0, 4),
-    );
+    const length = Buffer.allocUnsafe(4);
+    length.writeInt32LE(packet.readInt32LE(0) ^ firstKeystreamWord(this.lengthKey, this.outSeqno));
     const main = createCipheriv('chacha20', this.mainKey, this.iv);
     const polyKey = main.update(ZERO_BLOCK);
     const body = main.update(packet.subarray(4));
