@@ -39,6 +39,8 @@ interface OutboundConfig {
 /** The largest packet ssh2 sends: its payloads stay under 256 KiB, plus header and padding. */
 const MAX_PACKET = 256 * 1024 + 64;
 const POOL_SIZE = 64 * 1024;
+/** Room for the largest channel packet OpenSSH's clients take (32 KiB of data) and its header. */
+const SPARE_SIZE = 32 * 1024 + 64;
 const BLOCK = 64;
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
@@ -75,7 +77,7 @@ class Poly1305 {
     heap.set(body, this.message + 4);
     heap.set(key.subarray(0, 32), this.key);
     this.wasm._poly1305_auth(this.tag, this.message, 4, this.message + 4, body.length, this.key);
-    return Buffer.from(heap.slice(this.tag, this.tag + 16));
+    return Buffer.from(heap.subarray(this.tag, this.tag + 16));
   }
 }
 
@@ -215,6 +217,13 @@ export class ChaChaPolyCipher {
   private readonly lengthKey: Uint32Array;
   private readonly iv = Buffer.alloc(16);
   private dead = false;
+  /**
+   * One packet buffer lent by allocPacket and taken back by encrypt, which leaves nothing of it
+   * referenced (its output is new buffers): most packets cost no allocation. While it is out, as
+   * when a packet is allocated and another is made before the first is sent, packets are new.
+   */
+  private spare = Buffer.allocUnsafeSlow(SPARE_SIZE);
+  private spareLent = false;
   constructor(
     config: OutboundConfig,
     private readonly poly: Poly1305,
@@ -236,7 +245,11 @@ export class ChaChaPolyCipher {
     let padLen = 8 - ((packetLen - 4) & 7);
     if (padLen < 4) padLen += 8;
     packetLen += padLen;
-    const packet = Buffer.allocUnsafe(packetLen);
+    let packet: Buffer;
+    if (!this.spareLent && packetLen <= SPARE_SIZE) {
+      this.spareLent = true;
+      packet = this.spare.subarray(0, packetLen);
+    } else packet = Buffer.allocUnsafe(packetLen);
     packet.writeUInt32BE(packetLen - 4, 0);
     packet[4] = padLen;
     this.padding.fill(packet, 5 + payloadLen, padLen);
@@ -256,6 +269,7 @@ export class ChaChaPolyCipher {
     this.onWrite(body);
     this.onWrite(tag);
     this.outSeqno = (this.outSeqno + 1) >>> 0;
+    if (packet.buffer === this.spare.buffer) this.spareLent = false;
   }
 }
 

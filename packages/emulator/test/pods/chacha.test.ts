@@ -64,14 +64,33 @@ describe.skipIf(reference.bindingAvailable)('the pods’ chacha20-poly1305', () 
       expect(padding).toBeGreaterThanOrEqual(4);
       expect(5 + size + padding).toBe(packet.length);
       randomBytes(size).copy(packet, 5);
-      ours.cipher.encrypt(Buffer.from(packet));
       theirs.cipher.encrypt(Buffer.from(packet));
+      ours.cipher.encrypt(packet);
       const wire = ours.wire();
       expect(wire.length).toBe(packet.length + 16);
       expect(wire.equals(theirs.wire())).toBe(true);
     }
     expect(ours.cipher.outSeqno).toBe(theirs.cipher.outSeqno);
     expect(ours.cipher.outSeqno).toBe(8);
+  });
+
+  it('keeps a packet intact when another is allocated before it is sent', async () => {
+    await reference.init;
+    const crypto = await fastCrypto();
+    const key = randomBytes(64);
+    const ours = cipherOf(crypto, key, 7);
+    const theirs = cipherOf(reference, key, 7);
+    for (let round = 0; round < 3; round += 1) {
+      const first = ours.cipher.allocPacket(1000);
+      const second = ours.cipher.allocPacket(2000);
+      randomBytes(1000).copy(first, 5);
+      randomBytes(2000).copy(second, 5);
+      const copies = [Buffer.from(first), Buffer.from(second)];
+      ours.cipher.encrypt(first);
+      ours.cipher.encrypt(second);
+      for (const copy of copies) theirs.cipher.encrypt(copy);
+      expect(ours.wire().equals(theirs.wire())).toBe(true);
+    }
   });
 
   it('pads with fresh random bytes, not a repeating pattern', async () => {
