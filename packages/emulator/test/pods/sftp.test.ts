@@ -73,6 +73,35 @@ describe('pod sftp', () => {
     ).toBe(sum);
   });
 
+  it('answers 64 outstanding READs (as OpenSSH sftp sends them) in order, a short tail, then EOF', async () => {
+    const chunk = 32 * 1024;
+    const data = randomBytes(64 * chunk - 100);
+    await writeFile(join(f.dir, 'reads.bin'), data);
+    await call((cb) => sftp.fastPut(join(f.dir, 'reads.bin'), '/root/reads.bin', cb));
+    const handle = await call<Buffer>((cb) => sftp.open('/root/reads.bin', 'r', cb));
+    const answered: number[] = [];
+    const reads = Array.from({ length: 64 }, (_, i) => {
+      const buf = Buffer.alloc(chunk);
+      return new Promise<Buffer>((resolve, reject) =>
+        sftp.read(handle, buf, 0, chunk, i * chunk, (err, bytesRead) => {
+          answered.push(i);
+          if (err) reject(err);
+          else resolve(buf.subarray(0, bytesRead));
+        }),
+      );
+    });
+    const got = await Promise.all(reads);
+    expect(answered).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(got.at(-1)?.length).toBe(chunk - 100);
+    expect(Buffer.concat(got).equals(data)).toBe(true);
+    // ssh2's client reports the EOF status of a READ as 0 bytes read, without an error.
+    const atEof = await call<number>((cb) =>
+      sftp.read(handle, Buffer.alloc(chunk), 0, chunk, data.length, cb),
+    );
+    expect(atEof).toBe(0);
+    await call((cb) => sftp.close(handle, cb));
+  });
+
   it('supports stat, setstat (chmod, utimes), readdir, rename, symlinks, mkdir and removal', async () => {
     await call((cb) => sftp.mkdir('/root/dir', cb));
     await call((cb) => sftp.writeFile('/root/dir/a', 'A', cb));

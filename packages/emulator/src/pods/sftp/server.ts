@@ -22,7 +22,14 @@ import type { Attributes, FileEntry, InputAttributes, SFTPWrapper } from 'ssh2';
 import ssh2 from '../ssh2.ts';
 import { longName } from './long-name.ts';
 import { type PodFs, PodFsError, type ResolvedPath } from './pod-fs.ts';
-import { announceExtensions, sendExitStatus, sendExtendedReply, uint64s } from './wire.ts';
+import {
+  announceExtensions,
+  DATA_HEADER,
+  sendData,
+  sendExitStatus,
+  sendExtendedReply,
+  uint64s,
+} from './wire.ts';
 
 const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
 
@@ -165,10 +172,11 @@ export function serveSftp(sftp: SFTPWrapper, fs: PodFs, onLog: (line: string) =>
   sftp.on('READ', (reqid, handle, offset, length) =>
     run(reqid, () => {
       const { fd } = fileOf(handle);
-      const buf = Buffer.allocUnsafe(Math.min(length, MAX_READ));
-      const bytesRead = readSync(fd, buf, 0, buf.length, offset);
+      const wanted = Math.min(length, MAX_READ);
+      const packet = Buffer.allocUnsafe(DATA_HEADER + wanted);
+      const bytesRead = readSync(fd, packet, DATA_HEADER, wanted, offset);
       if (bytesRead === 0) sftp.status(reqid, STATUS_CODE.EOF);
-      else sftp.data(reqid, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      else sendData(sftp, reqid, packet, bytesRead);
     }),
   );
   sftp.on('WRITE', (reqid, handle, offset, data) =>

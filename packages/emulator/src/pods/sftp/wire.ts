@@ -23,6 +23,7 @@ interface RawSftp {
 const raw = (sftp: SFTPWrapper): RawSftp => sftp as unknown as RawSftp;
 
 const VERSION = 2;
+const DATA = 103;
 const EXTENDED_REPLY = 201;
 
 /** ssh2's fixed answer to INIT: length 5, VERSION, version 3. */
@@ -80,6 +81,23 @@ export function sendExtendedReply(sftp: SFTPWrapper, reqid: number, body: Buffer
   packet.writeUInt32BE(reqid, 5);
   body.copy(packet, 9);
   sendOrQueue(raw(sftp), packet);
+}
+
+/** Where a DATA answer's bytes start in its packet: length, type, request id, data length. */
+export const DATA_HEADER = 13;
+
+/**
+ * Sends `SSH_FXP_DATA` for `reqid` whose `length` bytes already sit at `DATA_HEADER` in
+ * `packet` (read there straight from the file, so they are not copied once more, as ssh2's
+ * `sftp.data()` copies them). Same output queue as every other answer, so the order is kept.
+ */
+export function sendData(sftp: SFTPWrapper, reqid: number, packet: Buffer, length: number): void {
+  packet.writeUInt32BE(DATA_HEADER - 4 + length, 0);
+  packet[4] = DATA;
+  packet.writeUInt32BE(reqid, 5);
+  packet.writeUInt32BE(length, 9);
+  const end = DATA_HEADER + length;
+  sendOrQueue(raw(sftp), end === packet.length ? packet : packet.subarray(0, end));
 }
 
 /**
