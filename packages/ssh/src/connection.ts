@@ -16,6 +16,7 @@ import {
   SshTargetError,
 } from './errors.ts';
 import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
+import { connectCoalescing } from './coalescing-socket.ts';
 import { Limiter } from './limiter.ts';
 import { mapSsh2Error } from './map-error.ts';
 import { Client } from './ssh2-client.ts';
@@ -253,7 +254,9 @@ export class SshConnection {
       client.on('error', fail);
       client.once('close', onEarlyClose);
       try {
-        client.connect(config);
+        // Our own socket, so the packets ssh2 writes in one tick leave in one writev.
+        const sock = connectCoalescing({ host: target.host, port: target.port });
+        client.connect({ ...config, sock });
         // ssh2 leaves Nagle's algorithm on; with delayed ACKs it stalls every small request
         // (measured on loopback: SFTP download 26 -> 86-145 MiB/s, one exec 230 -> 140 ms).
         client.setNoDelay(true);
