@@ -115,7 +115,10 @@ export function rsyncArgs(
   dest: string,
   rsyncPath?: string,
 ) {
-  const args = ['-a', '-8', '--info=progress2', `--out-format=${OUT_PREFIX}%i|%b|%n`];
+  const args = ['-a', '-8', `--out-format=${OUT_PREFIX}%i|%b|%n`];
+  // Progress lines only for someone who reads them: on 10 000 small files they are half of
+  // rsync's output (1.1 MB, 20 000 lines) and half of the parsing here.
+  if (options.onProgress) args.push('--info=progress2');
   args.push('-e', remoteShell);
   if (rsyncPath !== undefined) args.push(`--rsync-path=${rsyncPath}`);
   if (options.compress) args.push('-z');
