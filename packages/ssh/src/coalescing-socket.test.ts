@@ -4,7 +4,9 @@ import { connectCoalescing } from './coalescing-socket.ts';
 
 describe('connectCoalescing (one writev per tick)', () => {
   let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  afterEach(
+    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  );
 
   /** A loopback server that collects what one connection sends until it ends. */
   function sink(): Promise<{ port: number; received: Promise<Buffer> }> {

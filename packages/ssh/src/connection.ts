@@ -8,6 +8,7 @@ import type {
   SFTPWrapper,
 } from 'ssh2';
 import type { ResolvedAuth } from './auth.ts';
+import { connectCoalescing } from './coalescing-socket.ts';
 import {
   LiumSshError,
   SshAbortError,
@@ -16,7 +17,6 @@ import {
   SshTargetError,
 } from './errors.ts';
 import { fingerprint, type KnownHostsStore } from './known-hosts.ts';
-import { connectCoalescing } from './coalescing-socket.ts';
 import { Limiter } from './limiter.ts';
 import { mapSsh2Error } from './map-error.ts';
 import { Client } from './ssh2-client.ts';

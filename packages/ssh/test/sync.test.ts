@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSshd } from '@lium/test-support/sshd';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SshHostKeyMismatchError, type SyncOptions, type TransferProgress } from '../src/index.ts';
 import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
 
@@ -258,7 +258,10 @@ describe.skipIf(sshdSkip !== undefined)('sync method selection', () => {
     const pinFile = pool.knownHostsPath('pod-moved');
     // The pin as it would read had the pod been reached at another port before.
     const pinned = await readFile(pinFile, 'utf8');
-    await writeFile(pinFile, pinned.replace(`[${f.sshd.host}]:${f.sshd.port}`, `[${f.sshd.host}]:1`));
+    await writeFile(
+      pinFile,
+      pinned.replace(`[${f.sshd.host}]:${f.sshd.port}`, `[${f.sshd.host}]:1`),
+    );
     await pool.closeAll();
     const local = join(f.tmp, 'moved');
     await write(local, { 'z.txt': 'z' });
