@@ -26,7 +26,7 @@ export interface SyncOptions {
    * known_hosts file and no user config; otherwise, or when `ssh` fails to connect, `pool`: a
    * helper that tunnels through the pool's ssh2 connection (no OpenSSH client needed). `ssh`
    * moves the data as fast as `rsync -e ssh` does; through the pool every byte also passes two
-   * Node processes (measured: about 1.5 s more CPU per 100 MiB on the first sync).
+   * Node processes (measured: 1.1 s more client CPU on a first sync of 10 000 files, 114 MiB).
    */
   transport?: 'auto' | 'pool' | undefined;
   /** Called with the bytes moved so far while it runs. */
