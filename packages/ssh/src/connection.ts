@@ -9,6 +9,7 @@ import type {
   SFTPWrapper,
 } from 'ssh2';
 import type { ResolvedAuth } from './auth.ts';
+import { coalesceWrites, connectCoalescing } from './coalescing-socket.ts';
 import {
   LiumSshError,
   SshAbortError,
@@ -267,10 +268,15 @@ export class SshConnection {
       client.on('error', fail);
       client.once('close', onEarlyClose);
       try {
+        // Our own socket (or the one opened before ssh2 loaded), so the packets ssh2 writes in
+        // one tick leave in one writev.
         const early = settings.socket;
-        if (early && !early.destroyed) config.sock = early;
-        else early?.destroy();
-        client.connect(config);
+        const sock =
+          early && !early.destroyed
+            ? coalesceWrites(early)
+            : connectCoalescing({ host: target.host, port: target.port });
+        if (early && sock !== early) early.destroy();
+        client.connect({ ...config, sock });
         // ssh2 leaves Nagle's algorithm on; with delayed ACKs it stalls every small request
         // (measured on loopback: SFTP download 26 -> 86-145 MiB/s, one exec 230 -> 140 ms).
         client.setNoDelay(true);

@@ -10,8 +10,16 @@ import { type ForwardOptions, forwardPort, type PortForward } from './forward.ts
 import { type DynamicForwardOptions, forwardDynamic } from './forward-dynamic.ts';
 import { forwardRemote, type RemoteForward, type RemoteForwardOptions } from './forward-remote.ts';
 import { KnownHostsStore } from './known-hosts.ts';
-import { hasSystemSsh, ptyShell, runSystemSsh, type ShellOptions, systemSshArgs } from './shell.ts';
+import {
+  hasSystemSsh,
+  ptyShell,
+  runSystemSsh,
+  type ShellOptions,
+  systemSshArgs,
+  systemSshOptions,
+} from './shell.ts';
 import { sync } from './sync.ts';
+import { hasLocalRsync, type SystemSshShell } from './sync-rsync.ts';
 import type { SyncOptions, SyncResult } from './sync-types.ts';
 import { assertTarget, type SshTarget, targetKey } from './target.ts';
 import { download, type TransferOptions, type TransferResult, upload } from './transfer.ts';
@@ -246,12 +254,66 @@ export class SshPool {
   }
 
   /**
-   * Syncs a directory (or file) with rsync tunnelled through this pool's connection, or over
-   * SFTP where rsync is missing on either end; `result.method` says which ran.
+   * Syncs a directory (or file) with rsync, or over SFTP where rsync is missing on either end;
+   * `result.method` says which ran. rsync's remote shell is OpenSSH's `ssh` with this pool's key
+   * and pinned known_hosts file when it can use them, else a tunnel through this pool's connection
+   * (see {@link SyncOptions.transport}).
    */
   async sync(target: SshTarget, options: SyncOptions): Promise<SyncResult> {
-    const connection = await this.connection(target);
-    return connection.use(() => sync(connection, options));
+    assertTarget(target);
+    const systemSsh = await this.#rsyncSystemSsh(target, options);
+    let connection: SshConnection | undefined;
+    const link = {
+      target,
+      systemSsh,
+      connection: async () => {
+        connection ??= await this.connection(target);
+        return connection;
+      },
+    };
+    if (systemSsh !== undefined) return sync(link, options);
+    const opened = await link.connection();
+    return opened.use(() => sync(link, options));
+  }
+
+  /**
+   * OpenSSH's `ssh` for rsync's `-e`, when it is installed and can authenticate as this pool
+   * does without a prompt (a key file without a passphrase, or an ssh-agent) and the host key is
+   * pinned (a first sync pins it through the pooled connection first). Undefined otherwise.
+   */
+  async #rsyncSystemSsh(
+    target: SshTarget,
+    options: SyncOptions,
+  ): Promise<SystemSshShell | undefined> {
+    if (options.method === 'sftp' || options.transport === 'pool') return undefined;
+    const o = this.#options;
+    if (o.privateKey !== undefined || o.passphrase !== undefined) return undefined;
+    const agent = o.agent ?? process.env.SSH_AUTH_SOCK;
+    if (o.privateKeyPath === undefined && !agent) return undefined;
+    const [rsync, ssh] = await Promise.all([hasLocalRsync(), hasSystemSsh()]);
+    if (!rsync || !ssh) return undefined;
+    const checked = o.hostKeyCheck !== 'off';
+    if (checked && (await this.knownHosts.pinnedKeyTypes(target)).length === 0) {
+      await this.connection(target); // pins the host key on first use
+    }
+    const settings = this.#settings({});
+    const args = [
+      '-F',
+      '/dev/null',
+      ...systemSshOptions(target, {
+        privateKeyPath: o.privateKeyPath,
+        knownHostsPath: checked ? this.knownHosts.pathFor(target) : undefined,
+      }),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ConnectTimeout=${Math.max(1, Math.ceil(settings.connectTimeoutMs / 1000))}`,
+      '-o',
+      `ServerAliveInterval=${Math.max(1, Math.ceil(settings.keepaliveIntervalMs / 1000))}`,
+      '-o',
+      `ServerAliveCountMax=${settings.keepaliveCountMax}`,
+    ];
+    return { args, env: agent ? { SSH_AUTH_SOCK: agent } : {} };
   }
 
   /**

@@ -29,7 +29,7 @@ function frame(type: 1 | 2 | 3, payload: Buffer): Buffer {
 }
 
 /** rsync splits `-e` on spaces and honours quotes; quote words that need it. */
-function rsyncWord(word: string): string {
+export function rsyncWord(word: string): string {
   if (!/[\s'"]/.test(word)) return word;
   if (!word.includes('"')) return `"${word}"`;
   if (!word.includes("'")) return `'${word}'`;

@@ -26,6 +26,15 @@ export interface SystemSshSettings {
  * against the pinned file; nothing is written to ~/.ssh/known_hosts).
  */
 export function systemSshArgs(target: SshTarget, settings: SystemSshSettings): string[] {
+  return [
+    ...systemSshOptions(target, settings),
+    ...(settings.extra ?? []),
+    `${target.user}@${target.host}`,
+  ];
+}
+
+/** The options of {@link systemSshArgs}: port, key and host-key pin, without the destination. */
+export function systemSshOptions(target: SshTarget, settings: SystemSshSettings): string[] {
   const args = ['-p', String(target.port)];
   if (settings.privateKeyPath) args.push('-i', settings.privateKeyPath, '-o', 'IdentitiesOnly=yes');
   if (settings.knownHostsPath) {
@@ -45,7 +54,6 @@ export function systemSshArgs(target: SshTarget, settings: SystemSshSettings): s
       'LogLevel=ERROR',
     );
   }
-  args.push(...(settings.extra ?? []), `${target.user}@${target.host}`);
   return args;
 }
 

@@ -3,6 +3,7 @@ import { chmod, mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises';
 import { basename, join, posix, sep } from 'node:path';
 import type { SshConnection } from './connection.ts';
 import { isLiumSshError, SshAbortError, SshTransferError } from './errors.ts';
+import { FlushBehind } from './flush-behind.ts';
 import { localTempPath, tempSiblingName, walkLocal } from './local-fs.ts';
 import { ProgressTracker, type TransferProgress } from './progress.ts';
 import { isMissing, RemoteFs, resolveRemotePath } from './remote-fs.ts';
@@ -220,6 +221,7 @@ async function downloadFile(
   const temp = localTempPath(job.dest);
   const handle = await remote.open(job.source, 'r');
   let local: Awaited<ReturnType<typeof open>> | undefined;
+  let flush: FlushBehind | undefined;
   try {
     local = await open(
       temp,
@@ -227,6 +229,8 @@ async function downloadFile(
       0o600,
     );
     const file = local;
+    const flusher = new FlushBehind(file);
+    flush = flusher;
     await copyChunks(
       job,
       tracker,
@@ -236,11 +240,13 @@ async function downloadFile(
         read: (buffer, length, position) => remote.read(handle, buffer, length, position),
         write: async (buffer, length, position) => {
           await file.write(buffer, 0, length, position);
+          flusher.wrote(length);
         },
       },
       remote.requestLimits().read,
     );
-    await file.sync();
+    // Durable before the rename: most of it already reached the disk while it was written.
+    await flusher.finish();
     await file.close();
     local = undefined;
     const written = await stat(temp);
@@ -252,6 +258,7 @@ async function downloadFile(
     throwIfAborted(options.signal);
     await rename(temp, job.dest);
   } catch (error) {
+    await flush?.settle();
     await local?.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;

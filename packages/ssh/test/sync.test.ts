@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startSshd } from '@lium/test-support/sshd';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncOptions, TransferProgress } from '../src/index.ts';
+import { SshHostKeyMismatchError, type SyncOptions, type TransferProgress } from '../src/index.ts';
 import { type SshdFixture, sshdFixture, sshdSkip } from './helpers.ts';
 
 async function tree(root: string, prefix = ''): Promise<string[]> {
@@ -23,9 +24,12 @@ async function write(root: string, files: Record<string, string>) {
   }
 }
 
-describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
+// rsync over OpenSSH's ssh (the default transport), rsync through the pooled connection, SFTP.
+describe.skipIf(sshdSkip !== undefined).each(['rsync', 'rsync-pool', 'sftp'] as const)(
   'sync (%s) against OpenSSH sshd',
-  (method) => {
+  (mode) => {
+    const method = mode === 'sftp' ? 'sftp' : 'rsync';
+    const transport = mode === 'rsync-pool' ? 'pool' : 'auto';
     let f: SshdFixture;
     let local: string;
     let remote: string;
@@ -34,13 +38,13 @@ describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
     });
     afterAll(() => f?.close());
     beforeEach(async () => {
-      local = join(f.tmp, `local-${method}`);
-      remote = join(f.tmp, `remote-${method}`);
+      local = join(f.tmp, `local-${mode}`);
+      remote = join(f.tmp, `remote-${mode}`);
       await rm(local, { recursive: true, force: true });
       await rm(remote, { recursive: true, force: true });
     });
-    const run = (options: Omit<SyncOptions, 'method'>) =>
-      f.pool.sync(f.target, { ...options, method });
+    const run = (options: Omit<SyncOptions, 'method' | 'transport'>) =>
+      f.pool.sync(f.target, { ...options, method, transport });
 
     it('syncs a tree up with delete and exclude, and reports what it did', async () => {
       await write(local, {
@@ -120,7 +124,7 @@ describe.skipIf(sshdSkip !== undefined).each(['rsync', 'sftp'] as const)(
       const into = await run({ source: join(local, 'one.bin'), dest: remote, direction: 'up' });
       expect(into.transferred).toEqual(['one.bin']);
       expect(await readFile(join(remote, 'one.bin'), 'utf8')).toBe('payload');
-      const renamed = join(f.tmp, `renamed-${method}`, 'copy.bin');
+      const renamed = join(f.tmp, `renamed-${mode}`, 'copy.bin');
       await run({ source: join(remote, 'one.bin'), dest: renamed, direction: 'down' });
       expect(await readFile(renamed, 'utf8')).toBe('payload');
       await expect(
@@ -212,8 +216,29 @@ describe.skipIf(sshdSkip !== undefined)('sync method selection', () => {
     await expect.poll(() => connection.limiter.active, { timeout: 10_000 }).toBe(0);
   });
 
-  it('rsync runs through the pooled connection: no extra SSH login', async () => {
-    const before = ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
+  const logins = async () => ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
+
+  it('rsync runs OpenSSH ssh with the pool key and pin: one login of its own', async () => {
+    const pool = f.newPool();
+    await pool.exec(f.target, 'true'); // pins the host key
+    const before = await logins();
+    const local = join(f.tmp, 'via-ssh');
+    await write(local, { 'y.txt': 'y' });
+    const result = await pool.sync(f.target, {
+      source: local,
+      dest: join(f.tmp, 'via-ssh-remote'),
+      direction: 'up',
+      method: 'rsync',
+    });
+    expect(result).toMatchObject({ method: 'rsync', transferred: ['y.txt'] });
+    expect(await readFile(join(f.tmp, 'via-ssh-remote', 'y.txt'), 'utf8')).toBe('y');
+    // One more login: OpenSSH's own, beside the pool's open connection.
+    expect(await logins()).toBe(before + 1);
+  });
+
+  it('transport "pool" runs rsync through the pooled connection: no extra SSH login', async () => {
+    await f.pool.exec(f.target, 'true');
+    const before = await logins();
     const local = join(f.tmp, 'one-login');
     await write(local, { 'y.txt': 'y' });
     await f.pool.sync(f.target, {
@@ -221,8 +246,51 @@ describe.skipIf(sshdSkip !== undefined)('sync method selection', () => {
       dest: join(f.tmp, 'one-login-remote'),
       direction: 'up',
       method: 'rsync',
+      transport: 'pool',
     });
-    const after = ((await f.sshd.log()).match(/Accepted publickey/g) ?? []).length;
-    expect(after).toBe(before);
+    expect(await logins()).toBe(before);
+  });
+
+  it('when ssh refuses the pin (the pod moved), the pooled connection syncs and re-pins', async () => {
+    const pool = f.newPool();
+    const target = { ...f.target, hostKeyId: 'pod-moved' };
+    await pool.exec(target, 'true');
+    const pinFile = pool.knownHostsPath('pod-moved');
+    // The pin as it would read had the pod been reached at another port before.
+    const pinned = await readFile(pinFile, 'utf8');
+    await writeFile(
+      pinFile,
+      pinned.replace(`[${f.sshd.host}]:${f.sshd.port}`, `[${f.sshd.host}]:1`),
+    );
+    await pool.closeAll();
+    const local = join(f.tmp, 'moved');
+    await write(local, { 'z.txt': 'z' });
+    const result = await pool.sync(target, {
+      source: local,
+      dest: join(f.tmp, 'moved-remote'),
+      direction: 'up',
+    });
+    expect(result).toMatchObject({ method: 'rsync', transferred: ['z.txt'] });
+    expect(await readFile(join(f.tmp, 'moved-remote', 'z.txt'), 'utf8')).toBe('z');
+    // The pooled connection matched the key and added the current address, for ssh next time.
+    expect(await readFile(pinFile, 'utf8')).toContain(`[${f.sshd.host}]:${f.sshd.port}`);
+  });
+
+  it('a changed host key stops the sync with the typed mismatch error', async () => {
+    const other = await startSshd();
+    try {
+      const pool = f.newPool();
+      await pool.exec(f.target, 'true'); // pins pod-1's key
+      const moved = { host: other.host, port: other.port, user: other.user, hostKeyId: 'pod-1' };
+      const local = join(f.tmp, 'mismatch');
+      await write(local, { 'm.txt': 'm' });
+      const error = await pool
+        .sync(moved, { source: local, dest: join(f.tmp, 'mismatch-remote'), direction: 'up' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SshHostKeyMismatchError);
+      expect(await stat(join(f.tmp, 'mismatch-remote')).catch(() => undefined)).toBeUndefined();
+    } finally {
+      await other.stop();
+    }
   });
 });
