@@ -134,11 +134,9 @@ describe.each(setups)('pod exec (sandbox $sandbox, supervisor $supervisor)', (se
 
   // The shim loads POSIX only in pty mode, for this path (tcgetpgrp on the pod's tty).
   it.runIf(shim)('ends a command on a pty when a signal arrives, supervisor intact', async () => {
-    const { channel, result, untilStdout } = await openExec(
-      client,
-      'echo ready; exec sleep 30',
-      { pty: { rows: 24, cols: 80, term: 'xterm' } },
-    );
+    const { channel, result, untilStdout } = await openExec(client, 'echo ready; exec sleep 30', {
+      pty: { rows: 24, cols: 80, term: 'xterm' },
+    });
     await untilStdout('ready');
     channel.signal('INT');
     const out = await result;
