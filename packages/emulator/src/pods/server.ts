@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Connection, SFTPWrapper } from 'ssh2';
+import { coalesceWrites } from './coalesce.ts';
 import { cutAfterBytes, type PodFaults } from './faults.ts';
 import { forwardTcp } from './forward.ts';
 import { AuthorizedKeys, generateHostKey, publicKeyLine, serverHostKey } from './keys.ts';
@@ -173,6 +174,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
+    coalesceWrites(socket);
     cutAfterBytes(socket, () => faults);
     ssh.injectSocket(socket);
   });
