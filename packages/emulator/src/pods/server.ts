@@ -6,7 +6,7 @@ import type { Connection, SFTPWrapper } from 'ssh2';
 import { coalesceWrites } from './coalesce.ts';
 import { cutAfterBytes, type PodFaults } from './faults.ts';
 import { forwardTcp } from './forward.ts';
-import { AuthorizedKeys, generateHostKey, parseHostKey, publicKeyLine } from './keys.ts';
+import { AuthorizedKeys, generateHostKey, publicKeyLine, serverHostKey } from './keys.ts';
 import { forEachLine } from './lines.ts';
 import { type CommandSpec, hasPerl, launchCommand, type PodProcess } from './process.ts';
 import {
@@ -85,7 +85,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
   await chmod(join(dataDir, 'tmp'), 0o1777);
 
   const hostKey = options.hostKey ?? generateHostKey();
-  parseHostKey(hostKey);
+  const parsedHostKey = serverHostKey(hostKey);
   const hostPublicKey = publicKeyLine(hostKey);
   const authorized = new AuthorizedKeys(options.authorizedKeys);
   const onLog = options.onLog ?? (() => {});
@@ -137,7 +137,7 @@ export async function startPodServer(options: PodServerOptions): Promise<PodServ
     },
   };
 
-  const ssh = new SshServer({ hostKeys: [hostKey] }, (client) => {
+  const ssh = new SshServer({ hostKeys: [{ key: parsedHostKey }] }, (client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
     // A client that drops its connection (paramiko, which the official Python client uses,

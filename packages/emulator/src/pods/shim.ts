@@ -16,34 +16,54 @@
  * File descriptors on entry: 3 = control socket, 4/5/6 = the command's stdin/stdout/stderr.
  * They are not bwrap's own stdio, so bwrap's monitor process does not hold the output pipes
  * open after the command is done. argv: `perl -e SHIM <plain|pty> <program> [args…]`.
+ *
+ * It runs once per command, so its start-up is the pod's per-exec cost: the plain path loads no
+ * module at all. `use POSIX ()` alone costs ~17 ms of CPU, Fcntl ~4 ms and Config ~6 ms, where
+ * Perl's own start is ~4 ms (measured on the bench machine, bench/findings.md, session 5). So
+ * the fds are moved with Perl's own `open` (reopening STDIN/STDOUT/STDERR keeps fds 0/1/2), the
+ * numeric constants are written out (F_SETFD 2, FD_CLOEXEC 1 and WNOHANG 1 are the same on
+ * Linux and macOS), prctl's syscall number comes from Node's `process.arch` (the same machine
+ * as /usr/bin/perl) instead of Perl's Config, and only pty mode loads POSIX (tcgetpgrp, the
+ * open flags of the tty). `use strict` is left out too (~1 ms); a test compiles the source
+ * under `-Mstrict -Mwarnings`.
  */
+/** prctl(2)'s syscall number on Linux, by Node's `process.arch`; none elsewhere. */
+const PRCTL_SYSCALL: Readonly<Partial<Record<string, number>>> = { x64: 157, arm64: 167 };
+
+export function prctlSyscall(
+  platform: string = process.platform,
+  arch: string = process.arch,
+): number | undefined {
+  return platform === 'linux' ? PRCTL_SYSCALL[arch] : undefined;
+}
+
+const prctl = prctlSyscall();
+
 export const SHIM_SOURCE = String.raw`
-use strict;
-use POSIX ();
-use Fcntl qw(F_SETFD FD_CLOEXEC O_RDWR O_NOCTTY);
 my $mode = shift @ARGV;
-open(my $ctl, '+<&=', 3) or POSIX::_exit(125);
-fcntl($ctl, F_SETFD, FD_CLOEXEC);
+open(my $ctl, '+<&=', 3) or exit 125;
+fcntl($ctl, 2, 1);
+open(my $in, '<&=', 4) or exit 125;
+open(my $out, '>&=', 5) or exit 125;
+open(my $err, '>&=', 6) or exit 125;
+require POSIX if $mode eq 'pty';
 $SIG{$_} = 'IGNORE' for qw(HUP INT QUIT TERM PIPE USR1 USR2 ALRM);
 $SIG{CHLD} = sub {};
 # Outside a pid namespace, become a subreaper (prctl PR_SET_CHILD_SUBREAPER) so background
 # jobs stay ours to wait for and to kill.
-if ($$ != 1) {
-  require Config;
-  my $nr = { 'x86_64' => 157, 'aarch64' => 167 }->{(split /-/, $Config::Config{archname})[0]};
-  syscall($nr, 36, 1, 0, 0, 0) if defined $nr;
-}
+my $prctl = ${prctl ?? 'undef'};
+syscall($prctl, 36, 1, 0, 0, 0) if $$ != 1 && defined $prctl;
 my $child = fork();
-if (!defined $child) { syswrite($ctl, "spawn-failed $!\n"); POSIX::_exit(125); }
+if (!defined $child) { syswrite($ctl, "spawn-failed $!\n"); exit 125; }
 if ($child == 0) {
   $SIG{$_} = 'DEFAULT' for qw(HUP INT QUIT TERM PIPE USR1 USR2 ALRM CHLD);
-  POSIX::dup2(4, 0); POSIX::dup2(5, 1); POSIX::dup2(6, 2);
-  POSIX::close($_) for 3 .. 6;
+  open(STDIN, '<&', $in); open(STDOUT, '>&', $out); open(STDERR, '>&', $err);
+  close($_) for $ctl, $in, $out, $err;
   { exec { $ARGV[0] } @ARGV; }
   syswrite(STDERR, "$ARGV[0]: $!\n");
-  POSIX::_exit(127);
+  exit 127;
 }
-POSIX::close($_) for 4 .. 6;
+close($_) for $in, $out, $err;
 sub pty_path {
   my $pid = $child;
   if (open(my $fh, '<', "/proc/$child/task/$child/children")) {
@@ -62,7 +82,7 @@ sub with_pty {
   my ($code) = @_;
   my $path = pty_path();
   return 0 unless defined $path;
-  sysopen(my $tty, $path, O_RDWR | O_NOCTTY) or return 0;
+  sysopen(my $tty, $path, POSIX::O_RDWR() | POSIX::O_NOCTTY()) or return 0;
   return $code->($tty);
 }
 sub handle_line {
@@ -82,7 +102,7 @@ sub handle_line {
 my ($reported, $buf, $ctl_open) = (0, '', 1);
 while (1) {
   my $pid;
-  while (($pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+  while (($pid = waitpid(-1, 1)) > 0) { # WNOHANG
     next unless $pid == $child && !$reported;
     my $st = $?;
     my $msg = ($st & 127) ? sprintf("signal %d %d\n", $st & 127, ($st & 128) ? 1 : 0) : sprintf("exit %d\n", $st >> 8);
@@ -98,5 +118,5 @@ while (1) {
   if (!$got) { $ctl_open = 0; next; }
   while ($buf =~ s/^([^\n]*)\n//) { handle_line($1); }
 }
-POSIX::_exit(0);
+exit 0;
 `;

@@ -132,6 +132,18 @@ describe.each(setups)('pod exec (sandbox $sandbox, supervisor $supervisor)', (se
     expect(out).toMatch(/^\/dev\/pts\/\d+\n30 100\nxterm-256color\nwaiting\n40 120\n$/);
   });
 
+  // The shim loads POSIX only in pty mode, for this path (tcgetpgrp on the pod's tty).
+  it.runIf(shim)('ends a command on a pty when a signal arrives, supervisor intact', async () => {
+    const { channel, result, untilStdout } = await openExec(client, 'echo ready; exec sleep 30', {
+      pty: { rows: 24, cols: 80, term: 'xterm' },
+    });
+    await untilStdout('ready');
+    channel.signal('INT');
+    const out = await result;
+    expect(out.stdout.toString()).toBe('ready\r\n');
+    expect(out.stderr.toString()).not.toMatch(/lium emulator|Undefined subroutine|line \d+/);
+  });
+
   it('runs an interactive shell', async () => {
     const { channel, result } = await new Promise<OpenedExec>((resolve, reject) =>
       client.shell({ rows: 24, cols: 80, term: 'dumb' }, (err, ch) =>
