@@ -9,6 +9,7 @@
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startSshRewritingProxy } from '../lib/api-proxy.mjs';
 import { startEmulatorProcess } from '../lib/emulator.mjs';
 import { startBenchSshd } from '../lib/openssh.mjs';
@@ -20,6 +21,7 @@ import { median } from '../lib/stats.mjs';
 import { cliHome, tempDir } from '../lib/workspace.mjs';
 
 const LATENCY_MS = 100;
+const coldExecWorker = fileURLToPath(new URL('../workers/ssh2-cold-exec.mjs', import.meta.url));
 const BASELINE = 'cold `ssh -i KEY -p PORT root@HOST true`, same pod';
 
 export const specs = [
@@ -38,6 +40,15 @@ export const specs = [
     unit: 'ms',
     direction: /** @type {const} */ ('lower'),
     limit: 1.15,
+  },
+  {
+    id: 'P7f',
+    what: `lium exec 1 true, API +${LATENCY_MS} ms per request, real sshd pod, against a bare Node ssh2 client`,
+    baseline:
+      'workers/ssh2-cold-exec.mjs: node, ssh2 client alone, connect, exec true, exit (no API, no pinning), same pod',
+    unit: 'ms',
+    direction: /** @type {const} */ ('lower'),
+    limit: 1.25,
   },
 ];
 
@@ -131,10 +142,17 @@ export async function measure(ctx) {
         run(node, [liumBin, 'exec', '1', 'true'], { env: variant.env });
       commands[`${name}:huid`] = () =>
         run(node, [liumBin, 'exec', pod.huid, 'true'], { env: variant.env });
+      if (name === 'sshd') {
+        // The Node floor: what any Node client pays for a cold exec on this pod (row P7f).
+        const floorArgs = [coldExecWorker, '127.0.0.1', String(variant.port), variant.user];
+        const floorEnv = { ...variant.env, BENCH_KEY: user.key.privateKeyPath };
+        await runOk(node, floorArgs, { env: floorEnv });
+        commands[`${name}:node`] = () => run(node, floorArgs, { env: floorEnv });
+      }
     }
     ctx.log(`P7: pod ${pod.huid}, sshd on ${sshd.port}, emulator pod on ${emulatorPort}`);
     const times = await interleave(commands, ctx.quick ? 5 : 15);
-    return Object.keys(variants).map((name, i) => {
+    const results = Object.keys(variants).map((name, i) => {
       const [ours, ssh, huid] = ['lium', 'ssh', 'huid'].map(
         (kind) => times[`${name}:${kind}`] ?? [],
       );
@@ -146,6 +164,17 @@ export async function measure(ctx) {
         note: `lium exec ${pod.huid} true (no remembered address: API first, then SSH, as before the preconnect) ${median(huid ?? []).toFixed(0)} ms = ${(median(huid ?? []) / median(ssh ?? [])).toFixed(2)}× ssh; the API answers each request ${LATENCY_MS} ms late.`,
       });
     });
+    const floor = times['sshd:node'] ?? [];
+    const sshdSsh = times['sshd:ssh'] ?? [];
+    results.push(
+      ratioRow({
+        .../** @type {(typeof specs)[0]} */ (specs[2]),
+        samples: times['sshd:lium'] ?? [],
+        baselineSamples: floor,
+        note: `the bare Node client alone is ${(median(floor) / median(sshdSsh)).toFixed(2)}× cold ssh (${median(floor).toFixed(0)} against ${median(sshdSsh).toFixed(0)} ms): Node's start, ssh2's load and a JavaScript handshake, which no Node client avoids; \`node -e 0\` is P1's baseline.`,
+      }),
+    );
+    return results;
   } finally {
     await proxy?.stop();
     await emulator.stop();
