@@ -1,19 +1,10 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { type Emulator, startEmulator } from '@lium/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from './built-cli.ts';
+import { type BuiltResult, ensureBuilt, runBuilt } from './built-cli.ts';
 import { makeSandbox, type Sandbox } from './helpers.ts';
-
-const bin = join(fileURLToPath(new URL('..', import.meta.url)), 'bin', 'lium.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * What a cold command loads on its critical path (bench P6, P7): Node's `fetch` costs undici's
@@ -25,22 +16,12 @@ describe('the modules a cold lium command loads (the built lium)', () => {
   let sandbox: Sandbox;
   let probe = '';
 
-  const lium = (args: string[], withProbe = false): Promise<Run> =>
-    new Promise((resolve) => {
-      const nodeArgs = withProbe ? ['--import', pathToFileURL(probe).href] : [];
-      execFile(
-        process.execPath,
-        [...nodeArgs, bin, ...args],
-        {
-          cwd: sandbox.dir,
-          timeout: 60_000,
-          env: { ...sandbox.env, LIUM_API_KEY: emulator.apiKey, LIUM_BASE_URL: emulator.baseUrl },
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
+  const lium = (args: string[], withProbe = false): Promise<BuiltResult> =>
+    runBuilt(args, {
+      ...sandbox.env,
+      LIUM_API_KEY: emulator.apiKey,
+      LIUM_BASE_URL: emulator.baseUrl,
+      ...(withProbe ? { NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` } : {}),
     });
 
   /** The probe's report: the built-in modules and the ssh2 files the process loaded. */
@@ -63,7 +44,7 @@ describe('the modules a cold lium command loads (the built lium)', () => {
         "process.on('exit', () => {",
         "  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));",
         "  const ssh2 = Object.keys(require.cache).filter((p) => p.includes('/ssh2/lib/')).map((p) => p.replace(/.*\\/ssh2\\/lib\\//, ''));",
-        '  process.stderr.write(`loaded: ${JSON.stringify({ builtins, ssh2 })}\\n`);',
+        "  process.stderr.write('loaded: ' + JSON.stringify({ builtins, ssh2 }) + '\\n');",
         '});',
       ].join('\n'),
     );
