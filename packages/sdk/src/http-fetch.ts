@@ -89,7 +89,8 @@ async function send(target: URL, attempt: Attempt): Promise<IncomingMessage> {
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
   return new Promise((resolve, reject) => {
     const request = http.request(target, { method, headers, signal }, resolve);
-    request.once('error', reject);
+    // `on`, not `once`: a second error (an abort after a failed write) must not go uncaught.
+    request.on('error', reject);
     request.end(body);
   });
 }

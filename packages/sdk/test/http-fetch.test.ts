@@ -91,6 +91,11 @@ describe('nodeHttpFetch (the SDK default transport over node:http)', () => {
         res.write('data: {"log":"one"}\n');
         setTimeout(() => res.end('data: {"log":"two"}\n'), 50);
       },
+      '/reset': (_req, res) => {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        setTimeout(() => res.socket?.destroy(), 20);
+      },
       '/drip': (_req, res) => {
         res.writeHead(200);
         res.write('partial');
@@ -228,6 +233,12 @@ describe('nodeHttpFetch (the SDK default transport over node:http)', () => {
     const text = response.text();
     setTimeout(() => controller.abort(new Error('stop')), 50);
     await expect(text).rejects.toThrow();
+  });
+
+  it('keeps a connection reset that comes before the body is read for the reader, not the process', async () => {
+    const response = await get(`${server.url}/reset`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(response.text()).rejects.toThrow();
   });
 
   it('fails with the system error code when nothing listens', async () => {
