@@ -310,21 +310,26 @@ describe('port forwards', () => {
         url = forwards[0]?.url ?? '';
       },
     });
-    await expect.poll(() => url, { timeout: 10_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const body = await expect
-      .poll(
-        async () => {
-          try {
-            return await (await fetch(`${url}/`)).status;
-          } catch {
-            return 0;
-          }
-        },
-        { timeout: 15_000, interval: 200 },
-      )
-      .toBe(200);
-    void body;
-    controller.abort();
+    // Awaited below; when a poll fails first (a slow machine, then the retry), the forward must
+    // still close and its later rejection must not surface as an unhandled one.
+    held.catch(() => undefined);
+    try {
+      await expect.poll(() => url, { timeout: 10_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      await expect
+        .poll(
+          async () => {
+            try {
+              return await (await fetch(`${url}/`)).status;
+            } catch {
+              return 0;
+            }
+          },
+          { timeout: 15_000, interval: 200 },
+        )
+        .toBe(200);
+    } finally {
+      controller.abort();
+    }
     const forwards = await held;
     const port = forwards[0]?.localPort ?? 0;
     // Closed: nothing listens there any more.
