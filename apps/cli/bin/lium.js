@@ -36,7 +36,10 @@ if (args.length === 1 && args[0] === '--version') {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else {
-  // Node >= 22.1 can cache the compiled bundle between runs; older versions simply skip it.
-  require('node:module').enableCompileCache?.();
+  // Compiled code is cached between runs: by Node itself from 22.1 (all modules), else by
+  // compile-cache.js (the CommonJS dependencies, ssh2 above all).
+  const nodeModule = require('node:module');
+  if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
+  else require('./compile-cache.js').enableCompileCache(process.env);
   import('../dist/main.js').then((cli) => cli.main());
 }

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Emulator, startEmulator } from '@lium/emulator';
@@ -80,4 +81,33 @@ describe('the modules a cold lium command loads (the built lium)', () => {
     expect(ssh2).not.toContain('server.js');
     expect(ssh2).not.toContain('keygen.js');
   });
+
+  // Node >= 22.1 caches compiled code itself (module.enableCompileCache); on Node 20 the bin's
+  // compile-cache.js caches the CommonJS files, ssh2's above all.
+  it.skipIf(typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function')(
+    'a cold exec compiles ssh2 from the code cache the previous one wrote (Node 20)',
+    async () => {
+      const dir = join(
+        sandbox.home,
+        '.cache',
+        'lium',
+        'compile-cache',
+        `${process.version}-${process.arch}`,
+      );
+      expect((await lium(['exec', '1', 'true'])).code).toBe(0);
+      const written = new Map(
+        readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]),
+      );
+      // ssh2's client and its protocol files, each under the SHA-1 of its source.
+      expect(written.size).toBeGreaterThanOrEqual(15);
+      expect([...written.keys()].every((name) => /^[0-9a-f]{40}$/.test(name))).toBe(true);
+      const again = await lium(['exec', '1', 'echo', 'cached-ok']);
+      expect(again.stdout).toBe('cached-ok\n');
+      // Every entry was accepted: a rejected one would have been written anew.
+      const after = new Map(
+        readdirSync(dir).map((name) => [name, statSync(join(dir, name)).mtimeMs]),
+      );
+      expect(after).toEqual(written);
+    },
+  );
 });
