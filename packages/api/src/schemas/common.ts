@@ -272,9 +272,14 @@ export const optStringOrNumber = () =>
     AS_IS_STRING | AS_IS_NUMBER,
   );
 
-export const optString = () => opt(v.string(), plainString);
-export const optNumber = () => opt(NumberLike, plainNumber);
-export const optBoolean = () => opt(v.boolean(), plainBoolean);
+// One instance each, shared by every field that uses it: a schema holds no state, and the
+// listings' ~200 optional fields would otherwise build ~200 of them at every start.
+const OPT_STRING = opt(v.string(), plainString);
+const OPT_NUMBER = opt(NumberLike, plainNumber);
+const OPT_BOOLEAN = opt(v.boolean(), plainBoolean);
+export const optString = () => OPT_STRING;
+export const optNumber = () => OPT_NUMBER;
+export const optBoolean = () => OPT_BOOLEAN;
 
 /**
  * A list the server sends either as a plain array or wrapped as `{"items": [...]}` (restore and
