@@ -27,10 +27,11 @@ const MAX_ENTRIES = 512;
 
 /** The cache directory, created 0700 if missing; undefined when it is not safely ours. */
 function cacheDirectory(env) {
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  if (!path.isAbsolute(base)) return undefined;
-  const dir = path.join(base, 'lium', 'compile-cache', `${process.version}-${process.arch}`);
   try {
+    // (os.homedir() throws where there is no HOME and no passwd entry.)
+    const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+    if (!path.isAbsolute(base)) return undefined;
+    const dir = path.join(base, 'lium', 'compile-cache', `${process.version}-${process.arch}`);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stat = fs.lstatSync(dir);
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
