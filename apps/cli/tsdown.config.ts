@@ -5,6 +5,11 @@ import { defineConfig } from 'tsdown';
 
 const fastStringWidth = fileURLToPath(new URL('./src/output/string-width.ts', import.meta.url));
 const sourceDir = fileURLToPath(new URL('./src/', import.meta.url));
+/** Modules yargs' ESM build imports, replaced in our bundle by lighter ones of the same behaviour. */
+const yargsShims: Record<string, string> = {
+  assert: fileURLToPath(new URL('./src/bundle-shims/yargs-assert.ts', import.meta.url)),
+  'escalade/sync': fileURLToPath(new URL('./src/bundle-shims/no-find-up.ts', import.meta.url)),
+};
 
 /** The widths `lium --help` wraps at: 80 off a terminal, 100 on one at least that wide. */
 const HELP_WIDTHS = [80, 100];
@@ -102,6 +107,15 @@ export default defineConfig({
           return fastStringWidth;
         }
         return null;
+      },
+    },
+    {
+      // node:assert (~5 ms to load) and a walk from the cwd up to `/` at every start: see
+      // src/bundle-shims/.
+      name: 'lium-yargs-shims',
+      resolveId(source: string, importer: string | undefined) {
+        const shim = yargsShims[source];
+        return shim && importer && /[\\/]yargs@/.test(importer) ? shim : null;
       },
     },
   ],
