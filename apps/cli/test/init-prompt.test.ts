@@ -18,7 +18,9 @@ describe('lium init, as people get it wrong', () => {
     });
     await run.waitFor('API key');
     run.type('wrong-key-1\r');
-    await run.waitFor('try again (2 tries left)');
+    // Typed once the new prompt is active (◆): keys typed before it takes the terminal raw
+    // reach it through the line discipline, Enter as a newline it does not take for Enter.
+    await run.waitFor(/try again \(2 tries left\)[\s\S]*◆\s+Lium API key/);
     run.type(`${world.emulator.apiKey}\r`);
     const { code } = await run.done;
     const shown = plain(run.output());
