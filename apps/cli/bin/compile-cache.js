@@ -16,11 +16,8 @@
 'use strict';
 
 const Module = require('node:module');
-const vm = require('node:vm');
 const fs = require('node:fs');
 const path = require('node:path');
-const os = require('node:os');
-const crypto = require('node:crypto');
 
 /** At most this many cached files; past it the directory is emptied and refilled as used. */
 const MAX_ENTRIES = 512;
@@ -29,7 +26,7 @@ const MAX_ENTRIES = 512;
 function cacheDirectory(env) {
   try {
     // (os.homedir() throws where there is no HOME and no passwd entry.)
-    const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+    const base = env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache');
     if (!path.isAbsolute(base)) return undefined;
     const dir = path.join(base, 'lium', 'compile-cache', `${process.version}-${process.arch}`);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -69,25 +66,35 @@ function writeWhole(file, data) {
 
 /**
  * Caches the code of CommonJS modules under node_modules from here on. Returns counters for
- * tests (`hits`: compiled from the cache; `misses`: compiled from source, cached at exit), or
- * undefined when the cache is off or has no usable directory.
+ * tests (`dir`: the cache directory once a module needed it, undefined when none is usable;
+ * `hits`: compiled from the cache; `misses`: compiled from source, cached at exit), or
+ * undefined when the cache is turned off.
  */
 function enableCompileCache(env) {
   if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   // Node's own compile step also checks policy manifests and pauses for --inspect-brk.
   const options = `${process.execArgv.join(' ')} ${env.NODE_OPTIONS || ''}`;
   if (/--(experimental-policy|inspect-brk)/.test(options)) return undefined;
-  const dir = cacheDirectory(env);
-  if (dir === undefined) return undefined;
-  const stats = { dir, hits: 0, misses: 0 };
+  const stats = { dir: undefined, hits: 0, misses: 0 };
   const toWrite = [];
   const original = Module.prototype._compile;
-  const dynamicImport = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  // Set up on the first CommonJS dependency: a command that loads none (`lium ls`) pays nothing.
+  let ready = false;
+  let vm;
+  let crypto;
   Module.prototype._compile = function compileWithCache(content, filename, format, ...rest) {
     const plain = format === undefined || format === 'commonjs';
     if (!plain || typeof content !== 'string' || !/[\\/]node_modules[\\/]/.test(filename)) {
       return original.call(this, content, filename, format, ...rest);
     }
+    if (!ready) {
+      ready = true;
+      stats.dir = cacheDirectory(env);
+      vm = require('node:vm');
+      crypto = require('node:crypto');
+    }
+    const dir = stats.dir;
+    if (dir === undefined) return original.call(this, content, filename, format, ...rest);
     const file = path.join(dir, crypto.createHash('sha1').update(content).digest('hex'));
     let cachedData;
     try {
@@ -98,7 +105,7 @@ function enableCompileCache(env) {
       script = new vm.Script(Module.wrap(content), {
         filename,
         cachedData,
-        importModuleDynamically: dynamicImport,
+        importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
       });
     } catch {
       // Not plain CommonJS (ES module syntax Node detects, say): Node's own path handles it.
@@ -116,7 +123,8 @@ function enableCompileCache(env) {
   };
   // At exit the data also holds the functions that ran, not only the top level.
   process.once('exit', () => {
-    if (toWrite.length === 0) return;
+    const dir = stats.dir;
+    if (toWrite.length === 0 || dir === undefined) return;
     try {
       if (fs.readdirSync(dir).length + toWrite.length > MAX_ENTRIES) {
         for (const name of fs.readdirSync(dir)) fs.unlinkSync(path.join(dir, name));

@@ -145,11 +145,12 @@ describe('the compile cache for CommonJS dependencies (bin/compile-cache.js)', (
     chmodSync(cacheDir(), 0o777);
     const shared = run();
     expect(shared.value).toBe('helped one helper.js demo index.js');
-    expect(shared.stats).toBeUndefined();
+    expect(shared.stats).toMatchObject({ hits: 0, misses: 0 });
+    expect(shared.stats?.dir).toBeUndefined();
     expect(cached()).toEqual([]);
   });
 
-  it('caches only what is under node_modules', () => {
+  it('caches only what is under node_modules, and sets up nothing before it needs to', () => {
     const own = join(root, 'own.js');
     writeFileSync(own, 'module.exports = 42;\n');
     const child = spawnSync(
@@ -161,5 +162,7 @@ describe('the compile cache for CommonJS dependencies (bin/compile-cache.js)', (
       { env: { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: cacheHome }, encoding: 'utf8' },
     );
     expect(child.stdout).toBe('[42,0,0]');
+    // A command that loads no CommonJS dependency (`lium ls`) creates no cache directory.
+    expect(() => readdirSync(cacheHome)).toThrow();
   });
 });
